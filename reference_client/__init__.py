@@ -1,0 +1,3 @@
+"""A small end-to-end encrypted messenger showing how a vendor integrates the SDK.
+
+It imports only the ``sdk`` facade, never ``sdk.crypto`` or ``sdk.tpsi``."""

@@ -1,0 +1,1 @@
+"""Media decoding, signal types (perceptual hashes) and PSI candidates."""

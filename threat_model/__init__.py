@@ -1,0 +1,1 @@
+"""The threat model (THREAT_MODEL.md) and its executable attacks."""

@@ -1,0 +1,1 @@
+"""Executable attacks: each module's ``run(config)`` returns an outcome a test checks."""

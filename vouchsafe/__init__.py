@@ -1,0 +1,1 @@
+"""The ``vouchsafe`` command line: one entry point, one module per subcommand."""
