@@ -18,7 +18,11 @@ from sdk._version import __version__
 from sdk.errors import VouchsafeError
 
 # Module names under vouchsafe.cli, in the order `vouchsafe --help` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("version", "demo")
+# One name per line, so that parallel work adding subcommands merges cleanly.
+SUBCOMMANDS: tuple[str, ...] = (
+    "version",
+    "demo",
+)
 
 
 class UsageError(Exception):
