@@ -89,14 +89,14 @@ class Selection:
         """Number of admitted entries."""
         return int(self.admitted_codes.shape[0])
 
-    def keys(self) -> Iterator[tuple[str, bytes]]:
+    def entry_keys(self) -> Iterator[tuple[str, bytes]]:
         """(signal type, full perceptual hash) of each admitted entry, in a fixed order."""
         for code, row in zip(self.admitted_codes, self.admitted_hashes, strict=True):
             yield SIGNAL_TYPES[int(code)], row.tobytes()
 
     def entries(self) -> Iterator[HashSetEntry]:
-        """Each admitted entry with its listings, in the order of :meth:`keys`."""
-        for i, (signal_type, value) in enumerate(self.keys()):
+        """Each admitted entry with its listings, in the order of :meth:`entry_keys`."""
+        for i, (signal_type, value) in enumerate(self.entry_keys()):
             listings = []
             for r in range(int(self._group_start[i]), int(self._group_end[i])):
                 source = self._sources[int(self._record_source[r])]
