@@ -199,14 +199,17 @@ def verify_release_parts(
     *,
     release_key: bytes,
     published_root: bytes,
-    now: int,
+    now: int | None,
     held: VerifiedRelease | None = None,
 ) -> VerifiedRelease:
-    """Runs every release check on a header, its signature and a table (see module docstring)."""
+    """Runs every release check on a header, its signature and a table (see module docstring).
+
+    ``now=None`` skips only the expiry check: for a provider re-reading its own past releases.
+    """
     header = _verify_header(header_bytes, signature_scheme, signature, release_key)
     digest = release_digest(header_bytes)
     _check_against_held(header, digest, held)
-    if header.expires_at <= now:
+    if now is not None and header.expires_at <= now:
         raise ReleaseExpired(
             f"the release expired at {header.expires_at} (now {now})", field="expires_at"
         )
@@ -243,10 +246,13 @@ def verify_release(
     *,
     release_key: bytes,
     published_root: bytes,
-    now: int,
+    now: int | None,
     held: VerifiedRelease | None = None,
 ) -> VerifiedRelease:
-    """Decodes and verifies a release file; returns it, or raises its own ReleaseError."""
+    """Decodes and verifies a release file; returns it, or raises its own ReleaseError.
+
+    ``now`` is the current Unix time; ``None`` skips the expiry check (provider side only).
+    """
     message = _decode(release_pb2.Release(), data, "release")
     return verify_release_parts(
         message.header,

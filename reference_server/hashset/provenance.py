@@ -89,6 +89,10 @@ class Selection:
         """Number of admitted entries."""
         return int(self.admitted_codes.shape[0])
 
+    def signal_types(self) -> list[str]:
+        """The signal types of the admitted entries, sorted."""
+        return sorted(SIGNAL_TYPES[int(c)] for c in np.unique(self.admitted_codes))
+
     def entry_keys(self) -> Iterator[tuple[str, bytes]]:
         """(signal type, full perceptual hash) of each admitted entry, in a fixed order."""
         for code, row in zip(self.admitted_codes, self.admitted_hashes, strict=True):
