@@ -64,3 +64,19 @@ class Media(_message.Message):
     media_type: str
     file_name: str
     def __init__(self, data: _Optional[bytes] = ..., media_type: _Optional[str] = ..., file_name: _Optional[str] = ...) -> None: ...
+
+class QueuedVoucher(_message.Message):
+    __slots__ = ("version", "voucher_id", "safety_voucher", "release_id", "created_at", "failed_attempts")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    VOUCHER_ID_FIELD_NUMBER: _ClassVar[int]
+    SAFETY_VOUCHER_FIELD_NUMBER: _ClassVar[int]
+    RELEASE_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    FAILED_ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    voucher_id: bytes
+    safety_voucher: bytes
+    release_id: str
+    created_at: int
+    failed_attempts: int
+    def __init__(self, version: _Optional[int] = ..., voucher_id: _Optional[bytes] = ..., safety_voucher: _Optional[bytes] = ..., release_id: _Optional[str] = ..., created_at: _Optional[int] = ..., failed_attempts: _Optional[int] = ...) -> None: ...
