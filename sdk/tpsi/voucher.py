@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sdk.crypto import labels
 from sdk.crypto.aead import NONCE_LENGTH, ZERO_NONCE, seal, seal_committing
@@ -43,6 +43,14 @@ from sdk.tpsi.server_setup import random_nonzero_scalar
 
 RKEY_LENGTH = 32
 
+Trace = Callable[[str, object], None]
+"""Receives every named intermediate (SPEC.md names) while a voucher is made; the vector
+generator records them. The default discards them."""
+
+
+def _no_trace(name: str, value: object) -> None:
+    return None
+
 
 def half_key(s: bytes) -> tuple[bytes, bytes]:
     """HalfKey(S): (AEAD key, 32-byte commitment) = split(HKDF(S, info=HalfKey), 32)."""
@@ -74,7 +82,12 @@ def pad_associated_data(item_id: bytes, associated_data: bytes, length: int) -> 
 
 
 def make_half(
-    params: ServerParams, h_y: bytes, p_w: bytes, rkey: bytes, rng: Randomness
+    params: ServerParams,
+    h_y: bytes,
+    p_w: bytes,
+    rkey: bytes,
+    rng: Randomness,
+    trace: Trace = _no_trace,
 ) -> VoucherHalf:
     """MakeHalf: Q = beta*H(y) + gamma*G, S = beta*P_w + gamma*L, ct = Seal(HalfKey(S), rkey)."""
     beta = random_nonzero_scalar(rng).encoding
@@ -83,15 +96,23 @@ def make_half(
     s = add_bytes(
         scalarmult_bytes(beta, p_w), scalarmult_bytes(gamma, params.blinding_public.encoding)
     )
-    return VoucherHalf(q=q, ct=seal_half(s, rkey))
+    ct = seal_half(s, rkey)
+    for name, value in (("beta", beta), ("gamma", gamma), ("Q", q), ("S", s), ("ct", ct)):
+        trace(name, value)
+    return VoucherHalf(q=q, ct=ct)
 
 
-def make_opening_half(params: ServerParams, rkey: bytes, rng: Randomness) -> VoucherHalf:
+def make_opening_half(
+    params: ServerParams, rkey: bytes, rng: Randomness, trace: Trace = _no_trace
+) -> VoucherHalf:
     """A synthetic voucher's half that always opens: Q = beta*G, S = beta*L."""
     beta = random_nonzero_scalar(rng).encoding
     q = scalarmult_base_bytes(beta)
     s = scalarmult_bytes(beta, params.blinding_public.encoding)
-    return VoucherHalf(q=q, ct=seal_half(s, rkey))
+    ct = seal_half(s, rkey)
+    for name, value in (("beta", beta), ("Q", q), ("S", s), ("ct", ct)):
+        trace(name, value)
+    return VoucherHalf(q=q, ct=ct)
 
 
 def make_padding_half(rng: Randomness) -> VoucherHalf:
@@ -144,6 +165,7 @@ def generate_voucher(
     item_id: bytes,
     associated_data: bytes,
     rng: Randomness | None = None,
+    trace: Trace = _no_trace,
 ) -> SafetyVoucher:
     """GenerateVoucher: the safety voucher for one media item.
 
@@ -158,11 +180,14 @@ def generate_voucher(
     padded = pad_associated_data(item_id, associated_data, params.padded_associated_data_length)
     positions = CuckooPositions(params.table_size, params.cuckoo_nonce_1, params.cuckoo_nonce_2)
     rkey = rng.random_bytes(RKEY_LENGTH)
+    trace("rkey", rkey)
     halves: list[VoucherHalf] = []
     for y in candidates:
         h_y = hash_to_group_bytes(y)
+        trace("H(y)", h_y)
         for w in positions(y):
-            halves.append(make_half(params, h_y, blinded.element(w), rkey, rng))
+            trace("w", w)
+            halves.append(make_half(params, h_y, blinded.element(w), rkey, rng, trace))
     slot = synthetic_slot(account, item_id)
     if slot is None:
         x = item_tag(account, item_id)
@@ -175,7 +200,8 @@ def generate_voucher(
         weights = params.synthetic_open_weights
         pick = random_below(rng, sum(weights))
         opening = next(i + 1 for i in range(len(weights)) if pick < sum(weights[: i + 1]))
-        halves = [make_opening_half(params, rkey, rng) for _ in range(opening)]
+        trace("opening_halves", opening)
+        halves = [make_opening_half(params, rkey, rng, trace) for _ in range(opening)]
         sx, sy, sr = synthetic_share(account, slot)
         adct = rng.random_bytes(adct_length(params.padded_associated_data_length))
         inner = _inner_plaintext(account.threshold, sx, sy, sr, adct)
@@ -183,4 +209,8 @@ def generate_voucher(
         halves.append(make_padding_half(rng))
     shuffle(rng, halves)
     rct = seal(rkey, ZERO_NONCE, inner, labels.INNER_CIPHERTEXT + params.params_digest)
+    trace("synthetic_slot", -1 if slot is None else slot)
+    trace("adct", adct)
+    trace("inner_plaintext", inner)
+    trace("rct", rct)
     return SafetyVoucher(params_digest=params.params_digest, halves=tuple(halves), rct=rct)
