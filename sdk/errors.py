@@ -22,3 +22,13 @@ class VouchsafeError(Exception):
         if self.field:
             return f"{self.message} (field: {self.field})"
         return self.message
+
+
+class InvalidMedia(VouchsafeError):
+    """A media item could not be decoded safely: unsupported format, truncated or corrupt file,
+    zero-size image, or one over the pixel-count or file-size limit (decompression bombs)."""
+
+    code = "invalid_media"
+
+    def __init__(self, message: str, *, field: str | None = "media") -> None:
+        super().__init__(message, field=field)
