@@ -46,12 +46,11 @@ FloatArray = npt.NDArray[np.float64]
 def luminance(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
     """Per-pixel luma of an ``(H, W, 3)`` uint8 array, in float32 like the C++ reference.
 
-    Computed as ``(R*0.299 + G*0.587) + B*0.114``, one IEEE operation at a time, the same
-    sequence the ONNX graph executes.
+    Computed as three float32 products summed in channel order, ``(R*0.299 + G*0.587) + B*0.114``,
+    the operations the ONNX graph runs (Mul, then ReduceSum over 3 channels).
     """
-    rgb = pixels.astype(np.float32)
-    r, g, b = (np.float32(w) for w in LUMA_WEIGHTS)
-    out: npt.NDArray[np.float32] = (rgb[..., 0] * r + rgb[..., 1] * g) + rgb[..., 2] * b
+    products = pixels.astype(np.float32) * np.asarray(LUMA_WEIGHTS, dtype=np.float32)
+    out: npt.NDArray[np.float32] = (products[..., 0] + products[..., 1]) + products[..., 2]
     return out
 
 
@@ -123,11 +122,16 @@ def quality_of(decimated: FloatArray) -> int:
     return min(MAX_QUALITY, total // QUALITY_GRADIENT_DIVISOR)
 
 
+# Coefficients this close to 0 are rounding noise of a flat image (real ones are >= ~1e-3);
+# snapping them to 0 keeps flat images' bits the same in every backend.
+FLAT_EPSILON = 1e-6
+
+
 def dct16(decimated: FloatArray) -> FloatArray:
-    """The 16x16 coefficients ``D A D^T`` that the hash thresholds."""
+    """The 16x16 coefficients ``D A D^T`` that the hash thresholds (noise-level values -> 0)."""
     d = dct_matrix()
     out: FloatArray = d @ decimated @ d.T
-    return out
+    return np.where(np.abs(out) < FLAT_EPSILON, 0.0, out)
 
 
 def median_of(coefficients: FloatArray) -> float:
@@ -198,7 +202,6 @@ class PdqComputation:
     hash: bytes
     quality: int
     coefficients: FloatArray
-    decimated: FloatArray
 
 
 def pdq_from_pixels(pixels: npt.NDArray[np.uint8]) -> PdqComputation:
@@ -211,7 +214,6 @@ def pdq_from_pixels(pixels: npt.NDArray[np.uint8]) -> PdqComputation:
         hash=bits_from_coefficients(coefficients),
         quality=quality_of(decimated),
         coefficients=coefficients,
-        decimated=decimated,
     )
 
 

@@ -67,14 +67,14 @@ class SignalType(Protocol):
         ...
 
 
-Backend = Literal["numpy"]
+Backend = Literal["numpy", "onnx"]
 
 
 class PdqSignalType:
     """PDQ with a choice of backend; ``numpy`` and ``onnx`` give the same bits."""
 
     def __init__(self, backend: Backend = "numpy") -> None:
-        if backend != "numpy":
+        if backend not in ("numpy", "onnx"):
             raise InvalidMedia(f"unknown PDQ backend {backend!r}", field="backend")
         self.backend: Backend = backend
 
@@ -88,7 +88,12 @@ class PdqSignalType:
 
     def hash_media(self, image: Image.Image) -> HashResult:
         pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
-        computed = pdq.pdq_from_pixels(pixels)
+        if self.backend == "onnx":
+            from sdk.media.pdq_onnx import pdq_onnx_from_pixels
+
+            computed = pdq_onnx_from_pixels(pixels)
+        else:
+            computed = pdq.pdq_from_pixels(pixels)
         return HashResult(
             bits=computed.hash,
             quality=computed.quality,
