@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from reference_server.hashset.errors import HashSetError
 
@@ -24,6 +24,7 @@ class BlindedTable:
     table: bytes  # slot elements, 32 bytes each, concatenated in slot order
 
 
+@runtime_checkable
 class HashSetBlinder(Protocol):
     """Makes and reads server keys and blinds a set of PSI keys into a table."""
 
@@ -38,6 +39,20 @@ class HashSetBlinder(Protocol):
 
     def blind(self, server_key: bytes, psi_keys: Sequence[bytes]) -> BlindedTable:
         """The blinded table for pairwise distinct ``psi_keys`` under ``server_key``."""
+        ...
+
+
+@runtime_checkable
+class KeyedBlinder(HashSetBlinder, Protocol):
+    """A blinder an auditor holding the server key can use to re-derive elements."""
+
+    @property
+    def deterministic(self) -> bool:
+        """True if ``blind`` gives the same table for the same key and PSI keys."""
+        ...
+
+    def blinded_element(self, server_key: bytes, psi_key: bytes) -> bytes:
+        """The element an admitted PSI key contributes to the table under ``server_key``."""
         ...
 
 
