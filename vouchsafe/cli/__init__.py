@@ -22,6 +22,7 @@ from sdk.errors import VouchsafeError
 SUBCOMMANDS: tuple[str, ...] = (
     "version",
     "demo",
+    "bench",
 )
 
 
