@@ -139,7 +139,8 @@ def audit_with_key(
     else:
         report.ok(f"all {len(expected)} admitted PSI keys are in the table")
     if blinder.deterministic:
-        rebuilt = blinder.blind(loaded.server_key, psi_keys)
+        seed = (directory / layout.PRIVATE_DIR / layout.BUILD_SEED_FILE).read_bytes()
+        rebuilt = blinder.blind(loaded.server_key, psi_keys, seed)
         if rebuilt.table == table and rebuilt.server_params == loaded.release.server_params:
             report.ok("the table re-derives byte for byte: no slot holds anything else")
         else:

@@ -37,8 +37,14 @@ class HashSetBlinder(Protocol):
         """A fresh server key, encoded for the private key file (never for a release)."""
         ...
 
-    def blind(self, server_key: bytes, psi_keys: Sequence[bytes]) -> BlindedTable:
-        """The blinded table for pairwise distinct ``psi_keys`` under ``server_key``."""
+    def blind(
+        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
+    ) -> BlindedTable:
+        """The blinded table for pairwise distinct ``psi_keys`` under ``server_key``.
+
+        Everything random in the table (filler slots, cuckoo nonces) is drawn from
+        ``KeyedStream(build_seed, ...)`` if the blinder is deterministic.
+        """
         ...
 
 
@@ -48,7 +54,7 @@ class KeyedBlinder(HashSetBlinder, Protocol):
 
     @property
     def deterministic(self) -> bool:
-        """True if ``blind`` gives the same table for the same key and PSI keys."""
+        """True if ``blind`` gives the same table for the same key, PSI keys and build seed."""
         ...
 
     def blinded_element(self, server_key: bytes, psi_key: bytes) -> bytes:

@@ -47,7 +47,9 @@ class StandInBlinder:
     def blinded_element(self, server_key: bytes, psi_key: bytes) -> bytes:
         return _element(server_key, psi_key)
 
-    def blind(self, server_key: bytes, psi_keys: Sequence[bytes]) -> BlindedTable:
+    def blind(
+        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
+    ) -> BlindedTable:
         real = [self.blinded_element(server_key, k) for k in [*psi_keys, *self._extra]]
         filler_count = len(psi_keys) // 4 + 1 - len(self._extra)
         if self._deterministic:
