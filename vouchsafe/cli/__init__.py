@@ -23,6 +23,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "version",
     "demo",
     "bench",
+    "hashset",
     "attack",
     "vectors",
 )
