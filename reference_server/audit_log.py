@@ -112,23 +112,24 @@ class AuditVerification:
 
 
 def verify_audit_log(storage: Storage, pinned_public_key: bytes | None = None) -> AuditVerification:
-    """Recomputes every link and checks every checkpoint signature.
+    """Recomputes every link and checks every checkpoint signature (one transaction).
 
     With ``pinned_public_key`` the checkpoints must be signed by that key; otherwise by the key
     each checkpoint names (which proves internal consistency, not who signed).
     """
+    with storage.transaction() as tx:
+        return verify_audit_entries(tx, pinned_public_key)
+
+
+def verify_audit_entries(tx: Repos, pinned_public_key: bytes | None = None) -> AuditVerification:
+    """``verify_audit_log`` inside the caller's transaction."""
     batch = 2000
     prev, expected_seq, count = GENESIS_HASH, 1, 0
     hashes: dict[int, bytes] = {}
-    with storage.transaction() as tx:
-        checkpoints = tx.audit.checkpoints()
+    checkpoints = tx.audit.checkpoints()
     wanted = {cp.seq for cp in checkpoints}
     after = 0
-    while True:
-        with storage.transaction() as tx:
-            chunk = tx.audit.entries(after_seq=after, limit=batch)
-        if not chunk:
-            break
+    while chunk := tx.audit.entries(after_seq=after, limit=batch):
         for entry in chunk:
             count += 1
             if entry.seq != expected_seq:

@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from protocol import api_pb2
-from reference_server.audit_log import verify_audit_log
+from reference_server.audit_log import verify_audit_entries
 from reference_server.auth import Caller
 from reference_server.context import ServerContext
 from reference_server.errors import InvalidArgument
@@ -18,7 +18,7 @@ from reference_server.storage.records import ROLE_AUDITOR
 
 
 def verify(ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.AuditQuery) -> JSONResponse:
-    result = verify_audit_log(ctx.storage, ctx.provider_key.public_key)
+    result = verify_audit_entries(tx, ctx.provider_key.public_key)
     return JSONResponse(
         {
             "ok": result.ok,
