@@ -24,6 +24,8 @@ SUBCOMMANDS: tuple[str, ...] = (
     "demo",
     "server",
     "audit",
+    "bench",
+    "attack",
 )
 
 
