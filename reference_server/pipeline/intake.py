@@ -2,8 +2,9 @@
 
 Everything happens in the caller's transaction, so the receipt exists only if the voucher
 record (and its audit entry) committed: a receipt the client holds is never lost. A voucher id
-seen before returns the original receipt (``duplicate``); the same id with other bytes, or from
-another account, is a conflict. Non-matches keep only the receipt (no voucher bytes).
+seen before returns the original receipt (``duplicate``); the voucher id must be the protocol's
+VoucherId of the bytes, and the same voucher from another account is a conflict. Non-matches
+keep only the receipt (no voucher bytes).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from reference_server.keys import RECEIPT_DOMAIN
 from reference_server.storage import Repos
 from reference_server.storage.records import VoucherRecord
 
-VOUCHER_ID_BYTES = 16
-
 
 def voucher_digest(safety_voucher: bytes) -> bytes:
     """SHA-256 of the voucher bytes, domain-separated."""
@@ -29,22 +28,24 @@ def receive_voucher(
     ctx: ServerContext, tx: Repos, account_id: str, request: api_pb2.UploadVoucherRequest
 ) -> api_pb2.VoucherReceipt:
     """Stores one voucher for ``account_id`` (already authenticated) and returns its receipt."""
-    if len(request.voucher_id) != VOUCHER_ID_BYTES:
-        raise InvalidArgument(f"voucher_id must be {VOUCHER_ID_BYTES} bytes", field="voucher_id")
     if not request.safety_voucher:
         raise InvalidArgument("safety_voucher is empty", field="safety_voucher")
     if len(request.safety_voucher) > ctx.settings.max_voucher_bytes:
         raise PayloadTooLarge(
             f"safety_voucher exceeds {ctx.settings.max_voucher_bytes} bytes", field="safety_voucher"
         )
+    if ctx.matcher is None:
+        raise Conflict("the server has no hash set loaded; vouchers cannot be taken in yet")
+    if request.voucher_id != ctx.matcher.voucher_id(request.safety_voucher):
+        raise InvalidArgument(
+            "voucher_id is not the VoucherId of safety_voucher", field="voucher_id"
+        )
     digest = voucher_digest(request.safety_voucher)
     existing = tx.vouchers.get(request.voucher_id)
     if existing is not None:
-        if existing.account_id != account_id or existing.voucher_digest != digest:
-            raise Conflict("voucher_id was already used for another voucher", field="voucher_id")
+        if existing.account_id != account_id:
+            raise Conflict("this voucher was uploaded by another account", field="voucher_id")
         return _receipt(ctx, existing, duplicate=True)
-    if ctx.matcher is None:
-        raise Conflict("the server has no hash set loaded; vouchers cannot be taken in yet")
     opened = ctx.matcher.outer_step(request.safety_voucher)
     now = ctx.clock()
     ttl = ctx.settings.retention_ms if opened is not None else ctx.settings.nonmatch_retention_ms

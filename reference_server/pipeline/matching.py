@@ -43,6 +43,9 @@ class VoucherMatcher(Protocol):
     def release_id(self) -> str:
         """Id of the release whose blinded hash set the outer step uses."""
 
+    def voucher_id(self, safety_voucher: bytes) -> bytes:
+        """The protocol's VoucherId of the voucher; raises a VouchsafeError if it is malformed."""
+
     def outer_step(self, safety_voucher: bytes) -> bytes | None:
         """Decodes and checks one voucher (raising a VouchsafeError on malformed input) and runs
         the outer step: the encoded opened record for a (real or synthetic) match, else None."""

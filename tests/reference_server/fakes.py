@@ -9,11 +9,13 @@ Format: ``b"FAKE" + kind (1 byte: 0 non-match, 1 real match, 2 synthetic) + item
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from protocol import associated_data_pb2
+from protocol import api_pb2, associated_data_pb2
+from protocol.api_client import ApiClient
 from reference_server.pipeline.matching import RecoveredItem
 from sdk.errors import VouchsafeError
 
@@ -28,6 +30,10 @@ class FakeVoucherInvalid(VouchsafeError):
 class FakeMatcher:
     threshold: int = 3
     release_id: str = "fake-release"
+
+    def voucher_id(self, safety_voucher: bytes) -> bytes:
+        self.outer_step(safety_voucher)  # same validation
+        return fake_voucher_id(safety_voucher)
 
     def outer_step(self, safety_voucher: bytes) -> bytes | None:
         if not safety_voucher.startswith(MAGIC) or len(safety_voucher) < 21:
@@ -59,3 +65,12 @@ def associated_data(perceptual_hash: bytes, derivative: bytes = b"\x89PNG fake")
 
 def fake_voucher(kind: int, perceptual_hash: bytes = bytes(32)) -> bytes:
     return MAGIC + bytes([kind]) + secrets.token_bytes(16) + associated_data(perceptual_hash)
+
+
+def fake_voucher_id(safety_voucher: bytes) -> bytes:
+    return hashlib.sha512(b"fake voucher id" + safety_voucher).digest()[:32]
+
+
+def upload(client: ApiClient, voucher: bytes) -> api_pb2.VoucherReceipt:
+    """Uploads a stand-in voucher under its VoucherId."""
+    return client.upload_voucher(fake_voucher_id(voucher), voucher)

@@ -13,7 +13,7 @@ from reference_server.audit_log import verify_audit_log
 from reference_server.keys import REPORT_DOMAIN, verify_provider_signature
 from reference_server.pipeline.reporting import report_digest
 from tests.reference_server.conftest import KNOWN_HASH, THRESHOLD, InProcessServer
-from tests.reference_server.fakes import fake_voucher
+from tests.reference_server.fakes import fake_voucher, upload
 
 FAR_HASH = bytes.fromhex("0f" * 32)  # 256 bits from KNOWN_HASH: a coarse-key collision
 
@@ -31,8 +31,8 @@ def _audit_kinds(server: InProcessServer) -> list[str]:
 def test_server_learns_nothing_below_threshold(server: InProcessServer) -> None:
     alice = server.user("alice")
     for _ in range(THRESHOLD - 1):
-        alice.upload_voucher(secrets.token_bytes(16), fake_voucher(1, KNOWN_HASH))
-    alice.upload_voucher(secrets.token_bytes(16), fake_voucher(2))  # synthetic
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    upload(alice, fake_voucher(2))  # synthetic
     assert server.staff("reviewer1").review_queue() == []
     kinds = set(_audit_kinds(server))
     assert kinds <= {"staff_provisioned", "account_registered", "voucher_received"}
@@ -46,9 +46,9 @@ def test_match_to_report_to_appeal_round_trip(server: InProcessServer) -> None:
     reviewer1, reviewer2 = server.staff("reviewer1"), server.staff("reviewer2")
     authority, auditor = server.staff("authority"), server.staff("auditor")
     for n in range(THRESHOLD):
-        alice.upload_voucher(secrets.token_bytes(16), fake_voucher(1, _near(KNOWN_HASH, n * 5)))
-    alice.upload_voucher(secrets.token_bytes(16), fake_voucher(1, FAR_HASH))
-    bob.upload_voucher(secrets.token_bytes(16), fake_voucher(1, KNOWN_HASH))
+        upload(alice, fake_voucher(1, _near(KNOWN_HASH, n * 5)))
+    upload(alice, fake_voucher(1, FAR_HASH))
+    upload(bob, fake_voucher(1, KNOWN_HASH))
 
     queue = reviewer1.review_queue()
     assert len(queue) == THRESHOLD
@@ -120,7 +120,7 @@ def test_appeal_cannot_be_decided_by_the_original_reviewer(server: InProcessServ
     alice = server.user()
     reviewer1 = server.staff("reviewer1")
     for _ in range(THRESHOLD):
-        alice.upload_voucher(secrets.token_bytes(16), fake_voucher(1, KNOWN_HASH))
+        upload(alice, fake_voucher(1, KNOWN_HASH))
     report_id = reviewer1.decide(reviewer1.review_queue()[0].review_id, True).report_id
     alice.file_appeal(report_id, "mistake")
     with server.ctx.storage.transaction() as tx:
@@ -134,7 +134,7 @@ def test_manifestly_unfounded_needs_a_reason_and_returns_it(server: InProcessSer
     alice = server.user()
     reviewer, authority = server.staff("reviewer1"), server.staff("authority")
     for _ in range(THRESHOLD):
-        alice.upload_voucher(secrets.token_bytes(16), fake_voucher(1, KNOWN_HASH))
+        upload(alice, fake_voucher(1, KNOWN_HASH))
     report_id = reviewer.decide(reviewer.review_queue()[0].review_id, True).report_id
     with pytest.raises(ApiError) as no_reason:
         authority.dispose(report_id, False)
@@ -149,7 +149,7 @@ def test_threshold_rerun_does_not_queue_twice(server: InProcessServer) -> None:
 
     alice = server.user()
     for _ in range(THRESHOLD):
-        alice.upload_voucher(secrets.token_bytes(16), fake_voucher(1, KNOWN_HASH))
+        upload(alice, fake_voucher(1, KNOWN_HASH))
     assert sweep_thresholds(server.ctx) == 0
     assert len(server.staff("reviewer1").review_queue()) == THRESHOLD
     assert _audit_kinds(server).count("threshold_crossed") == 1
@@ -157,8 +157,8 @@ def test_threshold_rerun_does_not_queue_twice(server: InProcessServer) -> None:
 
 def test_audit_entries_never_name_a_match_below_threshold(server: InProcessServer) -> None:
     alice = server.user()
-    alice.upload_voucher(secrets.token_bytes(16), fake_voucher(1, KNOWN_HASH))
-    alice.upload_voucher(secrets.token_bytes(16), fake_voucher(0))
+    upload(alice, fake_voucher(1, KNOWN_HASH))
+    upload(alice, fake_voucher(0))
     with server.ctx.storage.transaction() as tx:
         payloads = [json.loads(e.payload) for e in tx.audit.entries(limit=100)]
     received = [p for p in payloads if "voucher_id" in p]
@@ -169,7 +169,7 @@ def test_audit_entries_never_name_a_match_below_threshold(server: InProcessServe
 def test_audit_log_verifies_and_breaks_when_an_entry_is_edited(server: InProcessServer) -> None:
     alice = server.user()
     for _ in range(THRESHOLD):
-        alice.upload_voucher(secrets.token_bytes(16), fake_voucher(1, KNOWN_HASH))
+        upload(alice, fake_voucher(1, KNOWN_HASH))
     assert verify_audit_log(server.ctx.storage).ok
     with server.ctx.storage.transaction() as tx:
         tx.tx.update("audit_log", (3,), {"payload": '{"account_id":"someone else"}'})

@@ -13,7 +13,7 @@ from protocol.api_client import ApiClient
 from protocol.request_signing import sign_request
 from reference_server.storage.backend import TABLES
 from tests.reference_server.conftest import InProcessServer
-from tests.reference_server.fakes import fake_voucher
+from tests.reference_server.fakes import fake_voucher, fake_voucher_id, upload
 
 PROTOBUF = {"content-type": "application/x-protobuf"}
 
@@ -24,11 +24,12 @@ def _snapshot(server: InProcessServer) -> dict[str, list[Any]]:
 
 
 def _upload_body(client: ApiClient, account_id: str | None = None, voucher: bytes = b"") -> bytes:
+    voucher = voucher or fake_voucher(1)
     return api_pb2.UploadVoucherRequest(
         version=1,
         account_id=account_id or client.account_id,
-        voucher_id=secrets.token_bytes(16),
-        safety_voucher=voucher or fake_voucher(1),
+        voucher_id=fake_voucher_id(voucher),
+        safety_voucher=voucher,
     ).SerializeToString()
 
 
@@ -178,10 +179,10 @@ def test_unknown_route_and_method_get_protobuf_errors(server: InProcessServer) -
 
 def test_same_voucher_twice_returns_the_original_receipt(server: InProcessServer) -> None:
     alice = server.user()
-    voucher_id, voucher = secrets.token_bytes(16), fake_voucher(1)
-    first = alice.upload_voucher(voucher_id, voucher)
+    voucher = fake_voucher(1)
+    first = upload(alice, voucher)
     before = _snapshot(server)
-    again = alice.upload_voucher(voucher_id, voucher)
+    again = upload(alice, voucher)
     assert again.duplicate and not first.duplicate
     assert (again.received_at_ms, again.signature) == (first.received_at_ms, first.signature)
     after = _snapshot(server)
@@ -190,18 +191,26 @@ def test_same_voucher_twice_returns_the_original_receipt(server: InProcessServer
     }
 
 
-def test_reused_voucher_id_with_other_bytes_is_a_conflict(server: InProcessServer) -> None:
+def test_same_voucher_from_another_account_is_a_conflict(server: InProcessServer) -> None:
+    alice, mallory = server.user(), server.user()
+    voucher = fake_voucher(1)
+    upload(alice, voucher)
+    body = _signed(mallory, "/v1/vouchers", _upload_body(mallory, voucher=voucher))
+    error = _assert_refused(server, "/v1/vouchers", body, 409, "conflict")
+    assert error.field == "voucher_id"
+
+
+def test_voucher_id_that_is_not_the_voucher_s_id_is_refused(server: InProcessServer) -> None:
     alice = server.user()
-    voucher_id = secrets.token_bytes(16)
-    alice.upload_voucher(voucher_id, fake_voucher(1))
-    other = api_pb2.UploadVoucherRequest(
+    request = api_pb2.UploadVoucherRequest(
         version=1,
         account_id=alice.account_id,
-        voucher_id=voucher_id,
-        safety_voucher=fake_voucher(0),
+        voucher_id=secrets.token_bytes(32),
+        safety_voucher=fake_voucher(1),
     ).SerializeToString()
-    body = _signed(alice, "/v1/vouchers", other)
-    error = _assert_refused(server, "/v1/vouchers", body, 409, "conflict")
+    error = _assert_refused(
+        server, "/v1/vouchers", _signed(alice, "/v1/vouchers", request), 400, "invalid_argument"
+    )
     assert error.field == "voucher_id"
 
 
