@@ -18,6 +18,8 @@ from reference_server.errors import Forbidden, RateLimited, ReplayedRequest, Unk
 from reference_server.storage import Repos
 from reference_server.storage.records import Account, SeenNonce
 
+_DAY_MS = 86_400_000
+
 
 @dataclass(frozen=True)
 class Caller:
@@ -66,6 +68,7 @@ def authenticate(
     now_ms: int,
     window_ms: int,
     limiter: RateLimiter,
+    account_ttl_ms: int = 0,
 ) -> Caller:
     """The verified caller of ``envelope``, after the replay check; raises on any failure."""
     account = tx.accounts.get(envelope.key_id)
@@ -80,4 +83,7 @@ def authenticate(
     nonce = SeenNonce(envelope.key_id, envelope.nonce, now_ms, now_ms + 2 * window_ms + 1)
     if not tx.nonces.remember(nonce):
         raise ReplayedRequest("this request was already accepted once", field="nonce")
+    if account_ttl_ms and account.expires_at_ms < now_ms + account_ttl_ms - _DAY_MS:
+        # An account is kept for its TTL after its last activity; refreshed at most daily.
+        tx.accounts.touch(account.account_id, now_ms + account_ttl_ms)
     return Caller(account)

@@ -56,6 +56,7 @@ def signed_route(
                     now_ms=ctx.clock(),
                     window_ms=ctx.settings.signature_window_ms,
                     limiter=ctx.limiter,
+                    account_ttl_ms=ctx.settings.retention_ms,
                 )
                 inner = parse_message(request_type, envelope.body)
                 return caller, inner, action(ctx, tx, caller, inner)

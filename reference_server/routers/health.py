@@ -38,6 +38,8 @@ def routes(ctx: ServerContext) -> list[Route]:
 
     return [
         Route("/healthz", health, methods=["GET"]),
+        Route("/v1/health", health, methods=["GET"]),
         Route("/readyz", ready, methods=["GET"]),
+        Route("/v1/ready", ready, methods=["GET"]),
         Route("/v1/provider", provider, methods=["GET"]),
     ]

@@ -35,6 +35,10 @@ class AccountStore(_Store):
     def set_status(self, account_id: str, status: str) -> bool:
         return self.tx.update("accounts", (account_id,), {"status": status})
 
+    def touch(self, account_id: str, expires_at_ms: int) -> bool:
+        """Moves the account's expiry (retention counts from the last activity)."""
+        return self.tx.update("accounts", (account_id,), {"expires_at_ms": expires_at_ms})
+
     def set_role(self, account_id: str, role: str) -> bool:
         return self.tx.update("accounts", (account_id,), {"role": role})
 
