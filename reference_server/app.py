@@ -128,7 +128,7 @@ def build_context(
     if matcher is None and settings.release_dir is not None:
         from reference_server.pipeline.bundle import load_matcher
 
-        ctx.matcher, ctx.entries = load_matcher(settings.release_dir)
+        ctx.matcher, ctx.entries = load_matcher(settings.release_dir, settings.match_threshold)
     _provision_staff(ctx)
     return ctx
 

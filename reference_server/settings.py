@@ -34,6 +34,10 @@ class Settings:
     staff: tuple[StaffKey, ...] = ()
     # Directory holding the release files and the private server bundle (hash-set lifecycle).
     release_dir: Path | None = None
+    # Match threshold t: the provider's policy; devices declare it in every voucher. 30 is the
+    # value Apple announced for its 2021 design ("Security Threat Model Review of Apple's Child
+    # Safety Features", 2021); tests and demos set a small value.
+    match_threshold: int = 30
     max_body_bytes: int = 512 * 1024
     max_voucher_bytes: int = 64 * 1024
     max_message_bytes: int = 256 * 1024
@@ -96,6 +100,7 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         ("retention_ms", "VOUCHSAFE_RETENTION_MS"),
         ("notification_deferral_ms", "VOUCHSAFE_NOTIFICATION_DEFERRAL_MS"),
         ("checkpoint_every", "VOUCHSAFE_CHECKPOINT_EVERY"),
+        ("match_threshold", "VOUCHSAFE_MATCH_THRESHOLD"),
     ):
         if key in e:
             try:

@@ -11,7 +11,7 @@ from reference_server.errors import InvalidArgument
 from reference_server.pipeline.matching import EntryIndex, VoucherMatcher
 
 
-def load_matcher(release_dir: Path) -> tuple[VoucherMatcher, EntryIndex]:
+def load_matcher(release_dir: Path, threshold: int) -> tuple[VoucherMatcher, EntryIndex]:
     """The protocol matcher and entry index for the release folder at ``release_dir``."""
     raise InvalidArgument(
         f"cannot load {release_dir}: release bundles are not supported by this build yet",

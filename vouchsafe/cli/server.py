@@ -25,6 +25,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--provider-key", default=None, help="provider Ed25519 seed file")
     parser.add_argument(
+        "--match-threshold", type=int, default=None, help="match threshold t (default 30)"
+    )
+    parser.add_argument(
         "--schedule-interval", type=float, default=None, help="seconds between scheduled passes"
     )
 
@@ -43,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         staff=load_staff_keys(Path(args.staff_keys)) if args.staff_keys else None,
         provider_key_path=Path(args.provider_key) if args.provider_key else None,
         schedule_interval_s=args.schedule_interval,
+        match_threshold=args.match_threshold,
     )
     app = create_app(settings)
     print(f"vouchsafe server: listening on http://{args.host}:{args.port} ({settings.db_url})")
