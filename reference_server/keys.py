@@ -7,30 +7,33 @@ signature made for one purpose never verifies for another.
 from __future__ import annotations
 
 import os
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from protocol.provider_signatures import (
+    CHECKPOINT_DOMAIN,
+    RECEIPT_DOMAIN,
+    REPORT_DOMAIN,
+    ProviderSignatureError,
+    signed_bytes,
+    verify_provider_signature,
+)
 from protocol.request_signing import key_id_for
 from sdk.errors import VouchsafeError
 
-RECEIPT_DOMAIN = b"vouchsafe-v1/voucher-receipt"
-REPORT_DOMAIN = b"vouchsafe-v1/report"
-CHECKPOINT_DOMAIN = b"vouchsafe-v1/audit-checkpoint"
+__all__ = [
+    "CHECKPOINT_DOMAIN",
+    "RECEIPT_DOMAIN",
+    "REPORT_DOMAIN",
+    "ProviderKey",
+    "ProviderSignatureError",
+    "generate_provider_key",
+    "load_or_create_provider_key",
+    "verify_provider_signature",
+]
 SEED_SIZE = 32
-
-
-class ProviderSignatureError(VouchsafeError):
-    """A provider signature (receipt, report, checkpoint) does not verify."""
-
-    code = "invalid_provider_signature"
-
-
-def _signed_bytes(domain: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(domain)) + domain + struct.pack(">I", len(data)) + data
 
 
 @dataclass(frozen=True)
@@ -49,18 +52,10 @@ class ProviderKey:
 
     def sign(self, domain: bytes, data: bytes) -> bytes:
         """Ed25519 signature over ``lp(domain) || lp(data)``."""
-        return self.private_key.sign(_signed_bytes(domain, data))
+        return self.private_key.sign(signed_bytes(domain, data))
 
     def __repr__(self) -> str:
         return f"ProviderKey(key_id={self.key_id}, private_key=<redacted>)"
-
-
-def verify_provider_signature(public_key: bytes, domain: bytes, data: bytes, sig: bytes) -> None:
-    """Raises ProviderSignatureError unless ``sig`` is the provider's signature for ``domain``."""
-    try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(sig, _signed_bytes(domain, data))
-    except (InvalidSignature, ValueError):
-        raise ProviderSignatureError("provider signature does not verify") from None
 
 
 def generate_provider_key() -> ProviderKey:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 
 from protocol import api_pb2
+from protocol.provider_signatures import RECEIPT_DOMAIN, receipt_body
 from reference_server.context import ServerContext
 from reference_server.errors import Conflict, InvalidArgument, PayloadTooLarge
-from reference_server.keys import RECEIPT_DOMAIN
 from reference_server.storage import Repos
 from reference_server.storage.records import VoucherRecord
 
@@ -59,20 +59,14 @@ def receive_voucher(
 
 
 def _receipt(ctx: ServerContext, record: VoucherRecord, duplicate: bool) -> api_pb2.VoucherReceipt:
-    body = api_pb2.ReceiptBody(
-        version=1,
-        voucher_id=record.voucher_id,
-        account_id=record.account_id,
-        received_at_ms=record.received_at_ms,
-        voucher_digest=record.voucher_digest,
-    )
-    return api_pb2.VoucherReceipt(
+    receipt = api_pb2.VoucherReceipt(
         version=1,
         voucher_id=record.voucher_id,
         account_id=record.account_id,
         received_at_ms=record.received_at_ms,
         voucher_digest=record.voucher_digest,
         duplicate=duplicate,
-        signature=ctx.provider_key.sign(RECEIPT_DOMAIN, body.SerializeToString(deterministic=True)),
         provider_key_id=ctx.provider_key.key_id,
     )
+    receipt.signature = ctx.provider_key.sign(RECEIPT_DOMAIN, receipt_body(receipt))
+    return receipt

@@ -11,12 +11,10 @@ The account action (suspension) is recorded and the user notified per the config
 
 from __future__ import annotations
 
-import hashlib
-
 from protocol import api_pb2
+from protocol.provider_signatures import REPORT_DOMAIN, report_digest
 from reference_server.context import ServerContext, new_id
 from reference_server.errors import Conflict, InvalidArgument, NotFound
-from reference_server.keys import REPORT_DOMAIN
 from reference_server.pipeline.confirmation import parse_associated_data
 from reference_server.pipeline.notifications import notify
 from reference_server.storage import Repos
@@ -35,11 +33,6 @@ STATUS_NAMES = {
     "manifestly_unfounded": api_pb2.REPORT_STATUS_MANIFESTLY_UNFOUNDED,
     "retracted": api_pb2.REPORT_STATUS_RETRACTED,
 }
-
-
-def report_digest(report_bytes: bytes) -> bytes:
-    """What the provider signs: SHA-256 of the serialized Report."""
-    return hashlib.sha256(report_bytes).digest()
 
 
 def create_report(

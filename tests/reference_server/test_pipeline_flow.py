@@ -9,9 +9,12 @@ import pytest
 
 from protocol import api_pb2
 from protocol.api_client import ApiError
+from protocol.provider_signatures import (
+    ProviderSignatureError,
+    verify_receipt,
+    verify_signed_report,
+)
 from reference_server.audit_log import verify_audit_log
-from reference_server.keys import REPORT_DOMAIN, verify_provider_signature
-from reference_server.pipeline.reporting import report_digest
 from tests.reference_server.conftest import KNOWN_HASH, THRESHOLD, InProcessServer
 from tests.reference_server.fakes import fake_voucher, upload
 
@@ -68,13 +71,7 @@ def test_match_to_report_to_appeal_round_trip(server: InProcessServer) -> None:
     reports = authority.reports()
     assert [r.report_id for r in reports] == [confirmed.report_id]
     signed = reports[0].signed_report
-    verify_provider_signature(
-        bytes.fromhex(alice.provider()["provider_public_key"]),
-        REPORT_DOMAIN,
-        report_digest(signed.report),
-        signed.signature,
-    )
-    report = api_pb2.Report.FromString(signed.report)
+    report = verify_signed_report(signed, bytes.fromhex(alice.provider()["provider_public_key"]))
     assert report.account_id == alice.account_id and report.urgent
     assert report.items[0].perceptual_hash == KNOWN_HASH
     assert report.review.reviewer_id == reviewer1.account_id and report.review.derivative_viewed
@@ -175,3 +172,53 @@ def test_audit_log_verifies_and_breaks_when_an_entry_is_edited(server: InProcess
         tx.tx.update("audit_log", (3,), {"payload": '{"account_id":"someone else"}'})
     result = verify_audit_log(server.ctx.storage)
     assert not result.ok and result.first_broken_seq == 3
+
+
+def test_receipts_verify_under_the_provider_key_only(server: InProcessServer) -> None:
+    alice = server.user()
+    receipt = upload(alice, fake_voucher(0))
+    provider_key = bytes.fromhex(alice.provider()["provider_public_key"])
+    verify_receipt(receipt, provider_key)
+    receipt.received_at_ms += 1
+    with pytest.raises(ProviderSignatureError):
+        verify_receipt(receipt, provider_key)
+
+
+def test_notification_is_held_back_for_the_configured_deferral(server: InProcessServer) -> None:
+    server.ctx.settings = server.ctx.settings.with_overrides(notification_deferral_ms=3_600_000)
+    alice, reviewer = server.user(), server.staff("reviewer1")
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    reviewer.decide(reviewer.review_queue()[0].review_id, True)
+    assert alice.notifications() == []  # not yet due
+    with server.ctx.storage.transaction() as tx:
+        due = tx.notifications.due(alice.account_id, server.ctx.clock() + 3_600_001)
+    assert [n.kind for n in due] == ["account_suspended"]
+
+
+def test_transparency_page_is_html_with_the_same_figures(server: InProcessServer) -> None:
+    alice = server.user()
+    upload(alice, fake_voucher(0))
+    page = server.http.get("/v1/transparency.html")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "safety vouchers received" in page.text
+    bad = server.http.get("/v1/transparency?from_ms=10&to_ms=5")
+    assert bad.status_code == 400
+
+
+def test_scheduled_pass_sweeps_thresholds_and_checkpoints(server: InProcessServer) -> None:
+    from reference_server.app import scheduled_pass
+
+    alice = server.user()
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    # Undo what the on-arrival step did, as if it had failed: the sweep must redo it.
+    with server.ctx.storage.transaction() as tx:
+        for item in tx.review.for_account(alice.account_id):
+            tx.tx.delete("review_items", [("review_id", "=", item.review_id)])
+        tx.tx.delete("processed_items", [])
+    scheduled_pass(server.ctx)
+    assert len(server.staff("reviewer1").review_queue()) == THRESHOLD
+    with server.ctx.storage.transaction() as tx:
+        head, checkpoint = tx.audit.last(), tx.audit.last_checkpoint()
+    assert head is not None and checkpoint is not None and checkpoint.seq == head.seq
