@@ -22,3 +22,97 @@ class VouchsafeError(Exception):
         if self.field:
             return f"{self.message} (field: {self.field})"
         return self.message
+
+
+# --- Releases (protocol/SPEC.md, section "Releases"): why a device refuses a release. ---
+# A refused release never replaces the release in use.
+
+
+class ReleaseError(VouchsafeError):
+    """A release (or release delta) was refused; the release in use stays in use."""
+
+    code = "release_error"
+
+
+class ReleaseMalformed(ReleaseError):
+    """The bytes are not a well-formed release: bad protobuf, wrong lengths, missing fields."""
+
+    code = "release_malformed"
+
+
+class ReleaseUnsupported(ReleaseError):
+    """Format version, ciphersuite or signature scheme is not one this SDK speaks."""
+
+    code = "release_unsupported"
+
+
+class ReleaseSignatureInvalid(ReleaseError):
+    """The release signature does not verify against the pinned release key."""
+
+    code = "release_signature_invalid"
+
+
+class ReleaseRollback(ReleaseError):
+    """The release is older than the release in use."""
+
+    code = "release_rollback"
+
+
+class ReleaseEquivocation(ReleaseError):
+    """Same version number as the release in use, but different content."""
+
+    code = "release_equivocation"
+
+
+class ReleaseChainBroken(ReleaseError):
+    """The direct successor of the release in use does not name it as its predecessor."""
+
+    code = "release_chain_broken"
+
+
+class ReleaseExpired(ReleaseError):
+    """The release's expiry time has passed."""
+
+    code = "release_expired"
+
+
+class ReleaseRootMismatch(ReleaseError):
+    """The release's root commitment is not the published root the device was given."""
+
+    code = "release_root_mismatch"
+
+
+class ReleaseTableMismatch(ReleaseError):
+    """The table does not hash to the signed root commitment (or has the wrong size)."""
+
+    code = "release_table_mismatch"
+
+
+class ReleaseInvalidElement(ReleaseError):
+    """A table slot is not the canonical encoding of a ristretto255 element."""
+
+    code = "release_invalid_element"
+
+
+class ReleaseIdentityElement(ReleaseError):
+    """A table slot holds the identity element."""
+
+    code = "release_identity_element"
+
+
+class ReleaseDuplicateElement(ReleaseError):
+    """Two table slots hold the same element."""
+
+    code = "release_duplicate_element"
+
+
+class ReleaseDeltaBaseMismatch(ReleaseError):
+    """A release delta does not apply to the release in use."""
+
+    code = "release_delta_base_mismatch"
+
+
+class NoReleaseHeld(ReleaseError):
+    """The device holds no release yet (nothing to apply a delta to, nothing to match against)."""
+
+    code = "no_release_held"

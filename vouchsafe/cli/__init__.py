@@ -22,6 +22,8 @@ from sdk.errors import VouchsafeError
 SUBCOMMANDS: tuple[str, ...] = (
     "version",
     "demo",
+    "bench",
+    "attack",
 )
 
 

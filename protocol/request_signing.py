@@ -1,0 +1,197 @@
+"""Request signing for the reference server's API: pure functions both sides share.
+
+A client signs every authenticated request with its account's Ed25519 key; the server verifies
+the signature, the timestamp window and (with its own state) that the nonce is new. Nothing here
+touches a network or a database, so the messenger and the server import the same code.
+
+Signed bytes (``canonical_request_bytes``), each field length-prefixed with 4 bytes big-endian:
+``REQUEST_SIGNATURE_DOMAIN``, key id (ASCII), timestamp (8 bytes, signed big-endian ms since the
+epoch), nonce, method (ASCII, upper case), path (ASCII), SHA-256 of the body. Binding method and
+path stops a signed body from being replayed against another endpoint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import struct
+import time
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from protocol import api_pb2
+from sdk.errors import VouchsafeError
+
+SIGNATURE_SCHEME = "vouchsafe-request-ed25519-v1"
+API_VERSION = 1
+REQUEST_SIGNATURE_DOMAIN = b"vouchsafe-v1/request-signature"
+KEY_ID_DOMAIN = b"vouchsafe-v1/key-id"
+PUBLIC_KEY_SIZE = 32
+SIGNATURE_SIZE = 64
+NONCE_SIZE = 16
+KEY_ID_HEX_CHARS = 32
+# Five minutes either way: wide enough for unsynchronised phone clocks, narrow enough that the
+# server's nonce memory (which must outlive the window) stays small.
+DEFAULT_WINDOW_MS = 300_000
+
+
+class MalformedRequest(VouchsafeError):
+    """The request body is not a well-formed message of the expected type."""
+
+    code = "malformed_request"
+
+
+class UnsignedRequest(VouchsafeError):
+    """The request carries no signature envelope, or its envelope misses a required part."""
+
+    code = "unsigned_request"
+
+
+class InvalidRequestSignature(VouchsafeError):
+    """The signature does not verify under the key the request names."""
+
+    code = "invalid_signature"
+
+
+class StaleRequest(VouchsafeError):
+    """The request's timestamp lies outside the accepted window."""
+
+    code = "stale_request"
+
+
+def key_id_for(public_key: bytes) -> str:
+    """The key id of an Ed25519 public key: 32 hex chars of a domain-separated SHA-256."""
+    if len(public_key) != PUBLIC_KEY_SIZE:
+        raise MalformedRequest(
+            f"an Ed25519 public key is {PUBLIC_KEY_SIZE} bytes, got {len(public_key)}",
+            field="signing_public_key",
+        )
+    digest = hashlib.sha256(_lp(KEY_ID_DOMAIN) + _lp(public_key)).hexdigest()
+    return digest[:KEY_ID_HEX_CHARS]
+
+
+def body_digest(body: bytes) -> bytes:
+    """SHA-256 of the serialized inner request."""
+    return hashlib.sha256(body).digest()
+
+
+def canonical_request_bytes(
+    key_id: str, timestamp_ms: int, nonce: bytes, method: str, path: str, body: bytes
+) -> bytes:
+    """The exact bytes an Ed25519 request signature covers (see the module docstring)."""
+    return b"".join(
+        (
+            _lp(REQUEST_SIGNATURE_DOMAIN),
+            _lp(key_id.encode("ascii")),
+            _lp(struct.pack(">q", timestamp_ms)),
+            _lp(nonce),
+            _lp(method.upper().encode("ascii")),
+            _lp(path.encode("ascii")),
+            _lp(body_digest(body)),
+        )
+    )
+
+
+def sign_request(
+    private_key: Ed25519PrivateKey,
+    method: str,
+    path: str,
+    body: bytes,
+    *,
+    timestamp_ms: int | None = None,
+    nonce: bytes | None = None,
+) -> api_pb2.SignedRequest:
+    """Wraps ``body`` (a serialized request message) in a signed envelope.
+
+    ``timestamp_ms`` defaults to now and ``nonce`` to 16 fresh random bytes; pass them only to
+    build deterministic test cases.
+    """
+    public = private_key.public_key().public_bytes_raw()
+    key_id = key_id_for(public)
+    ts = int(time.time() * 1000) if timestamp_ms is None else timestamp_ms
+    n = secrets.token_bytes(NONCE_SIZE) if nonce is None else nonce
+    signed = canonical_request_bytes(key_id, ts, n, method, path, body)
+    return api_pb2.SignedRequest(
+        version=API_VERSION,
+        signature_scheme=SIGNATURE_SCHEME,
+        key_id=key_id,
+        timestamp_ms=ts,
+        nonce=n,
+        method=method.upper(),
+        path=path,
+        body=body,
+        signature=private_key.sign(signed),
+    )
+
+
+def parse_signed_request(data: bytes) -> api_pb2.SignedRequest:
+    """Decodes and structurally checks an envelope; raises before any signature work.
+
+    Raises MalformedRequest for bytes that are not a SignedRequest and UnsignedRequest for an
+    envelope without scheme, key id, nonce or signature.
+    """
+    envelope = api_pb2.SignedRequest()
+    try:
+        envelope.ParseFromString(data)
+    except Exception as exc:  # protobuf raises DecodeError and, for some inputs, others
+        raise MalformedRequest("request body is not a SignedRequest message") from exc
+    if not envelope.signature and not envelope.key_id:
+        raise UnsignedRequest("request is not signed; wrap it in a SignedRequest envelope")
+    if envelope.version != API_VERSION:
+        raise MalformedRequest(
+            f"unsupported SignedRequest version {envelope.version}", field="version"
+        )
+    if envelope.signature_scheme != SIGNATURE_SCHEME:
+        raise MalformedRequest(
+            f"unsupported signature scheme {envelope.signature_scheme!r}", field="signature_scheme"
+        )
+    if len(envelope.key_id) != KEY_ID_HEX_CHARS or not _is_hex(envelope.key_id):
+        raise UnsignedRequest("key_id must be 32 lowercase hex characters", field="key_id")
+    if len(envelope.nonce) != NONCE_SIZE:
+        raise UnsignedRequest(f"nonce must be {NONCE_SIZE} bytes", field="nonce")
+    if len(envelope.signature) != SIGNATURE_SIZE:
+        raise UnsignedRequest(f"signature must be {SIGNATURE_SIZE} bytes", field="signature")
+    if not envelope.method.isascii() or not envelope.path.isascii():
+        raise MalformedRequest("method and path must be ASCII", field="path")
+    return envelope
+
+
+def verify_request(
+    envelope: api_pb2.SignedRequest,
+    public_key: bytes,
+    method: str,
+    path: str,
+    *,
+    now_ms: int,
+    window_ms: int = DEFAULT_WINDOW_MS,
+) -> None:
+    """Checks that ``envelope`` was signed by ``public_key`` for this endpoint, recently.
+
+    Raises InvalidRequestSignature (wrong key, endpoint or bytes; no detail beyond that) or
+    StaleRequest. Replay refusal needs state and is the server's job, after this succeeds.
+    """
+    if envelope.method.upper() != method.upper() or envelope.path != path:
+        raise InvalidRequestSignature("request was signed for another endpoint", field="path")
+    if key_id_for(public_key) != envelope.key_id:
+        raise InvalidRequestSignature("key_id does not match the account's key", field="key_id")
+    if abs(now_ms - envelope.timestamp_ms) > window_ms:
+        raise StaleRequest(
+            f"timestamp is more than {window_ms // 1000} s away from the server clock",
+            field="timestamp_ms",
+        )
+    signed = canonical_request_bytes(
+        envelope.key_id, envelope.timestamp_ms, envelope.nonce, method, path, envelope.body
+    )
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(envelope.signature, signed)
+    except InvalidSignature:
+        raise InvalidRequestSignature("request signature does not verify") from None
+
+
+def _lp(data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + data
+
+
+def _is_hex(text: str) -> bool:
+    return all(c in "0123456789abcdef" for c in text)

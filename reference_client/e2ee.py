@@ -1,0 +1,309 @@
+"""End-to-end encryption of one message to one recipient (the messenger's own, not tPSI-AD).
+
+``seal_message`` turns a plaintext into a :class:`~protocol.messenger_pb2.SealedMessage` the server
+relays as an opaque blob; ``open_message`` reverses it on the recipient's device. Per message:
+
+1. a fresh 32-byte content key ``K`` and a fresh X25519 ephemeral key pair are drawn;
+2. ``K`` is wrapped to the recipient: ``KEK = HKDF-SHA256(X25519(eph, recipient), info = label ||
+   eph_pub || recipient_pub)``, ``wrapped_key = ChaCha20-Poly1305(KEK, K)``;
+3. the sender signs ``label || sender keys || recipient key || eph_pub || content`` with Ed25519,
+   binding the signature to this recipient (a signed message cannot be re-sent to someone else);
+4. the signed content (text or media, file name, media type, timestamp, sender name, message id —
+   everything that must stay private) is padded to a size bucket (Padmé) and AEAD-encrypted under
+   ``K`` with every header field as associated data.
+
+Forward-secrecy limits, stated plainly: the recipient's X25519 identity key is long-term, so anyone
+who later steals it (device seizure, malware) can open every message ever sent to that user that
+they recorded; there is no post-compromise security either. The sender's ephemeral key is discarded,
+so a stolen *sender* key opens nothing the sender sent. A vendor with Signal's Double Ratchet (X3DH
+or PQXDH to start, then a symmetric and DH ratchet) replaces exactly steps 1-2: the ratchet yields
+the per-message key instead of the ephemeral wrap. Steps 3-4, and the detection hook, which runs on
+the plaintext *before* this module is called, stay where they are.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from google.protobuf.message import DecodeError
+from nacl import bindings
+from nacl.exceptions import BadSignatureError, CryptoError
+from nacl.public import PrivateKey
+from nacl.signing import VerifyKey
+
+from protocol import messenger_pb2
+from reference_client.errors import BadSignature, MalformedMessage, MessageUndecryptable
+from reference_client.identity import KEY_BYTES, Identity, PublicIdentity
+
+VERSION = 1
+CIPHERSUITE = "vouchsafe-messenger-x25519-hkdf-sha256-chacha20poly1305-ed25519-v1"
+_LABEL = b"vouchsafe-messenger-v1/"
+WRAP_LABEL = _LABEL + b"key-wrap"
+HEADER_LABEL = _LABEL + b"header"
+SIGNATURE_LABEL = _LABEL + b"signature"
+NONCE_BYTES = 12
+MESSAGE_ID_BYTES = 16
+SIGNATURE_BYTES = 64
+WRAPPED_KEY_BYTES = KEY_BYTES + 16
+# Upper bound on one message's plaintext; larger media must be rejected before sealing.
+MAX_PLAINTEXT_BYTES = 16 * 1024 * 1024
+MIN_PADDED_BYTES = 256
+_LENGTH_PREFIX = 4
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    """A media item as the sender chose it."""
+
+    data: bytes
+    media_type: str
+    file_name: str
+
+
+@dataclass(frozen=True)
+class Plaintext:
+    """One message's private content; exactly one of ``text`` and ``media`` is set."""
+
+    message_id: bytes
+    sender_name: str
+    sent_at: int
+    text: str | None = None
+    media: MediaItem | None = None
+
+    def __post_init__(self) -> None:
+        if (self.text is None) == (self.media is None):
+            raise MalformedMessage("a message carries either text or media", field="body")
+        if len(self.message_id) != MESSAGE_ID_BYTES:
+            raise MalformedMessage("message id must be 16 bytes", field="message_id")
+
+
+@dataclass(frozen=True)
+class ReceivedMessage:
+    """An opened message and the verified identity keys of its sender."""
+
+    plaintext: Plaintext
+    sender: PublicIdentity
+
+
+def new_message_id() -> bytes:
+    """A random 16-byte message id."""
+    return secrets.token_bytes(MESSAGE_ID_BYTES)
+
+
+def padded_length(length: int) -> int:
+    """Padmé bucket size for ``length`` bytes (Nikitin et al., PETS 2019): <= 12% overhead,
+    leaking O(log log n) bits of the size; at least :data:`MIN_PADDED_BYTES`."""
+    if length <= MIN_PADDED_BYTES:
+        return MIN_PADDED_BYTES
+    exponent = length.bit_length() - 1
+    low_bits = exponent - exponent.bit_length()
+    mask = (1 << low_bits) - 1
+    return (length + mask) & ~mask
+
+
+def _pad(data: bytes) -> bytes:
+    body = len(data).to_bytes(_LENGTH_PREFIX, "big") + data
+    return body + bytes(padded_length(len(body)) - len(body))
+
+
+def _unpad(padded: bytes) -> bytes:
+    if len(padded) < _LENGTH_PREFIX:
+        raise MalformedMessage("padded content too short", field="ciphertext")
+    length = int.from_bytes(padded[:_LENGTH_PREFIX], "big")
+    if length > len(padded) - _LENGTH_PREFIX:
+        raise MalformedMessage("padded content length out of range", field="ciphertext")
+    return padded[_LENGTH_PREFIX : _LENGTH_PREFIX + length]
+
+
+def _key_encryption_key(shared: bytes, ephemeral_key: bytes, recipient_key: bytes) -> bytes:
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=KEY_BYTES,
+        salt=None,
+        info=WRAP_LABEL + ephemeral_key + recipient_key,
+    ).derive(shared)
+
+
+def _x25519(secret: bytes, public: bytes) -> bytes:
+    try:
+        return bindings.crypto_scalarmult(secret, public)
+    except CryptoError as exc:  # libsodium refuses low-order points (all-zero output)
+        raise MessageUndecryptable("invalid key agreement point", field="ephemeral_key") from exc
+
+
+def _header(recipient_key: bytes, ephemeral_key: bytes, wrapped_key: bytes, nonce: bytes) -> bytes:
+    suite = CIPHERSUITE.encode("ascii")
+    return b"".join(
+        [
+            HEADER_LABEL,
+            VERSION.to_bytes(4, "big"),
+            len(suite).to_bytes(2, "big"),
+            suite,
+            recipient_key,
+            ephemeral_key,
+            wrapped_key,
+            nonce,
+        ]
+    )
+
+
+def _signing_transcript(
+    sender: PublicIdentity, recipient_key: bytes, ephemeral_key: bytes, content: bytes
+) -> bytes:
+    return b"".join(
+        [
+            SIGNATURE_LABEL,
+            sender.signing_key,
+            sender.agreement_key,
+            recipient_key,
+            ephemeral_key,
+            len(content).to_bytes(8, "big"),
+            content,
+        ]
+    )
+
+
+def _content_proto(plaintext: Plaintext) -> messenger_pb2.MessageContent:
+    content = messenger_pb2.MessageContent(
+        message_id=plaintext.message_id,
+        sender_name=plaintext.sender_name,
+        sent_at=plaintext.sent_at,
+    )
+    if plaintext.text is not None:
+        content.text = plaintext.text
+    elif plaintext.media is not None:
+        content.media.data = plaintext.media.data
+        content.media.media_type = plaintext.media.media_type
+        content.media.file_name = plaintext.media.file_name
+    return content
+
+
+def seal_message(
+    sender: Identity, recipient: PublicIdentity, plaintext: Plaintext
+) -> messenger_pb2.SealedMessage:
+    """Encrypts and signs ``plaintext`` for ``recipient``; only that recipient can open it.
+
+    Raises :class:`MalformedMessage` if the content exceeds :data:`MAX_PLAINTEXT_BYTES`.
+    """
+    content = _content_proto(plaintext).SerializeToString()
+    if len(content) > MAX_PLAINTEXT_BYTES:
+        raise MalformedMessage("message too large to send", field="content")
+    ephemeral = PrivateKey.generate()
+    ephemeral_key = bytes(ephemeral.public_key)
+    signature = sender.signing_key.sign(
+        _signing_transcript(sender.public, recipient.agreement_key, ephemeral_key, content)
+    ).signature
+    signed = messenger_pb2.SignedContent(
+        content=content, sender=sender.public.to_proto(), signature=signature
+    )
+    return _encrypt_signed(signed, recipient.agreement_key, ephemeral)
+
+
+def _encrypt_signed(
+    signed: messenger_pb2.SignedContent, recipient_key: bytes, ephemeral: PrivateKey
+) -> messenger_pb2.SealedMessage:
+    ephemeral_key = bytes(ephemeral.public_key)
+    message_key = secrets.token_bytes(KEY_BYTES)
+    kek = _key_encryption_key(
+        _x25519(bytes(ephemeral), recipient_key), ephemeral_key, recipient_key
+    )
+    wrapped_key = ChaCha20Poly1305(kek).encrypt(bytes(NONCE_BYTES), message_key, WRAP_LABEL)
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    header = _header(recipient_key, ephemeral_key, wrapped_key, nonce)
+    ciphertext = ChaCha20Poly1305(message_key).encrypt(
+        nonce, _pad(signed.SerializeToString()), header
+    )
+    return messenger_pb2.SealedMessage(
+        version=VERSION,
+        ciphersuite=CIPHERSUITE,
+        recipient_agreement_key=recipient_key,
+        ephemeral_key=ephemeral_key,
+        wrapped_key=wrapped_key,
+        nonce=nonce,
+        ciphertext=ciphertext,
+    )
+
+
+def parse_sealed_message(blob: bytes) -> messenger_pb2.SealedMessage:
+    """Parses a relayed blob, rejecting unknown versions/suites and wrong field lengths."""
+    sealed = messenger_pb2.SealedMessage()
+    try:
+        sealed.ParseFromString(blob)
+    except DecodeError as exc:
+        raise MalformedMessage("sealed message does not parse", field="sealed_message") from exc
+    if sealed.version != VERSION:
+        raise MalformedMessage(f"unsupported version {sealed.version}", field="version")
+    if sealed.ciphersuite != CIPHERSUITE:
+        raise MalformedMessage("unsupported ciphersuite", field="ciphersuite")
+    for name, size in (
+        ("recipient_agreement_key", KEY_BYTES),
+        ("ephemeral_key", KEY_BYTES),
+        ("wrapped_key", WRAPPED_KEY_BYTES),
+        ("nonce", NONCE_BYTES),
+    ):
+        if len(getattr(sealed, name)) != size:
+            raise MalformedMessage(f"{name} must be {size} bytes", field=name)
+    return sealed
+
+
+def _plaintext_from(content: messenger_pb2.MessageContent) -> Plaintext:
+    body = content.WhichOneof("body")
+    if body == "text":
+        return Plaintext(
+            bytes(content.message_id), content.sender_name, content.sent_at, text=content.text
+        )
+    if body == "media":
+        media = MediaItem(
+            bytes(content.media.data), content.media.media_type, content.media.file_name
+        )
+        return Plaintext(
+            bytes(content.message_id), content.sender_name, content.sent_at, media=media
+        )
+    raise MalformedMessage("message has no body", field="body")
+
+
+def open_message(recipient: Identity, blob: bytes) -> ReceivedMessage:
+    """Decrypts and verifies a sealed message addressed to ``recipient``.
+
+    Raises :class:`MalformedMessage` (does not parse), :class:`MessageUndecryptable` (not for
+    this key, or tampered) or :class:`BadSignature` (sender signature invalid).
+    """
+    sealed = parse_sealed_message(blob)
+    own_key = recipient.public.agreement_key
+    if not secrets.compare_digest(bytes(sealed.recipient_agreement_key), own_key):
+        raise MessageUndecryptable("message is not addressed to this identity")
+    ephemeral_key = bytes(sealed.ephemeral_key)
+    kek = _key_encryption_key(
+        _x25519(recipient.agreement_secret, ephemeral_key), ephemeral_key, own_key
+    )
+    header = _header(own_key, ephemeral_key, bytes(sealed.wrapped_key), bytes(sealed.nonce))
+    try:
+        message_key = ChaCha20Poly1305(kek).decrypt(
+            bytes(NONCE_BYTES), bytes(sealed.wrapped_key), WRAP_LABEL
+        )
+        padded = ChaCha20Poly1305(message_key).decrypt(
+            bytes(sealed.nonce), bytes(sealed.ciphertext), header
+        )
+    except InvalidTag as exc:
+        raise MessageUndecryptable("message cannot be opened") from exc
+    signed = messenger_pb2.SignedContent()
+    content = messenger_pb2.MessageContent()
+    try:
+        signed.ParseFromString(_unpad(padded))
+        sender = PublicIdentity.from_proto(signed.sender)
+        content.ParseFromString(signed.content)
+    except DecodeError as exc:
+        raise MalformedMessage("message content does not parse", field="content") from exc
+    if len(signed.signature) != SIGNATURE_BYTES:
+        raise BadSignature("sender signature has the wrong length", field="signature")
+    transcript = _signing_transcript(sender, own_key, ephemeral_key, bytes(signed.content))
+    try:
+        VerifyKey(sender.signing_key).verify(transcript, bytes(signed.signature))
+    except BadSignatureError as exc:
+        raise BadSignature("sender signature does not verify") from exc
+    return ReceivedMessage(plaintext=_plaintext_from(content), sender=sender)

@@ -1,0 +1,192 @@
+"""Building a release folder from source lists: provenance rule, PSI keys, blinding, signing.
+
+``build_release`` streams the source lists in, applies the provenance rule column-wise, derives
+each admitted entry's PSI keys, blinds them with the server key (the protocol core's
+``blind_hash_set``), signs the release and writes the public release and the private server
+bundle (layout in :mod:`reference_server.hashset.bundle`). A follow-up release (``previous``)
+reuses the previous server key and release key, so vouchers made under older releases keep
+counting toward the same account threshold, and chains to the previous release's digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from reference_server.hashset import bundle as layout
+from reference_server.hashset.blinding import HashSetBlinder, default_blinder, hash_set_keys
+from reference_server.hashset.errors import BundleInvalid
+from reference_server.hashset.provenance import InclusionRule, Selection, select_entries
+from reference_server.hashset.release_file import ReleaseDraft, SignedRelease, sign_release
+from reference_server.hashset.sources import read_registry, read_source_list
+from sdk.crypto import ed25519
+
+DEFAULT_VALIDITY_DAYS = 30
+KeyFunction = Callable[[str, bytes], list[bytes]]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced."""
+
+    directory: Path
+    release: SignedRelease
+    selection: Selection
+    psi_key_count: int
+    release_bytes: int
+
+    @property
+    def bytes_per_entry(self) -> float:
+        """Release file size divided by admitted entries (download cost per entry)."""
+        return self.release_bytes / max(1, self.selection.entry_count)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def psi_keys_of(
+    selection: Selection, key_function: KeyFunction, progress: bool = False
+) -> list[bytes]:
+    """The distinct PSI keys of all admitted entries, in first-seen order."""
+    keys: dict[bytes, None] = {}
+    items = selection.entry_keys()
+    for signal_type, value in tqdm(
+        items, total=selection.entry_count, desc="PSI keys", unit="entry", disable=not progress
+    ):
+        for key in key_function(signal_type, value):
+            keys[key] = None
+    return list(keys)
+
+
+def _keys_for(previous: Path | None, blinder: HashSetBlinder) -> tuple[bytes, bytes, int, bytes]:
+    """(server key, release private key, version, previous digest) for the next release."""
+    if previous is None:
+        return blinder.generate_server_key(), ed25519.generate_private_key(), 1, b""
+    prior = layout.load_public_release(previous)
+    private = previous / layout.PRIVATE_DIR
+    try:
+        server_key = (private / layout.SERVER_KEY_FILE).read_bytes()
+        release_key = (private / layout.RELEASE_PRIVATE_KEY_FILE).read_bytes()
+    except OSError:
+        raise BundleInvalid(f"{private} lacks the keys of the previous release") from None
+    return server_key, release_key, prior.version + 1, prior.digest
+
+
+def build_release(
+    *,
+    registry_path: Path,
+    source_paths: Sequence[Path],
+    out_dir: Path,
+    rule: InclusionRule,
+    previous: Path | None = None,
+    validity_days: int = DEFAULT_VALIDITY_DAYS,
+    now: int | None = None,
+    blinder: HashSetBlinder | None = None,
+    key_function: KeyFunction = hash_set_keys,
+    progress: bool = False,
+) -> BuildResult:
+    """Builds one release folder (see module docstring); returns what it wrote."""
+    blinder = blinder or default_blinder()
+    created_at = int(time.time()) if now is None else now
+    registry = read_registry(registry_path)
+    sources = [
+        read_source_list(path, registry)
+        for path in tqdm(source_paths, desc="source lists", unit="list", disable=not progress)
+    ]
+    selection = select_entries(sources, registry, rule)
+    psi_keys = psi_keys_of(selection, key_function, progress)
+    server_key, release_key, version, previous_digest = _keys_for(previous, blinder)
+    if progress:
+        print(f"blinding {len(psi_keys)} PSI keys ...", flush=True)
+    blinded = blinder.blind(server_key, psi_keys)
+    del psi_keys
+    bar = tqdm(total=len(blinded.table) // 32, desc="root", unit="slot", disable=not progress)
+    draft = ReleaseDraft(
+        ciphersuite=blinder.ciphersuite,
+        version=version,
+        previous_release_digest=previous_digest,
+        created_at=created_at,
+        expires_at=created_at + validity_days * 86_400,
+        server_params=blinded.server_params,
+        entry_count=selection.entry_count,
+        signal_types=selection.signal_types(),
+    )
+
+    def advance(done: int) -> None:
+        bar.update(done - bar.n)
+
+    signed = sign_release(draft, blinded.table, release_key, advance)
+    bar.close()
+    _write_folder(out_dir, signed, release_key, server_key, selection, source_paths, progress)
+    result = BuildResult(out_dir, signed, selection, len(blinded.table) // 32, len(signed.data))
+    _write_summary(out_dir, result, draft)
+    return result
+
+
+def _write_folder(
+    out_dir: Path,
+    signed: SignedRelease,
+    release_key: bytes,
+    server_key: bytes,
+    selection: Selection,
+    source_paths: Sequence[Path],
+    progress: bool,
+) -> None:
+    private = out_dir / layout.PRIVATE_DIR
+    private.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (out_dir / layout.RELEASE_FILE).write_bytes(signed.data)
+    (out_dir / layout.ROOT_FILE).write_text(signed.root.hex() + "\n", encoding="utf-8")
+    public = ed25519.public_key(release_key).hex() + "\n"
+    (out_dir / layout.RELEASE_PUBLIC_KEY_FILE).write_text(public, encoding="utf-8")
+    layout.write_private(private / layout.SERVER_KEY_FILE, server_key)
+    layout.write_private(private / layout.RELEASE_PRIVATE_KEY_FILE, release_key)
+    with (private / layout.ENTRIES_FILE).open("w", encoding="utf-8") as out:
+        for entry in tqdm(
+            selection.entries(),
+            total=selection.entry_count,
+            desc="provenance",
+            unit="entry",
+            disable=not progress,
+        ):
+            out.write(json.dumps(layout.entry_to_json(entry), separators=(",", ":")) + "\n")
+    build: dict[str, Any] = {
+        "rule": {
+            "min_sources": selection.rule.min_sources,
+            "independence": selection.rule.independence,
+        },
+        "source_lists": [{"file": p.name, "sha256": _file_sha256(p)} for p in source_paths],
+        "exclusions": dict(sorted(selection.exclusions.items())),
+    }
+    (private / layout.BUILD_FILE).write_text(json.dumps(build, indent=2) + "\n", encoding="utf-8")
+
+
+def _write_summary(out_dir: Path, result: BuildResult, draft: ReleaseDraft) -> None:
+    summary = {
+        "version": draft.version,
+        "digest": result.release.digest.hex(),
+        "previous_release_digest": draft.previous_release_digest.hex(),
+        "root": result.release.root.hex(),
+        "ciphersuite": draft.ciphersuite,
+        "created_at": draft.created_at,
+        "expires_at": draft.expires_at,
+        "entry_count": result.selection.entry_count,
+        "slot_count": result.release.slot_count,
+        "release_bytes": result.release_bytes,
+        "bytes_per_entry": round(result.bytes_per_entry, 2),
+        "rule": result.selection.rule.describe(),
+        "exclusions": dict(sorted(result.selection.exclusions.items())),
+    }
+    text = json.dumps(summary, indent=2) + "\n"
+    (out_dir / layout.SUMMARY_FILE).write_text(text, encoding="utf-8")

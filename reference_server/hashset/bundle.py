@@ -1,0 +1,215 @@
+"""On-disk layout of a release folder, and loading it into the reference server.
+
+A release folder ``DIR`` holds a **public** part, published to devices and auditors::
+
+    DIR/release.pb        the release file (vouchsafe.v1.Release), signed by the release key
+    DIR/release.root      its root commitment, hex (published out of band)
+    DIR/release_key.pub   the release public key, hex (devices pin it)
+    DIR/release.json      summary: version, digest, sizes, bytes per entry, rule, exclusions
+
+and the **private server bundle** ``DIR/server/`` (mode 0700; never published)::
+
+    server/server_key     the server key (encoded by the protocol core), mode 0600
+    server/release_key    the Ed25519 release signing key (32-byte seed), mode 0600
+    server/entries.jsonl  one admitted entry per line: signal type, full hash, provenance
+    server/build.json     how it was built: rule, source lists (SHA-256), exclusion counts
+
+:func:`load_release_bundle` is what the reference server calls.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from reference_server.hashset.errors import BundleInvalid
+from reference_server.hashset.provenance import HashSetEntry, SourceListing
+from sdk.release import VerifiedRelease, verify_release
+
+RELEASE_FILE = "release.pb"
+ROOT_FILE = "release.root"
+RELEASE_PUBLIC_KEY_FILE = "release_key.pub"
+SUMMARY_FILE = "release.json"
+PRIVATE_DIR = "server"
+SERVER_KEY_FILE = "server_key"
+RELEASE_PRIVATE_KEY_FILE = "release_key"
+ENTRIES_FILE = "entries.jsonl"
+BUILD_FILE = "build.json"
+PDQ_MATCH_DISTANCE = 31  # PDQ's recommended match threshold (Meta, "The TMK+PDQF/PDQ paper")
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Writes a secret file readable by its owner only (created 0600, never widened)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+
+
+def read_hex(path: Path, size: int, what: str) -> bytes:
+    """A hex file of exactly ``size`` bytes; raises BundleInvalid otherwise."""
+    try:
+        value = bytes.fromhex(path.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        raise BundleInvalid(f"{path} is not a readable hex {what}", field=what) from None
+    if len(value) != size:
+        raise BundleInvalid(f"{path}: a {what} has {size} bytes", field=what)
+    return value
+
+
+def entry_to_json(entry: HashSetEntry) -> dict[str, Any]:
+    """The entries.jsonl line for one entry."""
+    return {
+        "signal_type": entry.signal_type,
+        "hash": entry.perceptual_hash.hex(),
+        "listings": [
+            {
+                "organisation": x.organisation,
+                "jurisdiction": x.jurisdiction,
+                "list_id": x.list_id,
+                "listed_at": x.listed_at,
+                "labels": list(x.labels),
+            }
+            for x in entry.listings
+        ],
+    }
+
+
+def entry_from_json(document: dict[str, Any]) -> HashSetEntry:
+    """Inverse of :func:`entry_to_json`."""
+    return HashSetEntry(
+        signal_type=str(document["signal_type"]),
+        perceptual_hash=bytes.fromhex(document["hash"]),
+        listings=tuple(
+            SourceListing(
+                organisation=str(x["organisation"]),
+                jurisdiction=str(x["jurisdiction"]),
+                list_id=str(x["list_id"]),
+                listed_at=int(x["listed_at"]),
+                labels=tuple(x["labels"]),
+            )
+            for x in document["listings"]
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class EntryMatch:
+    """An entry within the match distance of a queried hash."""
+
+    entry: HashSetEntry
+    distance: int
+
+
+@dataclass
+class ReleaseBundle:
+    """A verified release with its private server bundle, as the reference server holds it.
+
+    ``server_key`` is the protocol core's encoding (decode with ``sdk.tpsi.wire``).
+    ``find_entries`` is the server's second, independent check on a full perceptual hash.
+    """
+
+    directory: Path
+    release: VerifiedRelease
+    server_key: bytes = field(repr=False)
+    signal_types: tuple[str, ...]
+    _hashes: npt.NDArray[np.uint8] = field(repr=False)
+    _codes: npt.NDArray[np.uint8] = field(repr=False)
+    _offsets: list[int] = field(repr=False)
+
+    @property
+    def entry_count(self) -> int:
+        """Number of admitted entries (the private record's count)."""
+        return len(self._offsets)
+
+    def entry(self, index: int) -> HashSetEntry:
+        """Entry ``index`` of entries.jsonl, with its provenance (read from disk on demand)."""
+        with (self.directory / PRIVATE_DIR / ENTRIES_FILE).open("rb") as handle:
+            handle.seek(self._offsets[index])
+            return entry_from_json(json.loads(handle.readline()))
+
+    def find_entries(
+        self, signal_type: str, perceptual_hash: bytes, max_distance: int = PDQ_MATCH_DISTANCE
+    ) -> list[EntryMatch]:
+        """Entries of ``signal_type`` within Hamming distance ``max_distance``, closest first."""
+        if signal_type not in self.signal_types or len(perceptual_hash) != self._hashes.shape[1]:
+            return []
+        query = np.frombuffer(perceptual_hash, dtype=np.uint8)
+        distances = _POPCOUNT[np.bitwise_xor(self._hashes, query)].sum(axis=1, dtype=np.int64)
+        code = self.signal_types.index(signal_type)
+        hits = np.flatnonzero((distances <= max_distance) & (self._codes == code))
+        ordered = sorted(hits.tolist(), key=lambda i: int(distances[i]))
+        return [EntryMatch(self.entry(i), int(distances[i])) for i in ordered]
+
+
+def load_public_release(directory: Path, *, now: int | None = None) -> VerifiedRelease:
+    """Verifies DIR/release.pb against DIR/release_key.pub and DIR/release.root.
+
+    ``now=None`` skips the expiry check (a server keeps processing vouchers of its own
+    releases after they expire; see SPEC.md "Releases"); every other check runs.
+    """
+    release_key = read_hex(directory / RELEASE_PUBLIC_KEY_FILE, 32, "release key")
+    root = read_hex(directory / ROOT_FILE, 32, "root")
+    try:
+        data = (directory / RELEASE_FILE).read_bytes()
+    except OSError:
+        raise BundleInvalid(f"{directory / RELEASE_FILE} is missing", field="release") from None
+    return verify_release(data, release_key=release_key, published_root=root, now=now)
+
+
+def load_release_bundle(directory: Path | str) -> ReleaseBundle:
+    """Loads a release folder for the reference server.
+
+    Verifies the public release in full (signature, root, elements; not expiry), reads the
+    server key and indexes the admitted entries' full hashes for the second check. Raises
+    :class:`BundleInvalid` (or a release error) naming what is wrong.
+    """
+    directory = Path(directory)
+    release = load_public_release(directory)
+    private = directory / PRIVATE_DIR
+    try:
+        server_key = (private / SERVER_KEY_FILE).read_bytes()
+        handle = (private / ENTRIES_FILE).open("rb")
+    except OSError:
+        raise BundleInvalid(f"{private} is not a complete server bundle", field="server") from None
+    signal_types = tuple(release.signal_types)
+    offsets: list[int] = []
+    hashes = bytearray()
+    codes = bytearray()
+    width = 0
+    with handle:
+        position = 0
+        for number, line in enumerate(handle, start=1):
+            try:
+                document = json.loads(line)
+                value = bytes.fromhex(document["hash"])
+                code = signal_types.index(document["signal_type"])
+            except (ValueError, KeyError, TypeError):
+                raise BundleInvalid(f"{ENTRIES_FILE} line {number} is invalid") from None
+            width = width or len(value)
+            if len(value) != width:
+                raise BundleInvalid(f"{ENTRIES_FILE} line {number}: hash length differs")
+            offsets.append(position)
+            hashes += value
+            codes.append(code)
+            position += len(line)
+    if len(offsets) != release.entry_count:
+        raise BundleInvalid(
+            f"{ENTRIES_FILE} holds {len(offsets)} entries, the release says {release.entry_count}",
+            field="entry_count",
+        )
+    return ReleaseBundle(
+        directory=directory,
+        release=release,
+        server_key=server_key,
+        signal_types=signal_types,
+        _hashes=np.frombuffer(bytes(hashes), dtype=np.uint8).reshape(len(offsets), width or 32),
+        _codes=np.frombuffer(bytes(codes), dtype=np.uint8),
+        _offsets=offsets,
+    )

@@ -1,0 +1,55 @@
+"""HAZMAT: Ed25519 signatures (from ``cryptography``) behind three small typed functions.
+
+Used for release signatures (release key) and source-list signatures (each organisation's key).
+Callers pass a domain-separation label; the signed message is ``label || 0x00 || message`` so a
+signature made for one purpose never verifies for another.
+"""
+
+from __future__ import annotations
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+PUBLIC_KEY_SIZE = 32
+PRIVATE_KEY_SIZE = 32
+SIGNATURE_SIZE = 64
+
+
+def _framed(label: bytes, message: bytes) -> bytes:
+    if b"\x00" in label:
+        raise ValueError("a signature label must not contain a zero byte")
+    return label + b"\x00" + message
+
+
+def generate_private_key() -> bytes:
+    """A fresh Ed25519 private key (32-byte seed) from the OS's randomness."""
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+
+
+def public_key(private_key: bytes) -> bytes:
+    """The 32-byte public key of a 32-byte private key seed."""
+    key = Ed25519PrivateKey.from_private_bytes(private_key)
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def sign(private_key: bytes, label: bytes, message: bytes) -> bytes:
+    """A 64-byte Ed25519 signature over ``label || 0x00 || message``."""
+    return Ed25519PrivateKey.from_private_bytes(private_key).sign(_framed(label, message))
+
+
+def verify(public_key_bytes: bytes, label: bytes, message: bytes, signature: bytes) -> bool:
+    """True only if ``signature`` is a valid signature of the framed message under the key.
+
+    Wrong lengths and invalid keys give False; nothing about the failure is revealed.
+    """
+    if len(public_key_bytes) != PUBLIC_KEY_SIZE or len(signature) != SIGNATURE_SIZE:
+        return False
+    try:
+        key = Ed25519PublicKey.from_public_bytes(public_key_bytes)
+        key.verify(signature, _framed(label, message))
+    except (InvalidSignature, ValueError):
+        return False
+    return True

@@ -1,0 +1,88 @@
+"""What binds a release together: its labels, release digest and Merkle root over table slots.
+
+Normative text: ``protocol/SPEC.md``, section "Releases". Every hash here is SHA-256 with a
+label from the one versioned context string :data:`RELEASE_CONTEXT`; leaves and inner nodes use
+different labels, and the root binds the slot count, so neither a second preimage by tree
+reshaping nor a table of another size can produce the same root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+RELEASE_CONTEXT = b"vouchsafe-release-v1"
+LABEL_RELEASE_SIGNATURE = RELEASE_CONTEXT + b"/release-signature"
+LABEL_RELEASE_DIGEST = RELEASE_CONTEXT + b"/release-digest"
+LABEL_MERKLE_LEAF = RELEASE_CONTEXT + b"/merkle-leaf"
+LABEL_MERKLE_NODE = RELEASE_CONTEXT + b"/merkle-node"
+LABEL_MERKLE_ROOT = RELEASE_CONTEXT + b"/merkle-root"
+LABEL_SOURCE_LIST_SIGNATURE = RELEASE_CONTEXT + b"/source-list-signature"
+
+ALL_LABELS = (
+    LABEL_RELEASE_SIGNATURE,
+    LABEL_RELEASE_DIGEST,
+    LABEL_MERKLE_LEAF,
+    LABEL_MERKLE_NODE,
+    LABEL_MERKLE_ROOT,
+    LABEL_SOURCE_LIST_SIGNATURE,
+)
+
+DIGEST_SIZE = 32
+ROOT_SIZE = 32
+
+
+def _labelled(label: bytes) -> hashlib._Hash:
+    h = hashlib.sha256()
+    h.update(len(label).to_bytes(2, "big"))
+    h.update(label)
+    return h
+
+
+def release_digest(header: bytes) -> bytes:
+    """The release digest: names a release (its header commits to the table through the root)."""
+    h = _labelled(LABEL_RELEASE_DIGEST)
+    h.update(header)
+    return h.digest()
+
+
+def merkle_root(
+    table: bytes,
+    element_size: int,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The Merkle root over the table's slots, in slot order.
+
+    leaf_i = H(LEAF, slot_i); node = H(NODE, left || right); an unpaired last node moves up a
+    level unchanged; root = H(ROOT, u64be(slot_count) || top) (top = 32 zero bytes when the
+    table is empty). ``progress`` is called with the number of leaves hashed so far.
+    Raises ValueError if the table is not a whole number of slots.
+    """
+    if element_size <= 0 or len(table) % element_size:
+        raise ValueError("the table is not a whole number of slots")
+    slot_count = len(table) // element_size
+    leaf_prefix = _labelled(LABEL_MERKLE_LEAF)
+    node_prefix = _labelled(LABEL_MERKLE_NODE)
+    level: list[bytes] = []
+    view = memoryview(table)
+    for index in range(slot_count):
+        h = leaf_prefix.copy()
+        h.update(view[index * element_size : (index + 1) * element_size])
+        level.append(h.digest())
+        if progress is not None and (index + 1) % 65536 == 0:
+            progress(index + 1)
+    while len(level) > 1:
+        parents: list[bytes] = []
+        for i in range(0, len(level) - 1, 2):
+            h = node_prefix.copy()
+            h.update(level[i])
+            h.update(level[i + 1])
+            parents.append(h.digest())
+        if len(level) % 2:
+            parents.append(level[-1])
+        level = parents
+    top = level[0] if level else bytes(DIGEST_SIZE)
+    h = _labelled(LABEL_MERKLE_ROOT)
+    h.update(slot_count.to_bytes(8, "big"))
+    h.update(top)
+    return h.digest()

@@ -1,0 +1,106 @@
+"""Section 1 of the report: images/s of our PDQ (numpy and ONNX paths) next to the anchors a
+vendor would otherwise pick, the C++ ``pdqhash`` package and ``imagehash.phash``, on the same
+decoded 512, 1024 and 2048 px images, and again including JPEG decode. Ratios are "ours per
+image / anchor per image": above 1 means we are slower.
+
+The images are one benign corpus photo resized to each size (or a generated image when the
+corpus is absent); JPEG rows encode it once at quality 90 and time decode + hash."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.benchmarks.rows import HASHING, describe, require
+from vouchsafe.corpus import default_corpus_dir, read_manifest
+from vouchsafe.imagegen import synthetic_image
+
+SIZES = (512, 1024, 2048)
+IMPLS = ("numpy", "onnx", "pdqhash", "phash")
+LABELS = {
+    "numpy": "vouchsafe PDQ, numpy",
+    "onnx": "vouchsafe PDQ, ONNX Runtime",
+    "pdqhash": "pdqhash (C++ PDQ)",
+    "phash": "imagehash.phash",
+}
+
+
+def _source_image() -> Image.Image:
+    try:
+        photos = [c for c in read_manifest(default_corpus_dir()) if c.kind == "photo"]
+    except FileNotFoundError:
+        photos = []
+    if photos:
+        with Image.open(photos[0].path) as im:
+            return im.convert("RGB")
+    return synthetic_image(0, (1024, 768)).convert("RGB")
+
+
+_CACHE: dict[int, tuple[Image.Image, bytes]] = {}
+
+
+def _image(size: int) -> tuple[Image.Image, bytes]:
+    """The decoded size x size RGB image and its JPEG (q90) encoding, built once per size."""
+    if size not in _CACHE:
+        img = _source_image().resize((size, size), Image.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        img.save(buf, format="JPEG", quality=90)
+        _CACHE[size] = (img, buf.getvalue())
+    return _CACHE[size]
+
+
+def _pil_decode(data: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as im:
+        return im.convert("RGB")
+
+
+def _hasher(impl: str) -> tuple[Callable[[Image.Image], object], Callable[[bytes], Image.Image]]:
+    """(hash a decoded image, decode JPEG bytes) for one implementation, or skip the row."""
+    if impl in ("numpy", "onnx"):
+        signal_types = require("sdk.media.signal_types", what="not landed")
+        decode = require("sdk.media.decode", what="not landed")
+        signal = signal_types.get_signal_type("pdq", backend=impl)
+        signal.hash_media(_image(512)[0])  # first call loads the ONNX session; keep it untimed
+        return signal.hash_media, decode.decode_image
+    if impl == "pdqhash":
+        pdqhash = require("pdqhash")
+        return (lambda im: pdqhash.compute(np.asarray(im, dtype=np.uint8))), _pil_decode
+    imagehash = require("imagehash")
+    return imagehash.phash, _pil_decode
+
+
+def _compare(impl: str, size: int, suffix: str) -> list[dict[str, Any]]:
+    if impl not in ("numpy", "onnx"):
+        return []
+    out = [{"name": f"pdqhash (C++){suffix}", "to": f"hash_pdqhash_{size}{suffix}"}]
+    if impl == "onnx":
+        out.append({"name": f"our numpy PDQ{suffix}", "to": f"hash_numpy_{size}{suffix}"})
+    out.append({"name": f"imagehash.phash{suffix}", "to": f"hash_phash_{size}{suffix}"})
+    return out
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("impl", IMPLS)
+def test_bench_hash_decoded_image(benchmark: Any, impl: str, size: int) -> None:
+    describe(benchmark, key=f"hash_{impl}_{size}", section=HASHING,
+             label=f"{LABELS[impl]}, {size} px decoded", unit="image",
+             compare=_compare(impl, size, ""))
+    hash_fn, _ = _hasher(impl)
+    image = _image(size)[0]
+    benchmark(hash_fn, image)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("impl", IMPLS)
+def test_bench_hash_with_jpeg_decode(benchmark: Any, impl: str, size: int) -> None:
+    describe(benchmark, key=f"hash_{impl}_{size}_jpeg", section=HASHING,
+             label=f"{LABELS[impl]}, {size} px incl. JPEG decode", unit="image",
+             compare=_compare(impl, size, "_jpeg"))
+    hash_fn, decode = _hasher(impl)
+    data = _image(size)[1]
+    benchmark(lambda: hash_fn(decode(data)))

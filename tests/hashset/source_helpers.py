@@ -1,0 +1,61 @@
+"""Signed benign source lists for tests: random 256-bit values stand in for PDQ hashes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reference_server.hashset.sources import (
+    Organisation,
+    OrganisationRegistry,
+    SourceRecord,
+    write_registry,
+    write_source_list,
+)
+from sdk.crypto import ed25519
+
+ISSUED_AT = 1_800_000_000
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    jurisdiction: str
+    private_key: bytes
+
+    @property
+    def public(self) -> Organisation:
+        return Organisation(self.name, self.jurisdiction, ed25519.public_key(self.private_key))
+
+
+def make_orgs(*spec: tuple[str, str]) -> list[Org]:
+    return [Org(name, jur, ed25519.generate_private_key()) for name, jur in spec]
+
+
+def registry_of(orgs: Sequence[Org]) -> OrganisationRegistry:
+    return OrganisationRegistry(tuple(o.public for o in orgs))
+
+
+def write_lists(
+    folder: Path, orgs: Sequence[Org], listings: dict[str, list[tuple[str, bytes]]]
+) -> tuple[Path, list[Path]]:
+    """Writes organisations.json and one list per org: listings[org] = [(op, hash), ...]."""
+    registry_path = folder / "organisations.json"
+    write_registry(registry_path, registry_of(orgs))
+    paths = []
+    for org in orgs:
+        path = folder / f"{org.name}.jsonl"
+        write_source_list(
+            path,
+            organisation=org.name,
+            private_key=org.private_key,
+            list_id=f"{org.name}-1",
+            issued_at=ISSUED_AT,
+            records=[
+                SourceRecord("pdq", value, ISSUED_AT - 10, op=op, labels=("benign-test",))
+                for op, value in listings.get(org.name, [])
+            ],
+        )
+        paths.append(path)
+    return registry_path, paths

@@ -1,0 +1,83 @@
+"""Exact distributions of what a server counts below threshold (no sampling, no scipy).
+
+Model (THREAT_MODEL.md, threat T3): an account uploads ``n`` vouchers, ``m`` of them for items
+that really match. Each item id independently becomes synthetic with probability ``rate``
+(decided on the device from PRF(fkey, id)); a synthetic voucher always opens; a real matching
+voucher opens; a real non-matching voucher does not. So the server's count of opened vouchers is
+``O = m + min(Binomial(n - m, rate), cap)`` (a matching item drawn synthetic opens either way).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+
+def binomial_pmf(n: int, p: float) -> FloatArray:
+    """P[Binomial(n, p) = k] for k = 0..n, computed in log space."""
+    k = np.arange(n + 1, dtype=np.float64)
+    if p <= 0.0:
+        out = np.zeros(n + 1)
+        out[0] = 1.0
+        return out
+    if p >= 1.0:
+        out = np.zeros(n + 1)
+        out[n] = 1.0
+        return out
+    log_choose = np.array(
+        [math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) for i in range(n + 1)]
+    )
+    log_pmf = log_choose + k * math.log(p) + (n - k) * math.log1p(-p)
+    pmf: FloatArray = np.exp(log_pmf)
+    normalised: FloatArray = pmf / pmf.sum()
+    return normalised
+
+
+def opened_count_pmf(n: int, m: int, rate: float, cap: int | None) -> FloatArray:
+    """P[O = k] for k = 0..n: the opened-voucher count for ``m`` real matches of ``n`` items."""
+    if not 0 <= m <= n:
+        raise ValueError("need 0 <= m <= n")
+    synthetic = binomial_pmf(n - m, rate)
+    if cap is not None and cap < len(synthetic) - 1:
+        capped = synthetic[: cap + 1].copy()
+        capped[cap] += synthetic[cap + 1 :].sum()
+        synthetic = capped
+    out = np.zeros(n + 1)
+    out[m : m + len(synthetic)] = synthetic
+    return out
+
+
+def total_variation(p: FloatArray, q: FloatArray) -> float:
+    """Total-variation distance: the best distinguisher's advantage from one observation."""
+    return 0.5 * float(np.abs(p - q).sum())
+
+
+def distinguishing_advantage(n: int, m: int, rate: float, cap: int | None) -> float:
+    """Advantage of the optimal test telling ``m`` real matches from none, given the count."""
+    return total_variation(opened_count_pmf(n, 0, rate, cap), opened_count_pmf(n, m, rate, cap))
+
+
+def guessing_advantage(n: int, threshold: int, rate: float, cap: int | None) -> float:
+    """Accuracy gain of the server's best guess of m (uniform prior on 0..t-1) over 1/t.
+
+    The best guess given a count is the m maximising P[O = count | m] (MAP under the uniform
+    prior); its accuracy is the sum over counts of the largest likelihood, divided by t.
+    """
+    support = min(threshold, n + 1)
+    table = np.stack([opened_count_pmf(n, m, rate, cap) for m in range(support)])
+    accuracy = float(table.max(axis=0).sum()) / support
+    return accuracy - 1.0 / support
+
+
+def smallest_rate(
+    n: int, m: int, cap: int | None, bound: float, grid: FloatArray
+) -> float | None:
+    """The smallest rate in ``grid`` (ascending) keeping the m-vs-0 advantage <= ``bound``."""
+    for rate in grid:
+        if distinguishing_advantage(n, m, float(rate), cap) <= bound:
+            return float(rate)
+    return None
