@@ -24,6 +24,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "demo",
     "bench",
     "attack",
+    "compare",
 )
 
 
