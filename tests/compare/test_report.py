@@ -18,8 +18,8 @@ def test_report_is_self_contained_and_cites_measured_figures(tmp_path: Path) -> 
     results = run_all(population, signals, ["none", "hash_upload", "third_party"])
     path = write_report(population, results, tmp_path)
     text = path.read_text(encoding="utf-8")
-    assert "<img src=\"data:image/png;base64," in text
-    assert "src=\"http" not in text and "<script" not in text
+    assert '<img src="data:image/png;base64,' in text
+    assert 'src="http' not in text and "<script" not in text
     data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     hash_upload = next(m for m in data["modes"] if m["name"] == "hash_upload")
     assert hash_upload["item_recall"] == 1.0

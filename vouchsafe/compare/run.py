@@ -9,7 +9,7 @@ every mode in which the device hashes; the leakage ledger from the transcript.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from vouchsafe.compare.ledger import PartyLedger, derive_ledger
@@ -142,6 +142,27 @@ def _measure(
     )
 
 
+def sample_population(population: Population, limit: int) -> Population:
+    """At most ``limit`` items for a slow mode: every known and crafted item first, then the
+    others in order; the same accounts and hash set."""
+    if len(population.items) <= limit:
+        return population
+    special = [
+        i for i in population.items if population.truth[i.item_id].kind in (KNOWN, COLLIDING)
+    ]
+    chosen = {i.item_id for i in special[:limit]}
+    for item in population.items:
+        if len(chosen) >= limit:
+            break
+        chosen.add(item.item_id)
+    items = tuple(i for i in population.items if i.item_id in chosen)
+    return replace(
+        population,
+        items=items,
+        device_hash_cpu={i.item_id: population.device_hash_cpu[i.item_id] for i in items},
+    )
+
+
 def run_all(
     population: Population,
     signals: Signals,
@@ -159,6 +180,10 @@ def run_all(
                 ModeResult(name=name, title=name, summary="", available=False, reason=mode.reason)
             )
             continue
-        result, _wire = run_mode(mode, population)
+        limit = getattr(mode, "max_items", None)
+        sample = population if limit is None else sample_population(population, int(limit))
+        result, _wire = run_mode(mode, sample)
+        if sample is not population:
+            result.extras["items_run"] = f"{len(sample.items)} of {len(population.items)}"
         results.append(result)
     return results

@@ -51,11 +51,13 @@ def point_of(key: bytes) -> int:
     return int.from_bytes(digest[:8], "big") >> (64 - DOMAIN_BITS)
 
 
-def _encode_keys(keys: Sequence[bytes]) -> bytes:
+def encode_keys(keys: Sequence[bytes]) -> bytes:
+    """Length-prefixed (one byte) concatenation of PSI keys."""
     return b"".join(bytes([len(k)]) + k for k in keys)
 
 
-def _decode_keys(blob: bytes) -> list[bytes]:
+def decode_keys(blob: bytes) -> list[bytes]:
+    """Inverse of :func:`encode_keys`."""
     out: list[bytes] = []
     i = 0
     while i < len(blob):
@@ -85,11 +87,11 @@ class MultiParty(DetectionMode):
                 HASH_SOURCE,
                 server,
                 "hash_set_keys",
-                [wire_field(FieldKind.HASH_LIST, _encode_keys(keys))],
+                [wire_field(FieldKind.HASH_LIST, encode_keys(keys))],
                 phase=Phase.SETUP,
             )
             with wire.cpu(server, Phase.SETUP):
-                received = _decode_keys(record.fields[0].value)
+                received = decode_keys(record.fields[0].value)
                 points = np.array(sorted({point_of(k) for k in received}), dtype=np.uint64)
                 self._points[server] = dpf.PointTree.build(points, DOMAIN_BITS)
         self._book = MatchBook(config.threshold)
