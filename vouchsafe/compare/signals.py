@@ -63,7 +63,7 @@ class PdqSignals:
         except ImportError:
             self._candidates = None
         self.candidate_scheme = (
-            str(getattr(self._candidates, "SCHEME", "sdk.media.candidates"))
+            str(getattr(self._candidates, "CANDIDATE_SCHEME", "sdk.media.candidates"))
             if self._candidates is not None
             else EXACT_PDQ_SCHEME
         )
@@ -80,7 +80,7 @@ class PdqSignals:
         if self._candidates is None:
             candidates: tuple[bytes, ...] = (result.bits,)
         else:
-            candidates = tuple(self._candidates.psi_candidates(self._pdq, result))
+            candidates = tuple(bytes(c) for c in self._candidates.psi_candidates(result))
         return ItemSignal(
             bytes(result.bits), int(result.quality), candidates, time.process_time() - start
         )
