@@ -28,6 +28,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "hashset",
     "attack",
     "vectors",
+    "compare",
 )
 
 
