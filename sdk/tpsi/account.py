@@ -178,7 +178,14 @@ def real_share(account: AccountKeys, x: int) -> int:
 def real_dhf_value(account: AccountKeys, x: int) -> tuple[int, ...]:
     """DHF(hkey, x) = (g_1(x mod q), ..., g_s_max(x mod q)), each g_k of degree t - 2."""
     xq = x % DHF_PRIME
-    return tuple(evaluate(g, xq, DHF_PRIME) for g in account.dhf_coefficients)
+    powers = [1] * (account.threshold - 1)
+    for i in range(1, account.threshold - 1):
+        powers[i] = powers[i - 1] * xq % DHF_PRIME
+    # one reduction per polynomial: the unreduced dot product is a small Python integer
+    return tuple(
+        sum(c * p for c, p in zip(g, powers, strict=True)) % DHF_PRIME
+        for g in account.dhf_coefficients
+    )
 
 
 def synthetic_share(account: AccountKeys, slot: int) -> tuple[int, int, tuple[int, ...]]:

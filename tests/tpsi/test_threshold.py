@@ -3,7 +3,10 @@ nothing, and synthetic vouchers hide which opened vouchers are real."""
 
 from __future__ import annotations
 
+import pytest
+
 from protocol.vectors.drbg import SeededRandomness
+from sdk.errors import InconsistentSharesError
 from sdk.tpsi import (
     AccountKeys,
     OpenedVoucher,
@@ -140,4 +143,22 @@ def test_synthetic_shares_are_capped_at_synthetic_max(setup: Setup, rng: SeededR
     assert all(o is not None for o in opened)
     result = recover_associated_data(setup.blinded.params, [o for o in opened if o])
     assert result.distinct_shares <= setup.blinded.params.synthetic_max
+    assert not result.threshold_reached
+
+
+def test_recovery_refuses_thresholds_other_than_the_policy(
+    setup: Setup, rng: SeededRandomness
+) -> None:
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    low = new_account(setup.blinded.params, threshold=2, synthetic_rate=0.0, rng=rng)
+    opened = [
+        _open(setup, account, b"a", [setup.known[0]], rng),
+        _open(setup, low, b"b", [setup.known[1]], rng),
+    ]
+    shares = [o for o in opened if o]
+    with pytest.raises(InconsistentSharesError):
+        recover_associated_data(setup.blinded.params, shares)
+    with pytest.raises(InconsistentSharesError):
+        recover_associated_data(setup.blinded.params, shares[1:], threshold=T)
+    result = recover_associated_data(setup.blinded.params, shares[:1], threshold=T)
     assert not result.threshold_reached
