@@ -100,6 +100,16 @@ class DecryptionError(VouchsafeError):
     """Authenticated decryption failed. Carries no secret detail."""
 
     code = "decryption_failed"
+class InvalidMedia(VouchsafeError):
+    """A media item could not be decoded safely: unsupported format, truncated or corrupt file,
+    zero-size image, or one over the pixel-count or file-size limit (decompression bombs)."""
+
+    code = "invalid_media"
+
+    def __init__(self, message: str, *, field: str | None = "media") -> None:
+        super().__init__(message, field=field)
+
+
 # --- Releases (protocol/SPEC.md, section "Releases"): why a device refuses a release. ---
 # A refused release never replaces the release in use.
 
