@@ -52,6 +52,16 @@ def generate_server_keys(*, rng: Randomness | None = None) -> ServerKey:
     return ServerKey(alpha=random_nonzero_scalar(rng or os_randomness()))
 
 
+def blind_element(server_key: ServerKey, y: bytes) -> bytes:
+    """BlindElement: the encoding of alpha * HashToGroup(y), the table element of a filled
+    slot holding ``y`` (for tooling that checks or patches single slots)."""
+    if not MIN_CANDIDATE_LENGTH <= len(y) <= MAX_CANDIDATE_LENGTH:
+        raise InvalidLengthError(
+            f"hash set entries are {MIN_CANDIDATE_LENGTH}..{MAX_CANDIDATE_LENGTH} bytes", field="y"
+        )
+    return scalarmult_bytes(server_key.alpha.encoding, hash_to_group_bytes(y))
+
+
 def _check_hashes(known_hashes: Sequence[bytes]) -> list[bytes]:
     unique = sorted(set(known_hashes))
     if not unique:
@@ -137,7 +147,7 @@ def _blind_slots(
         if index == EMPTY:
             element = from_uniform_bytes(rng.random_bytes(UNIFORM_LENGTH))
         else:
-            element = scalarmult_bytes(alpha, hash_to_group_bytes(hashes[index]))
+            element = scalarmult_bytes(alpha, hash_to_group_bytes(hashes[index]))  # BlindElement
         if element == IDENTITY_ENCODING:
             raise HashSetRejectedError("a filler element is the identity")
         out[i * ELEMENT_LENGTH : (i + 1) * ELEMENT_LENGTH] = element
