@@ -162,3 +162,28 @@ def test_recovery_refuses_thresholds_other_than_the_policy(
         recover_associated_data(setup.blinded.params, shares[1:], threshold=T)
     result = recover_associated_data(setup.blinded.params, shares[:1], threshold=T)
     assert not result.threshold_reached
+
+
+@pytest.mark.parametrize("t", [2, 4, 7])
+def test_both_threshold_edges_with_synthetics_present(setup: Setup, t: int) -> None:
+    """t - 1 distinct real matches: nothing; the t-th: every real item, synthetics labelled."""
+    rng = SeededRandomness(b"edges-%d" % t)
+    account = new_account(setup.blinded.params, threshold=t, synthetic_rate=0.5, rng=rng)
+    synthetic = [
+        _open(setup, account, item_id, [b"no match at all"], rng)
+        for item_id in _synthetic_ids(account, setup.blinded.params.synthetic_max)
+    ]
+    real_ids = _real_ids(account, t)
+    real = [
+        _open(setup, account, item_id, [setup.known[i]], rng) for i, item_id in enumerate(real_ids)
+    ]
+    below = recover_associated_data(
+        setup.blinded.params, [o for o in [*synthetic, *real[:-1]] if o], threshold=t
+    )
+    assert not below.threshold_reached and below.items == ()
+    at = recover_associated_data(
+        setup.blinded.params, [o for o in [*synthetic, *real] if o], threshold=t
+    )
+    assert at.threshold_reached
+    assert sorted(i.item_id for i in at.items) == sorted(real_ids)
+    assert len(at.synthetic_item_tags) == setup.blinded.params.synthetic_max
