@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
@@ -29,11 +30,13 @@ MODEL_NAME = "lowfreq-dct-embedding-v1"
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "lowfreq_dct_embedding.onnx"
 
 
-def _dct_rows() -> np.ndarray:  # type: ignore[type-arg]
-    k = np.arange(FREQUENCIES)[:, None]
-    n = np.arange(INPUT_SIZE)[None, :]
-    scale = np.where(k == 0, np.sqrt(1.0 / INPUT_SIZE), np.sqrt(2.0 / INPUT_SIZE))
-    return (scale * np.cos(np.pi * k * (2 * n + 1) / (2 * INPUT_SIZE))).astype(np.float32)
+def _dct_rows() -> npt.NDArray[np.float32]:
+    k = np.arange(FREQUENCIES, dtype=np.float64)[:, None]
+    n = np.arange(INPUT_SIZE, dtype=np.float64)[None, :]
+    scale = np.full((FREQUENCIES, 1), np.sqrt(2.0 / INPUT_SIZE))
+    scale[0, 0] = np.sqrt(1.0 / INPUT_SIZE)
+    rows: npt.NDArray[np.float64] = scale * np.cos(np.pi * k * (2 * n + 1) / (2 * INPUT_SIZE))
+    return rows.astype(np.float32)
 
 
 def build_embedding_model() -> onnx.ModelProto:
