@@ -115,14 +115,8 @@ def resolve(ref: str) -> Callable[..., list[Prepared]]:
 
 
 def _client(
-    base_url: str,
-    factory: str,
-    kwargs: Mapping[str, Any],
-    index: int,
-    count: int,
-    start_at: float,
-    duration: float,
-    out: Any,
+    base_url: str, factory: str, kwargs: Mapping[str, Any], index: int, count: int,
+    start_at: float, duration: float, out: Any,
 ) -> None:
     import httpx
 
@@ -157,14 +151,8 @@ def _client(
 
 
 def run_load(
-    base_url: str,
-    factory: str,
-    *,
-    clients: int,
-    duration: float,
-    requests_per_client: int,
-    factory_kwargs: Mapping[str, Any] | None = None,
-    prepare_seconds: float = 20.0,
+    base_url: str, factory: str, *, clients: int, duration: float, requests_per_client: int,
+    factory_kwargs: Mapping[str, Any] | None = None, prepare_seconds: float = 20.0,
 ) -> LoadResult:
     """Runs ``clients`` processes against ``base_url`` for ``duration`` seconds.
 
@@ -179,16 +167,8 @@ def run_load(
     procs = [
         ctx.Process(
             target=_client,
-            args=(
-                base_url,
-                factory,
-                dict(factory_kwargs or {}),
-                i,
-                requests_per_client,
-                start_at,
-                duration,
-                queue,
-            ),
+            args=(base_url, factory, dict(factory_kwargs or {}), i, requests_per_client,
+                  start_at, duration, queue),
             daemon=True,
         )
         for i in range(clients)

@@ -230,10 +230,7 @@ def build_report(data: Mapping[str, Any]) -> Report:
         for n in (data.get("vouchsafe") or {}).get("not_run") or []
     ]
     return Report(
-        tuple(fig for _, fig in pairs),
-        tuple(metrics),
-        tuple(ratios),
-        tuple(not_run),
+        tuple(fig for _, fig in pairs), tuple(metrics), tuple(ratios), tuple(not_run),
         _machine(data),
     )
 
