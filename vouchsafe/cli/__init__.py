@@ -29,6 +29,8 @@ SUBCOMMANDS: tuple[str, ...] = (
     "attack",
     "vectors",
     "compare",
+    "hash",
+    "eval",
 )
 
 
