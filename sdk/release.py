@@ -18,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import numpy as np
+import numpy.typing as npt
 from google.protobuf.message import DecodeError
 
 from protocol import release_pb2
-from sdk.crypto import ed25519, elements
+from sdk.crypto import ed25519, group
 from sdk.errors import (
     NoReleaseHeld,
     ReleaseChainBroken,
@@ -32,11 +34,13 @@ from sdk.errors import (
     ReleaseIdentityElement,
     ReleaseInvalidElement,
     ReleaseMalformed,
+    ReleaseParamsMismatch,
     ReleaseRollback,
     ReleaseRootMismatch,
     ReleaseSignatureInvalid,
     ReleaseTableMismatch,
     ReleaseUnsupported,
+    VouchsafeError,
 )
 from sdk.release_commitment import (
     DIGEST_SIZE,
@@ -45,12 +49,14 @@ from sdk.release_commitment import (
     merkle_root,
     release_digest,
 )
+from sdk.tpsi.params import CIPHERSUITE, BlindedHashSet, ServerParams, table_digest
+from sdk.tpsi.wire import decode_server_params
 
 RELEASE_FORMAT_VERSION = 1
 SIGNATURE_SCHEME = "ed25519"
-ELEMENT_SIZE = elements.ELEMENT_SIZE
+ELEMENT_SIZE = group.ELEMENT_LENGTH
 # Ciphersuites whose tables this SDK can use; named by the protocol core (SPEC.md).
-SUPPORTED_CIPHERSUITES = frozenset({"vouchsafe-tpsi-ristretto255-sha512-v1"})
+SUPPORTED_CIPHERSUITES = frozenset({CIPHERSUITE})
 # Upper bound on table slots a device accepts (a 1M-entry hash set needs far fewer).
 MAX_SLOT_COUNT = 1 << 24
 
@@ -69,6 +75,7 @@ class VerifiedRelease:
     created_at: int
     expires_at: int
     server_params: bytes
+    params: ServerParams
     slot_count: int
     element_size: int
     root: bytes
@@ -83,6 +90,10 @@ class VerifiedRelease:
         if not 0 <= slot < self.slot_count:
             raise IndexError(slot)
         return self.table[slot * self.element_size : (slot + 1) * self.element_size]
+
+    def blinded_hash_set(self) -> BlindedHashSet:
+        """The blinded hash set a device generates safety vouchers against."""
+        return BlindedHashSet(params=self.params, table=self.table)
 
     def to_bytes(self) -> bytes:
         """The release file (``vouchsafe.v1.Release``) this release was decoded from."""
@@ -173,22 +184,56 @@ def _check_against_held(
         )
 
 
+def _as_rows(table: bytes, element_size: int) -> npt.NDArray[np.uint64]:
+    return np.frombuffer(table, dtype=np.uint64).reshape(-1, element_size // 8)
+
+
 def check_elements(table: bytes, element_size: int = ELEMENT_SIZE) -> None:
-    """Raises unless every slot is a canonical, non-identity element and all are distinct."""
-    seen: set[bytes] = set()
+    """Raises unless every slot is a canonical, non-identity element and all are distinct.
+
+    Distinctness is checked by sorting (32 bytes + 8 bytes per slot of extra memory), not with
+    a set of a million Python objects.
+    """
     for slot in range(len(table) // element_size):
         element = table[slot * element_size : (slot + 1) * element_size]
-        if not elements.is_canonical_element(element):
+        if element == group.IDENTITY_ENCODING:
+            raise ReleaseIdentityElement(f"table slot {slot} holds the identity", field="table")
+        if not group.is_valid_encoding(element):
             raise ReleaseInvalidElement(
                 f"table slot {slot} is not a valid ristretto255 element", field="table"
             )
-        if elements.is_identity(element):
-            raise ReleaseIdentityElement(f"table slot {slot} holds the identity", field="table")
-        if element in seen:
-            raise ReleaseDuplicateElement(
-                f"table slot {slot} repeats an earlier element", field="table"
-            )
-        seen.add(element)
+    rows = _as_rows(table, element_size)
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    repeats = np.flatnonzero(np.all(ordered[1:] == ordered[:-1], axis=1))
+    if repeats.size:
+        slot = int(max(order[repeats[0]], order[repeats[0] + 1]))
+        raise ReleaseDuplicateElement(f"table slot {slot} repeats another slot", field="table")
+
+
+def check_params(header: release_pb2.ReleaseHeader, table: bytes) -> ServerParams:
+    """Decodes the protocol parameters; raises unless they describe exactly this table."""
+    try:
+        params = decode_server_params(header.server_params)
+    except VouchsafeError:
+        raise ReleaseParamsMismatch(
+            "the protocol parameters do not decode", field="server_params"
+        ) from None
+    if params.ciphersuite != header.ciphersuite:
+        raise ReleaseParamsMismatch("parameters name another ciphersuite", field="ciphersuite")
+    if params.table_size != header.slot_count or params.table_digest != table_digest(table):
+        raise ReleaseParamsMismatch(
+            "the parameters do not commit to this table", field="server_params"
+        )
+    blinding_public = params.blinding_public.encoding
+    in_table = bool(
+        np.any(np.all(_as_rows(table, ELEMENT_SIZE) == _as_rows(blinding_public, 32), axis=1))
+    )
+    if not group.is_valid_encoding(blinding_public) or in_table:
+        raise ReleaseParamsMismatch(
+            "the blinding public key is invalid or appears in the table", field="server_params"
+        )
+    return params
 
 
 def verify_release_parts(
@@ -222,6 +267,7 @@ def verify_release_parts(
     if merkle_root(table, header.element_size) != header.root:
         raise ReleaseTableMismatch("the table does not hash to the signed root", field="table")
     check_elements(table, header.element_size)
+    params = check_params(header, table)
     return VerifiedRelease(
         version=header.version,
         digest=digest,
@@ -230,6 +276,7 @@ def verify_release_parts(
         created_at=header.created_at,
         expires_at=header.expires_at,
         server_params=header.server_params,
+        params=params,
         slot_count=header.slot_count,
         element_size=header.element_size,
         root=header.root,

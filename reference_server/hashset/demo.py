@@ -10,7 +10,6 @@ is, or derives from, a real hash list.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import secrets
 from collections.abc import Iterator, Sequence
@@ -19,7 +18,6 @@ from pathlib import Path
 
 from PIL import Image
 
-from reference_server.hashset.blinding import ProtocolUnavailable
 from reference_server.hashset.bundle import write_private
 from reference_server.hashset.sources import (
     Organisation,
@@ -29,6 +27,7 @@ from reference_server.hashset.sources import (
     write_source_list,
 )
 from sdk.crypto import ed25519
+from sdk.media.signal_types import get_signal_type
 
 DEMO_LABEL = "benign-demo-stand-in"
 REGISTRY_FILE = "organisations.json"
@@ -53,11 +52,7 @@ class DemoSources:
 
 def pdq_of_pil(image: Image.Image) -> bytes:
     """The 32-byte PDQ hash of a decoded image (PDQ from ``sdk.media``)."""
-    try:
-        signal_types = importlib.import_module("sdk.media.signal_types")
-    except ImportError:
-        raise ProtocolUnavailable("PDQ hashing (sdk.media) is not available yet") from None
-    return bytes(signal_types.get_signal_type("pdq").hash_media(image.convert("RGB")).bits)
+    return get_signal_type("pdq").hash_media(image.convert("RGB")).bits
 
 
 def pdq_of_image(path: Path) -> bytes:
