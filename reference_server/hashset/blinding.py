@@ -116,10 +116,15 @@ class TpsiBlinder:
         build_seed: bytes,
         progress: Callable[[int], None] | None = None,
     ) -> BlindedTable:
-        """``blind_hash_set`` with ``rng = KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL)``."""
+        """``blind_hash_set`` with ``rng = KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL)``.
+
+        ``max_candidates`` is the device's PSI candidate count (``sdk.media.candidates``), so
+        a voucher has room for every candidate of an item.
+        """
         blinded = tpsi.blind_hash_set(
             wire.decode_server_key(server_key),
             psi_keys,
+            max_candidates=candidates.MAX_CANDIDATES,
             rng=KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL),
             progress=progress,
         )
