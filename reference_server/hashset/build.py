@@ -144,6 +144,7 @@ def build_release(
             bar.update(count)
 
         blinded = blinder.blind(server_key, psi_keys, build_seed, blinded_slots)
+        bar.update(max(0, expected_slots - bar.n))
     del psi_keys
     layout.write_private(out_dir / layout.PRIVATE_DIR / layout.BUILD_SEED_FILE, build_seed)
     draft = ReleaseDraft(
