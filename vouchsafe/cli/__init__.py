@@ -25,7 +25,10 @@ SUBCOMMANDS: tuple[str, ...] = (
     "server",
     "audit",
     "bench",
+    "hashset",
     "attack",
+    "vectors",
+    "compare",
 )
 
 

@@ -1,0 +1,54 @@
+"""Plaintext nearest-neighbour matching of perceptual hashes at a Hamming distance bound.
+
+This is what a party holding a plaintext hash list computes (HMA-style matching, PDQ <= 31).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+
+class HashTable:
+    """A plaintext list of fixed-length hashes, matched by Hamming distance."""
+
+    def __init__(self, hashes: Sequence[bytes]) -> None:
+        width = len(hashes[0]) if hashes else 32
+        if any(len(h) != width for h in hashes):
+            raise ValueError("every hash in a table must have the same length")
+        self.width = width
+        self._rows: npt.NDArray[np.uint8] = (
+            np.frombuffer(b"".join(hashes), dtype=np.uint8).reshape(len(hashes), width)
+            if hashes
+            else np.zeros((0, width), dtype=np.uint8)
+        )
+
+    def __len__(self) -> int:
+        return int(self._rows.shape[0])
+
+    def distances(self, query: bytes) -> npt.NDArray[np.int64]:
+        """Hamming distance from ``query`` to every row."""
+        if len(query) != self.width:
+            raise ValueError(f"query has {len(query)} bytes, the table {self.width}")
+        q = np.frombuffer(query, dtype=np.uint8)
+        counts: npt.NDArray[np.int64] = (
+            np.bitwise_count(self._rows ^ q).sum(axis=1).astype(np.int64)
+        )
+        return counts
+
+    def nearest_within(self, query: bytes, max_distance: int) -> int | None:
+        """Index of the nearest row within ``max_distance`` bits, or None."""
+        if len(self) == 0:
+            return None
+        d = self.distances(query)
+        best = int(np.argmin(d))
+        return best if int(d[best]) <= max_distance else None
+
+
+def hamming(a: bytes, b: bytes) -> int:
+    """Hamming distance between two equal-length byte strings."""
+    if len(a) != len(b):
+        raise ValueError("hamming distance needs equal lengths")
+    return int(np.bitwise_count(np.frombuffer(a, np.uint8) ^ np.frombuffer(b, np.uint8)).sum())

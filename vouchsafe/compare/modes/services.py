@@ -1,0 +1,253 @@
+"""Matching by a separate service: ``third_party`` and ``enclave_sim``.
+
+``third_party``: the device seals its PDQ hash to a separate matching service's X25519 key
+(libsodium sealed box via PyNaCl); the provider relays it without being able to read it; the
+service matches at <= 31 and returns only a match bit to the provider.
+
+``enclave_sim``: **a simulation**. A matcher object stands in for a trusted execution
+environment. It holds an X25519 key and an attestation signed by a simulated hardware root
+(Ed25519) over its code measurement (SHA-256 of the matcher's source) and its public key. The
+device checks the signature and that the measurement equals the published one before sealing
+anything to it. Nothing isolates the simulated enclave's memory from whoever runs it; the ledger
+therefore lists what sits inside it as held by the enclave party.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from nacl.exceptions import BadSignatureError
+from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.signing import SigningKey, VerifyKey
+
+from sdk.errors import VouchsafeError
+from vouchsafe.compare.matching import HashTable
+from vouchsafe.compare.modes.base import (
+    DetectionMode,
+    DeviceItem,
+    KnownEntry,
+    MatchBook,
+    ModeConfig,
+    Verdicts,
+    pack_hashes,
+)
+from vouchsafe.compare.modes.common import deliver_encrypted, match_byte, new_item_ref
+from vouchsafe.compare.modes.plain import split_hash_list
+from vouchsafe.compare.transcript import (
+    DEVICE,
+    HASH_SOURCE,
+    PROVIDER,
+    FieldKind,
+    Phase,
+    Transcript,
+    wire_field,
+)
+
+MATCHING_SERVICE = "matching_service"
+ENCLAVE = "enclave_sim"
+MEASUREMENT_LABEL = b"vouchsafe-compare-v1 enclave measurement"
+
+
+class AttestationRejected(VouchsafeError):
+    """The device refused an enclave: bad signature or unexpected code measurement."""
+
+    code = "attestation_rejected"
+
+
+class _Matcher:
+    """A party holding an X25519 key and a plaintext hash list it receives sealed."""
+
+    def __init__(self, max_distance: int) -> None:
+        self._key = PrivateKey.generate()
+        self._max_distance = max_distance
+        self._table = HashTable([])
+
+    @property
+    def public_key(self) -> bytes:
+        return bytes(self._key.public_key)
+
+    def load_sealed_list(self, sealed: bytes) -> bytes:
+        """Opens and loads the provisioned list; returns the plaintext it now holds."""
+        plaintext = SealedBox(self._key).decrypt(sealed)
+        self._table = HashTable(split_hash_list(plaintext))
+        return plaintext
+
+    def match_sealed(self, sealed: bytes) -> tuple[bytes, bool]:
+        """Opens one sealed hash; returns it (the matcher now holds it) and the match bit."""
+        perceptual_hash = SealedBox(self._key).decrypt(sealed)
+        return perceptual_hash, self._table.nearest_within(
+            perceptual_hash, self._max_distance
+        ) is not None
+
+
+class EnclaveMatcher(_Matcher):
+    """The code the simulated enclave runs; its source is what the measurement covers."""
+
+
+def measurement_of(matcher_class: type[_Matcher]) -> bytes:
+    """SHA-256 over the matcher's source code (the simulated enclave's code measurement)."""
+    source = inspect.getsource(_Matcher) + inspect.getsource(matcher_class)
+    return hashlib.sha256(MEASUREMENT_LABEL + source.encode()).digest()
+
+
+@dataclass(frozen=True)
+class Attestation:
+    """measurement (32) || enclave X25519 public key (32), signed by the hardware root."""
+
+    signed: bytes
+
+    @staticmethod
+    def issue(root: SigningKey, measurement: bytes, enclave_key: bytes) -> Attestation:
+        return Attestation(bytes(root.sign(measurement + enclave_key)))
+
+
+def verify_attestation(root: VerifyKey, expected_measurement: bytes, signed: bytes) -> bytes:
+    """Checks the simulated hardware root's signature and the measurement; returns the enclave's
+    X25519 public key. Raises :class:`AttestationRejected` otherwise."""
+    try:
+        body = root.verify(signed)
+    except BadSignatureError:
+        raise AttestationRejected("attestation signature is invalid", field="attestation") from None
+    if len(body) != 64:
+        raise AttestationRejected("attestation body has the wrong length", field="attestation")
+    if body[:32] != expected_measurement:
+        raise AttestationRejected(
+            "enclave code measurement differs from the published one", field="measurement"
+        )
+    return body[32:]
+
+
+class _SealedMatching(DetectionMode):
+    """Shared flow: device seals the hash to ``matcher_party``, provider relays, match bit back."""
+
+    matcher_party: str
+    _matcher: _Matcher
+    _device_view_key: bytes
+    _book: MatchBook
+
+    def _provision(self, hash_set: Sequence[KnownEntry], wire: Transcript) -> None:
+        sealed_list = SealedBox(PublicKey(self._matcher.public_key)).encrypt(
+            pack_hashes([e.perceptual_hash for e in hash_set])
+        )
+        record = wire.send(
+            HASH_SOURCE,
+            self.matcher_party,
+            "hash_list",
+            [wire_field(FieldKind.SEALED_HASH, sealed_list)],
+            phase=Phase.SETUP,
+        )
+        with wire.cpu(self.matcher_party, Phase.SETUP):
+            plaintext = self._matcher.load_sealed_list(record.fields[0].value)
+        wire.derive(self.matcher_party, FieldKind.HASH_LIST, plaintext)
+
+    def send_item(self, item: DeviceItem, wire: Transcript) -> None:
+        """Device seals its hash; provider relays; the matcher returns one bit."""
+        deliver_encrypted(item, wire)
+        with wire.cpu(DEVICE):
+            sealed = SealedBox(PublicKey(self._device_view_key)).encrypt(item.perceptual_hash)
+        ref = new_item_ref()
+        upload = wire.send(
+            DEVICE,
+            PROVIDER,
+            "sealed_hash",
+            [wire_field(FieldKind.SEALED_HASH, sealed)],
+            item_id=item.item_id,
+            item_ref=ref,
+        )
+        relayed = wire.send(
+            PROVIDER,
+            self.matcher_party,
+            "relay",
+            list(upload.fields),
+            item_id=item.item_id,
+            item_ref=ref,
+        )
+        with wire.cpu(self.matcher_party):
+            opened, matched = self._matcher.match_sealed(relayed.fields[0].value)
+        wire.derive(self.matcher_party, FieldKind.PERCEPTUAL_HASH, opened, item_id=item.item_id)
+        wire.derive(
+            self.matcher_party, FieldKind.MATCH_RESULT, match_byte(matched), item_id=item.item_id
+        )
+        answer = wire.send(
+            self.matcher_party,
+            PROVIDER,
+            "match_bit",
+            [wire_field(FieldKind.MATCH_RESULT, match_byte(matched))],
+            item_id=item.item_id,
+            item_ref=ref,
+        )
+        with wire.cpu(PROVIDER):
+            if answer.fields[0].value == match_byte(True):
+                self._book.record(item.account, item.item_id)
+
+    def finish(self, wire: Transcript) -> Verdicts:
+        """The match bits the provider received."""
+        return self._book.verdicts()
+
+
+class ThirdParty(_SealedMatching):
+    """A separate matching service sees hashes and returns only match bits to the provider."""
+
+    name = "third_party"
+    title = "Third-party matching service"
+    summary = (
+        "The device seals its PDQ hash to a separate matching service; the provider relays it "
+        "and receives only a match bit."
+    )
+    matcher_party = MATCHING_SERVICE
+
+    def setup(self, hash_set: Sequence[KnownEntry], config: ModeConfig, wire: Transcript) -> None:
+        """The service publishes its key; the hash source provisions the list to it, sealed."""
+        with wire.cpu(MATCHING_SERVICE, Phase.SETUP):
+            self._matcher = _Matcher(config.match_distance)
+        record = wire.send(
+            MATCHING_SERVICE,
+            DEVICE,
+            "service_key",
+            [wire_field(FieldKind.PUBLIC_KEY, self._matcher.public_key)],
+            phase=Phase.SETUP,
+        )
+        self._device_view_key = record.fields[0].value
+        self._provision(hash_set, wire)
+        self._book = MatchBook(config.threshold)
+
+
+class EnclaveSim(_SealedMatching):
+    """SIMULATION of a TEE matcher with a signed code measurement the device checks."""
+
+    name = "enclave_sim"
+    title = "Enclave matching (SIMULATED TEE)"
+    summary = (
+        "SIMULATION: a matcher standing in for a TEE presents a measurement signed by a simulated "
+        "hardware root; the device checks it, then seals its hash to the enclave."
+    )
+    matcher_party = ENCLAVE
+
+    def __init__(self, matcher_class: type[EnclaveMatcher] = EnclaveMatcher) -> None:
+        self._matcher_class = matcher_class
+        self.hardware_root = SigningKey.generate()
+        self.published_measurement = measurement_of(EnclaveMatcher)
+
+    def setup(self, hash_set: Sequence[KnownEntry], config: ModeConfig, wire: Transcript) -> None:
+        """Enclave attests; the device verifies before trusting its key; the list is provisioned."""
+        with wire.cpu(ENCLAVE, Phase.SETUP):
+            self._matcher = self._matcher_class(config.match_distance)
+            attestation = Attestation.issue(
+                self.hardware_root, measurement_of(self._matcher_class), self._matcher.public_key
+            )
+        record = wire.send(
+            ENCLAVE,
+            DEVICE,
+            "attestation",
+            [wire_field(FieldKind.ATTESTATION, attestation.signed)],
+            phase=Phase.SETUP,
+        )
+        with wire.cpu(DEVICE, Phase.SETUP):
+            self._device_view_key = verify_attestation(
+                self.hardware_root.verify_key, self.published_measurement, record.fields[0].value
+            )
+        self._provision(hash_set, wire)
+        self._book = MatchBook(config.threshold)
