@@ -1,13 +1,14 @@
 """End to end over real HTTP on loopback: the server runs in a child process (``vouchsafe
-server``) on a release built from signed benign source lists and blinded by ``sdk.tpsi``;
-devices build real safety vouchers with ``sdk.tpsi`` and upload them through the API.
+server``) on a release built from signed benign source lists (PDQ hashes of generated benign
+images) and blinded by ``sdk.tpsi``; devices hash their photos with the SDK (PDQ, PSI
+candidates), build real safety vouchers with ``sdk.tpsi`` and upload them through the API.
 
 Read as a transcript: who sent what, what the reviewers saw, what reached the authority.
 """
 
 from __future__ import annotations
 
-import hashlib
+import io
 import json
 import secrets
 import sqlite3
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PIL import Image
 
 from protocol import api_pb2, associated_data_pb2
 from protocol.api_client import ApiClient
@@ -26,6 +28,8 @@ from protocol.provider_signatures import verify_receipt, verify_signed_report
 from reference_server.hashset.blinding import BlindedTable
 from reference_server.hashset.build import build_release
 from reference_server.hashset.provenance import InclusionRule
+from sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
+from sdk.media.candidates import MAX_CANDIDATES
 from sdk.release import verify_release
 from sdk.tpsi import (
     CIPHERSUITE,
@@ -39,14 +43,28 @@ from sdk.tpsi import (
 )
 from tests.hashset.source_helpers import ISSUED_AT, make_orgs, write_lists
 from vouchsafe.demo.server_process import ServerProcess
+from vouchsafe.imagegen import synthetic_images
 
 THRESHOLD = 3
-KNOWN = [hashlib.sha256(b"benign stand-in %d" % i).digest() for i in range(6)]
+PDQ = get_signal_type("pdq")
+# Benign generated images play the "known" items; others are ordinary photos.
+KNOWN_IMAGES = synthetic_images(5, first_seed=700)
+OTHER_IMAGES = synthetic_images(8, first_seed=900)
+KNOWN = [PDQ.hash_media(image).bits for image in KNOWN_IMAGES]
 
 
-def psi_key(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
-    """The test's PSI key derivation (one exact-match key per hash), used on both sides."""
-    return [hashlib.sha256(b"e2e-psi-key/" + signal_type.encode() + perceptual_hash).digest()]
+def derivative_png(image: Image.Image) -> bytes:
+    """A small low-resolution grey rendering, as the messenger attaches for review."""
+    out = io.BytesIO()
+    image.convert("L").resize((32, 32)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def resaved(image: Image.Image) -> Image.Image:
+    """The same photo after a lossy re-encode (its PDQ hash moves a few bits)."""
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="JPEG", quality=70)
+    return Image.open(io.BytesIO(out.getvalue()))
 
 
 class TpsiBlinder:
@@ -63,7 +81,9 @@ class TpsiBlinder:
         self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
     ) -> BlindedTable:
         del build_seed  # this test's tables come from the OS generator (not re-derivable)
-        blinded = blind_hash_set(wire.decode_server_key(server_key), psi_keys)
+        blinded = blind_hash_set(
+            wire.decode_server_key(server_key), psi_keys, max_candidates=MAX_CANDIDATES
+        )
         return BlindedTable(wire.encode_server_params(blinded.params), blinded.table)
 
 
@@ -88,7 +108,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         rule=InclusionRule(),
         now=ISSUED_AT + 10,
         blinder=TpsiBlinder(),
-        key_function=psi_key,
     )
     staff = {
         n: Ed25519PrivateKey.generate() for n in ("reviewer1", "reviewer2", "authority", "auditor")
@@ -148,27 +167,32 @@ class Device:
             world.blinded.params, threshold=THRESHOLD, synthetic_rate=synthetic_rate
         )
 
-    def send_photo(self, perceptual_hash: bytes) -> api_pb2.VoucherReceipt:
+    def send_photo(self, image: Image.Image) -> api_pb2.VoucherReceipt:
+        result = PDQ.hash_media(image)
         ad = associated_data_pb2.AssociatedData(
             version=1,
-            signal_type="pdq",
-            perceptual_hash=perceptual_hash,
-            quality=100,
-            candidate_scheme="e2e-test-v1",
-            visual_derivative=b"\x89PNG\r\n\x1a\n derivative of " + perceptual_hash[:4],
+            signal_type=result.signal_type,
+            perceptual_hash=result.bits,
+            quality=result.quality,
+            candidate_scheme=CANDIDATE_SCHEME,
+            visual_derivative=derivative_png(image),
             visual_derivative_type="image/png",
             media_type="image/jpeg",
         ).SerializeToString()
         voucher = generate_voucher(
             self.account,
             self.blinded,
-            candidate_hashes=psi_key("pdq", perceptual_hash),
+            candidate_hashes=psi_candidates(result),
             item_id=secrets.token_bytes(16),
             associated_data=ad,
         )
         return self.api.upload_voucher(
             wire.voucher_id(voucher), wire.encode_safety_voucher(voucher)
         )
+
+
+def _nearest(item: api_pb2.ReviewItem) -> bytes:
+    return min(KNOWN, key=lambda known: PDQ.distance(known, item.perceptual_hash))
 
 
 def _staff(world: World, name: str) -> ApiClient:
@@ -182,22 +206,24 @@ def test_the_whole_lifecycle_over_http(world: World) -> None:
 
     # bob sends THRESHOLD - 1 known photos and some ordinary ones (synthetic vouchers on).
     bob = Device(world, "bob", synthetic_rate=None)
-    for h in KNOWN[: THRESHOLD - 1]:
-        verify_receipt(bob.send_photo(h), provider_key)
-    for _ in range(4):
-        bob.send_photo(secrets.token_bytes(32))
+    for image in KNOWN_IMAGES[: THRESHOLD - 1]:
+        verify_receipt(bob.send_photo(image), provider_key)
+    for image in OTHER_IMAGES[:4]:
+        bob.send_photo(image)
     assert reviewer1.review_queue() == []  # below threshold: reviewers see nothing
 
     # alice sends THRESHOLD known photos (no synthetic vouchers, so every one is a real match).
     alice = Device(world, "alice", synthetic_rate=0.0)
-    for h in KNOWN[:THRESHOLD]:
-        alice.send_photo(h)
-    alice.send_photo(secrets.token_bytes(32))
-    queue = reviewer1.review_queue()
+    alice.send_photo(KNOWN_IMAGES[0])
+    for image in KNOWN_IMAGES[1:THRESHOLD]:
+        alice.send_photo(resaved(image))
+    alice.send_photo(OTHER_IMAGES[4])
+    queue = sorted(reviewer1.review_queue(), key=lambda item: KNOWN.index(_nearest(item)))
     assert {item.account_id for item in queue} == {alice.api.account_id}
-    assert sorted(item.perceptual_hash for item in queue) == sorted(KNOWN[:THRESHOLD])
-    assert all(item.visual_derivative.startswith(b"\x89PNG") for item in queue)
-    assert all(item.match_distance == 0 for item in queue)
+    assert [_nearest(item) for item in queue] == KNOWN[:THRESHOLD]
+    assert queue[0].match_distance == 0
+    assert all(item.match_distance <= 31 for item in queue)
+    assert all(Image.open(io.BytesIO(i.visual_derivative)).size == (32, 32) for i in queue)
 
     # reviewer1 confirms one; the signed report reaches the authority, which forwards it.
     decision = reviewer1.decide(queue[0].review_id, True, notes="matches the listed item")
@@ -223,6 +249,7 @@ def test_the_whole_lifecycle_over_http(world: World) -> None:
     # The figures add up.
     figures = auditor.transparency()["figures"]
     assert figures["vouchers_received"] == (THRESHOLD - 1) + 4 + THRESHOLD + 1
+    assert figures["collisions_dropped"] == 0
     assert figures["accounts_past_threshold"] == 1
     assert figures["reviews_queued"] == THRESHOLD
     assert figures["reviews_confirmed"] == 1
