@@ -9,12 +9,10 @@ Read as a transcript: who sent what, what the reviewers saw, what reached the au
 from __future__ import annotations
 
 import io
-import json
-import secrets
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,69 +20,27 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
-from protocol import api_pb2, associated_data_pb2
+from protocol import api_pb2
 from protocol.api_client import ApiClient
 from protocol.provider_signatures import verify_receipt, verify_signed_report
-from reference_server.hashset.blinding import BlindedTable
-from reference_server.hashset.build import build_release
-from reference_server.hashset.provenance import InclusionRule
-from sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
-from sdk.media.candidates import MAX_CANDIDATES
-from sdk.release import verify_release
-from sdk.tpsi import (
-    CIPHERSUITE,
-    AccountKeys,
-    BlindedHashSet,
-    blind_hash_set,
-    generate_server_keys,
-    generate_voucher,
-    new_account,
-    wire,
+from sdk.tpsi import BlindedHashSet
+from tests.reference_server.tpsi_world import (
+    PDQ,
+    THRESHOLD,
+    Device,
+    build_release_folder,
+    fetch_blinded_hash_set,
+    resaved,
+    server_args,
+    write_staff_file,
 )
-from tests.hashset.source_helpers import ISSUED_AT, make_orgs, write_lists
 from vouchsafe.demo.server_process import ServerProcess
 from vouchsafe.imagegen import synthetic_images
 
-THRESHOLD = 3
-PDQ = get_signal_type("pdq")
 # Benign generated images play the "known" items; others are ordinary photos.
 KNOWN_IMAGES = synthetic_images(5, first_seed=700)
 OTHER_IMAGES = synthetic_images(8, first_seed=900)
 KNOWN = [PDQ.hash_media(image).bits for image in KNOWN_IMAGES]
-
-
-def derivative_png(image: Image.Image) -> bytes:
-    """A small low-resolution grey rendering, as the messenger attaches for review."""
-    out = io.BytesIO()
-    image.convert("L").resize((32, 32)).save(out, format="PNG")
-    return out.getvalue()
-
-
-def resaved(image: Image.Image) -> Image.Image:
-    """The same photo after a lossy re-encode (its PDQ hash moves a few bits)."""
-    out = io.BytesIO()
-    image.convert("RGB").save(out, format="JPEG", quality=70)
-    return Image.open(io.BytesIO(out.getvalue()))
-
-
-class TpsiBlinder:
-    """The protocol core's blinding for build_release (until the hash-set seam ships its own)."""
-
-    @property
-    def ciphersuite(self) -> str:
-        return CIPHERSUITE
-
-    def generate_server_key(self) -> bytes:
-        return wire.encode_server_key(generate_server_keys())
-
-    def blind(
-        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
-    ) -> BlindedTable:
-        del build_seed  # this test's tables come from the OS generator (not re-derivable)
-        blinded = blind_hash_set(
-            wire.decode_server_key(server_key), psi_keys, max_candidates=MAX_CANDIDATES
-        )
-        return BlindedTable(wire.encode_server_params(blinded.params), blinded.table)
 
 
 @dataclass
@@ -98,97 +54,11 @@ class World:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     root = tmp_path_factory.mktemp("e2e")
-    orgs = make_orgs(("a", "DE"), ("b", "FR"))
-    registry, lists = write_lists(root, orgs, {o.name: [("add", h) for h in KNOWN] for o in orgs})
-    release_dir = root / "release"
-    build_release(
-        registry_path=registry,
-        source_paths=lists,
-        out_dir=release_dir,
-        rule=InclusionRule(),
-        now=ISSUED_AT + 10,
-        blinder=TpsiBlinder(),
-    )
-    staff = {
-        n: Ed25519PrivateKey.generate() for n in ("reviewer1", "reviewer2", "authority", "auditor")
-    }
-    roles = {
-        "reviewer1": "reviewer",
-        "reviewer2": "reviewer",
-        "authority": "authority",
-        "auditor": "auditor",
-    }
-    staff_file = root / "staff.json"
-    staff_file.write_text(
-        json.dumps(
-            [
-                {"name": n, "role": roles[n], "public_key": k.public_key().public_bytes_raw().hex()}
-                for n, k in staff.items()
-            ]
-        )
-    )
+    release_dir = build_release_folder(root, KNOWN)
+    staff, staff_file = write_staff_file(root)
     db_path = root / "server.db"
-    server = ServerProcess(
-        db_path,
-        root / "server.log",
-        [
-            "--release-dir",
-            str(release_dir),
-            "--staff-keys",
-            str(staff_file),
-            "--match-threshold",
-            str(THRESHOLD),
-            "--schedule-interval",
-            "0",
-        ],
-    )
-    with server:
-        # The device side gets the release over the API, verifies it and reads the blinded set.
-        device_http = ApiClient(server.url, Ed25519PrivateKey.generate())
-        release = verify_release(
-            device_http.http.get("/v1/releases/current").content,
-            release_key=bytes.fromhex(device_http.http.get("/v1/releases/current/key").text),
-            published_root=bytes.fromhex(device_http.http.get("/v1/releases/current/root").text),
-            now=None,
-        )
-        blinded = BlindedHashSet(wire.decode_server_params(release.server_params), release.table)
-        device_http.close()
-        yield World(server, db_path, staff, blinded)
-
-
-class Device:
-    """A user's phone: an account key for the API and a tPSI account for vouchers."""
-
-    def __init__(self, world: World, handle: str, synthetic_rate: float | None) -> None:
-        self.api = ApiClient(world.server.url, Ed25519PrivateKey.generate())
-        self.api.register(handle=handle)
-        self.blinded = world.blinded
-        self.account: AccountKeys = new_account(
-            world.blinded.params, threshold=THRESHOLD, synthetic_rate=synthetic_rate
-        )
-
-    def send_photo(self, image: Image.Image) -> api_pb2.VoucherReceipt:
-        result = PDQ.hash_media(image)
-        ad = associated_data_pb2.AssociatedData(
-            version=1,
-            signal_type=result.signal_type,
-            perceptual_hash=result.bits,
-            quality=result.quality,
-            candidate_scheme=CANDIDATE_SCHEME,
-            visual_derivative=derivative_png(image),
-            visual_derivative_type="image/png",
-            media_type="image/jpeg",
-        ).SerializeToString()
-        voucher = generate_voucher(
-            self.account,
-            self.blinded,
-            candidate_hashes=psi_candidates(result),
-            item_id=secrets.token_bytes(16),
-            associated_data=ad,
-        )
-        return self.api.upload_voucher(
-            wire.voucher_id(voucher), wire.encode_safety_voucher(voucher)
-        )
+    with ServerProcess(db_path, root / "server.log", server_args(release_dir, staff_file)) as s:
+        yield World(s, db_path, staff, fetch_blinded_hash_set(s.url))
 
 
 def _nearest(item: api_pb2.ReviewItem) -> bytes:
@@ -205,7 +75,7 @@ def test_the_whole_lifecycle_over_http(world: World) -> None:
     provider_key = bytes.fromhex(reviewer1.provider()["provider_public_key"])
 
     # bob sends THRESHOLD - 1 known photos and some ordinary ones (synthetic vouchers on).
-    bob = Device(world, "bob", synthetic_rate=None)
+    bob = Device.register(world.server.url, world.blinded, "bob", synthetic_rate=None)
     for image in KNOWN_IMAGES[: THRESHOLD - 1]:
         verify_receipt(bob.send_photo(image), provider_key)
     for image in OTHER_IMAGES[:4]:
@@ -213,7 +83,7 @@ def test_the_whole_lifecycle_over_http(world: World) -> None:
     assert reviewer1.review_queue() == []  # below threshold: reviewers see nothing
 
     # alice sends THRESHOLD known photos (no synthetic vouchers, so every one is a real match).
-    alice = Device(world, "alice", synthetic_rate=0.0)
+    alice = Device.register(world.server.url, world.blinded, "alice", synthetic_rate=0.0)
     alice.send_photo(KNOWN_IMAGES[0])
     for image in KNOWN_IMAGES[1:THRESHOLD]:
         alice.send_photo(resaved(image))
