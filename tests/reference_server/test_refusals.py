@@ -224,3 +224,16 @@ def test_rate_limit_refuses_a_flood(server: InProcessServer) -> None:
         alice.notifications()
     body = _signed(alice, path, api_pb2.ListNotificationsRequest(version=1).SerializeToString())
     _assert_refused(server, path, body, 429, "rate_limited")
+
+
+def test_appeal_against_another_account_s_report_is_refused(server: InProcessServer) -> None:
+    from tests.reference_server.conftest import KNOWN_HASH, THRESHOLD
+
+    alice, mallory, reviewer = server.user(), server.user(), server.staff("reviewer1")
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    report_id = reviewer.decide(reviewer.review_queue()[0].review_id, True).report_id
+    request = api_pb2.FileAppealRequest(version=1, report_id=report_id, reason="not mine")
+    body = _signed(mallory, "/v1/appeals", request.SerializeToString())
+    error = _assert_refused(server, "/v1/appeals", body, 403, "wrong_account")
+    assert error.field == "report_id"
