@@ -237,3 +237,29 @@ def test_appeal_against_another_account_s_report_is_refused(server: InProcessSer
     body = _signed(mallory, "/v1/appeals", request.SerializeToString())
     error = _assert_refused(server, "/v1/appeals", body, 403, "wrong_account")
     assert error.field == "report_id"
+
+
+def test_a_server_bug_answers_internal_error_and_keeps_nothing(server: InProcessServer) -> None:
+    alice = server.user()
+
+    class BrokenMatcher:
+        threshold = 3
+        release_id = "broken"
+
+        def voucher_id(self, safety_voucher: bytes) -> bytes:
+            return fake_voucher_id(safety_voucher)
+
+        def outer_step(self, safety_voucher: bytes) -> bytes | None:
+            raise RuntimeError("a bug")
+
+        def recover(self, opened: object) -> list[object]:
+            return []
+
+    from starlette.testclient import TestClient
+
+    server.ctx.matcher = BrokenMatcher()  # type: ignore[assignment]
+    # As under uvicorn: the error response goes out and the exception is only logged.
+    server.http = TestClient(server.http.app, raise_server_exceptions=False)
+    body = _signed(alice, "/v1/vouchers", _upload_body(alice))
+    error = _assert_refused(server, "/v1/vouchers", body, 500, "internal_error")
+    assert "a bug" not in error.message
