@@ -27,6 +27,7 @@ from google.protobuf.message import DecodeError
 from protocol import messenger_pb2
 from reference_client.errors import MessengerError, ServerRejected
 from reference_client.profile import make_private_dir, write_private
+from sdk import PreparedVoucher
 
 # Server error codes after which the same voucher may succeed later.
 RETRYABLE_SERVER_CODES = frozenset({"rate_limited", "unavailable", "internal_error"})
@@ -52,15 +53,6 @@ device sends the provider an encrypted "safety voucher" alongside the message.
     reviewer decides.
   * Text messages are never checked.
 """
-
-
-@dataclass(frozen=True)
-class PreparedVoucher:
-    """What the SDK returns for one media item: the voucher and the ids the server needs."""
-
-    voucher_id: bytes
-    safety_voucher: bytes
-    release_id: str
 
 
 class VoucherMaker(Protocol):

@@ -29,6 +29,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "attack",
     "vectors",
     "compare",
+    "client",
 )
 
 
