@@ -80,6 +80,11 @@ def _send(messenger: Messenger, args: argparse.Namespace) -> int:
             )
         else:
             print(f"{outcome.flush.uploaded} voucher(s) uploaded")
+        if outcome.flush.rejected:
+            print(
+                f"{outcome.flush.rejected} voucher(s) refused by the server and set aside "
+                f"in {messenger.profile.folder / 'voucher-queue'}"
+            )
     return 0
 
 

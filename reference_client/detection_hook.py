@@ -125,6 +125,7 @@ class DetectionHook:
         network trouble: the error is returned, and the vouchers stay queued for the next flush.
         """
         uploaded = rejected = 0
+        refusal: str | None = None
         paths = self._queued_paths()
         for index, path in enumerate(paths):
             queued = messenger_pb2.QueuedVoucher()
@@ -144,13 +145,14 @@ class DetectionHook:
                 # Refused for good (e.g. malformed): kept aside, so one bad voucher cannot
                 # hold back every later one.
                 rejected += 1
+                refusal = str(exc)
                 path.rename(path.with_suffix(".rejected"))
                 continue
             except MessengerError as exc:
                 return self._keep(path, queued, uploaded, len(paths) - index, exc)
             path.unlink()
             uploaded += 1
-        return FlushResult(uploaded, 0, rejected=rejected)
+        return FlushResult(uploaded, 0, last_error=refusal, rejected=rejected)
 
     def _keep(
         self,

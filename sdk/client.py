@@ -41,8 +41,6 @@ from sdk.visual_derivative import VISUAL_DERIVATIVE_TYPE, visual_derivative
 ACCOUNT_SECRET_BYTES = 32
 ASSOCIATED_DATA_VERSION = 1
 ITEM_ID_BYTES = 16
-# Length of the voucher id the reference server's upload takes (api.proto UploadVoucherRequest).
-UPLOAD_ID_BYTES = 16
 _ITEM_ID_LABEL = labels.derive_label("DeviceItemId")
 _MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -57,7 +55,8 @@ _MAGIC = (
 
 @dataclass(frozen=True)
 class PreparedVoucher:
-    """One safety voucher ready for upload: its id, its wire bytes, the release it was made on."""
+    """One safety voucher ready for upload: its VoucherId (the protocol's 32-byte idempotency
+    key of the bytes), its wire bytes, and the release it was made on."""
 
     voucher_id: bytes
     safety_voucher: bytes
@@ -170,5 +169,4 @@ class DetectionClient:
             associated_data=associated,
         )
         encoded = encode_safety_voucher(voucher)
-        upload_id = voucher_id_from_bytes(encoded)[:UPLOAD_ID_BYTES]
-        return PreparedVoucher(upload_id, encoded, self._release_id)
+        return PreparedVoucher(voucher_id_from_bytes(encoded), encoded, self._release_id)

@@ -171,9 +171,10 @@ class ProviderSide:
     def _notify(self) -> list[str]:
         lines = []
         for user in self.users:
-            notices = user.messenger.notifications()
-            for note in notices:
-                lines.append(f"{user.name} was told: {note.text}")
+            notices = Counter(note.text for note in user.messenger.notifications())
+            for text, times in notices.items():
+                repeat = f" ({times} notices, one per report)" if times > 1 else ""
+                lines.append(f"{user.name} was told: {text}{repeat}")
             if user.outcome.report_id:
                 try:
                     user.messenger.send_text(self.users[-1].name, "is my account working?")

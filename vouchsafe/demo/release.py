@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from reference_server.hashset.blinding import HashSetBlinder
 from reference_server.hashset.build import BuildResult, build_release
 from reference_server.hashset.demo import corpus_demo_sources, pdq_of_image
 from reference_server.hashset.provenance import InclusionRule
@@ -53,9 +54,13 @@ class DemoRelease:
 
 
 def build_demo_release(
-    folder: Path, known: tuple[Path, ...], settings: DemoSettings
+    folder: Path,
+    known: tuple[Path, ...],
+    settings: DemoSettings,
+    blinder: HashSetBlinder | None = None,
 ) -> DemoRelease:
-    """Writes source lists and the release into ``folder``."""
+    """Writes source lists and the release into ``folder`` (``blinder``: the lifecycle's
+    default blinding unless given)."""
     from reference_server.hashset.blinding import default_blinder, hash_set_keys
 
     now = int(time.time())
@@ -66,7 +71,7 @@ def build_demo_release(
         out_dir=folder / "release",
         rule=InclusionRule(),
         now=now,
-        blinder=default_blinder(),
+        blinder=blinder or default_blinder(),
         key_function=hash_set_keys,
     )
     admitted = frozenset(bytes(e.perceptual_hash) for e in result.selection.entries())

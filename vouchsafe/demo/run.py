@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from reference_server.hashset.blinding import HashSetBlinder
 from vouchsafe.demo.images import split_corpus
 from vouchsafe.demo.leakcheck import (
     Needle,
@@ -91,6 +92,7 @@ def run_demo(
     echo: Echo = print,
     progress: bool = True,
     keep_dir: Path | None = None,
+    blinder: HashSetBlinder | None = None,
 ) -> DemoResult:
     """Runs the whole demo and returns what it observed (the caller writes the report)."""
     started = time.monotonic()
@@ -103,7 +105,7 @@ def run_demo(
         split = split_corpus(
             corpus_dir, settings.known_images, settings.ordinary_images, settings.seed
         )
-        release = build_demo_release(work / "release", split.known, settings)
+        release = build_demo_release(work / "release", split.known, settings, blinder)
         result.release_entries = release.entry_count
         split = release.usable_split(split)
         steps.add("Hash set and release", release.describe())
@@ -120,6 +122,8 @@ def run_demo(
                 str(staff_file),
                 "--schedule-interval",
                 "1",
+                "--match-threshold",
+                str(settings.threshold),
             ],
         )
         with server:

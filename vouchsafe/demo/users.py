@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reference_client.detection_hook import FlushResult
 from reference_client.device import close_device, create_device
 from reference_client.messenger import Messenger
 from vouchsafe.demo.images import CorpusSplit, sendable_copy
@@ -135,16 +136,25 @@ def exchange(
             )
             user.outcome.photos_sent += 1
             user.outcome.known_sent += int(known)
-            user.outcome.vouchers_uploaded += outcome.flush.uploaded if outcome.flush else 0
+            _count(user, outcome.flush)
             secrets_out(f"photo from {user.name}", data)
             tick()
         flush = user.messenger.flush_vouchers()
-        if flush is not None:
-            user.outcome.vouchers_uploaded += flush.uploaded
+        _count(user, flush)
         if flush is not None and flush.pending:
             raise RuntimeError(
                 f"{flush.pending} vouchers of {user.name} not uploaded: {flush.last_error}"
             )
+
+
+def _count(user: DemoUser, flush: FlushResult | None) -> None:
+    if flush is None:
+        return
+    user.outcome.vouchers_uploaded += flush.uploaded
+    if flush.rejected:
+        raise RuntimeError(
+            f"the server refused {flush.rejected} vouchers of {user.name}: {flush.last_error}"
+        )
 
 
 def deliver(users: list[DemoUser]) -> None:
