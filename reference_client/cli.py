@@ -44,9 +44,9 @@ def run_action(args: argparse.Namespace) -> int:
 
 
 def _init(folder: Path, args: argparse.Namespace) -> int:
+    print(DISCLOSURE_TEXT)
     messenger = create_device(folder, args.name, args.server, args.release_key)
     try:
-        print(DISCLOSURE_TEXT)
         messenger.profile.set_setting("disclosure_shown", True)
         account_id = messenger.profile.setting("account_id")
         print(f"profile for {messenger.profile.name} created in {folder} (files mode 0600)")

@@ -24,7 +24,7 @@ from reference_client.errors import ProfileError, ServerRejected, ServerUnreacha
 from reference_client.identity import generate_identity
 from reference_client.messenger import Messenger
 from reference_client.profile import IDENTITY_FILE, VOUCHER_QUEUE_DIR, Profile, write_private
-from sdk import DetectionClient
+from sdk import DetectionClient, ReleaseError
 
 SERVER_ENV = "VOUCHSAFE_SERVER"
 DEFAULT_SERVER = "http://127.0.0.1:8080"
@@ -121,8 +121,8 @@ def open_device(folder: Path) -> Messenger:
         release, root = _fetch_release(api)
         if release != (folder / RELEASE_FILE).read_bytes():
             _store_release(profile, release, root, detection.install_release(release, root))
-    except (ServerUnreachable, ServerRejected):
-        pass  # keep using the verified release already held
+    except (ServerUnreachable, ServerRejected, ReleaseError):
+        pass  # keep using the verified release already held (a refused one never replaces it)
     return Messenger(profile, api, _hook(profile, api, detection))
 
 
