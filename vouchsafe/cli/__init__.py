@@ -31,6 +31,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "compare",
     "hash",
     "eval",
+    "client",
 )
 
 
