@@ -540,3 +540,13 @@ class ListAppealsResponse(_message.Message):
     version: int
     appeals: _containers.RepeatedCompositeFieldContainer[Appeal]
     def __init__(self, version: _Optional[int] = ..., appeals: _Optional[_Iterable[_Union[Appeal, _Mapping]]] = ...) -> None: ...
+
+class AuditQuery(_message.Message):
+    __slots__ = ("version", "after_seq", "limit")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    AFTER_SEQ_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    after_seq: int
+    limit: int
+    def __init__(self, version: _Optional[int] = ..., after_seq: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...

@@ -56,6 +56,7 @@ class ApiClient:
             raise ServerUnreachable(
                 f"the server at {self.base_url} is unreachable ({type(exc).__name__})",
                 field="server_url",
+                maybe_delivered=not isinstance(exc, httpx.ConnectError),
             ) from exc
 
     def _call(self, path: str, request: Message, reply: _M, *, signed: bool = True) -> _M:
@@ -172,6 +173,27 @@ class ApiClient:
             api_pb2.ListNotificationsResponse(),
         )
         return [Notification(n.kind, n.text, n.report_id, n.appeal_id) for n in reply.notifications]
+
+    def match_threshold(self) -> int:
+        """The match threshold t the provider announces (``GET /v1/provider``)."""
+        import json
+
+        try:
+            value = json.loads(self.get_bytes("/v1/provider")).get("match_threshold")
+        except ValueError as exc:
+            raise ServerRejected("/v1/provider is not JSON", server_code="bad_response") from exc
+        if not isinstance(value, int):
+            raise ServerRejected(
+                "the server announces no match threshold",
+                server_code="no_release",
+                field="match_threshold",
+            )
+        return value
+
+    def call(self, path: str, request: Message, reply: _M) -> _M:
+        """A signed POST of ``request`` to ``path``, parsing the answer into ``reply``
+        (for staff tools and tests that reuse this client's signing and error mapping)."""
+        return self._call(path, request, reply)
 
     def get_bytes(self, path: str) -> bytes:
         """An unauthenticated GET (releases); raises like every other call."""

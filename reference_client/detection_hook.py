@@ -116,6 +116,12 @@ class DetectionHook:
         write_private(self._path(voucher.voucher_id), queued.SerializeToString())
         return voucher
 
+    def discard(self, voucher_id: bytes) -> None:
+        """Drops a queued voucher whose media item was, in the end, not sent (the relay refused
+        the message), so that vouchers only ever accompany items that were actually sent."""
+        for path in self._queue_dir.glob(f"*-{voucher_id.hex()}.voucher"):
+            path.unlink()
+
     def pending(self) -> int:
         """How many vouchers wait for upload."""
         return len(self._queued_paths())

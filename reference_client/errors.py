@@ -46,9 +46,19 @@ class UnknownRecipient(MessengerError):
 
 
 class ServerUnreachable(MessengerError):
-    """The server did not answer (connection refused, timeout)."""
+    """The server did not answer (connection refused, timeout).
+
+    ``maybe_delivered`` is True when the request may have reached the server before the
+    connection failed (a timeout after sending), False when it certainly did not (refused).
+    """
 
     code = "server_unreachable"
+
+    def __init__(
+        self, message: str, *, field: str | None = None, maybe_delivered: bool = False
+    ) -> None:
+        super().__init__(message, field=field)
+        self.maybe_delivered = maybe_delivered
 
 
 class ServerRejected(MessengerError):

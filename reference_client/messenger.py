@@ -23,7 +23,12 @@ from reference_client.e2ee import (
     open_message,
     seal_message,
 )
-from reference_client.errors import BadSignature, MessengerError, ProfileError
+from reference_client.errors import (
+    BadSignature,
+    MessengerError,
+    ProfileError,
+    ServerUnreachable,
+)
 from reference_client.identity import safety_number
 from reference_client.profile import INBOX_DIR, Contact, Profile, write_private
 from reference_client.relay import Notification, Relay
@@ -53,6 +58,7 @@ class InboxEntry:
     media_path: Path | None
     media_type: str | None
     error: str | None = None
+    message_id: bytes = b""
 
 
 class Messenger:
@@ -96,7 +102,16 @@ class Messenger:
             voucher_id = self.hook.before_send_media(data).voucher_id
         item = MediaItem(data=data, media_type=media_type, file_name=file_name)
         plaintext = Plaintext(new_message_id(), self.profile.name, int(time.time()), media=item)
-        return self._send(contact, plaintext, voucher_id=voucher_id)
+        try:
+            return self._send(contact, plaintext, voucher_id=voucher_id)
+        except MessengerError as exc:
+            # A refused item was not sent, so it gets no voucher; after an ambiguous failure
+            # (a timeout once the request was out) the voucher stays queued, erring towards
+            # detection rather than towards a sent item without a voucher.
+            ambiguous = isinstance(exc, ServerUnreachable) and exc.maybe_delivered
+            if self.hook is not None and voucher_id is not None and not ambiguous:
+                self.hook.discard(voucher_id)
+            raise
 
     def _send(
         self, contact: Contact, plaintext: Plaintext, voucher_id: bytes | None
@@ -146,7 +161,9 @@ class Messenger:
             media_path = folder / f"{plain.message_id.hex()[:12]}-{safe}"
             write_private(media_path, plain.media.data)
             media_type = plain.media.media_type
-        entry = InboxEntry(sender, plain.sent_at, plain.text, media_path, media_type)
+        entry = InboxEntry(
+            sender, plain.sent_at, plain.text, media_path, media_type, message_id=plain.message_id
+        )
         log = folder / INBOX_LOG
         line = json.dumps(
             {

@@ -7,6 +7,21 @@ reference server or any web framework.
 """
 
 from sdk._version import __version__
-from sdk.errors import VouchsafeError
+from sdk.errors import InvalidMedia, VouchsafeError
+from sdk.media.candidates import CANDIDATE_SCHEME, hash_set_keys, psi_candidates
+from sdk.media.decode import DecodeLimits, decode_image
+from sdk.media.signal_types import HashResult, SignalType, get_signal_type
 
-__all__ = ["VouchsafeError", "__version__"]
+__all__ = [
+    "CANDIDATE_SCHEME",
+    "DecodeLimits",
+    "HashResult",
+    "InvalidMedia",
+    "SignalType",
+    "VouchsafeError",
+    "__version__",
+    "decode_image",
+    "get_signal_type",
+    "hash_set_keys",
+    "psi_candidates",
+]

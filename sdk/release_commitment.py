@@ -63,25 +63,41 @@ def merkle_root(
     slot_count = len(table) // element_size
     leaf_prefix = _labelled(LABEL_MERKLE_LEAF)
     node_prefix = _labelled(LABEL_MERKLE_NODE)
-    level: list[bytes] = []
+    # Streaming: stack[k] holds the root of a complete subtree of 2^k leaves not yet paired.
+    # Folding the leftover subtrees from the smallest up gives the same tree as pairing level
+    # by level and moving an unpaired last node up unchanged; memory is O(log n).
+    stack: list[bytes | None] = []
     view = memoryview(table)
     for index in range(slot_count):
         h = leaf_prefix.copy()
         h.update(view[index * element_size : (index + 1) * element_size])
-        level.append(h.digest())
+        node = h.digest()
+        height = 0
+        while height < len(stack) and (left := stack[height]) is not None:
+            h = node_prefix.copy()
+            h.update(left)
+            h.update(node)
+            node = h.digest()
+            stack[height] = None
+            height += 1
+        if height == len(stack):
+            stack.append(node)
+        else:
+            stack[height] = node
         if progress is not None and (index + 1) % 65536 == 0:
             progress(index + 1)
-    while len(level) > 1:
-        parents: list[bytes] = []
-        for i in range(0, len(level) - 1, 2):
+    top_node: bytes | None = None
+    for pending in stack:
+        if pending is None:
+            continue
+        if top_node is None:
+            top_node = pending
+        else:
             h = node_prefix.copy()
-            h.update(level[i])
-            h.update(level[i + 1])
-            parents.append(h.digest())
-        if len(level) % 2:
-            parents.append(level[-1])
-        level = parents
-    top = level[0] if level else bytes(DIGEST_SIZE)
+            h.update(pending)
+            h.update(top_node)
+            top_node = h.digest()
+    top = top_node if top_node is not None else bytes(DIGEST_SIZE)
     h = _labelled(LABEL_MERKLE_ROOT)
     h.update(slot_count.to_bytes(8, "big"))
     h.update(top)

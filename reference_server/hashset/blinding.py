@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from reference_server.hashset.errors import HashSetError
 
@@ -24,6 +24,7 @@ class BlindedTable:
     table: bytes  # slot elements, 32 bytes each, concatenated in slot order
 
 
+@runtime_checkable
 class HashSetBlinder(Protocol):
     """Makes and reads server keys and blinds a set of PSI keys into a table."""
 
@@ -36,8 +37,28 @@ class HashSetBlinder(Protocol):
         """A fresh server key, encoded for the private key file (never for a release)."""
         ...
 
-    def blind(self, server_key: bytes, psi_keys: Sequence[bytes]) -> BlindedTable:
-        """The blinded table for pairwise distinct ``psi_keys`` under ``server_key``."""
+    def blind(
+        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
+    ) -> BlindedTable:
+        """The blinded table for pairwise distinct ``psi_keys`` under ``server_key``.
+
+        Everything random in the table (filler slots, cuckoo nonces) is drawn from
+        ``KeyedStream(build_seed, ...)`` if the blinder is deterministic.
+        """
+        ...
+
+
+@runtime_checkable
+class KeyedBlinder(HashSetBlinder, Protocol):
+    """A blinder an auditor holding the server key can use to re-derive elements."""
+
+    @property
+    def deterministic(self) -> bool:
+        """True if ``blind`` gives the same table for the same key, PSI keys and build seed."""
+        ...
+
+    def blinded_element(self, server_key: bytes, psi_key: bytes) -> bytes:
+        """The element an admitted PSI key contributes to the table under ``server_key``."""
         ...
 
 

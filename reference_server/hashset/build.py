@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from reference_server.hashset.provenance import InclusionRule, Selection, select
 from reference_server.hashset.release_file import ReleaseDraft, SignedRelease, sign_release
 from reference_server.hashset.sources import read_registry, read_source_list
 from sdk.crypto import ed25519
+from sdk.crypto.keyed_stream import SEED_SIZE
 
 DEFAULT_VALIDITY_DAYS = 30
 KeyFunction = Callable[[str, bytes], list[bytes]]
@@ -110,7 +112,8 @@ def build_release(
     server_key, release_key, version, previous_digest = _keys_for(previous, blinder)
     if progress:
         print(f"blinding {len(psi_keys)} PSI keys ...", flush=True)
-    blinded = blinder.blind(server_key, psi_keys)
+    build_seed = secrets.token_bytes(SEED_SIZE)
+    blinded = blinder.blind(server_key, psi_keys, build_seed)
     del psi_keys
     bar = tqdm(total=len(blinded.table) // 32, desc="root", unit="slot", disable=not progress)
     draft = ReleaseDraft(
@@ -130,6 +133,7 @@ def build_release(
     signed = sign_release(draft, blinded.table, release_key, advance)
     bar.close()
     _write_folder(out_dir, signed, release_key, server_key, selection, source_paths, progress)
+    layout.write_private(out_dir / layout.PRIVATE_DIR / layout.BUILD_SEED_FILE, build_seed)
     result = BuildResult(out_dir, signed, selection, len(blinded.table) // 32, len(signed.data))
     _write_summary(out_dir, result, draft)
     return result

@@ -11,6 +11,7 @@ and the **private server bundle** ``DIR/server/`` (mode 0700; never published)::
 
     server/server_key     the server key (encoded by the protocol core), mode 0600
     server/release_key    the Ed25519 release signing key (32-byte seed), mode 0600
+    server/build_seed     32 bytes from which the table's filler and cuckoo nonces were drawn
     server/entries.jsonl  one admitted entry per line: signal type, full hash, provenance
     server/build.json     how it was built: rule, source lists (SHA-256), exclusion counts
 
@@ -39,6 +40,7 @@ SUMMARY_FILE = "release.json"
 PRIVATE_DIR = "server"
 SERVER_KEY_FILE = "server_key"
 RELEASE_PRIVATE_KEY_FILE = "release_key"
+BUILD_SEED_FILE = "build_seed"
 ENTRIES_FILE = "entries.jsonl"
 BUILD_FILE = "build.json"
 PDQ_MATCH_DISTANCE = 31  # PDQ's recommended match threshold (Meta, "The TMK+PDQF/PDQ paper")

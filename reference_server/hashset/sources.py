@@ -177,7 +177,7 @@ class SourceList:
 
 def _parse_record(number: int, raw: bytes) -> dict[str, Any]:
     try:
-        document = json.loads(raw)
+        document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise SourceListInvalid(f"line {number} is not JSON", field=f"line {number}") from None
     if not isinstance(document, dict):

@@ -197,6 +197,7 @@ class Checkpoint:
     entry_hash: bytes
     at_ms: int
     key_id: str
+    public_key: bytes
     signature: bytes
 
 

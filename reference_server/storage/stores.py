@@ -35,6 +35,10 @@ class AccountStore(_Store):
     def set_status(self, account_id: str, status: str) -> bool:
         return self.tx.update("accounts", (account_id,), {"status": status})
 
+    def touch(self, account_id: str, expires_at_ms: int) -> bool:
+        """Moves the account's expiry (retention counts from the last activity)."""
+        return self.tx.update("accounts", (account_id,), {"expires_at_ms": expires_at_ms})
+
     def set_role(self, account_id: str, role: str) -> bool:
         return self.tx.update("accounts", (account_id,), {"role": role})
 
@@ -241,12 +245,12 @@ class AuditStore(_Store):
 class TallyStore(_Store):
     """Per-day counts of request outcomes (for the error rates in the transparency figures)."""
 
-    def bump(self, day: str, code: str) -> None:
+    def bump(self, day: str, code: str, n: int = 1) -> None:
         current = self.tx.get("request_tallies", (day, code))
         if current is None:
-            self.tx.insert("request_tallies", r.RequestTally(day, code, 1))
+            self.tx.insert("request_tallies", r.RequestTally(day, code, n))
         else:
-            self.tx.update("request_tallies", (day, code), {"count": current.count + 1})
+            self.tx.update("request_tallies", (day, code), {"count": current.count + n})
 
     def between(self, from_day: str, to_day: str) -> list[r.RequestTally]:
         where = [("day", ">=", from_day), ("day", "<", to_day)]

@@ -1,2 +1,45 @@
 """The threshold PSI with associated data protocol (tPSI-AD), both roles, one function per
-step of ``protocol/SPEC.md``."""
+step of ``protocol/SPEC.md``.
+
+Server: :func:`generate_server_keys`, :func:`blind_hash_set`, :func:`process_voucher` (outer
+step), :func:`recover_associated_data` (inner step). Device: :func:`new_account` /
+:func:`account_from_secret`, :func:`generate_voucher`. Randomness is an optional explicit
+``rng`` keyword everywhere; the default is the operating system's CSPRNG.
+"""
+
+from sdk.tpsi.account import AccountKeys, account_from_secret, new_account
+from sdk.tpsi.messages import (
+    OpenedVoucher,
+    RecoveredItem,
+    RecoveryResult,
+    SafetyVoucher,
+    VoucherHalf,
+)
+from sdk.tpsi.params import CIPHERSUITE, BlindedHashSet, CuckooReport, ServerKey, ServerParams
+from sdk.tpsi.server_inner import recover_associated_data
+from sdk.tpsi.server_outer import process_voucher
+from sdk.tpsi.server_setup import blind_hash_set, generate_server_keys
+from sdk.tpsi.verify import verify_blinded_hash_set
+from sdk.tpsi.voucher import generate_voucher
+
+__all__ = [
+    "CIPHERSUITE",
+    "AccountKeys",
+    "BlindedHashSet",
+    "CuckooReport",
+    "OpenedVoucher",
+    "RecoveredItem",
+    "RecoveryResult",
+    "SafetyVoucher",
+    "ServerKey",
+    "ServerParams",
+    "VoucherHalf",
+    "account_from_secret",
+    "blind_hash_set",
+    "generate_server_keys",
+    "generate_voucher",
+    "new_account",
+    "process_voucher",
+    "recover_associated_data",
+    "verify_blinded_hash_set",
+]

@@ -1,8 +1,9 @@
 """Test doubles for the two dependencies owned elsewhere (protocol core and hashing).
 
-``StandInBlinder`` does NOT blind anything: it fills one random ristretto255 element per PSI key
-so that the release format, build, bundle, audit and diff can be tested on their own. The real
-blinding is the protocol core's ``blind_hash_set``; tests that need it use that.
+``StandInBlinder`` is NOT the protocol's blinding: it maps each PSI key to a pseudo-random
+ristretto255 element derived from a random "server key" with SHA-512, and adds filler slots, so
+that the release format, build, bundle, audit and diff can be tested on their own. The real
+blinding is the protocol core's ``blind_hash_set``.
 """
 
 from __future__ import annotations
@@ -11,26 +12,53 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 
+import pysodium
+
 from reference_server.hashset.blinding import BlindedTable
 from sdk.crypto import elements
 
 CIPHERSUITE = "vouchsafe-tpsi-ristretto255-sha512-v1"
 
 
+def _element(*parts: bytes) -> bytes:
+    digest = hashlib.sha512(b"stand-in-blinder/" + b"/".join(parts)).digest()
+    element: bytes = pysodium.crypto_core_ristretto255_from_hash(digest)
+    return element
+
+
 class StandInBlinder:
-    """Random elements, one per key, keyed by a random 'server key' (test double only)."""
+    """Test double. ``deterministic=False`` draws filler slots at random, as a real table would."""
+
+    def __init__(self, deterministic: bool = True, extra_keys: Sequence[bytes] = ()) -> None:
+        self._deterministic = deterministic
+        self._extra = list(extra_keys)  # keys slipped in by a dishonest provider (attack tests)
 
     @property
     def ciphersuite(self) -> str:
         return CIPHERSUITE
 
+    @property
+    def deterministic(self) -> bool:
+        return self._deterministic
+
     def generate_server_key(self) -> bytes:
         return b"stand-in-server-key:" + secrets.token_bytes(32)
 
-    def blind(self, server_key: bytes, psi_keys: Sequence[bytes]) -> BlindedTable:
-        table = b"".join(elements.random_element() for _ in psi_keys)
-        table += b"".join(elements.random_element() for _ in range(len(psi_keys) // 4 + 1))
-        return BlindedTable(server_params=b"stand-in-params", table=table)
+    def blinded_element(self, server_key: bytes, psi_key: bytes) -> bytes:
+        return _element(server_key, psi_key)
+
+    def blind(
+        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
+    ) -> BlindedTable:
+        real = [self.blinded_element(server_key, k) for k in [*psi_keys, *self._extra]]
+        filler_count = len(psi_keys) // 4 + 1 - len(self._extra)
+        if self._deterministic:
+            filler = [
+                _element(server_key, b"filler", i.to_bytes(4, "big")) for i in range(filler_count)
+            ]
+        else:
+            filler = [elements.random_element() for _ in range(filler_count)]
+        return BlindedTable(server_params=b"stand-in-params", table=b"".join(real + filler))
 
 
 def stand_in_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:

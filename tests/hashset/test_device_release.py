@@ -214,3 +214,35 @@ def test_release_labels_are_distinct_and_prefix_free() -> None:
         for b in ALL_LABELS:
             if a != b:
                 assert not b.startswith(a)
+
+
+def _level_by_level_root(table: bytes) -> bytes:
+    """SPEC.md R.5 read literally: pair each level, move an unpaired last node up unchanged."""
+    import hashlib
+
+    def labelled(label: bytes) -> hashlib._Hash:
+        h = hashlib.sha256()
+        h.update(len(label).to_bytes(2, "big") + label)
+        return h
+
+    level = []
+    for i in range(len(table) // 32):
+        h = labelled(b"vouchsafe-release-v1/merkle-leaf")
+        h.update(table[32 * i : 32 * i + 32])
+        level.append(h.digest())
+    while len(level) > 1:
+        paired = []
+        for i in range(0, len(level) - 1, 2):
+            h = labelled(b"vouchsafe-release-v1/merkle-node")
+            h.update(level[i] + level[i + 1])
+            paired.append(h.digest())
+        level = paired + ([level[-1]] if len(level) % 2 else [])
+    h = labelled(b"vouchsafe-release-v1/merkle-root")
+    h.update((len(table) // 32).to_bytes(8, "big") + (level[0] if level else bytes(32)))
+    return h.digest()
+
+
+def test_streaming_merkle_root_equals_the_spec_definition() -> None:
+    table = random_table(70)
+    for n in range(71):
+        assert merkle_root(table[: 32 * n], 32) == _level_by_level_root(table[: 32 * n])

@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from reference_client.detection_hook import DetectionHook, PreparedVoucher
-from reference_client.errors import IdentityKeyChanged, UnknownRecipient
+from reference_client.errors import (
+    IdentityKeyChanged,
+    ServerRejected,
+    ServerUnreachable,
+    UnknownRecipient,
+)
 from reference_client.identity import PublicIdentity, generate_identity
 from reference_client.messenger import Messenger
 from reference_client.profile import Profile
@@ -154,3 +159,32 @@ def test_message_signed_by_someone_else_than_the_sending_account_is_flagged(
     )
     [entry] = bob.receive()
     assert entry.error is not None and entry.text is None
+
+
+def test_voucher_of_a_photo_the_relay_refused_is_discarded(tmp_path: Path) -> None:
+    server = MemoryRelay()
+    alice, _ = _user(tmp_path, server, "alice")
+    _user(tmp_path, server, "bob")
+
+    def refuse(recipient_account_id: str, message_id: bytes, blob: bytes) -> None:
+        raise ServerRejected("suspended", server_code="account_suspended")
+
+    alice.relay.send_message = refuse  # type: ignore[method-assign]
+    with pytest.raises(ServerRejected):
+        alice.send_media("bob", b"photo", "image/png", "p.png")
+    assert alice.hook is not None and alice.hook.pending() == 0
+    assert server.vouchers == []
+
+
+def test_voucher_stays_queued_when_the_send_may_have_gone_through(tmp_path: Path) -> None:
+    server = MemoryRelay()
+    alice, _ = _user(tmp_path, server, "alice")
+    _user(tmp_path, server, "bob")
+
+    def time_out(recipient_account_id: str, message_id: bytes, blob: bytes) -> None:
+        raise ServerUnreachable("read timeout", maybe_delivered=True)
+
+    alice.relay.send_message = time_out  # type: ignore[method-assign]
+    with pytest.raises(ServerUnreachable):
+        alice.send_media("bob", b"photo", "image/png", "p.png")
+    assert alice.hook is not None and alice.hook.pending() == 1

@@ -135,7 +135,7 @@ def test_audit_entries_and_checkpoints_keep_order(storage: Storage) -> None:
         assert tx.audit.last() is None
         for seq in (1, 2, 3):
             tx.audit.append(r.AuditEntry(seq, seq * 10, "k", "{}", b"p", bytes([seq])))
-        tx.audit.add_checkpoint(r.Checkpoint(2, b"\x02", 20, "key", b"sig"))
+        tx.audit.add_checkpoint(r.Checkpoint(2, b"\x02", 20, "key", b"pk", b"sig"))
     with storage.transaction() as tx:
         last = tx.audit.last()
         assert last is not None and last.seq == 3

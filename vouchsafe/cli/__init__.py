@@ -22,8 +22,12 @@ from sdk.errors import VouchsafeError
 SUBCOMMANDS: tuple[str, ...] = (
     "version",
     "demo",
+    "server",
+    "audit",
     "bench",
+    "hashset",
     "attack",
+    "vectors",
     "compare",
 )
 

@@ -21,6 +21,16 @@ class DemoSettings:
     heavy_known: int
     light_known: int
 
+    @property
+    def known_images(self) -> int:
+        """Corpus photos that play "known" items (the source lists need at least 9)."""
+        return max(9, self.heavy_known, self.light_known)
+
+    @property
+    def ordinary_images(self) -> int:
+        """Distinct ordinary photos, enough for every user's photos."""
+        return self.users * self.images_per_user
+
 
 @dataclass
 class AccountOutcome:

@@ -1,0 +1,374 @@
+"""The seeded generator of ``protocol/vectors/tpsi-v1.json`` and its checker.
+
+``generate_vectors()`` runs every protocol step on a tiny configuration with a seeded
+randomness source and records every intermediate under its SPEC.md name, plus negative cases
+(messages every decoder must reject, with the error code). ``check_vectors(path)`` regenerates
+and diffs, then verifies the file's content independently: every positive message decodes and
+re-encodes byte for byte, every voucher opens (or not) as recorded, recovery gives the recorded
+items, and every negative case raises the recorded error code.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from protocol import tpsi_pb2
+from protocol.vectors.drbg import SeededRandomness
+from sdk.crypto import labels
+from sdk.crypto.group import scalarmult_bytes
+from sdk.crypto.hash_to_group import expand_message_xmd_sha512, hash_to_group_bytes
+from sdk.errors import VouchsafeError
+from sdk.tpsi import (
+    account_from_secret,
+    blind_hash_set,
+    generate_server_keys,
+    generate_voucher,
+    process_voucher,
+    recover_associated_data,
+    wire,
+)
+from sdk.tpsi.account import item_tag, synthetic_slot
+from sdk.tpsi.cuckoo import CuckooPositions
+from sdk.tpsi.params import table_digest
+from sdk.tpsi.server_outer import opening_keys
+from sdk.tpsi.voucher import half_key
+
+VECTORS_PATH = Path(__file__).resolve().parent / "tpsi-v1.json"
+SEED = b"vouchsafe-tpsi-v1-test-vectors"
+THRESHOLD = 2
+
+
+class RecordingRandomness:
+    """Wraps a Randomness and records every draw in order."""
+
+    def __init__(self, inner: SeededRandomness) -> None:
+        self.inner = inner
+        self.draws: list[str] = []
+
+    def random_bytes(self, n: int) -> bytes:
+        out = self.inner.random_bytes(n)
+        self.draws.append(out.hex())
+        return out
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, tuple | list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _voucher_case(
+    name: str,
+    account: Any,
+    blinded: Any,
+    server_key: Any,
+    candidates: list[bytes],
+    item_id: bytes,
+    ad: bytes,
+    rng: SeededRandomness,
+) -> tuple[dict[str, Any], Any]:
+    recorder = RecordingRandomness(rng)
+    trace: list[list[object]] = []
+    voucher = generate_voucher(
+        account,
+        blinded,
+        candidate_hashes=candidates,
+        item_id=item_id,
+        associated_data=ad,
+        rng=recorder,
+        trace=lambda k, v: trace.append([k, _jsonable(v)]),
+    )
+    encoded = wire.encode_safety_voucher(voucher)
+    opened = process_voucher(server_key, blinded, voucher)
+    halves = []
+    for half in voucher.halves:
+        s = scalarmult_bytes(server_key.alpha.encoding, half.q)
+        key, commitment = half_key(s)
+        halves.append({"alpha_Q": s.hex(), "half_key": key.hex(), "commitment": commitment.hex()})
+    case = {
+        "name": name,
+        "item_id": item_id.hex(),
+        "associated_data": ad.hex(),
+        "candidate_hashes": [c.hex() for c in candidates],
+        "item_tag": item_tag(account, item_id).to_bytes(32, "big").hex(),
+        "synthetic_slot": synthetic_slot(account, item_id),
+        "randomness": recorder.draws,
+        "trace": trace,
+        "voucher": encoded.hex(),
+        "voucher_id": wire.voucher_id_from_bytes(encoded).hex(),
+        "server_halves": halves,
+        "opening_halves": len(opening_keys(server_key, voucher)),
+        "opened_voucher": None if opened is None else wire.encode_opened_voucher(opened).hex(),
+    }
+    return case, opened
+
+
+def generate_vectors() -> dict[str, Any]:
+    """The whole vector file as a JSON-ready dictionary (deterministic)."""
+    rng = SeededRandomness(SEED)
+    known = [rng.random_bytes(32) for _ in range(8)]
+    server_key = generate_server_keys(rng=rng)
+    blinded = blind_hash_set(
+        server_key,
+        known,
+        max_candidates=2,
+        synthetic_max=4,
+        padded_associated_data_length=64,
+        rng=rng,
+    )
+    params = blinded.params
+    positions = CuckooPositions(params.table_size, params.cuckoo_nonce_1, params.cuckoo_nonce_2)
+    secret = rng.random_bytes(32)
+    account = account_from_secret(params, secret, threshold=THRESHOLD, synthetic_rate=0.25)
+    device_2 = account_from_secret(params, secret, threshold=THRESHOLD, synthetic_rate=0.25)
+    synthetic_id = next(
+        b"synthetic-%d" % i
+        for i in range(1000)
+        if synthetic_slot(account, b"synthetic-%d" % i) is not None
+    )
+    real_ids = [
+        b"real-%d" % i for i in range(1000) if synthetic_slot(account, b"real-%d" % i) is None
+    ][:2]
+    cases = [
+        ("real single candidate", account, [known[0]], real_ids[0], b"first match"),
+        ("real multi-probe", account, [b"not-in-set-0001", known[1]], real_ids[1], b"second"),
+        ("non-match", account, [b"not-in-set-0002", b"not-in-set-0003"], b"benign", b""),
+        ("synthetic", account, [b"not-in-set-0004"], synthetic_id, b"never readable"),
+        ("second device duplicate", device_2, [known[0]], real_ids[0], b"first match"),
+    ]
+    voucher_cases, opened = [], []
+    for name, acct, candidates, item_id, ad in cases:
+        case, o = _voucher_case(name, acct, blinded, server_key, candidates, item_id, ad, rng)
+        voucher_cases.append(case)
+        opened.append(o)
+    below = recover_associated_data(params, [opened[0], opened[3]])
+    above = recover_associated_data(params, [o for o in opened if o is not None])
+    return {
+        "ciphersuite": labels.CIPHERSUITE,
+        "seed": SEED.hex(),
+        "labels": {name: value.hex() for name, value in labels.LABELS.items()},
+        "hash_to_group": [
+            {
+                "input": y.hex(),
+                "expand_message_xmd": expand_message_xmd_sha512(y, labels.HASH_TO_GROUP, 64).hex(),
+                "element": hash_to_group_bytes(y).hex(),
+                "cuckoo_positions": list(positions(y)),
+            }
+            for y in known
+        ],
+        "server": {
+            "server_key": wire.encode_server_key(server_key).hex(),
+            "alpha": server_key.alpha.encoding.hex(),
+            "known_hashes": [y.hex() for y in known],
+            "blinded_hash_set": wire.encode_blinded_hash_set(blinded).hex(),
+            "table_digest": params.table_digest.hex(),
+            "params_digest": params.params_digest.hex(),
+            "cuckoo_dropped_per_attempt": list(blinded.cuckoo.dropped) if blinded.cuckoo else [],
+        },
+        "account": {
+            "secret": secret.hex(),
+            "threshold": THRESHOLD,
+            "synthetic_rate": 0.25,
+            "fkey": account.fkey.hex(),
+            "adkey": account.adkey.hex(),
+            "shamir_coefficients": [str(c) for c in account.shamir_coefficients],
+            "dhf_coefficients": [[str(c) for c in g] for g in account.dhf_coefficients],
+        },
+        "vouchers": voucher_cases,
+        "recovery": {
+            "below_threshold": {"opened": [0, 3], "threshold_reached": below.threshold_reached},
+            "at_threshold": {
+                "opened": [i for i, o in enumerate(opened) if o is not None],
+                "threshold_reached": above.threshold_reached,
+                "items": [[i.item_id.hex(), i.associated_data.hex()] for i in above.items],
+                "synthetic_item_tags": [t.hex() for t in above.synthetic_item_tags],
+            },
+        },
+        "negative": _negative_cases(blinded, voucher_cases[0]["voucher"], server_key, opened[0]),
+    }
+
+
+def _mutate(cls: Any, hex_data: str, change: Callable[[Any], None]) -> str:
+    message = cls()
+    message.ParseFromString(bytes.fromhex(hex_data))
+    change(message)
+    return str(message.SerializeToString(deterministic=True).hex())
+
+
+def _negative_cases(blinded: Any, voucher_hex: str, server_key: Any, opened: Any) -> list[Any]:
+    v = tpsi_pb2.SafetyVoucher
+    b = tpsi_pb2.BlindedHashSet
+    blinded_hex = wire.encode_blinded_hash_set(blinded).hex()
+    opened_hex = wire.encode_opened_voucher(opened).hex()
+    table = blinded.table
+
+    def set_q(value: bytes) -> Callable[[Any], None]:
+        return lambda m: setattr(m.halves[0], "q", value)
+
+    def set_table(value: bytes) -> Callable[[Any], None]:
+        def change(m: Any) -> None:
+            m.table = value
+            m.params.table_digest = table_digest(value)
+
+        return change
+
+    cases = [
+        ("voucher", "identity Q", _mutate(v, voucher_hex, set_q(bytes(32))), "invalid_point"),
+        (
+            "voucher",
+            "non-canonical Q",
+            _mutate(v, voucher_hex, set_q(b"\xff" * 32)),
+            "invalid_point",
+        ),
+        (
+            "voucher",
+            "negative Q",
+            _mutate(v, voucher_hex, set_q(b"\x01" + bytes(31))),
+            "invalid_point",
+        ),
+        ("voucher", "short Q", _mutate(v, voucher_hex, set_q(bytes(31))), "invalid_length"),
+        ("voucher", "truncated", voucher_hex[:-2], "malformed_message"),
+        ("voucher", "trailing bytes", voucher_hex + "00", "malformed_message"),
+        ("voucher", "unknown field", voucher_hex + "f80105", "malformed_message"),
+        (
+            "voucher",
+            "wrong ciphersuite",
+            _mutate(v, voucher_hex, lambda m: setattr(m, "ciphersuite", "vouchsafe-tpsi-p256-v1")),
+            "unsupported_ciphersuite",
+        ),
+        (
+            "voucher",
+            "wrong version",
+            _mutate(v, voucher_hex, lambda m: setattr(m, "version", 2)),
+            "unsupported_ciphersuite",
+        ),
+        (
+            "voucher",
+            "extra half",
+            _mutate(v, voucher_hex, lambda m: m.halves.append(m.halves[0])),
+            "invalid_length",
+        ),
+        (
+            "voucher",
+            "long rct",
+            _mutate(v, voucher_hex, lambda m: setattr(m, "rct", m.rct + b"\x00")),
+            "invalid_length",
+        ),
+        (
+            "blinded_hash_set",
+            "repeated element",
+            _mutate(b, blinded_hex, set_table(table[:32] + table[:-32])),
+            "hash_set_rejected",
+        ),
+        (
+            "blinded_hash_set",
+            "identity element",
+            _mutate(b, blinded_hex, set_table(bytes(32) + table[32:])),
+            "hash_set_rejected",
+        ),
+        (
+            "blinded_hash_set",
+            "table digest mismatch",
+            _mutate(b, blinded_hex, lambda m: setattr(m, "table", table[32:] + table[:32])),
+            "hash_set_rejected",
+        ),
+        (
+            "blinded_hash_set",
+            "identity L",
+            _mutate(b, blinded_hex, lambda m: setattr(m.params, "blinding_public", bytes(32))),
+            "invalid_point",
+        ),
+        (
+            "server_key",
+            "zero alpha",
+            _mutate(
+                tpsi_pb2.ServerKey,
+                wire.encode_server_key(server_key).hex(),
+                lambda m: setattr(m, "alpha", bytes(32)),
+            ),
+            "invalid_scalar",
+        ),
+        (
+            "opened_voucher",
+            "dhf value out of range",
+            _mutate(
+                tpsi_pb2.OpenedVoucher,
+                opened_hex,
+                lambda m: setattr(m, "dhf_value", b"\xff" * 8 + m.dhf_value[8:]),
+            ),
+            "invalid_scalar",
+        ),
+    ]
+    return [
+        {"message": message, "name": name, "encoding": data, "error": code}
+        for message, name, data, code in cases
+    ]
+
+
+def render(vectors: dict[str, Any]) -> str:
+    """The canonical JSON text of the vectors (sorted keys, 1-space indent, final newline)."""
+    return json.dumps(vectors, indent=1, sort_keys=True) + "\n"
+
+
+def write_vectors(path: Path = VECTORS_PATH) -> Path:
+    """Regenerates the vector file at ``path``."""
+    path.write_text(render(generate_vectors()), encoding="utf-8")
+    return path
+
+
+def check_vectors(path: Path = VECTORS_PATH) -> list[str]:
+    """Every problem found with the vector file at ``path``; empty when it is correct."""
+    problems: list[str] = []
+    text = path.read_text(encoding="utf-8")
+    if text != render(generate_vectors()):
+        problems.append(f"{path.name} differs from what the seeded generator produces")
+    data = json.loads(text)
+    problems += _verify_content(data)
+    return problems
+
+
+def _verify_content(data: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    server = data["server"]
+    key = wire.decode_server_key(bytes.fromhex(server["server_key"]))
+    blinded = wire.decode_blinded_hash_set(bytes.fromhex(server["blinded_hash_set"]))
+    if blinded.params.params_digest.hex() != server["params_digest"]:
+        problems.append("params_digest does not match the blinded hash set")
+    for entry in data["hash_to_group"]:
+        if hash_to_group_bytes(bytes.fromhex(entry["input"])).hex() != entry["element"]:
+            problems.append(f"HashToGroup({entry['input']}) differs")
+    opened = []
+    for case in data["vouchers"]:
+        encoded = bytes.fromhex(case["voucher"])
+        voucher = wire.decode_safety_voucher(encoded, blinded.params)
+        if wire.encode_safety_voucher(voucher) != encoded:
+            problems.append(f"voucher {case['name']!r} does not re-encode byte for byte")
+        result = process_voucher(key, blinded, voucher)
+        got = None if result is None else wire.encode_opened_voucher(result).hex()
+        if got != case["opened_voucher"]:
+            problems.append(f"ProcessVoucher of {case['name']!r} differs")
+        opened.append(result)
+    at = data["recovery"]["at_threshold"]
+    recovered = recover_associated_data(blinded.params, [opened[i] for i in at["opened"]])
+    if [[i.item_id.hex(), i.associated_data.hex()] for i in recovered.items] != at["items"]:
+        problems.append("RecoverAssociatedData items differ")
+    decoders: dict[str, Callable[[bytes], object]] = {
+        "voucher": lambda d: wire.decode_safety_voucher(d, blinded.params),
+        "blinded_hash_set": wire.decode_blinded_hash_set,
+        "server_key": wire.decode_server_key,
+        "opened_voucher": wire.decode_opened_voucher,
+    }
+    for case in data["negative"]:
+        try:
+            decoders[case["message"]](bytes.fromhex(case["encoding"]))
+        except VouchsafeError as exc:
+            if exc.code != case["error"]:
+                problems.append(f"negative {case['name']!r}: {exc.code} != {case['error']}")
+        else:
+            problems.append(f"negative {case['name']!r} was accepted")
+    return problems

@@ -1,0 +1,202 @@
+"""``create_app(settings)``: the reference server as a Starlette ASGI application.
+
+One router per noun (``reference_server/routers``), one error mapper (every VouchsafeError
+becomes its HTTP status and a protobuf ``vouchsafe.v1.Error``; an unexpected exception becomes
+``internal_error``/500 and is logged), and a scheduler that runs the threshold sweep, the
+retention job, audit checkpoints and the request-tally flush every ``schedule_interval_s``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from reference_server.audit_log import AuditLog
+from reference_server.auth import RateLimiter
+from reference_server.context import RequestTallies, ServerContext, wall_clock_ms
+from reference_server.http import error_response, vouchsafe_error_response
+from reference_server.keys import ProviderKey, generate_provider_key, load_or_create_provider_key
+from reference_server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
+from reference_server.pipeline.retention import run_retention
+from reference_server.pipeline.threshold import sweep_thresholds
+from reference_server.routers import (
+    accounts,
+    appeals,
+    audit,
+    health,
+    messages,
+    releases,
+    reports,
+    review,
+    transparency,
+    vouchers,
+)
+from reference_server.settings import Settings
+from reference_server.storage import Storage, open_storage
+from reference_server.storage.records import STATUS_ACTIVE, Account
+from sdk.errors import VouchsafeError
+
+log = logging.getLogger("reference_server")
+ROUTERS = (
+    accounts,
+    vouchers,
+    messages,
+    review,
+    reports,
+    appeals,
+    transparency,
+    audit,
+    releases,
+    health,
+)
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def _provider_key(settings: Settings) -> ProviderKey:
+    if settings.provider_key_path is not None:
+        return load_or_create_provider_key(settings.provider_key_path)
+    if settings.db_url.startswith("sqlite:///") and settings.db_url != "sqlite:///:memory:":
+        return load_or_create_provider_key(
+            Path(settings.db_url.removeprefix("sqlite:///") + ".provider-key")
+        )
+    return generate_provider_key()
+
+
+def _provision_staff(ctx: ServerContext) -> None:
+    """Creates (or re-roles) the staff accounts named in the settings; logged."""
+    from protocol.request_signing import key_id_for
+
+    with ctx.storage.transaction() as tx:
+        for member in ctx.settings.staff:
+            account_id = key_id_for(member.public_key)
+            existing = tx.accounts.get(account_id)
+            if existing is None:
+                now = ctx.clock()
+                tx.accounts.add(
+                    Account(
+                        account_id,
+                        member.public_key,
+                        b"",
+                        "",
+                        member.role,
+                        STATUS_ACTIVE,
+                        now,
+                        2**62,
+                    )
+                )
+            elif existing.role != member.role:
+                tx.accounts.set_role(account_id, member.role)
+            else:
+                continue
+            ctx.log(
+                tx,
+                "staff_provisioned",
+                {"account_id": account_id, "role": member.role, "name": member.name},
+            )
+
+
+def build_context(
+    settings: Settings,
+    *,
+    matcher: VoucherMatcher | None = None,
+    entries: EntryIndex | None = None,
+    clock: Callable[[], int] = wall_clock_ms,
+    storage: Storage | None = None,
+) -> ServerContext:
+    """Opens storage and keys and provisions staff; the app and tests share this."""
+    key = _provider_key(settings)
+    ctx = ServerContext(
+        settings=settings,
+        storage=storage if storage is not None else open_storage(settings.db_url),
+        provider_key=key,
+        audit=AuditLog(key, settings.checkpoint_every),
+        matcher=matcher,
+        entries=entries if entries is not None else ListEntryIndex(),
+        clock=clock,
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+        tallies=RequestTallies(clock),
+    )
+    if matcher is None and settings.release_dir is not None:
+        from reference_server.pipeline.bundle import load_matcher
+
+        ctx.matcher, ctx.entries = load_matcher(settings.release_dir, settings.match_threshold)
+    _provision_staff(ctx)
+    return ctx
+
+
+def scheduled_pass(ctx: ServerContext) -> None:
+    """One scheduler tick: threshold sweep, retention, checkpoint, tally flush."""
+    sweep_thresholds(ctx)
+    run_retention(ctx)
+    with ctx.storage.transaction() as tx:
+        ctx.audit.checkpoint(tx, ctx.clock())
+    ctx.tallies.flush(ctx.storage)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    matcher: VoucherMatcher | None = None,
+    entries: EntryIndex | None = None,
+    clock: Callable[[], int] = wall_clock_ms,
+) -> Starlette:
+    """The ASGI app. ``matcher``/``entries`` default to the release bundle in ``release_dir``."""
+    ctx = build_context(settings, matcher=matcher, entries=entries, clock=clock)
+
+    async def on_library_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, VouchsafeError)
+        ctx.tallies.count(exc.code)
+        return vouchsafe_error_response(exc)
+
+    async def on_http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        code = _HTTP_CODES.get(exc.status_code, "malformed_request")
+        ctx.tallies.count(code)
+        return error_response(code, str(exc.detail))
+
+    async def on_unexpected(request: Request, exc: Exception) -> Response:
+        log.error("unexpected error on %s", request.url.path, exc_info=exc)
+        ctx.tallies.count("internal_error")
+        return error_response("internal_error", "the server failed; nothing was accepted")
+
+    async def ticker() -> None:
+        while True:
+            await asyncio.sleep(settings.schedule_interval_s)
+            try:
+                await run_in_threadpool(scheduled_pass, ctx)
+            except Exception:
+                log.exception("scheduled pass failed")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(ticker()) if settings.schedule_interval_s > 0 else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+            with ctx.storage.transaction() as tx:
+                ctx.audit.checkpoint(tx, ctx.clock())
+            ctx.tallies.flush(ctx.storage)
+
+    routes = [route for module in ROUTERS for route in module.routes(ctx)]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={
+            VouchsafeError: on_library_error,
+            HTTPException: on_http_error,
+            Exception: on_unexpected,
+        },
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    return app

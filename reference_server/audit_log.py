@@ -1,0 +1,167 @@
+"""The audit log: append-only, every entry hash-chained to the one before, with signed checkpoints.
+
+``entry_hash = SHA-256(lp(ENTRY_DOMAIN) || lp(prev_hash) || lp(seq) || lp(at_ms) || lp(kind) ||
+lp(payload))`` where ``payload`` is canonical JSON and the first entry's ``prev_hash`` is 32 zero
+bytes. Every ``checkpoint_every`` entries (and whenever ``checkpoint`` is called) the provider
+key signs ``(seq, entry_hash, at_ms)``. Editing an entry breaks its hash; rewriting the whole tail
+consistently is caught by the signed checkpoints. Payloads never carry keys, voucher bytes,
+derivatives or anything that would reveal a below-threshold count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from dataclasses import dataclass
+
+from reference_server.keys import (
+    CHECKPOINT_DOMAIN,
+    ProviderKey,
+    ProviderSignatureError,
+    verify_provider_signature,
+)
+from reference_server.storage import Repos, Storage
+from reference_server.storage.records import AuditEntry, Checkpoint
+
+ENTRY_DOMAIN = b"vouchsafe-v1/audit-entry"
+GENESIS_HASH = bytes(32)
+DEFAULT_CHECKPOINT_EVERY = 64
+
+Payload = dict[str, str | int | bool | list[str] | None]
+
+
+def _lp(data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + data
+
+
+def canonical_payload(payload: Payload) -> str:
+    """Canonical JSON: sorted keys, no whitespace, ASCII only."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def entry_hash(prev_hash: bytes, seq: int, at_ms: int, kind: str, payload: str) -> bytes:
+    """The hash that chains an entry (see the module docstring)."""
+    return hashlib.sha256(
+        _lp(ENTRY_DOMAIN)
+        + _lp(prev_hash)
+        + _lp(struct.pack(">Q", seq))
+        + _lp(struct.pack(">q", at_ms))
+        + _lp(kind.encode("utf-8"))
+        + _lp(payload.encode("utf-8"))
+    ).digest()
+
+
+def checkpoint_bytes(seq: int, head_hash: bytes, at_ms: int) -> bytes:
+    """What a checkpoint signature covers."""
+    return struct.pack(">Q", seq) + head_hash + struct.pack(">q", at_ms)
+
+
+class AuditLog:
+    """Appends entries inside the caller's transaction: a step and its entry commit together."""
+
+    def __init__(self, key: ProviderKey, checkpoint_every: int = DEFAULT_CHECKPOINT_EVERY) -> None:
+        self.key = key
+        self.checkpoint_every = checkpoint_every
+
+    def append(self, tx: Repos, kind: str, payload: Payload, at_ms: int) -> AuditEntry:
+        """Adds one entry chained to the current head; checkpoints every ``checkpoint_every``."""
+        last = tx.audit.last()
+        seq = 1 if last is None else last.seq + 1
+        prev = GENESIS_HASH if last is None else last.entry_hash
+        text = canonical_payload(payload)
+        entry = AuditEntry(seq, at_ms, kind, text, prev, entry_hash(prev, seq, at_ms, kind, text))
+        tx.audit.append(entry)
+        if self.checkpoint_every and seq % self.checkpoint_every == 0:
+            self._sign(tx, entry, at_ms)
+        return entry
+
+    def checkpoint(self, tx: Repos, at_ms: int) -> Checkpoint | None:
+        """Signs the current head unless it is already checkpointed; None for an empty log."""
+        head = tx.audit.last()
+        if head is None:
+            return None
+        latest = tx.audit.last_checkpoint()
+        if latest is not None and latest.seq == head.seq:
+            return latest
+        return self._sign(tx, head, at_ms)
+
+    def _sign(self, tx: Repos, head: AuditEntry, at_ms: int) -> Checkpoint:
+        signature = self.key.sign(
+            CHECKPOINT_DOMAIN, checkpoint_bytes(head.seq, head.entry_hash, at_ms)
+        )
+        cp = Checkpoint(
+            head.seq, head.entry_hash, at_ms, self.key.key_id, self.key.public_key, signature
+        )
+        tx.audit.add_checkpoint(cp)
+        return cp
+
+
+@dataclass(frozen=True)
+class AuditVerification:
+    """Outcome of checking the whole log; ``first_broken_seq`` is 0 when everything holds."""
+
+    entries: int
+    checkpoints: int
+    first_broken_seq: int
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_seq == 0 and not self.reason
+
+
+def verify_audit_log(storage: Storage, pinned_public_key: bytes | None = None) -> AuditVerification:
+    """Recomputes every link and checks every checkpoint signature (one transaction).
+
+    With ``pinned_public_key`` the checkpoints must be signed by that key; otherwise by the key
+    each checkpoint names (which proves internal consistency, not who signed).
+    """
+    with storage.transaction() as tx:
+        return verify_audit_entries(tx, pinned_public_key)
+
+
+def verify_audit_entries(tx: Repos, pinned_public_key: bytes | None = None) -> AuditVerification:
+    """``verify_audit_log`` inside the caller's transaction."""
+    batch = 2000
+    prev, expected_seq, count = GENESIS_HASH, 1, 0
+    hashes: dict[int, bytes] = {}
+    checkpoints = tx.audit.checkpoints()
+    wanted = {cp.seq for cp in checkpoints}
+    after = 0
+    while chunk := tx.audit.entries(after_seq=after, limit=batch):
+        for entry in chunk:
+            count += 1
+            if entry.seq != expected_seq:
+                return AuditVerification(count, 0, expected_seq, f"entry {expected_seq} is missing")
+            if entry.prev_hash != prev:
+                return AuditVerification(
+                    count, 0, entry.seq, "prev_hash does not match the entry before"
+                )
+            recomputed = entry_hash(prev, entry.seq, entry.at_ms, entry.kind, entry.payload)
+            if recomputed != entry.entry_hash:
+                return AuditVerification(
+                    count, 0, entry.seq, "entry content does not match its hash"
+                )
+            if entry.seq in wanted:
+                hashes[entry.seq] = entry.entry_hash
+            prev, expected_seq = entry.entry_hash, entry.seq + 1
+        after = chunk[-1].seq
+    for cp in checkpoints:
+        if hashes.get(cp.seq) != cp.entry_hash:
+            return AuditVerification(
+                count, len(checkpoints), cp.seq, f"checkpoint at {cp.seq} does not match the chain"
+            )
+        key = pinned_public_key if pinned_public_key is not None else cp.public_key
+        try:
+            verify_provider_signature(
+                key,
+                CHECKPOINT_DOMAIN,
+                checkpoint_bytes(cp.seq, cp.entry_hash, cp.at_ms),
+                cp.signature,
+            )
+        except ProviderSignatureError:
+            return AuditVerification(
+                count, len(checkpoints), cp.seq, f"checkpoint at {cp.seq} has a bad signature"
+            )
+    return AuditVerification(count, len(checkpoints), 0, "")

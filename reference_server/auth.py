@@ -1,0 +1,89 @@
+"""Authentication, roles and rate limits for every signed request.
+
+``authenticate`` runs inside the handler's transaction: it verifies the envelope's signature and
+timestamp, checks the caller's role, then records the nonce, so a replay is refused and a
+request that fails later (rolled back) leaves not even its nonce behind.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from protocol import api_pb2
+from protocol.request_signing import verify_request
+from reference_server.errors import Forbidden, RateLimited, ReplayedRequest, UnknownKey
+from reference_server.storage import Repos
+from reference_server.storage.records import Account, SeenNonce
+
+_DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated account behind a request."""
+
+    account: Account
+
+    @property
+    def account_id(self) -> str:
+        return self.account.account_id
+
+    @property
+    def role(self) -> str:
+        return self.account.role
+
+
+class RateLimiter:
+    """A token bucket per key id, refilled continuously; burst = one minute's allowance."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key_id: str) -> None:
+        """Spends one token for ``key_id``; raises RateLimited when none is left."""
+        if self.per_minute <= 0:
+            return
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key_id, (float(self.per_minute), now))
+            tokens = min(float(self.per_minute), tokens + (now - last) * self.per_minute / 60.0)
+            if tokens < 1.0:
+                self._buckets[key_id] = (tokens, now)
+                raise RateLimited("too many requests from this account; slow down")
+            self._buckets[key_id] = (tokens - 1.0, now)
+
+
+def authenticate(
+    tx: Repos,
+    envelope: api_pb2.SignedRequest,
+    method: str,
+    path: str,
+    roles: Collection[str],
+    *,
+    now_ms: int,
+    window_ms: int,
+    limiter: RateLimiter,
+    account_ttl_ms: int = 0,
+) -> Caller:
+    """The verified caller of ``envelope``, after the replay check; raises on any failure."""
+    account = tx.accounts.get(envelope.key_id)
+    if account is None:
+        raise UnknownKey("no account is registered with this key id", field="key_id")
+    verify_request(
+        envelope, account.signing_public_key, method, path, now_ms=now_ms, window_ms=window_ms
+    )
+    if account.role not in roles:
+        raise Forbidden(f"this endpoint is for {', '.join(sorted(roles))} accounts")
+    limiter.take(account.account_id)
+    nonce = SeenNonce(envelope.key_id, envelope.nonce, now_ms, now_ms + 2 * window_ms + 1)
+    if not tx.nonces.remember(nonce):
+        raise ReplayedRequest("this request was already accepted once", field="nonce")
+    if account_ttl_ms and account.expires_at_ms < now_ms + account_ttl_ms - _DAY_MS:
+        # An account is kept for its TTL after its last activity; refreshed at most daily.
+        tx.accounts.touch(account.account_id, now_ms + account_ttl_ms)
+    return Caller(account)

@@ -1,0 +1,73 @@
+"""The running server's state, shared by routers and pipeline steps: nothing global."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from reference_server.audit_log import AuditLog, Payload
+from reference_server.auth import RateLimiter
+from reference_server.keys import ProviderKey
+from reference_server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
+from reference_server.settings import Settings
+from reference_server.storage import Repos, Storage
+
+
+def wall_clock_ms() -> int:
+    """Milliseconds since the Unix epoch."""
+    return int(time.time() * 1000)
+
+
+def new_id(prefix: str) -> str:
+    """A fresh random identifier, e.g. ``rv_3f9a...`` (16 random bytes)."""
+    return f"{prefix}_{secrets.token_hex(16)}"
+
+
+class RequestTallies:
+    """Per-day counts of request outcomes, kept in memory and flushed to storage on schedule.
+
+    Counting in memory keeps a refused request from writing anything; a crash loses at most
+    one interval of these statistics (never domain data).
+    """
+
+    def __init__(self, clock: Callable[[], int]) -> None:
+        self._clock = clock
+        self._counts: Counter[tuple[str, str]] = Counter()
+        self._lock = threading.Lock()
+
+    def count(self, code: str) -> None:
+        day = datetime.fromtimestamp(self._clock() / 1000, tz=UTC).strftime("%Y-%m-%d")
+        with self._lock:
+            self._counts[(day, code)] += 1
+
+    def flush(self, storage: Storage) -> None:
+        """Adds the pending counts to storage and forgets them."""
+        with self._lock:
+            pending, self._counts = self._counts, Counter()
+        with storage.transaction() as tx:
+            for (day, code), n in pending.items():
+                tx.tallies.bump(day, code, n)
+
+
+@dataclass
+class ServerContext:
+    """Storage, keys, the audit log, the protocol matcher and the hash-set entries."""
+
+    settings: Settings
+    storage: Storage
+    provider_key: ProviderKey
+    audit: AuditLog
+    matcher: VoucherMatcher | None = None
+    entries: EntryIndex = field(default_factory=ListEntryIndex)
+    clock: Callable[[], int] = wall_clock_ms
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
+    tallies: RequestTallies = field(default_factory=lambda: RequestTallies(wall_clock_ms))
+
+    def log(self, tx: Repos, kind: str, payload: Payload) -> None:
+        """Appends an audit entry inside ``tx`` (so it commits with the step it records)."""
+        self.audit.append(tx, kind, payload, self.clock())

@@ -1,0 +1,72 @@
+"""Step 1, intake: validate a safety voucher, run the outer step, persist it with its receipt.
+
+Everything happens in the caller's transaction, so the receipt exists only if the voucher
+record (and its audit entry) committed: a receipt the client holds is never lost. A voucher id
+seen before returns the original receipt (``duplicate``); the voucher id must be the protocol's
+VoucherId of the bytes, and the same voucher from another account is a conflict. Non-matches
+keep only the receipt (no voucher bytes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from protocol import api_pb2
+from protocol.provider_signatures import RECEIPT_DOMAIN, receipt_body
+from reference_server.context import ServerContext
+from reference_server.errors import Conflict, InvalidArgument, PayloadTooLarge
+from reference_server.storage import Repos
+from reference_server.storage.records import VoucherRecord
+
+
+def voucher_digest(safety_voucher: bytes) -> bytes:
+    """SHA-256 of the voucher bytes, domain-separated."""
+    return hashlib.sha256(b"vouchsafe-v1/voucher-digest\x00" + safety_voucher).digest()
+
+
+def receive_voucher(
+    ctx: ServerContext, tx: Repos, account_id: str, request: api_pb2.UploadVoucherRequest
+) -> api_pb2.VoucherReceipt:
+    """Stores one voucher for ``account_id`` (already authenticated) and returns its receipt."""
+    if not request.safety_voucher:
+        raise InvalidArgument("safety_voucher is empty", field="safety_voucher")
+    if len(request.safety_voucher) > ctx.settings.max_voucher_bytes:
+        raise PayloadTooLarge(
+            f"safety_voucher exceeds {ctx.settings.max_voucher_bytes} bytes", field="safety_voucher"
+        )
+    if ctx.matcher is None:
+        raise Conflict("the server has no hash set loaded; vouchers cannot be taken in yet")
+    if request.voucher_id != ctx.matcher.voucher_id(request.safety_voucher):
+        raise InvalidArgument(
+            "voucher_id is not the VoucherId of safety_voucher", field="voucher_id"
+        )
+    digest = voucher_digest(request.safety_voucher)
+    existing = tx.vouchers.get(request.voucher_id)
+    if existing is not None:
+        if existing.account_id != account_id:
+            raise Conflict("this voucher was uploaded by another account", field="voucher_id")
+        return _receipt(ctx, existing, duplicate=True)
+    opened = ctx.matcher.outer_step(request.safety_voucher)
+    now = ctx.clock()
+    ttl = ctx.settings.retention_ms if opened is not None else ctx.settings.nonmatch_retention_ms
+    record = VoucherRecord(request.voucher_id, account_id, now, digest, opened, now + ttl)
+    tx.vouchers.add(record)
+    # The entry says a voucher arrived, never whether the outer step matched.
+    ctx.log(
+        tx, "voucher_received", {"account_id": account_id, "voucher_id": record.voucher_id.hex()}
+    )
+    return _receipt(ctx, record, duplicate=False)
+
+
+def _receipt(ctx: ServerContext, record: VoucherRecord, duplicate: bool) -> api_pb2.VoucherReceipt:
+    receipt = api_pb2.VoucherReceipt(
+        version=1,
+        voucher_id=record.voucher_id,
+        account_id=record.account_id,
+        received_at_ms=record.received_at_ms,
+        voucher_digest=record.voucher_digest,
+        duplicate=duplicate,
+        provider_key_id=ctx.provider_key.key_id,
+    )
+    receipt.signature = ctx.provider_key.sign(RECEIPT_DOMAIN, receipt_body(receipt))
+    return receipt

@@ -1,0 +1,97 @@
+"""What the pipeline needs from the tPSI-AD protocol and the hash set, as two small interfaces.
+
+``VoucherMatcher`` is the server's side of the protocol (outer step per voucher, threshold
+recovery per account); ``reference_server.pipeline.tpsi_matcher`` implements it with ``sdk.tpsi``.
+``EntryIndex`` answers the confirmation step's question (the nearest hash-set entry within a
+distance); ``ListEntryIndex`` is the plain implementation over ``HashSetEntry`` values, and
+``reference_server.pipeline.bundle`` adapts the hash-set lifecycle's release bundle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class RecoveredItem:
+    """A real match recovered past threshold: the item id and its associated data bytes."""
+
+    item_id: str
+    associated_data: bytes
+
+
+@dataclass(frozen=True)
+class HashSetEntry:
+    """One hash-set entry the server can confirm against (never shipped to devices)."""
+
+    entry_id: str
+    signal_type: str
+    full_hash: bytes
+
+
+class VoucherMatcher(Protocol):
+    """The server's role in tPSI-AD."""
+
+    @property
+    def threshold(self) -> int:
+        """The match threshold t."""
+
+    @property
+    def release_id(self) -> str:
+        """Id of the release whose blinded hash set the outer step uses."""
+
+    def voucher_id(self, safety_voucher: bytes) -> bytes:
+        """The protocol's VoucherId of the voucher; raises a VouchsafeError if it is malformed."""
+
+    def outer_step(self, safety_voucher: bytes) -> bytes | None:
+        """Decodes and checks one voucher (raising a VouchsafeError on malformed input) and runs
+        the outer step: the encoded opened record for a (real or synthetic) match, else None."""
+
+    def recover(self, opened: Sequence[bytes]) -> list[RecoveredItem]:
+        """Threshold recovery over one account's opened records; empty below t."""
+
+
+def entry_id_for(signal_type: str, full_hash: bytes) -> str:
+    """A stable opaque id for a hash-set entry that does not reveal its hash."""
+    digest = hashlib.sha256(
+        b"vouchsafe-v1/entry-id\x00" + signal_type.encode() + b"\x00" + full_hash
+    )
+    return digest.hexdigest()[:32]
+
+
+def hamming_distance(a: bytes, b: bytes) -> int:
+    """Number of differing bits between two equally long hashes."""
+    if len(a) != len(b):
+        raise ValueError("hashes differ in length")
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).bit_count()
+
+
+class EntryIndex(Protocol):
+    """The hash-set entries the server confirms against."""
+
+    def nearest(
+        self, signal_type: str, perceptual_hash: bytes, max_distance: int
+    ) -> tuple[str, int] | None:
+        """(entry id, distance) of the closest entry within ``max_distance``, else None."""
+
+
+@dataclass(frozen=True)
+class ListEntryIndex:
+    """A linear scan over a list of entries (fine for tests and small sets)."""
+
+    entries: Sequence[HashSetEntry] = ()
+
+    def nearest(
+        self, signal_type: str, perceptual_hash: bytes, max_distance: int
+    ) -> tuple[str, int] | None:
+        best: tuple[str, int] | None = None
+        for entry in self.entries:
+            if entry.signal_type != signal_type or len(entry.full_hash) != len(perceptual_hash):
+                continue
+            distance = hamming_distance(entry.full_hash, perceptual_hash)
+            if distance <= max_distance and (best is None or distance < best[1]):
+                best = (entry.entry_id, distance)
+        return best

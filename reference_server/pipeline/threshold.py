@@ -1,0 +1,106 @@
+"""Steps 2 and 3, threshold and confirmation, per account.
+
+``run_threshold`` tries threshold recovery over an account's opened records. Below the match
+threshold it does nothing at all: no record, no audit entry, no log line (so operators learn no
+count). Past it, every real match not yet handled is confirmed against the full hashes
+(``confirmation.confirm_match``): confirmed ones join the human review queue with their visual
+derivative, coarse-key collisions are dropped and logged as such. Reruns are idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from reference_server.context import ServerContext, new_id
+from reference_server.pipeline.confirmation import Confirmation, confirm_match
+from reference_server.storage import Repos
+from reference_server.storage.records import ProcessedItem, ReviewItemRecord
+from sdk.errors import VouchsafeError
+
+
+def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
+    """Handles the account's newly recovered matches; returns how many were queued for review."""
+    if ctx.matcher is None:
+        return 0
+    opened = tx.vouchers.opened_for(account_id)
+    if len(opened) < ctx.matcher.threshold:
+        return 0
+    try:
+        recovered = ctx.matcher.recover([v.opened for v in opened if v.opened is not None])
+    except VouchsafeError:
+        # Only a misbehaving client's records make recovery fail; nothing is logged to the
+        # audit log (it could reveal a count); operators see a warning without detail.
+        logging.getLogger(__name__).warning("threshold recovery failed for one account")
+        return 0
+    if not recovered:
+        return 0
+    done = tx.processed.item_ids(account_id)
+    fresh = [item for item in recovered if item.item_id not in done]
+    if not fresh:
+        return 0
+    now = ctx.clock()
+    expires = now + ctx.settings.retention_ms
+    if not done:
+        ctx.log(tx, "threshold_crossed", {"account_id": account_id})
+    last_voucher_at = max(v.received_at_ms for v in opened)
+    queued = 0
+    for item in fresh:
+        outcome = confirm_match(item.associated_data, ctx.entries)
+        if isinstance(outcome, Confirmation):
+            review_id = new_id("rv")
+            tx.review.add(
+                ReviewItemRecord(
+                    review_id=review_id,
+                    kind="match",
+                    account_id=account_id,
+                    item_id=item.item_id,
+                    associated_data=item.associated_data,
+                    matched_entry_id=outcome.entry_id,
+                    match_distance=outcome.distance,
+                    voucher_received_at_ms=last_voucher_at,
+                    queued_at_ms=now,
+                    status="pending",
+                    appeal_id="",
+                    excluded_reviewer_id="",
+                    expires_at_ms=expires,
+                )
+            )
+            tx.processed.add(ProcessedItem(account_id, item.item_id, "queued", now, expires))
+            ctx.log(
+                tx,
+                "review_queued",
+                {
+                    "review_id": review_id,
+                    "account_id": account_id,
+                    "item_id": item.item_id,
+                    "entry_id": outcome.entry_id,
+                    "distance": outcome.distance,
+                },
+            )
+            queued += 1
+        else:
+            tx.processed.add(
+                ProcessedItem(account_id, item.item_id, "collision_dropped", now, expires)
+            )
+            ctx.log(
+                tx,
+                "collision_dropped",
+                {
+                    "account_id": account_id,
+                    "item_id": item.item_id,
+                    "reason": outcome.reason,
+                    "signal_type": outcome.signal_type,
+                },
+            )
+    return queued
+
+
+def sweep_thresholds(ctx: ServerContext) -> int:
+    """The scheduled pass: runs ``run_threshold`` for every account holding opened records."""
+    with ctx.storage.transaction() as tx:
+        accounts = tx.vouchers.accounts_with_opened()
+    queued = 0
+    for account_id in accounts:
+        with ctx.storage.transaction() as tx:
+            queued += run_threshold(ctx, tx, account_id)
+    return queued

@@ -1,0 +1,1 @@
+"""One router per noun; each module exposes ``routes(ctx) -> list[Route]``."""

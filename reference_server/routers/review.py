@@ -1,0 +1,37 @@
+"""Review: the queue (with visual derivatives) and decisions. Reviewers only."""
+
+from __future__ import annotations
+
+from starlette.routing import Route
+
+from protocol import api_pb2
+from reference_server.auth import Caller
+from reference_server.context import ServerContext
+from reference_server.pipeline import review
+from reference_server.routers.base import signed_route
+from reference_server.storage import Repos
+from reference_server.storage.records import ROLE_REVIEWER
+
+
+def queue(
+    ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.ListReviewItemsRequest
+) -> api_pb2.ListReviewItemsResponse:
+    items = review.list_pending(tx, caller.account_id, req.limit)
+    return api_pb2.ListReviewItemsResponse(version=1, items=items)
+
+
+def decide(
+    ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.ReviewDecisionRequest
+) -> api_pb2.ReviewDecisionResponse:
+    return review.decide(ctx, tx, caller.account_id, req)
+
+
+def routes(ctx: ServerContext) -> list[Route]:
+    return [
+        signed_route(
+            ctx, "/v1/review/queue", {ROLE_REVIEWER}, api_pb2.ListReviewItemsRequest, queue
+        ),
+        signed_route(
+            ctx, "/v1/review/decisions", {ROLE_REVIEWER}, api_pb2.ReviewDecisionRequest, decide
+        ),
+    ]

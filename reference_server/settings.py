@@ -1,0 +1,116 @@
+"""Server settings: one frozen dataclass, filled from arguments or ``VOUCHSAFE_*`` variables."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reference_server.errors import InvalidArgument
+from reference_server.storage.records import ROLE_USER, ROLES
+
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class StaffKey:
+    """A staff member's signing key and role, provisioned by the operator (never self-served)."""
+
+    name: str
+    role: str
+    public_key: bytes
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything ``create_app`` needs. Defaults are safe for a local run."""
+
+    db_url: str = "sqlite:///vouchsafe-server.db"
+    provider_name: str = "vouchsafe reference provider"
+    # 32-byte Ed25519 seed; created beside a SQLite database when missing; in memory for memory:.
+    provider_key_path: Path | None = None
+    staff: tuple[StaffKey, ...] = ()
+    # Directory holding the release files and the private server bundle (hash-set lifecycle).
+    release_dir: Path | None = None
+    # Match threshold t: the provider's policy; devices declare it in every voucher. 30 is the
+    # value Apple announced for its 2021 design ("Security Threat Model Review of Apple's Child
+    # Safety Features", 2021); tests and demos set a small value.
+    match_threshold: int = 30
+    max_body_bytes: int = 512 * 1024
+    max_voucher_bytes: int = 64 * 1024
+    max_message_bytes: int = 256 * 1024
+    signature_window_ms: int = 300_000
+    # Requests per account per minute (token bucket, burst = one minute's worth).
+    rate_limit_per_minute: int = 600
+    # Default TTL of stored personal data: 12 months.
+    retention_ms: int = 365 * DAY_MS
+    # Receipts of vouchers the outer step did not match: kept only for idempotency.
+    nonmatch_retention_ms: int = 30 * DAY_MS
+    # Undelivered messages.
+    message_retention_ms: int = 30 * DAY_MS
+    # How long a user notice is held back after an account action (0 = notify at once).
+    notification_deferral_ms: int = 0
+    checkpoint_every: int = 64
+    # Seconds between scheduled threshold sweeps, retention runs and checkpoints (0 = off).
+    schedule_interval_s: float = 30.0
+    legal_basis: str = (
+        "stand-in: Regulation laying down rules to prevent and combat child sexual abuse "
+        "(COM(2022) 209), Art. 12-13"
+    )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with some fields replaced."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_staff_keys(path: Path) -> tuple[StaffKey, ...]:
+    """Reads ``[{"name": ..., "role": ..., "public_key": HEX}, ...]``."""
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+        staff = tuple(
+            StaffKey(str(i["name"]), str(i["role"]), bytes.fromhex(str(i["public_key"])))
+            for i in items
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InvalidArgument(f"cannot read staff keys from {path}: {exc}", field="staff") from exc
+    for member in staff:
+        if member.role not in ROLES or member.role == ROLE_USER:
+            raise InvalidArgument(f"staff role must be one of {ROLES[1:]}", field="role")
+        if len(member.public_key) != 32:
+            raise InvalidArgument("staff public keys are 32-byte Ed25519 keys", field="public_key")
+    return staff
+
+
+def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Settings from ``VOUCHSAFE_*`` variables, then ``overrides`` (command-line flags)."""
+    e = os.environ if env is None else env
+    values: dict[str, object] = {}
+    if "VOUCHSAFE_DB" in e:
+        values["db_url"] = e["VOUCHSAFE_DB"]
+    if "VOUCHSAFE_PROVIDER_KEY" in e:
+        values["provider_key_path"] = Path(e["VOUCHSAFE_PROVIDER_KEY"])
+    if "VOUCHSAFE_STAFF_KEYS" in e:
+        values["staff"] = load_staff_keys(Path(e["VOUCHSAFE_STAFF_KEYS"]))
+    if "VOUCHSAFE_RELEASE_DIR" in e:
+        values["release_dir"] = Path(e["VOUCHSAFE_RELEASE_DIR"])
+    for name, key in (
+        ("rate_limit_per_minute", "VOUCHSAFE_RATE_LIMIT_PER_MINUTE"),
+        ("retention_ms", "VOUCHSAFE_RETENTION_MS"),
+        ("notification_deferral_ms", "VOUCHSAFE_NOTIFICATION_DEFERRAL_MS"),
+        ("checkpoint_every", "VOUCHSAFE_CHECKPOINT_EVERY"),
+        ("match_threshold", "VOUCHSAFE_MATCH_THRESHOLD"),
+    ):
+        if key in e:
+            try:
+                values[name] = int(e[key])
+            except ValueError as exc:
+                raise InvalidArgument(f"{key} must be an integer", field=key) from exc
+    if "VOUCHSAFE_SCHEDULE_INTERVAL_S" in e:
+        values["schedule_interval_s"] = float(e["VOUCHSAFE_SCHEDULE_INTERVAL_S"])
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings().with_overrides(**values)
+
+
+__all__ = ["DAY_MS", "Settings", "StaffKey", "load_staff_keys", "settings_from_env"]

@@ -1,0 +1,114 @@
+"""Signal types: the perceptual-hash algorithms a media item can be hashed with.
+
+A :class:`SignalType` has a ``name`` (the glossary's signal type, as it appears on the wire and in
+source lists), turns a decoded image into a :class:`HashResult` with ``hash_media`` and compares
+two hashes with ``distance``. ``pdq`` is Meta's PDQ (numpy or the ONNX graph, identical bits);
+``onnx`` is any embedding model plus a seeded hyperplane projection
+(``sdk/media/onnx_embedding.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from sdk.errors import InvalidMedia
+from sdk.media import pdq
+
+PDQ = "pdq"
+ONNX = "onnx"
+
+
+@dataclass(frozen=True)
+class HashResult:
+    """The perceptual hash of one media item.
+
+    ``bits`` is the full hash (32 bytes for PDQ, in the reference's hex order) and ``quality`` the
+    signal type's 0..100 quality score. ``coefficients`` are the real values the bits threshold
+    (PDQ's 16x16 DCT, or the projections of an embedding); they stay on the device, where the PSI
+    candidates use them to pick which bits to probe, and are never sent.
+    """
+
+    bits: bytes
+    quality: int
+    signal_type: str = PDQ
+    coefficients: npt.NDArray[np.float64] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def hex(self) -> str:
+        """The hash as lowercase hex (64 digits for PDQ)."""
+        return self.bits.hex()
+
+
+@runtime_checkable
+class SignalType(Protocol):
+    """What every perceptual-hash algorithm offers."""
+
+    @property
+    def name(self) -> str:
+        """The signal type's name as used on the wire and in source lists."""
+        ...
+
+    @property
+    def match_distance(self) -> int:
+        """Largest ``distance`` still counted as the same picture (PDQ: 31)."""
+        ...
+
+    def hash_media(self, image: Image.Image) -> HashResult:
+        """Hashes a decoded image. Raises InvalidMedia if it cannot be hashed."""
+        ...
+
+    def distance(self, a: bytes, b: bytes) -> int:
+        """Hamming distance between two hashes of this signal type."""
+        ...
+
+
+Backend = Literal["numpy", "onnx"]
+
+
+class PdqSignalType:
+    """PDQ with a choice of backend; ``numpy`` and ``onnx`` give the same bits."""
+
+    def __init__(self, backend: Backend = "numpy") -> None:
+        if backend not in ("numpy", "onnx"):
+            raise InvalidMedia(f"unknown PDQ backend {backend!r}", field="backend")
+        self.backend: Backend = backend
+
+    @property
+    def name(self) -> str:
+        return PDQ
+
+    @property
+    def match_distance(self) -> int:
+        return pdq.PDQ_MATCH_DISTANCE
+
+    def hash_media(self, image: Image.Image) -> HashResult:
+        pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
+        if self.backend == "onnx":
+            from sdk.media.pdq_onnx import pdq_onnx_from_pixels
+
+            computed = pdq_onnx_from_pixels(pixels)
+        else:
+            computed = pdq.pdq_from_pixels(pixels)
+        return HashResult(
+            bits=computed.hash,
+            quality=computed.quality,
+            signal_type=PDQ,
+            coefficients=computed.coefficients,
+        )
+
+    def distance(self, a: bytes, b: bytes) -> int:
+        if len(a) != pdq.HASH_BYTES or len(b) != pdq.HASH_BYTES:
+            raise InvalidMedia(f"PDQ hashes are {pdq.HASH_BYTES} bytes", field="hash")
+        return pdq.hamming(a, b)
+
+
+def get_signal_type(name: str, *, backend: Backend = "numpy") -> SignalType:
+    """The built-in signal type called ``name`` (``pdq``; ``onnx`` with its bundled model)."""
+    if name == PDQ:
+        return PdqSignalType(backend)
+    raise InvalidMedia(f"unknown signal type {name!r} (known: pdq, onnx)", field="signal_type")

@@ -1,0 +1,196 @@
+"""Account setup: ``NewAccount`` / ``AccountFromSecret`` and the per-item derivations every
+device of an account agrees on (SPEC.md sections "Account keys", "ItemTag", "IsSynthetic",
+"SyntheticShare")."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Final
+
+from sdk.crypto import labels
+from sdk.crypto.kdf import hkdf, prf
+from sdk.crypto.randomness import Randomness, os_randomness
+from sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME, evaluate
+from sdk.errors import InvalidLengthError, InvalidParameterError
+from sdk.tpsi.params import (
+    DHF_PRIME,
+    MAX_THRESHOLD,
+    MIN_THRESHOLD,
+    ServerParams,
+)
+
+ACCOUNT_SECRET_LENGTH: Final = 32
+# Calibration (SPEC.md "Synthetic rate"): the default rate makes the expected number of
+# distinct synthetic shares reach min(t, s_max - 1) after REFERENCE_ITEMS media items.
+REFERENCE_ITEMS: Final = 1000
+_COIN_SCALE: Final = 1 << 64
+
+
+def default_synthetic_rate(threshold: int, synthetic_max: int) -> float:
+    """rho with s_max * (1 - (1 - rho / s_max)^REFERENCE_ITEMS) = min(t, s_max - 1)."""
+    target = min(threshold, synthetic_max - 1)
+    if target <= 0:
+        return 0.0
+    rho = synthetic_max * (1 - (1 - target / synthetic_max) ** (1 / REFERENCE_ITEMS))
+    return float(min(1.0, rho))
+
+
+def _field_element(data: bytes, modulus: int) -> int:
+    return int.from_bytes(data, "big") % modulus
+
+
+@dataclass(frozen=True, slots=True)
+class AccountKeys:
+    """Every key of one account, derived from ``secret`` (SPEC.md "Account keys").
+
+    ``secret`` is what a device persists and shares with the account's other devices; the
+    rest is derived. Prints redacted.
+    """
+
+    secret: bytes = field(repr=False)
+    threshold: int
+    synthetic_rate: float
+    params_digest: bytes
+    synthetic_max: int
+    fkey: bytes = field(repr=False)
+    adkey: bytes = field(repr=False)
+    shamir_coefficients: tuple[int, ...] = field(repr=False)
+    dhf_coefficients: tuple[tuple[int, ...], ...] = field(repr=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"AccountKeys(threshold={self.threshold}, synthetic_rate={self.synthetic_rate:.6g}, "
+            "secret=<redacted>)"
+        )
+
+
+def adkey_from_shamir_secret(secret_value: int) -> bytes:
+    """adkey = HKDF(I2OSP(a_0, 32), info = AssociatedDataKey): the server re-derives it
+    after interpolating a_0."""
+    return hkdf(
+        secret_value.to_bytes(SHARE_ELEMENT_LENGTH, "big"),
+        salt=None,
+        info=labels.ASSOCIATED_DATA_KEY,
+        length=32,
+    )
+
+
+def account_from_secret(
+    params: ServerParams,
+    secret: bytes,
+    *,
+    threshold: int,
+    synthetic_rate: float | None = None,
+) -> AccountKeys:
+    """AccountFromSecret: derive every account key from the 32-byte account secret.
+
+    Two devices calling this with the same (params, secret, threshold, synthetic_rate) get
+    identical keys, hence identical shares and synthetic decisions for every item id.
+    """
+    if len(secret) != ACCOUNT_SECRET_LENGTH:
+        raise InvalidLengthError(
+            f"the account secret is {ACCOUNT_SECRET_LENGTH} bytes", field="secret"
+        )
+    if not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
+        raise InvalidParameterError(
+            f"threshold must be {MIN_THRESHOLD}..{MAX_THRESHOLD}", field="threshold"
+        )
+    rate = (
+        default_synthetic_rate(threshold, params.synthetic_max)
+        if synthetic_rate is None
+        else synthetic_rate
+    )
+    if not (isinstance(rate, float | int) and 0.0 <= rate <= 1.0 and math.isfinite(rate)):
+        raise InvalidParameterError("synthetic_rate must be in [0, 1]", field="synthetic_rate")
+    salt = labels.ACCOUNT_SECRET
+    coefficients = tuple(
+        _field_element(
+            hkdf(
+                secret, salt=salt, info=labels.SHAMIR_COEFFICIENT + i.to_bytes(4, "big"), length=64
+            ),
+            SHARE_PRIME,
+        )
+        for i in range(threshold)
+    )
+    dhf: list[tuple[int, ...]] = []
+    for k in range(params.synthetic_max):
+        stream = hkdf(
+            secret,
+            salt=salt,
+            info=labels.DETECTABLE_HASH_KEY + k.to_bytes(4, "big"),
+            length=16 * (threshold - 1),
+        )
+        dhf.append(
+            tuple(
+                _field_element(stream[16 * i : 16 * i + 16], DHF_PRIME)
+                for i in range(threshold - 1)
+            )
+        )
+    return AccountKeys(
+        secret=bytes(secret),
+        threshold=threshold,
+        synthetic_rate=float(rate),
+        params_digest=params.params_digest,
+        synthetic_max=params.synthetic_max,
+        fkey=hkdf(secret, salt=salt, info=labels.ITEM_KEY, length=32),
+        adkey=adkey_from_shamir_secret(coefficients[0]),
+        shamir_coefficients=coefficients,
+        dhf_coefficients=tuple(dhf),
+    )
+
+
+def new_account(
+    params: ServerParams,
+    *,
+    threshold: int,
+    synthetic_rate: float | None = None,
+    rng: Randomness | None = None,
+) -> AccountKeys:
+    """NewAccount: a fresh 32-byte account secret and its keys."""
+    secret = (rng or os_randomness()).random_bytes(ACCOUNT_SECRET_LENGTH)
+    return account_from_secret(params, secret, threshold=threshold, synthetic_rate=synthetic_rate)
+
+
+def item_tag(account: AccountKeys, item_id: bytes) -> int:
+    """ItemTag: x = 1 + (OS2IP(PRF(fkey, ShareX, item_id)) mod (p - 1)), never zero."""
+    return 1 + _field_element(prf(account.fkey, labels.SHARE_X, item_id), SHARE_PRIME - 1)
+
+
+def synthetic_slot(account: AccountKeys, item_id: bytes) -> int | None:
+    """IsSynthetic: the synthetic slot j in [0, s_max) if this id becomes synthetic, else None.
+
+    coin = PRF(fkey, SyntheticCoin, item_id); synthetic iff OS2IP(coin[0:8]) <
+    floor(rate * 2^64); j = OS2IP(coin[8:16]) mod s_max.
+    """
+    coin = prf(account.fkey, labels.SYNTHETIC_COIN, item_id)
+    limit = math.floor(account.synthetic_rate * _COIN_SCALE)
+    if int.from_bytes(coin[0:8], "big") >= limit:
+        return None
+    return int.from_bytes(coin[8:16], "big") % account.synthetic_max
+
+
+def real_share(account: AccountKeys, x: int) -> int:
+    """y = f(x) for the account's Shamir polynomial f (degree t - 1, f(0) = a_0)."""
+    return evaluate(account.shamir_coefficients, x, SHARE_PRIME)
+
+
+def real_dhf_value(account: AccountKeys, x: int) -> tuple[int, ...]:
+    """DHF(hkey, x) = (g_1(x mod q), ..., g_s_max(x mod q)), each g_k of degree t - 2."""
+    xq = x % DHF_PRIME
+    return tuple(evaluate(g, xq, DHF_PRIME) for g in account.dhf_coefficients)
+
+
+def synthetic_share(account: AccountKeys, slot: int) -> tuple[int, int, tuple[int, ...]]:
+    """SyntheticShare(j): pseudorandom (x_j, y_j, r_j), the same on every device."""
+    j = slot.to_bytes(4, "big")
+    x = 1 + _field_element(prf(account.fkey, labels.SYNTHETIC_SHARE_X, j), SHARE_PRIME - 1)
+    y = _field_element(prf(account.fkey, labels.SYNTHETIC_SHARE_Y, j), SHARE_PRIME)
+    stream = hkdf(
+        account.fkey, salt=None, info=labels.SYNTHETIC_DHF + j, length=16 * account.synthetic_max
+    )
+    r = tuple(
+        _field_element(stream[16 * k : 16 * k + 16], DHF_PRIME)
+        for k in range(account.synthetic_max)
+    )
+    return x, y, r

@@ -1,0 +1,89 @@
+"""Server side, inner step: ``RecoverAssociatedData`` (SPEC.md section of the same name)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sdk.crypto import labels
+from sdk.crypto.aead import NONCE_LENGTH, open_
+from sdk.crypto.shamir import SHARE_PRIME, interpolate_at_zero
+from sdk.errors import DecryptionError, InconsistentSharesError, ParamsMismatchError
+from sdk.tpsi.account import adkey_from_shamir_secret
+from sdk.tpsi.dhf import detect_real_shares
+from sdk.tpsi.messages import OpenedVoucher, RecoveredItem, RecoveryResult
+from sdk.tpsi.params import ServerParams
+
+
+def unpad_associated_data(padded: bytes) -> tuple[bytes, bytes]:
+    """Inverse of pad(item_id, ad); raises DecryptionError on a malformed padding."""
+    id_len = padded[0]
+    item_id = padded[1 : 1 + id_len]
+    ad_len = int.from_bytes(padded[1 + id_len : 5 + id_len], "big")
+    start = 5 + id_len
+    if id_len == 0 or start + ad_len > len(padded) or any(padded[start + ad_len :]):
+        raise DecryptionError("malformed associated-data padding")
+    return item_id, padded[start : start + ad_len]
+
+
+def distinct_shares(opened: Sequence[OpenedVoucher]) -> list[OpenedVoucher]:
+    """One opened voucher per item tag (the first seen): duplicates never count twice."""
+    by_tag: dict[bytes, OpenedVoucher] = {}
+    for o in opened:
+        by_tag.setdefault(o.item_tag, o)
+    return list(by_tag.values())
+
+
+def recover_associated_data(
+    params: ServerParams, opened: Sequence[OpenedVoucher]
+) -> RecoveryResult:
+    """RecoverAssociatedData for one account's opened vouchers.
+
+    With fewer than t distinct real shares nothing is recovered (and the server cannot tell
+    real from synthetic). With at least t, the DHF kernel test finds the real shares, t of them
+    interpolate a_0, adkey = HKDF(a_0) decrypts every real adct, and the rest are labelled
+    synthetic.
+    """
+    digest = params.params_digest
+    for o in opened:
+        if o.params_digest != digest:
+            raise ParamsMismatchError(
+                "opened voucher belongs to other server parameters", field="params_digest"
+            )
+    if len({o.threshold for o in opened}) > 1:
+        raise InconsistentSharesError(
+            "opened vouchers of one account declare different thresholds", field="threshold"
+        )
+    shares = sorted(distinct_shares(opened), key=lambda o: o.item_tag)
+    if not shares or len(shares) < shares[0].threshold:
+        return RecoveryResult(threshold_reached=False, distinct_shares=len(shares))
+    t = shares[0].threshold
+    points = [(int.from_bytes(o.item_tag, "big"), o.dhf_value) for o in shares]
+    real = sorted(detect_real_shares(points, t))
+    if len(real) < t:
+        return RecoveryResult(threshold_reached=False, distinct_shares=len(shares))
+    basis = [
+        (int.from_bytes(shares[i].item_tag, "big"), int.from_bytes(shares[i].share_y, "big"))
+        for i in real[:t]
+    ]
+    adkey = adkey_from_shamir_secret(interpolate_at_zero(basis, SHARE_PRIME))
+    items: list[RecoveredItem] = []
+    undecryptable: list[bytes] = []
+    for i in real:
+        o = shares[i]
+        nonce, body = o.adct[:NONCE_LENGTH], o.adct[NONCE_LENGTH:]
+        try:
+            padded = open_(adkey, nonce, body, labels.ASSOCIATED_DATA_CIPHERTEXT)
+            item_id, ad = unpad_associated_data(padded)
+        except DecryptionError:
+            undecryptable.append(o.item_tag)
+            continue
+        items.append(RecoveredItem(item_tag=o.item_tag, item_id=item_id, associated_data=ad))
+    real_set = set(real)
+    synthetic = tuple(o.item_tag for i, o in enumerate(shares) if i not in real_set)
+    return RecoveryResult(
+        threshold_reached=True,
+        distinct_shares=len(shares),
+        items=tuple(items),
+        synthetic_item_tags=synthetic,
+        undecryptable_item_tags=tuple(undecryptable),
+    )

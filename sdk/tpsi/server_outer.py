@@ -1,0 +1,101 @@
+"""Server side, outer step: ``ProcessVoucher`` (SPEC.md section of the same name)."""
+
+from __future__ import annotations
+
+from sdk.crypto import labels
+from sdk.crypto.aead import ZERO_NONCE, open_, open_committing
+from sdk.crypto.group import scalarmult_bytes
+from sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME
+from sdk.errors import DecryptionError, InvalidPointError, MalformedVoucherError
+from sdk.tpsi.messages import OpenedVoucher, SafetyVoucher
+from sdk.tpsi.params import (
+    DHF_ELEMENT_LENGTH,
+    DHF_PRIME,
+    MAX_THRESHOLD,
+    MIN_THRESHOLD,
+    BlindedHashSet,
+    ServerKey,
+    ServerParams,
+    adct_length,
+)
+from sdk.tpsi.voucher import half_key
+from sdk.tpsi.wire import check_voucher_shape, voucher_id
+
+
+def opening_keys(server_key: ServerKey, voucher: SafetyVoucher) -> list[bytes]:
+    """Every rkey the voucher's halves yield under alpha, in half order.
+
+    Work is the same whatever opens: alpha * Q and the commitment check for every half.
+    """
+    alpha = server_key.alpha.encoding
+    keys: list[bytes] = []
+    for half in voucher.halves:
+        try:
+            s = scalarmult_bytes(alpha, half.q)
+        except InvalidPointError:
+            continue
+        key, commitment = half_key(s)
+        try:
+            keys.append(open_committing(key, commitment, half.ct, labels.HALF_CIPHERTEXT))
+        except DecryptionError:
+            continue
+    return keys
+
+
+def _parse_inner(inner: bytes, params: ServerParams, vid: bytes) -> OpenedVoucher:
+    m = params.synthetic_max
+    threshold = int.from_bytes(inner[0:2], "big")
+    x_bytes = inner[2 : 2 + SHARE_ELEMENT_LENGTH]
+    y_bytes = inner[2 + SHARE_ELEMENT_LENGTH : 2 + 2 * SHARE_ELEMENT_LENGTH]
+    offset = 2 + 2 * SHARE_ELEMENT_LENGTH
+    r = tuple(
+        int.from_bytes(
+            inner[offset + DHF_ELEMENT_LENGTH * k : offset + DHF_ELEMENT_LENGTH * (k + 1)], "big"
+        )
+        for k in range(m)
+    )
+    adct = inner[offset + DHF_ELEMENT_LENGTH * m :]
+    x = int.from_bytes(x_bytes, "big")
+    if (
+        not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD
+        or not 0 < x < SHARE_PRIME
+        or int.from_bytes(y_bytes, "big") >= SHARE_PRIME
+        or any(v >= DHF_PRIME for v in r)
+        or len(adct) != adct_length(params.padded_associated_data_length)
+    ):
+        raise MalformedVoucherError("the voucher's inner layer is malformed", field="voucher.rct")
+    return OpenedVoucher(
+        voucher_id=vid,
+        params_digest=params.params_digest,
+        threshold=threshold,
+        item_tag=x_bytes,
+        share_y=y_bytes,
+        dhf_value=r,
+        adct=adct,
+    )
+
+
+def process_voucher(
+    server_key: ServerKey, blinded: BlindedHashSet, voucher: SafetyVoucher
+) -> OpenedVoucher | None:
+    """ProcessVoucher: None for a non-match (nothing else is learned about it); otherwise the
+    opened inner layer (share, DHF value, associated-data ciphertext).
+
+    Raises ParamsMismatchError / InvalidLengthError for a voucher of another configuration and
+    MalformedVoucherError when a half opens but the inner layer is not well formed.
+    """
+    params = blinded.params
+    check_voucher_shape(voucher, params)
+    aad = labels.INNER_CIPHERTEXT + params.params_digest
+    keys = opening_keys(server_key, voucher)
+    if not keys:
+        return None
+    for rkey in keys:
+        try:
+            inner = open_(rkey, ZERO_NONCE, voucher.rct, aad)
+        except DecryptionError:
+            continue
+        return _parse_inner(inner, params, voucher_id(voucher))
+    raise MalformedVoucherError(
+        "a half opened but the inner ciphertext did not", field="voucher.rct"
+    )

@@ -1,0 +1,216 @@
+"""Device side: ``GenerateVoucher`` with its real and synthetic branches (SPEC.md sections
+"GenerateVoucher", "MakeHalf", "MakeSyntheticVoucher")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sdk.crypto import labels
+from sdk.crypto.aead import NONCE_LENGTH, ZERO_NONCE, seal, seal_committing
+from sdk.crypto.group import (
+    UNIFORM_LENGTH,
+    add_bytes,
+    from_uniform_bytes,
+    scalarmult_base_bytes,
+    scalarmult_bytes,
+)
+from sdk.crypto.hash_to_group import hash_to_group_bytes
+from sdk.crypto.kdf import hkdf
+from sdk.crypto.randomness import Randomness, os_randomness, random_below, shuffle
+from sdk.crypto.shamir import SHARE_ELEMENT_LENGTH
+from sdk.errors import InvalidLengthError, InvalidParameterError, ParamsMismatchError
+from sdk.tpsi.account import (
+    AccountKeys,
+    item_tag,
+    real_dhf_value,
+    real_share,
+    synthetic_share,
+    synthetic_slot,
+)
+from sdk.tpsi.cuckoo import CuckooPositions
+from sdk.tpsi.messages import SafetyVoucher, VoucherHalf
+from sdk.tpsi.params import (
+    DHF_ELEMENT_LENGTH,
+    HALF_CIPHERTEXT_LENGTH,
+    MAX_CANDIDATE_LENGTH,
+    MAX_ITEM_ID_LENGTH,
+    MIN_CANDIDATE_LENGTH,
+    BlindedHashSet,
+    ServerParams,
+    adct_length,
+)
+from sdk.tpsi.server_setup import random_nonzero_scalar
+
+RKEY_LENGTH = 32
+
+Trace = Callable[[str, object], None]
+"""Receives every named intermediate (SPEC.md names) while a voucher is made; the vector
+generator records them. The default discards them."""
+
+
+def _no_trace(name: str, value: object) -> None:
+    return None
+
+
+def half_key(s: bytes) -> tuple[bytes, bytes]:
+    """HalfKey(S): (AEAD key, 32-byte commitment) = split(HKDF(S, info=HalfKey), 32)."""
+    okm = hkdf(s, salt=None, info=labels.HALF_KEY, length=64)
+    return okm[:32], okm[32:]
+
+
+def seal_half(s: bytes, rkey: bytes) -> bytes:
+    """ct = commitment || ChaCha20-Poly1305(key, 0, rkey, HalfCiphertext)."""
+    key, commitment = half_key(s)
+    return seal_committing(key, commitment, rkey, labels.HALF_CIPHERTEXT)
+
+
+def pad_associated_data(item_id: bytes, associated_data: bytes, length: int) -> bytes:
+    """pad(item_id, ad) = I2OSP(len(id), 1) || id || I2OSP(len(ad), 4) || ad || zeros."""
+    body = (
+        len(item_id).to_bytes(1, "big")
+        + item_id
+        + len(associated_data).to_bytes(4, "big")
+        + associated_data
+    )
+    if len(body) > length:
+        raise InvalidLengthError(
+            f"item id and associated data need {len(body)} bytes, the configuration allows "
+            f"{length}",
+            field="associated_data",
+        )
+    return body + bytes(length - len(body))
+
+
+def make_half(
+    params: ServerParams,
+    h_y: bytes,
+    p_w: bytes,
+    rkey: bytes,
+    rng: Randomness,
+    trace: Trace = _no_trace,
+) -> VoucherHalf:
+    """MakeHalf: Q = beta*H(y) + gamma*G, S = beta*P_w + gamma*L, ct = Seal(HalfKey(S), rkey)."""
+    beta = random_nonzero_scalar(rng).encoding
+    gamma = random_nonzero_scalar(rng).encoding
+    q = add_bytes(scalarmult_bytes(beta, h_y), scalarmult_base_bytes(gamma))
+    s = add_bytes(
+        scalarmult_bytes(beta, p_w), scalarmult_bytes(gamma, params.blinding_public.encoding)
+    )
+    ct = seal_half(s, rkey)
+    for name, value in (("beta", beta), ("gamma", gamma), ("Q", q), ("S", s), ("ct", ct)):
+        trace(name, value)
+    return VoucherHalf(q=q, ct=ct)
+
+
+def make_opening_half(
+    params: ServerParams, rkey: bytes, rng: Randomness, trace: Trace = _no_trace
+) -> VoucherHalf:
+    """A synthetic voucher's half that always opens: Q = beta*G, S = beta*L."""
+    beta = random_nonzero_scalar(rng).encoding
+    q = scalarmult_base_bytes(beta)
+    s = scalarmult_bytes(beta, params.blinding_public.encoding)
+    ct = seal_half(s, rkey)
+    for name, value in (("beta", beta), ("Q", q), ("S", s), ("ct", ct)):
+        trace(name, value)
+    return VoucherHalf(q=q, ct=ct)
+
+
+def make_padding_half(rng: Randomness) -> VoucherHalf:
+    """A half that never opens: a uniform element and uniform bytes."""
+    q = from_uniform_bytes(rng.random_bytes(UNIFORM_LENGTH))
+    return VoucherHalf(q=q, ct=rng.random_bytes(HALF_CIPHERTEXT_LENGTH))
+
+
+def _check_inputs(
+    account: AccountKeys, params: ServerParams, candidates: Sequence[bytes], item_id: bytes
+) -> list[bytes]:
+    if account.params_digest != params.params_digest:
+        raise ParamsMismatchError(
+            "the account was set up for other server parameters", field="params"
+        )
+    unique = list(dict.fromkeys(candidates))
+    if not 1 <= len(unique) <= params.max_candidates:
+        raise InvalidParameterError(
+            f"1..{params.max_candidates} distinct candidate hashes per item, got {len(unique)}",
+            field="candidate_hashes",
+        )
+    for y in unique:
+        if not isinstance(y, bytes) or not MIN_CANDIDATE_LENGTH <= len(y) <= MAX_CANDIDATE_LENGTH:
+            raise InvalidLengthError(
+                f"candidate hashes are {MIN_CANDIDATE_LENGTH}..{MAX_CANDIDATE_LENGTH} bytes",
+                field="candidate_hashes",
+            )
+    if not 1 <= len(item_id) <= MAX_ITEM_ID_LENGTH:
+        raise InvalidLengthError(f"item ids are 1..{MAX_ITEM_ID_LENGTH} bytes", field="item_id")
+    return unique
+
+
+def _inner_plaintext(threshold: int, x: int, y: int, r: Sequence[int], adct: bytes) -> bytes:
+    return b"".join(
+        [
+            threshold.to_bytes(2, "big"),
+            x.to_bytes(SHARE_ELEMENT_LENGTH, "big"),
+            y.to_bytes(SHARE_ELEMENT_LENGTH, "big"),
+            b"".join(v.to_bytes(DHF_ELEMENT_LENGTH, "big") for v in r),
+            adct,
+        ]
+    )
+
+
+def generate_voucher(
+    account: AccountKeys,
+    blinded: BlindedHashSet,
+    *,
+    candidate_hashes: Sequence[bytes],
+    item_id: bytes,
+    associated_data: bytes,
+    rng: Randomness | None = None,
+    trace: Trace = _no_trace,
+) -> SafetyVoucher:
+    """GenerateVoucher: the safety voucher for one media item.
+
+    Real: every candidate y yields one half per cuckoo position of y. Synthetic (decided by
+    IsSynthetic(item_id)): the same halves are computed (so both branches cost the same) but
+    replaced by halves that always open and carry the slot's pseudorandom share. Both are
+    padded with never-opening halves to 2 * max_candidates and shuffled.
+    """
+    rng = rng or os_randomness()
+    params = blinded.params
+    candidates = _check_inputs(account, params, candidate_hashes, item_id)
+    padded = pad_associated_data(item_id, associated_data, params.padded_associated_data_length)
+    positions = CuckooPositions(params.table_size, params.cuckoo_nonce_1, params.cuckoo_nonce_2)
+    rkey = rng.random_bytes(RKEY_LENGTH)
+    trace("rkey", rkey)
+    halves: list[VoucherHalf] = []
+    for y in candidates:
+        h_y = hash_to_group_bytes(y)
+        trace("H(y)", h_y)
+        for w in positions(y):
+            trace("w", w)
+            halves.append(make_half(params, h_y, blinded.element(w), rkey, rng, trace))
+    slot = synthetic_slot(account, item_id)
+    if slot is None:
+        x = item_tag(account, item_id)
+        nonce = rng.random_bytes(NONCE_LENGTH)
+        adct = nonce + seal(account.adkey, nonce, padded, labels.ASSOCIATED_DATA_CIPHERTEXT)
+        inner = _inner_plaintext(
+            account.threshold, x, real_share(account, x), real_dhf_value(account, x), adct
+        )
+    else:
+        weights = params.synthetic_open_weights
+        pick = random_below(rng, sum(weights))
+        opening = next(i + 1 for i in range(len(weights)) if pick < sum(weights[: i + 1]))
+        trace("opening_halves", opening)
+        halves = [make_opening_half(params, rkey, rng, trace) for _ in range(opening)]
+        sx, sy, sr = synthetic_share(account, slot)
+        adct = rng.random_bytes(adct_length(params.padded_associated_data_length))
+        inner = _inner_plaintext(account.threshold, sx, sy, sr, adct)
+    while len(halves) < params.halves_per_voucher:
+        halves.append(make_padding_half(rng))
+    shuffle(rng, halves)
+    rct = seal(rkey, ZERO_NONCE, inner, labels.INNER_CIPHERTEXT + params.params_digest)
+    trace("synthetic_slot", -1 if slot is None else slot)
+    trace("adct", adct)
+    trace("inner_plaintext", inner)
+    trace("rct", rct)
+    return SafetyVoucher(params_digest=params.params_digest, halves=tuple(halves), rct=rct)

@@ -1,0 +1,125 @@
+"""The hazmat primitives agree with their standards and validate what they are given."""
+
+from __future__ import annotations
+
+import pytest
+
+from sdk.crypto import labels
+from sdk.crypto.aead import open_committing, seal_committing
+from sdk.crypto.constant_time import bytes_eq
+from sdk.crypto.group import GROUP_ORDER, Element, Scalar, from_uniform_bytes
+from sdk.crypto.hash_to_group import expand_message_xmd_sha512, hash_to_group
+from sdk.crypto.shamir import SHARE_PRIME, evaluate, interpolate_at_zero
+from sdk.errors import (
+    DecryptionError,
+    InvalidLengthError,
+    InvalidPointError,
+    InvalidScalarError,
+    VouchsafeError,
+)
+
+RFC9380_DST = b"QUUX-V01-CS02-with-expander-SHA512-256"
+
+
+@pytest.mark.parametrize(
+    ("msg", "length", "expected"),
+    [
+        (b"", 32, "6b9a7312411d92f921c6f68ca0b6380730a1a4d982c507211a90964c394179ba"),
+        (b"abc", 32, "0da749f12fbe5483eb066a5f595055679b976e93abe9be6f0f6318bce7aca8dc"),
+        (
+            b"abc",
+            128,
+            "7f1dddd13c08b543f2e2037b14cefb255b44c83cc397c1786d975653e36a6b11bdd7732d8b38adb4"
+            "a0edc26a0cef4bb45217135456e58fbca1703cd6032cb1347ee720b87972d63fbf232587043ed290"
+            "1bce7f22610c0419751c065922b488431851041310ad659e4b23520e1772ab29dcdeb2002222a363"
+            "f0c2b1c972b3efe1",
+        ),
+    ],
+)
+def test_expand_message_xmd_matches_rfc9380_appendix_k3(
+    msg: bytes, length: int, expected: str
+) -> None:
+    assert expand_message_xmd_sha512(msg, RFC9380_DST, length).hex() == expected
+
+
+def test_one_way_map_matches_rfc9496_appendix_a3() -> None:
+    uniform = bytes.fromhex(
+        "5d1be09e3d0c82fc538112490e35701979d99e06ca3e2b5b54bffe8b4dc772c1"
+        "4d98b696a1bbfb5ca32c436cc61c16563790306c79eaca7705668b47dffe5bb6"
+    )
+    expected = "3066f82a1a747d45120d1740f14358531a8f04bbffe6a819f86dfe50f44a0a46"
+    assert from_uniform_bytes(uniform).hex() == expected
+
+
+def test_hash_to_group_is_domain_separated() -> None:
+    assert hash_to_group(b"x" * 8) != hash_to_group(b"x" * 8, dst=labels.derive_label("Other"))
+
+
+def test_element_from_bytes_rejects_identity_noncanonical_and_wrong_length() -> None:
+    with pytest.raises(InvalidPointError):
+        Element.from_bytes(bytes(32), field="q")
+    with pytest.raises(InvalidPointError) as excinfo:
+        Element.from_bytes(b"\xff" * 32, field="q")
+    assert excinfo.value.field == "q"
+    assert excinfo.value.code == "invalid_point"
+    with pytest.raises(InvalidPointError):  # negative field element: odd s
+        Element.from_bytes(b"\x01" + bytes(31))
+    with pytest.raises(InvalidLengthError):
+        Element.from_bytes(bytes(31))
+    g = Element.base_mult(Scalar.from_bytes((1).to_bytes(32, "little")))
+    assert Element.from_bytes(g.encoding) == g
+
+
+def test_scalar_from_bytes_rejects_unreduced_and_zero() -> None:
+    with pytest.raises(InvalidScalarError):
+        Scalar.from_bytes(GROUP_ORDER.to_bytes(32, "little"))
+    with pytest.raises(InvalidScalarError):
+        Scalar.from_bytes(bytes(32))
+    assert "redacted" in repr(Scalar.from_bytes((5).to_bytes(32, "little")))
+
+
+def test_scalar_multiplication_is_consistent() -> None:
+    a = Scalar.from_bytes((7).to_bytes(32, "little"))
+    b = Scalar.from_bytes((11).to_bytes(32, "little"))
+    ab = Scalar.from_bytes((77).to_bytes(32, "little"))
+    g = Element.base_mult(a)
+    assert g * b == Element.base_mult(ab)
+    assert Element.base_mult(a) + Element.base_mult(b) == Element.base_mult(
+        Scalar.from_bytes((18).to_bytes(32, "little"))
+    )
+
+
+def test_labels_are_distinct_and_prefix_free() -> None:
+    values = list(labels.LABELS.values())
+    assert len(set(values)) == len(values)
+    for a in values:
+        for b in values:
+            if a != b:
+                assert not b.startswith(a)
+    assert all(v[1 : 1 + len(labels.CONTEXT)] == labels.CONTEXT for v in values)
+
+
+def test_committing_aead_rejects_the_wrong_key_and_tampering() -> None:
+    key, commitment = b"k" * 32, b"c" * 32
+    ct = seal_committing(key, commitment, b"secret", b"aad")
+    assert open_committing(key, commitment, ct, b"aad") == b"secret"
+    with pytest.raises(DecryptionError):
+        open_committing(b"j" * 32, commitment, ct, b"aad")
+    with pytest.raises(DecryptionError):
+        open_committing(key, b"d" * 32, ct, b"aad")
+    with pytest.raises(DecryptionError):
+        open_committing(key, commitment, ct[:-1] + bytes([ct[-1] ^ 1]), b"aad")
+    with pytest.raises(VouchsafeError):
+        open_committing(key, commitment, ct[:10], b"aad")
+
+
+def test_shamir_reconstructs_with_t_points_and_not_with_fewer() -> None:
+    coefficients = [123456789, 42, 7]  # t = 3
+    points = [(x, evaluate(coefficients, x, SHARE_PRIME)) for x in (5, 9, 1000)]
+    assert interpolate_at_zero(points, SHARE_PRIME) == 123456789
+    assert interpolate_at_zero(points[:2], SHARE_PRIME) != 123456789
+
+
+def test_constant_time_compare() -> None:
+    assert bytes_eq(b"abc", b"abc")
+    assert not bytes_eq(b"abc", b"abd")

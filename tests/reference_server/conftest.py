@@ -1,0 +1,89 @@
+"""An in-process server (Starlette TestClient) with the stand-in matcher and staff accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from starlette.testclient import TestClient
+
+from protocol.api_client import ApiClient
+from reference_server.app import create_app
+from reference_server.context import ServerContext, wall_clock_ms
+from reference_server.pipeline.matching import HashSetEntry, ListEntryIndex
+from reference_server.settings import Settings, StaffKey
+from tests.reference_server.fakes import FakeMatcher
+
+KNOWN_HASH = bytes.fromhex("f0" * 32)
+THRESHOLD = 3
+
+
+@dataclass
+class Clock:
+    """Wall-clock time plus an adjustable offset (requests are signed with wall-clock time)."""
+
+    offset_ms: int = 0
+
+    def __call__(self) -> int:
+        return wall_clock_ms() + self.offset_ms
+
+
+@dataclass
+class InProcessServer:
+    http: TestClient
+    ctx: ServerContext
+    clock: Clock
+    staff_keys: dict[str, Ed25519PrivateKey]
+    clients: list[ApiClient] = field(default_factory=list)
+
+    def client(self, key: Ed25519PrivateKey | None = None) -> ApiClient:
+        client = ApiClient("http://testserver", key or Ed25519PrivateKey.generate())
+        client.http = self.http  # the TestClient is an httpx.Client bound to the app
+        self.clients.append(client)
+        return client
+
+    def staff(self, name: str) -> ApiClient:
+        return self.client(self.staff_keys[name])
+
+    def user(self, handle: str = "") -> ApiClient:
+        client = self.client()
+        client.register(handle=handle)
+        return client
+
+
+def make_settings(db_url: str, staff: dict[str, Ed25519PrivateKey], **over: object) -> Settings:
+    roles = {
+        "reviewer1": "reviewer",
+        "reviewer2": "reviewer",
+        "authority": "authority",
+        "auditor": "auditor",
+    }
+    members = tuple(
+        StaffKey(name, roles[name], key.public_key().public_bytes_raw())
+        for name, key in staff.items()
+    )
+    base = Settings(db_url=db_url, staff=members, schedule_interval_s=0, checkpoint_every=8)
+    return base.with_overrides(**over)
+
+
+@pytest.fixture
+def staff_keys() -> dict[str, Ed25519PrivateKey]:
+    return {
+        n: Ed25519PrivateKey.generate() for n in ("reviewer1", "reviewer2", "authority", "auditor")
+    }
+
+
+@pytest.fixture
+def server(tmp_path: Path, staff_keys: dict[str, Ed25519PrivateKey]) -> Iterator[InProcessServer]:
+    """The app on SQLite (the default backend; the contract suite covers the in-memory one)."""
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    clock = Clock()
+    entries = ListEntryIndex((HashSetEntry("entry-1", "pdq", KNOWN_HASH),))
+    app = create_app(
+        make_settings(url, staff_keys), matcher=FakeMatcher(THRESHOLD), entries=entries, clock=clock
+    )
+    with TestClient(app) as http:
+        yield InProcessServer(http, app.state.ctx, clock, staff_keys)

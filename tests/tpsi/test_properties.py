@@ -1,0 +1,148 @@
+"""Hypothesis properties: share recovery at t and t - 1, DHF detection, encode/decode."""
+
+from __future__ import annotations
+
+import contextlib
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from protocol.vectors.drbg import SeededRandomness
+from sdk.crypto.shamir import SHARE_PRIME, evaluate, interpolate_at_zero
+from sdk.errors import VouchsafeError
+from sdk.tpsi import wire
+from sdk.tpsi.dhf import detect_real_shares
+from sdk.tpsi.messages import SafetyVoucher, VoucherHalf
+from sdk.tpsi.params import DHF_PRIME
+
+field_p = st.integers(min_value=0, max_value=SHARE_PRIME - 1)
+field_q = st.integers(min_value=0, max_value=DHF_PRIME - 1)
+
+
+@st.composite
+def polynomial_and_points(draw: st.DrawFn) -> tuple[list[int], list[int]]:
+    t = draw(st.integers(min_value=2, max_value=8))
+    coefficients = draw(st.lists(field_p, min_size=t, max_size=t))
+    xs = draw(st.lists(st.integers(1, SHARE_PRIME - 1), min_size=t, max_size=t, unique=True))
+    return coefficients, xs
+
+
+@given(polynomial_and_points())
+def test_t_shares_recover_the_secret(case: tuple[list[int], list[int]]) -> None:
+    coefficients, xs = case
+    points = [(x, evaluate(coefficients, x, SHARE_PRIME)) for x in xs]
+    assert interpolate_at_zero(points, SHARE_PRIME) == coefficients[0]
+
+
+def _interpolating_coefficients(points: list[tuple[int, int]], modulus: int) -> list[int]:
+    """Coefficients (low degree first) of the polynomial of degree < len(points) through them."""
+    result = [0] * len(points)
+    for i, (xi, yi) in enumerate(points):
+        basis = [1]
+        denominator = 1
+        for j, (xj, _) in enumerate(points):
+            if j != i:
+                basis = [
+                    ((basis[k - 1] if k else 0) - xj * (basis[k] if k < len(basis) else 0))
+                    % modulus
+                    for k in range(len(basis) + 1)
+                ]
+                denominator = denominator * (xi - xj) % modulus
+        scale = yi * pow(denominator, -1, modulus) % modulus
+        for k, c in enumerate(basis):
+            result[k] = (result[k] + scale * c) % modulus
+    return result
+
+
+@given(polynomial_and_points(), field_p)
+def test_t_minus_1_shares_are_consistent_with_every_secret(
+    case: tuple[list[int], list[int]], other_secret: int
+) -> None:
+    """For any candidate secret s' a polynomial of degree t - 1 with f(0) = s' passes through
+    the t - 1 shares: below threshold the shares carry no information about the secret."""
+    coefficients, xs = case
+    shares = [(x, evaluate(coefficients, x, SHARE_PRIME)) for x in xs[:-1]]
+    other = _interpolating_coefficients([(0, other_secret), *shares], SHARE_PRIME)
+    assert len(other) == len(coefficients)
+    assert evaluate(other, 0, SHARE_PRIME) == other_secret
+    assert all(evaluate(other, x, SHARE_PRIME) == y for x, y in shares)
+    assert (
+        interpolate_at_zero([*shares, (xs[-1], evaluate(other, xs[-1], SHARE_PRIME))], SHARE_PRIME)
+        == other_secret
+    )
+
+
+@st.composite
+def dhf_instance(draw: st.DrawFn) -> tuple[int, int, list[tuple[int, list[int]]], set[int]]:
+    t = draw(st.integers(min_value=2, max_value=6))
+    m = draw(st.integers(min_value=1, max_value=6))
+    n_real = draw(st.integers(min_value=0, max_value=t + 4))
+    n_syn = draw(st.integers(min_value=0, max_value=m))
+    polys = [draw(st.lists(field_q, min_size=t - 1, max_size=t - 1)) for _ in range(m)]
+    xs = draw(
+        st.lists(
+            st.integers(1, DHF_PRIME - 1),
+            min_size=n_real + n_syn,
+            max_size=n_real + n_syn,
+            unique=True,
+        )
+    )
+    points: list[tuple[int, list[int]]] = []
+    for x in xs[:n_real]:
+        points.append((x, [evaluate(g, x, DHF_PRIME) for g in polys]))
+    # synthetic values are uniformly random (the spec's assumption), not adversarially chosen:
+    # a value that happens to lie on the real polynomials (probability ~ 1/q) is a real share
+    noise = SeededRandomness(draw(st.binary(min_size=8, max_size=8)))
+    for x in xs[n_real:]:
+        r = [int.from_bytes(noise.random_bytes(16), "big") % DHF_PRIME for _ in range(m)]
+        points.append((x, r))
+    order = draw(st.permutations(range(len(points))))
+    shuffled = [points[i] for i in order]
+    real = {pos for pos, i in enumerate(order) if i < n_real}
+    return t, m, shuffled, real
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=150)
+@given(dhf_instance())
+def test_dhf_detects_exactly_the_real_shares_from_t_on(
+    case: tuple[int, int, list[tuple[int, list[int]]], set[int]],
+) -> None:
+    t, _m, points, real = case
+    detected = detect_real_shares(points, t)
+    if len(real) >= t:
+        assert detected == real
+    else:
+        assert detected == set()
+
+
+@st.composite
+def vouchers(draw: st.DrawFn) -> SafetyVoucher:
+    halves = draw(
+        st.lists(
+            st.tuples(st.binary(min_size=32, max_size=32), st.binary(min_size=80, max_size=80)),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    return SafetyVoucher(
+        params_digest=draw(st.binary(min_size=32, max_size=32)),
+        halves=tuple(VoucherHalf(q=q, ct=ct) for q, ct in halves),
+        rct=draw(st.binary(max_size=64)),
+    )
+
+
+@given(vouchers(), st.data())
+def test_voucher_decoding_accepts_valid_and_rejects_mutations_with_typed_errors(
+    voucher: SafetyVoucher, data: st.DataObject
+) -> None:
+    encoded = wire.encode_safety_voucher(voucher)
+    try:
+        assert wire.decode_safety_voucher(encoded) == voucher
+    except VouchsafeError as exc:  # random q is usually not a valid point
+        assert exc.code in {"invalid_point"}
+    position = data.draw(st.integers(0, len(encoded) - 1))
+    mutated = bytearray(encoded)
+    mutated[position] ^= data.draw(st.integers(1, 255))
+    for candidate in (bytes(mutated), encoded[:position], encoded + encoded[: position + 1]):
+        with contextlib.suppress(VouchsafeError):
+            wire.decode_safety_voucher(candidate)

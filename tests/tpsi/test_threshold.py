@@ -1,0 +1,143 @@
+"""The threshold semantics: >= t distinct real matches reveal every real item, fewer reveal
+nothing, and synthetic vouchers hide which opened vouchers are real."""
+
+from __future__ import annotations
+
+from protocol.vectors.drbg import SeededRandomness
+from sdk.tpsi import (
+    AccountKeys,
+    OpenedVoucher,
+    account_from_secret,
+    generate_voucher,
+    new_account,
+    process_voucher,
+    recover_associated_data,
+)
+from sdk.tpsi.account import synthetic_slot
+from tests.tpsi.conftest import Setup
+
+T = 3
+
+
+def _open(
+    setup: Setup, account: AccountKeys, item_id: bytes, hashes: list[bytes], rng: SeededRandomness
+) -> OpenedVoucher | None:
+    voucher = generate_voucher(
+        account,
+        setup.blinded,
+        candidate_hashes=hashes,
+        item_id=item_id,
+        associated_data=b"ad:" + item_id,
+        rng=rng,
+    )
+    return process_voucher(setup.server_key, setup.blinded, voucher)
+
+
+def _real_ids(account: AccountKeys, count: int, prefix: bytes = b"real") -> list[bytes]:
+    """Item ids the account does not turn synthetic."""
+    ids: list[bytes] = []
+    i = 0
+    while len(ids) < count:
+        item_id = prefix + str(i).encode()
+        if synthetic_slot(account, item_id) is None:
+            ids.append(item_id)
+        i += 1
+    return ids
+
+
+def _synthetic_ids(account: AccountKeys, count: int) -> list[bytes]:
+    """Item ids that land in distinct synthetic slots."""
+    ids, slots = [], set()
+    i = 0
+    while len(ids) < count:
+        item_id = b"syn" + str(i).encode()
+        slot = synthetic_slot(account, item_id)
+        if slot is not None and slot not in slots:
+            ids.append(item_id)
+            slots.add(slot)
+        i += 1
+    return ids
+
+
+def test_server_learns_nothing_below_threshold(setup: Setup, rng: SeededRandomness) -> None:
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.5, rng=rng)
+    opened = [
+        _open(setup, account, item_id, [setup.known[i]], rng)
+        for i, item_id in enumerate(_real_ids(account, T - 1))
+    ]
+    opened += [
+        _open(setup, account, item_id, [setup.known[10]], rng)
+        for item_id in _synthetic_ids(account, 4)
+    ]
+    assert all(o is not None for o in opened)
+    result = recover_associated_data(setup.blinded.params, [o for o in opened if o])
+    assert not result.threshold_reached
+    assert result.items == () and result.synthetic_item_tags == ()
+    assert result.distinct_shares == T - 1 + 4
+
+
+def test_server_recovers_every_real_item_at_threshold_and_labels_synthetics(
+    setup: Setup, rng: SeededRandomness
+) -> None:
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.5, rng=rng)
+    real_ids = _real_ids(account, T)
+    opened = [
+        _open(setup, account, item_id, [setup.known[i]], rng) for i, item_id in enumerate(real_ids)
+    ]
+    synthetic = [
+        _open(setup, account, item_id, [b"\x00" * 32], rng)
+        for item_id in _synthetic_ids(account, 5)
+    ]
+    assert all(o is not None for o in opened + synthetic)
+    result = recover_associated_data(setup.blinded.params, [o for o in opened + synthetic if o])
+    assert result.threshold_reached
+    assert sorted(item.item_id for item in result.items) == sorted(real_ids)
+    assert all(item.associated_data == b"ad:" + item.item_id for item in result.items)
+    assert sorted(result.synthetic_item_tags) == sorted(o.item_tag for o in synthetic if o)
+    assert result.undecryptable_item_tags == ()
+
+
+def test_duplicate_item_ids_never_count_twice(setup: Setup, rng: SeededRandomness) -> None:
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    ids = _real_ids(account, T - 1)
+    opened = [
+        _open(setup, account, item_id, [setup.known[i]], rng)
+        for _ in range(3)
+        for i, item_id in enumerate(ids)
+    ]
+    result = recover_associated_data(setup.blinded.params, [o for o in opened if o])
+    assert result.distinct_shares == T - 1
+    assert not result.threshold_reached
+
+
+def test_two_devices_produce_identical_shares_for_one_id(
+    setup: Setup, rng: SeededRandomness
+) -> None:
+    first = new_account(setup.blinded.params, threshold=T, rng=rng)
+    second = account_from_secret(setup.blinded.params, first.secret, threshold=T)
+    for item_id in [*_real_ids(first, 2), *_synthetic_ids(first, 2)]:
+        a = _open(setup, first, item_id, [setup.known[0]], rng)
+        b = _open(setup, second, item_id, [setup.known[0]], rng)
+        assert a is not None and b is not None
+        assert (a.item_tag, a.share_y, a.dhf_value) == (b.item_tag, b.share_y, b.dhf_value)
+        assert a.voucher_id != b.voucher_id  # fresh randomness, different uploads
+
+
+def test_non_matching_voucher_does_not_open(setup: Setup, rng: SeededRandomness) -> None:
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    assert _open(setup, account, b"benign", [b"not in the set!!"], rng) is None
+
+
+def test_every_matching_candidate_opens_the_voucher(setup: Setup, rng: SeededRandomness) -> None:
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    for i in range(20):
+        assert _open(setup, account, b"m%d" % i, [b"miss-%d-padding" % i, setup.known[i]], rng)
+
+
+def test_synthetic_shares_are_capped_at_synthetic_max(setup: Setup, rng: SeededRandomness) -> None:
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=1.0, rng=rng)
+    opened = [_open(setup, account, b"item%d" % i, [b"nothing matches"], rng) for i in range(40)]
+    assert all(o is not None for o in opened)
+    result = recover_associated_data(setup.blinded.params, [o for o in opened if o])
+    assert result.distinct_shares <= setup.blinded.params.synthetic_max
+    assert not result.threshold_reached

@@ -1,0 +1,1 @@
+"""The actions of ``vouchsafe hashset``, one module each (NAME, HELP, configure, run)."""

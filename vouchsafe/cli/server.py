@@ -1,0 +1,54 @@
+"""``vouchsafe server``: runs the reference server (Starlette on uvicorn)."""
+
+from __future__ import annotations
+
+import argparse
+
+NAME = "server"
+HELP = "run the provider's reference server (voucher intake, review, reports, appeals)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="database URL: sqlite:///relative.db, sqlite:////absolute.db or memory: "
+        "(default: $VOUCHSAFE_DB or sqlite:///vouchsafe-server.db)",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8080, help="port to listen on")
+    parser.add_argument(
+        "--release-dir", default=None, help="release folder with its private server bundle"
+    )
+    parser.add_argument(
+        "--staff-keys", default=None, help="JSON file of staff {name, role, public_key hex}"
+    )
+    parser.add_argument("--provider-key", default=None, help="provider Ed25519 seed file")
+    parser.add_argument(
+        "--match-threshold", type=int, default=None, help="match threshold t (default 30)"
+    )
+    parser.add_argument(
+        "--schedule-interval", type=float, default=None, help="seconds between scheduled passes"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import uvicorn
+
+    from reference_server.app import create_app
+    from reference_server.settings import load_staff_keys, settings_from_env
+
+    settings = settings_from_env(
+        db_url=args.db,
+        release_dir=Path(args.release_dir) if args.release_dir else None,
+        staff=load_staff_keys(Path(args.staff_keys)) if args.staff_keys else None,
+        provider_key_path=Path(args.provider_key) if args.provider_key else None,
+        schedule_interval_s=args.schedule_interval,
+        match_threshold=args.match_threshold,
+    )
+    app = create_app(settings)
+    print(f"vouchsafe server: listening on http://{args.host}:{args.port} ({settings.db_url})")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0

@@ -1,0 +1,49 @@
+"""``vouchsafe vectors``: check or regenerate the tPSI-AD test vectors
+(``protocol/vectors/tpsi-v1.json``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+NAME = "vectors"
+HELP = "check (or regenerate) the tPSI-AD test vectors in protocol/vectors/"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``check`` (default) or ``generate``, and an optional file path."""
+    parser.add_argument(
+        "action",
+        nargs="?",
+        choices=("check", "generate"),
+        default="check",
+        help="check: regenerate from the seed, diff, and verify every case (default); "
+        "generate: rewrite the file",
+    )
+    parser.add_argument(
+        "--path",
+        type=Path,
+        default=None,
+        help="vector file (default: protocol/vectors/tpsi-v1.json in the installed package)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """0 when the vectors check out (or were written), 1 with one line per problem."""
+    from protocol.vectors.generate import VECTORS_PATH, check_vectors, write_vectors
+    from vouchsafe.cli import UsageError
+
+    path = args.path or VECTORS_PATH
+    if args.action == "generate":
+        write_vectors(path)
+        print(f"wrote {path}")
+        return 0
+    if not path.is_file():
+        raise UsageError(f"no vector file at {path}; run `vouchsafe vectors generate`")
+    problems = check_vectors(path)
+    for problem in problems:
+        print(f"FAIL {problem}")
+    if problems:
+        return 1
+    print(f"ok: {path.name} matches its seeded generator and every case verifies")
+    return 0

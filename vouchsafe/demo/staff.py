@@ -1,0 +1,82 @@
+"""The provider's staff in the demo: two reviewers, the stand-in authority and an auditor.
+
+Their Ed25519 keys are provisioned to the server as an operator would (a staff-keys file given at
+start-up); every action they take is a signed request over the same HTTP API, with its role
+checked by the server. The reviewers here are simulated people: a reviewer confirms an item when
+its visual derivative looks like the derivative of a listed picture (mean grey-level difference),
+which is what a human does with the derivative, and records that the derivative was viewed.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from reference_client.api import ApiClient
+from reference_client.identity import Identity
+
+STAFF = (
+    ("reviewer-1", "reviewer"),
+    ("reviewer-2", "reviewer"),
+    ("authority", "authority"),
+    ("auditor", "auditor"),
+)
+# Mean absolute grey-level difference (0..255) under which two 64-px derivatives "look the same";
+# forwarded copies of the same photo differ by a few levels, different photos by tens.
+SAME_PICTURE_MAX_DIFFERENCE = 24.0
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A staff member's name, role and signing identity."""
+
+    name: str
+    role: str
+    identity: Identity
+
+
+def make_staff(folder: Path) -> tuple[list[StaffMember], Path]:
+    """Fresh staff keys and the JSON staff-keys file the server is started with."""
+    members = [
+        StaffMember(name, role, Identity(secrets.token_bytes(32), secrets.token_bytes(32)))
+        for name, role in STAFF
+    ]
+    path = folder / "staff-keys.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"name": m.name, "role": m.role, "public_key": m.identity.public.signing_key.hex()}
+                for m in members
+            ],
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    return members, path
+
+
+def staff_client(member: StaffMember, server_url: str) -> ApiClient:
+    """A signed-request client acting as ``member``."""
+    return ApiClient(server_url, member.identity)
+
+
+def _grey(data: bytes, size: tuple[int, int] = (32, 32)) -> npt.NDArray[np.float64]:
+    with Image.open(io.BytesIO(data)) as image:
+        return np.asarray(image.convert("L").resize(size, Image.Resampling.BOX), dtype=np.float64)
+
+
+def looks_like(derivative: bytes, listed: list[bytes]) -> tuple[bool, float]:
+    """Whether ``derivative`` looks like any of the ``listed`` derivatives, and the closest
+    mean grey-level difference."""
+    if not listed:
+        return False, 255.0
+    seen = _grey(derivative)
+    best = min(float(np.mean(np.abs(seen - _grey(other)))) for other in listed)
+    return best <= SAME_PICTURE_MAX_DIFFERENCE, best

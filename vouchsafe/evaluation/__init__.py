@@ -1,0 +1,1 @@
+"""Measurement harnesses behind `vouchsafe eval`."""
