@@ -194,6 +194,12 @@ class ReleaseDuplicateElement(ReleaseError):
     code = "release_duplicate_element"
 
 
+class ReleaseParamsMismatch(ReleaseError):
+    """The release's protocol parameters do not decode or do not describe its table."""
+
+    code = "release_params_mismatch"
+
+
 class ReleaseDeltaBaseMismatch(ReleaseError):
     """A release delta does not apply to the release in use."""
 
