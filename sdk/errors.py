@@ -100,6 +100,8 @@ class DecryptionError(VouchsafeError):
     """Authenticated decryption failed. Carries no secret detail."""
 
     code = "decryption_failed"
+
+
 class InvalidMedia(VouchsafeError):
     """A media item could not be decoded safely: unsupported format, truncated or corrupt file,
     zero-size image, or one over the pixel-count or file-size limit (decompression bombs)."""
