@@ -150,6 +150,23 @@ def test_threshold_rerun_does_not_queue_twice(server: InProcessServer) -> None:
     assert sweep_thresholds(server.ctx) == 0
     assert len(server.staff("reviewer1").review_queue()) == THRESHOLD
     assert _audit_kinds(server).count("threshold_crossed") == 1
+    upload(alice, fake_voucher(1, KNOWN_HASH))  # one more match past threshold: queued too
+    assert len(server.staff("reviewer1").review_queue()) == THRESHOLD + 1
+    assert _audit_kinds(server).count("threshold_crossed") == 1
+
+
+def test_nothing_is_stored_for_an_account_below_threshold(server: InProcessServer) -> None:
+    from reference_server.pipeline.threshold import sweep_thresholds
+
+    alice = server.user()
+    for _ in range(THRESHOLD - 1):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    upload(alice, fake_voucher(2))  # a synthetic voucher: THRESHOLD opened records, t-1 real
+    sweep_thresholds(server.ctx)
+    with server.ctx.storage.read() as tx:
+        assert tx.processed.state(alice.account_id) is None
+        assert tx.processed.item_ids(alice.account_id) == set()
+        assert tx.review.for_account(alice.account_id) == []
 
 
 def test_audit_entries_never_name_a_match_below_threshold(server: InProcessServer) -> None:
@@ -217,6 +234,7 @@ def test_scheduled_pass_sweeps_thresholds_and_checkpoints(server: InProcessServe
         for item in tx.review.for_account(alice.account_id):
             tx.tx.delete("review_items", [("review_id", "=", item.review_id)])
         tx.tx.delete("processed_items", [])
+        tx.tx.delete("threshold_state", [])
     scheduled_pass(server.ctx)
     assert len(server.staff("reviewer1").review_queue()) == THRESHOLD
     with server.ctx.storage.transaction() as tx:
