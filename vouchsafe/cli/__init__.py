@@ -30,6 +30,9 @@ SUBCOMMANDS: tuple[str, ...] = (
     "attack",
     "vectors",
     "compare",
+    "hash",
+    "eval",
+    "client",
 )
 
 
