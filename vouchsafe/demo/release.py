@@ -62,7 +62,6 @@ def build_demo_release(
     """Writes source lists and the release into ``folder`` (``blinder``: the lifecycle's
     default blinding unless given)."""
     from reference_server.hashset.blinding import default_blinder, hash_set_keys
-    from reference_server.hashset.bundle import load_release_bundle
 
     now = int(time.time())
     sources = corpus_demo_sources(folder / "sources", list(known), now)
@@ -75,7 +74,11 @@ def build_demo_release(
         blinder=blinder or default_blinder(),
         key_function=hash_set_keys,
     )
+    from reference_server.hashset.bundle import load_release_bundle
+
     bundle = load_release_bundle(result.directory)
-    admitted = frozenset(bundle.entry(i).perceptual_hash for i in range(bundle.entry_count))
+    admitted = frozenset(
+        bytes(bundle.entry(i).perceptual_hash) for i in range(bundle.entry_count)
+    )
     key_hex = (result.directory / "release_key.pub").read_text(encoding="ascii").strip()
     return DemoRelease(result.directory, key_hex, result, admitted, known)
