@@ -240,3 +240,32 @@ def test_scheduled_pass_sweeps_thresholds_and_checkpoints(server: InProcessServe
     with server.ctx.storage.transaction() as tx:
         head, checkpoint = tx.audit.last(), tx.audit.last_checkpoint()
     assert head is not None and checkpoint is not None and checkpoint.seq == head.seq
+
+
+def test_report_digest_is_in_the_log_and_the_latest_checkpoint_is_published(
+    server: InProcessServer,
+) -> None:
+    import hashlib
+
+    from protocol.provider_signatures import CHECKPOINT_DOMAIN, verify_provider_signature
+    from reference_server.audit_log import checkpoint_bytes
+
+    alice, reviewer, authority = server.user(), server.staff("reviewer1"), server.staff("authority")
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    reviewer.decide(reviewer.review_queue()[0].review_id, True)
+    (entry,) = authority.reports()
+    digest = hashlib.sha256(entry.signed_report.report).hexdigest()
+    with server.ctx.storage.read() as tx:
+        delivered = [e for e in tx.audit.entries(limit=1000) if e.kind == "report_delivered"]
+    assert json.loads(delivered[0].payload)["report_sha256"] == digest
+
+    published = alice.transparency()["audit_checkpoint"]
+    verify_provider_signature(
+        bytes.fromhex(alice.provider()["provider_public_key"]),
+        CHECKPOINT_DOMAIN,
+        checkpoint_bytes(
+            published["seq"], bytes.fromhex(published["entry_hash"]), published["at_ms"]
+        ),
+        bytes.fromhex(published["signature"]),
+    )
