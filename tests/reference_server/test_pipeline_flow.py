@@ -93,6 +93,9 @@ def test_match_to_report_to_appeal_round_trip(server: InProcessServer) -> None:
     assert decided.appeal_id == appeal.appeal_id
 
     assert alice.appeals()[0].status == api_pb2.APPEAL_STATUS_UPHELD
+    with pytest.raises(ApiError) as twice:
+        alice.file_appeal(confirmed.report_id, "again")
+    assert twice.value.code == "conflict"
     assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_ACTIVE
     statuses = {r.report_id: r.status for r in authority.reports()}
     assert statuses[confirmed.report_id] == api_pb2.REPORT_STATUS_RETRACTED
@@ -109,7 +112,7 @@ def test_match_to_report_to_appeal_round_trip(server: InProcessServer) -> None:
     assert figures["reports_retracted"] == 1
     assert (figures["appeals_received"], figures["appeals_upheld"]) == (1, 1)
     assert figures["appeal_median_handling_ms"] is not None
-    assert figures["request_errors"] == {"account_suspended": 1, "conflict": 1}
+    assert figures["request_errors"] == {"account_suspended": 1, "conflict": 2}
     assert auditor.audit_verify()["ok"] is True
 
 
