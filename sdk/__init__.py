@@ -7,7 +7,6 @@ reference server or any web framework.
 """
 
 from sdk._version import __version__
-from sdk.errors import InvalidMedia, ReleaseError, VouchsafeError
 from sdk.client import DetectionClient, PreparedVoucher
 from sdk.errors import InvalidMedia, NoReleaseHeld, ReleaseError, VouchsafeError
 from sdk.media.candidates import CANDIDATE_SCHEME, hash_set_keys, psi_candidates
@@ -21,11 +20,10 @@ __all__ = [
     "DetectionClient",
     "HashResult",
     "InvalidMedia",
-    "ReleaseError",
-    "ReleaseHolder",
     "NoReleaseHeld",
     "PreparedVoucher",
     "ReleaseError",
+    "ReleaseHolder",
     "SignalType",
     "VerifiedRelease",
     "VouchsafeError",

@@ -38,7 +38,7 @@ def load_matcher(release_dir: Path, threshold: int) -> tuple[TpsiMatcher, Bundle
     params = wire.decode_server_params(bundle.release.server_params)
     blinded = BlindedHashSet(params=params, table=bundle.release.table)
     matcher = TpsiMatcher(
-        server_key=wire.decode_server_key(bundle.server_key),
+        server_key=bundle.server_key,
         blinded=blinded,
         threshold=threshold,
         release_id=release_id_of(bundle),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reference_server.hashset.blinding import HashSetBlinder
 from reference_server.hashset.build import BuildResult, build_release
+from reference_server.hashset.bundle import load_release_bundle
 from reference_server.hashset.demo import corpus_demo_sources, pdq_of_image
 from reference_server.hashset.provenance import InclusionRule
 from vouchsafe.demo.images import CorpusSplit
@@ -74,6 +75,7 @@ def build_demo_release(
         blinder=blinder or default_blinder(),
         key_function=hash_set_keys,
     )
-    admitted = frozenset(bytes(e.perceptual_hash) for e in result.selection.entries())
+    bundle = load_release_bundle(result.directory)
+    admitted = frozenset(bytes(bundle.entry(i).perceptual_hash) for i in range(bundle.entry_count))
     key_hex = (result.directory / "release_key.pub").read_text(encoding="ascii").strip()
     return DemoRelease(result.directory, key_hex, result, admitted, known)
