@@ -14,7 +14,6 @@ from pathlib import Path
 
 from reference_server.hashset.blinding import HashSetBlinder
 from reference_server.hashset.build import BuildResult, build_release
-from reference_server.hashset.bundle import load_release_bundle
 from reference_server.hashset.demo import corpus_demo_sources, pdq_of_image
 from reference_server.hashset.provenance import InclusionRule
 from vouchsafe.demo.images import CorpusSplit
@@ -75,7 +74,11 @@ def build_demo_release(
         blinder=blinder or default_blinder(),
         key_function=hash_set_keys,
     )
+    from reference_server.hashset.bundle import load_release_bundle
+
     bundle = load_release_bundle(result.directory)
-    admitted = frozenset(bytes(bundle.entry(i).perceptual_hash) for i in range(bundle.entry_count))
+    admitted = frozenset(
+        bytes(bundle.entry(i).perceptual_hash) for i in range(bundle.entry_count)
+    )
     key_hex = (result.directory / "release_key.pub").read_text(encoding="ascii").strip()
     return DemoRelease(result.directory, key_hex, result, admitted, known)
