@@ -55,10 +55,7 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError(f"unknown mode(s) {', '.join(unknown)}; known: {', '.join(MODE_NAMES)}")
     scenario = load_scenario(args.scenario or DEFAULT_SCENARIO)
-    try:
-        signals = PdqSignals()
-    except ImportError as exc:
-        raise UsageError(f"perceptual hashing (sdk.media) is not available: {exc}") from None
+    signals = PdqSignals()
     crafter = None
     if any(g.colliding_items for g in scenario.groups):
         from vouchsafe.compare.collide import make_crafter
