@@ -113,10 +113,8 @@ class MultiParty(DetectionMode):
                 item_ref=ref,
             )
             with wire.cpu(server):
-                share = 0
-                for f in record.fields:
-                    share += dpf.eval_sum(dpf.DpfKey.from_bytes(f.value), self._points[server])
-                share %= 1 << 64
+                keys = [dpf.DpfKey.from_bytes(f.value) for f in record.fields]
+                share = dpf.eval_sum_many(keys, self._points[server])
             answer = wire.send(
                 server,
                 PROVIDER,
