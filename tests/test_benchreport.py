@@ -137,3 +137,10 @@ def test_cli_reports_malformed_json_in_one_line(
     bad.write_text("{not json", encoding="utf-8")
     assert main(["bench", "report", "--json", str(bad)]) == 2
     assert "cannot read benchmark JSON" in capsys.readouterr().err
+
+
+def test_paired_ratio_is_taken_as_measured_and_marked() -> None:
+    report = load_report(FIXTURE)
+    paired = next(r for r in report.ratios if r.against == "paired kernel")
+    assert (paired.median, paired.low, paired.high, paired.paired) == (1.25, 1.2, 1.3, True)
+    assert "| **1.25x** | 1.2 - 1.3 (paired) |" in render_markdown(report)

@@ -56,7 +56,7 @@ def _ratio_row(r: Ratio) -> str:
         return f"| {r.subject} | {r.against} | not measured ({r.missing} missing) | - |"
     spread = "-"
     if r.low is not None and r.high is not None:
-        spread = f"{r.low:.3g} - {r.high:.3g}"
+        spread = f"{r.low:.3g} - {r.high:.3g}" + (" (paired)" if r.paired else "")
     return f"| {r.subject} | {r.against} | **{r.median:.3g}x** | {spread} |"
 
 
@@ -81,8 +81,11 @@ def render_markdown(report: Report) -> str:
         "",
         "Times are per item; spread is the interquartile range (q1 - q3) over the rounds. "
         "A ratio is the row's median divided by the other side's median, both measured in this "
-        "run; its range combines the quartiles of both sides (widest case). For times, a ratio "
-        "above 1 means the row is slower.",
+        "run; its range combines the quartiles of both sides (widest case). Ratios marked "
+        "*paired* were timed alternately, round by round, in one test (each reference run right "
+        "before each round of the row), and show the median and interquartile range of the "
+        "per-round ratios: these hold up best on a shared machine. For times, a ratio above 1 "
+        "means the row is slower.",
     ]
     for section in report.sections():
         lines += ["", f"## {section}", ""]

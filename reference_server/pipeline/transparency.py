@@ -42,7 +42,7 @@ def _day(ms: int) -> str:
 
 def transparency_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> dict[str, object]:
     """The figures for ``[from_ms, to_ms)`` as a JSON-ready dict."""
-    with ctx.storage.transaction() as tx:
+    with ctx.storage.read() as tx:
         entries = tx.audit.between(from_ms, to_ms)
         tallies = tx.tallies.between(_day(from_ms), _day(to_ms + 86_400_000 - 1))
     kinds = Counter(e.kind for e in entries)

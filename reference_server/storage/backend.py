@@ -103,8 +103,11 @@ class Tx(Protocol):
 class Backend(Protocol):
     """A storage implementation: opens transactions over ``TABLES``."""
 
-    def transaction(self) -> AbstractContextManager[Tx]:
-        """A transaction; committed when the block ends, rolled back if it raises."""
+    def transaction(self, readonly: bool = False) -> AbstractContextManager[Tx]:
+        """A transaction; committed when the block ends, rolled back if it raises.
+
+        ``readonly``: the caller only reads (an implementation may then avoid write locks).
+        """
 
     def close(self) -> None:
         """Releases the implementation's resources."""

@@ -111,4 +111,9 @@ def get_signal_type(name: str, *, backend: Backend = "numpy") -> SignalType:
     """The built-in signal type called ``name`` (``pdq``; ``onnx`` with its bundled model)."""
     if name == PDQ:
         return PdqSignalType(backend)
+    if name == ONNX:
+        from sdk.media.onnx_embedding import OnnxEmbeddingSignalType
+
+        signal: SignalType = OnnxEmbeddingSignalType.bundled()
+        return signal
     raise InvalidMedia(f"unknown signal type {name!r} (known: pdq, onnx)", field="signal_type")

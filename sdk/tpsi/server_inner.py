@@ -34,7 +34,10 @@ def distinct_shares(opened: Sequence[OpenedVoucher]) -> list[OpenedVoucher]:
 
 
 def recover_associated_data(
-    params: ServerParams, opened: Sequence[OpenedVoucher]
+    params: ServerParams,
+    opened: Sequence[OpenedVoucher],
+    *,
+    threshold: int | None = None,
 ) -> RecoveryResult:
     """RecoverAssociatedData for one account's opened vouchers.
 
@@ -42,6 +45,9 @@ def recover_associated_data(
     real from synthetic). With at least t, the DHF kernel test finds the real shares, t of them
     interpolate a_0, adkey = HKDF(a_0) decrypts every real adct, and the rest are labelled
     synthetic.
+
+    ``threshold``, when given, is the server's policy: an opened voucher declaring another
+    threshold raises InconsistentSharesError instead of being used.
     """
     digest = params.params_digest
     for o in opened:
@@ -49,6 +55,11 @@ def recover_associated_data(
             raise ParamsMismatchError(
                 "opened voucher belongs to other server parameters", field="params_digest"
             )
+    if threshold is not None and any(o.threshold != threshold for o in opened):
+        raise InconsistentSharesError(
+            f"an opened voucher declares a threshold other than the policy's {threshold}",
+            field="threshold",
+        )
     if len({o.threshold for o in opened}) > 1:
         raise InconsistentSharesError(
             "opened vouchers of one account declare different thresholds", field="threshold"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +14,7 @@ from sdk.errors import VouchsafeError
 from sdk.tpsi import wire
 from sdk.tpsi.dhf import detect_real_shares
 from sdk.tpsi.messages import SafetyVoucher, VoucherHalf
-from sdk.tpsi.params import DHF_PRIME
+from sdk.tpsi.params import DHF_PRIME, ServerParams
 
 field_p = st.integers(min_value=0, max_value=SHARE_PRIME - 1)
 field_q = st.integers(min_value=0, max_value=DHF_PRIME - 1)
@@ -146,3 +147,21 @@ def test_voucher_decoding_accepts_valid_and_rejects_mutations_with_typed_errors(
     for candidate in (bytes(mutated), encoded[:position], encoded + encoded[: position + 1]):
         with contextlib.suppress(VouchsafeError):
             wire.decode_safety_voucher(candidate)
+
+
+@functools.cache
+def _small_params() -> ServerParams:
+    from tests.tpsi.conftest import make_setup
+
+    return make_setup(n=16).blinded.params
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(2, 40), st.integers(1, 2**255), st.binary(min_size=32, max_size=32))
+def test_packed_dhf_evaluation_equals_horner(t: int, x: int, secret: bytes) -> None:
+    from sdk.tpsi.account import account_from_secret, real_dhf_value
+
+    params = _small_params()
+    account = account_from_secret(params, secret, threshold=t)
+    expected = tuple(evaluate(g, x % DHF_PRIME, DHF_PRIME) for g in account.dhf_coefficients)
+    assert real_dhf_value(account, x) == expected

@@ -29,6 +29,9 @@ SUBCOMMANDS: tuple[str, ...] = (
     "attack",
     "vectors",
     "compare",
+    "hash",
+    "eval",
+    "client",
 )
 
 
