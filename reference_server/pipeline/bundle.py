@@ -8,7 +8,6 @@ from pathlib import Path
 from reference_server.hashset.bundle import ReleaseBundle, load_release_bundle
 from reference_server.pipeline.matching import entry_id_for
 from reference_server.pipeline.tpsi_matcher import TpsiMatcher
-from sdk.tpsi import BlindedHashSet, wire
 
 
 @dataclass(frozen=True)
@@ -35,11 +34,9 @@ def release_id_of(bundle: ReleaseBundle) -> str:
 def load_matcher(release_dir: Path, threshold: int) -> tuple[TpsiMatcher, BundleEntryIndex]:
     """The matcher and entry index for the verified release folder at ``release_dir``."""
     bundle = load_release_bundle(release_dir)
-    params = wire.decode_server_params(bundle.release.server_params)
-    blinded = BlindedHashSet(params=params, table=bundle.release.table)
     matcher = TpsiMatcher(
-        server_key=wire.decode_server_key(bundle.server_key),
-        blinded=blinded,
+        server_key=bundle.server_key,
+        blinded=bundle.blinded_hash_set(),
         threshold=threshold,
         release_id=release_id_of(bundle),
     )

@@ -17,18 +17,14 @@ from PIL import Image
 
 from protocol import api_pb2, associated_data_pb2
 from protocol.api_client import ApiClient
-from reference_server.hashset.blinding import BlindedTable
+from reference_server.hashset.blinding import TpsiBlinder
 from reference_server.hashset.build import build_release
 from reference_server.hashset.provenance import InclusionRule
 from sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
-from sdk.media.candidates import MAX_CANDIDATES
 from sdk.release import verify_release
 from sdk.tpsi import (
-    CIPHERSUITE,
     AccountKeys,
     BlindedHashSet,
-    blind_hash_set,
-    generate_server_keys,
     generate_voucher,
     new_account,
     wire,
@@ -57,26 +53,6 @@ def resaved(image: Image.Image) -> Image.Image:
     out = io.BytesIO()
     image.convert("RGB").save(out, format="JPEG", quality=70)
     return Image.open(io.BytesIO(out.getvalue()))
-
-
-class TpsiBlinder:
-    """The protocol core's blinding for build_release (until the hash-set seam ships its own)."""
-
-    @property
-    def ciphersuite(self) -> str:
-        return CIPHERSUITE
-
-    def generate_server_key(self) -> bytes:
-        return wire.encode_server_key(generate_server_keys())
-
-    def blind(
-        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
-    ) -> BlindedTable:
-        del build_seed  # these test tables come from the OS generator (not re-derivable)
-        blinded = blind_hash_set(
-            wire.decode_server_key(server_key), psi_keys, max_candidates=MAX_CANDIDATES
-        )
-        return BlindedTable(wire.encode_server_params(blinded.params), blinded.table)
 
 
 def build_release_folder(root: Path, known: Sequence[bytes]) -> Path:

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from protocol import associated_data_pb2
-from reference_server.hashset.blinding import hash_set_keys
+from reference_server.hashset.blinding import default_blinder, hash_set_keys
 from reference_server.hashset.build import build_release
 from reference_server.hashset.bundle import load_release_bundle
 from reference_server.hashset.demo import corpus_demo_sources, pdq_of_image
@@ -27,7 +27,6 @@ from sdk.media.signal_types import PDQ
 from sdk.tpsi import process_voucher, recover_associated_data
 from sdk.tpsi.params import BlindedHashSet
 from sdk.tpsi.wire import decode_safety_voucher, decode_server_key, decode_server_params
-from tests.demo.blinder import release_blinder
 from vouchsafe.demo.images import sendable_copy, split_corpus
 
 THRESHOLD = 3
@@ -65,7 +64,7 @@ def release(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Relea
         out_dir=folder / "release",
         rule=InclusionRule(),
         now=now,
-        blinder=release_blinder(),
+        blinder=default_blinder(),
         key_function=hash_set_keys,
     )
     return Release(folder / "release", list(split.known), list(split.ordinary))
