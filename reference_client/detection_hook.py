@@ -27,6 +27,7 @@ from google.protobuf.message import DecodeError
 from protocol import messenger_pb2
 from reference_client.errors import MessengerError, ServerRejected
 from reference_client.profile import make_private_dir, write_private
+from sdk import PreparedVoucher
 
 # Server error codes after which the same voucher may succeed later.
 RETRYABLE_SERVER_CODES = frozenset({"rate_limited", "unavailable", "internal_error"})
@@ -52,15 +53,6 @@ device sends the provider an encrypted "safety voucher" alongside the message.
     reviewer decides.
   * Text messages are never checked.
 """
-
-
-@dataclass(frozen=True)
-class PreparedVoucher:
-    """What the SDK returns for one media item: the voucher and the ids the server needs."""
-
-    voucher_id: bytes
-    safety_voucher: bytes
-    release_id: str
 
 
 class VoucherMaker(Protocol):
@@ -133,6 +125,7 @@ class DetectionHook:
         network trouble: the error is returned, and the vouchers stay queued for the next flush.
         """
         uploaded = rejected = 0
+        refusal: str | None = None
         paths = self._queued_paths()
         for index, path in enumerate(paths):
             queued = messenger_pb2.QueuedVoucher()
@@ -152,13 +145,14 @@ class DetectionHook:
                 # Refused for good (e.g. malformed): kept aside, so one bad voucher cannot
                 # hold back every later one.
                 rejected += 1
+                refusal = str(exc)
                 path.rename(path.with_suffix(".rejected"))
                 continue
             except MessengerError as exc:
                 return self._keep(path, queued, uploaded, len(paths) - index, exc)
             path.unlink()
             uploaded += 1
-        return FlushResult(uploaded, 0, rejected=rejected)
+        return FlushResult(uploaded, 0, last_error=refusal, rejected=rejected)
 
     def _keep(
         self,

@@ -117,7 +117,7 @@ def verify_audit_log(storage: Storage, pinned_public_key: bytes | None = None) -
     With ``pinned_public_key`` the checkpoints must be signed by that key; otherwise by the key
     each checkpoint names (which proves internal consistency, not who signed).
     """
-    with storage.transaction() as tx:
+    with storage.read() as tx:
         return verify_audit_entries(tx, pinned_public_key)
 
 

@@ -75,6 +75,12 @@ class InvalidArgument(VouchsafeError):
     code = "invalid_argument"
 
 
+class NotReady(VouchsafeError):
+    """The server cannot take this request yet (e.g. no hash set is loaded)."""
+
+    code = "not_ready"
+
+
 STATUS_BY_CODE: dict[str, int] = {
     "malformed_request": 400,
     "invalid_argument": 400,
@@ -93,6 +99,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "unsupported_media_type": 415,
     "rate_limited": 429,
     "internal_error": 500,
+    "not_ready": 503,
 }
 
 DEFAULT_LIBRARY_ERROR_STATUS = 400

@@ -100,6 +100,8 @@ class DecryptionError(VouchsafeError):
     """Authenticated decryption failed. Carries no secret detail."""
 
     code = "decryption_failed"
+
+
 class InvalidMedia(VouchsafeError):
     """A media item could not be decoded safely: unsupported format, truncated or corrupt file,
     zero-size image, or one over the pixel-count or file-size limit (decompression bombs)."""
@@ -190,6 +192,12 @@ class ReleaseDuplicateElement(ReleaseError):
     """Two table slots hold the same element."""
 
     code = "release_duplicate_element"
+
+
+class ReleaseParamsMismatch(ReleaseError):
+    """The release's protocol parameters do not decode or do not describe its table."""
+
+    code = "release_params_mismatch"
 
 
 class ReleaseDeltaBaseMismatch(ReleaseError):

@@ -5,7 +5,8 @@ against the pinned release key; format, ciphersuite and sizes are supported; it 
 than the release held (no rollback), nor a different release under the same version, and a
 direct successor names the held release as its predecessor; it has not expired; its root is the
 published root the device was given; the table hashes to that root; and every element is a
-valid, non-identity ristretto255 element, pairwise distinct. Each failure is its own
+valid, non-identity ristretto255 element, pairwise distinct; and the protocol parameters commit
+to exactly this table. Each failure is its own
 :class:`~sdk.errors.ReleaseError`. :class:`ReleaseHolder` swaps in a release only after all
 checks passed, so a refused release never replaces the one in use.
 """
@@ -16,43 +17,46 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
-
-from google.protobuf.message import DecodeError
 
 from protocol import release_pb2
-from sdk.crypto import ed25519, elements
+from sdk.crypto import ed25519
 from sdk.errors import (
     NoReleaseHeld,
-    ReleaseChainBroken,
     ReleaseDeltaBaseMismatch,
-    ReleaseDuplicateElement,
-    ReleaseEquivocation,
     ReleaseExpired,
-    ReleaseIdentityElement,
-    ReleaseInvalidElement,
     ReleaseMalformed,
-    ReleaseRollback,
     ReleaseRootMismatch,
-    ReleaseSignatureInvalid,
     ReleaseTableMismatch,
     ReleaseUnsupported,
 )
-from sdk.release_commitment import (
-    DIGEST_SIZE,
-    LABEL_RELEASE_SIGNATURE,
-    ROOT_SIZE,
-    merkle_root,
-    release_digest,
+from sdk.release_checks import (
+    ELEMENT_SIZE,
+    MAX_SLOT_COUNT,
+    RELEASE_FORMAT_VERSION,
+    SIGNATURE_SCHEME,
+    SUPPORTED_CIPHERSUITES,
+    check_against_held,
+    check_elements,
+    check_params,
+    decode_message,
+    verify_header,
 )
+from sdk.release_commitment import ROOT_SIZE, merkle_root, release_digest
+from sdk.tpsi.params import BlindedHashSet, ServerParams
 
-RELEASE_FORMAT_VERSION = 1
-SIGNATURE_SCHEME = "ed25519"
-ELEMENT_SIZE = elements.ELEMENT_SIZE
-# Ciphersuites whose tables this SDK can use; named by the protocol core (SPEC.md).
-SUPPORTED_CIPHERSUITES = frozenset({"vouchsafe-tpsi-ristretto255-sha512-v1"})
-# Upper bound on table slots a device accepts (a 1M-entry hash set needs far fewer).
-MAX_SLOT_COUNT = 1 << 24
+__all__ = [
+    "ELEMENT_SIZE",
+    "MAX_SLOT_COUNT",
+    "RELEASE_FORMAT_VERSION",
+    "SIGNATURE_SCHEME",
+    "SUPPORTED_CIPHERSUITES",
+    "ReleaseHolder",
+    "VerifiedRelease",
+    "apply_delta",
+    "check_elements",
+    "verify_release",
+    "verify_release_parts",
+]
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ class VerifiedRelease:
     created_at: int
     expires_at: int
     server_params: bytes
+    params: ServerParams
     slot_count: int
     element_size: int
     root: bytes
@@ -84,6 +89,10 @@ class VerifiedRelease:
             raise IndexError(slot)
         return self.table[slot * self.element_size : (slot + 1) * self.element_size]
 
+    def blinded_hash_set(self) -> BlindedHashSet:
+        """The blinded hash set a device generates safety vouchers against."""
+        return BlindedHashSet(params=self.params, table=self.table)
+
     def to_bytes(self) -> bytes:
         """The release file (``vouchsafe.v1.Release``) this release was decoded from."""
         message = release_pb2.Release(
@@ -93,102 +102,6 @@ class VerifiedRelease:
             table=self.table,
         )
         return message.SerializeToString()
-
-
-_M = TypeVar("_M", release_pb2.Release, release_pb2.ReleaseDelta)
-
-
-def _decode(message: _M, data: bytes, what: str) -> _M:
-    try:
-        message.ParseFromString(data)
-    except DecodeError:
-        raise ReleaseMalformed(f"the {what} is not a well-formed protobuf message") from None
-    # Re-encoding must give back exactly the bytes received: no unknown fields, no padding,
-    # no non-canonical varints, no trailing data.
-    if message.SerializeToString(deterministic=True) != data:
-        raise ReleaseMalformed(f"the {what} is not in canonical encoding or has unknown fields")
-    return message
-
-
-def _verify_header(
-    header_bytes: bytes, scheme: str, signature: bytes, release_key: bytes
-) -> release_pb2.ReleaseHeader:
-    if scheme != SIGNATURE_SCHEME:
-        raise ReleaseUnsupported(
-            f"signature scheme {scheme!r} is not supported", field="signature_scheme"
-        )
-    if not ed25519.verify(release_key, LABEL_RELEASE_SIGNATURE, header_bytes, signature):
-        raise ReleaseSignatureInvalid(
-            "the release signature does not verify against the pinned release key",
-            field="signature",
-        )
-    header = release_pb2.ReleaseHeader()
-    try:
-        header.ParseFromString(header_bytes)
-    except DecodeError:
-        raise ReleaseMalformed("the signed header is not well formed", field="header") from None
-    if header.format_version != RELEASE_FORMAT_VERSION:
-        raise ReleaseUnsupported(
-            f"release format version {header.format_version} is not supported",
-            field="format_version",
-        )
-    if header.ciphersuite not in SUPPORTED_CIPHERSUITES:
-        raise ReleaseUnsupported(
-            f"ciphersuite {header.ciphersuite!r} is not supported", field="ciphersuite"
-        )
-    if header.element_size != ELEMENT_SIZE:
-        raise ReleaseUnsupported(
-            f"element size {header.element_size} is not {ELEMENT_SIZE}", field="element_size"
-        )
-    if not 0 < header.slot_count <= MAX_SLOT_COUNT:
-        raise ReleaseMalformed(f"slot count {header.slot_count} out of range", field="slot_count")
-    if len(header.root) != ROOT_SIZE:
-        raise ReleaseMalformed("the root must be 32 bytes", field="root")
-    if len(header.previous_release_digest) not in (0, DIGEST_SIZE):
-        raise ReleaseMalformed(
-            "the previous release digest must be empty or 32 bytes",
-            field="previous_release_digest",
-        )
-    return header
-
-
-def _check_against_held(
-    header: release_pb2.ReleaseHeader, digest: bytes, held: VerifiedRelease | None
-) -> None:
-    if held is None:
-        return
-    if header.version < held.version:
-        raise ReleaseRollback(
-            f"release version {header.version} is older than the release in use ({held.version})",
-            field="version",
-        )
-    if header.version == held.version and digest != held.digest:
-        raise ReleaseEquivocation(
-            f"a different release with the version in use ({held.version})", field="version"
-        )
-    if header.version == held.version + 1 and header.previous_release_digest != held.digest:
-        raise ReleaseChainBroken(
-            "the next release does not name the release in use as its predecessor",
-            field="previous_release_digest",
-        )
-
-
-def check_elements(table: bytes, element_size: int = ELEMENT_SIZE) -> None:
-    """Raises unless every slot is a canonical, non-identity element and all are distinct."""
-    seen: set[bytes] = set()
-    for slot in range(len(table) // element_size):
-        element = table[slot * element_size : (slot + 1) * element_size]
-        if not elements.is_canonical_element(element):
-            raise ReleaseInvalidElement(
-                f"table slot {slot} is not a valid ristretto255 element", field="table"
-            )
-        if elements.is_identity(element):
-            raise ReleaseIdentityElement(f"table slot {slot} holds the identity", field="table")
-        if element in seen:
-            raise ReleaseDuplicateElement(
-                f"table slot {slot} repeats an earlier element", field="table"
-            )
-        seen.add(element)
 
 
 def verify_release_parts(
@@ -206,9 +119,10 @@ def verify_release_parts(
 
     ``now=None`` skips only the expiry check: for a provider re-reading its own past releases.
     """
-    header = _verify_header(header_bytes, signature_scheme, signature, release_key)
+    header = verify_header(header_bytes, signature_scheme, signature, release_key)
     digest = release_digest(header_bytes)
-    _check_against_held(header, digest, held)
+    if held is not None:
+        check_against_held(header, digest, held.version, held.digest)
     if now is not None and header.expires_at <= now:
         raise ReleaseExpired(
             f"the release expired at {header.expires_at} (now {now})", field="expires_at"
@@ -222,6 +136,7 @@ def verify_release_parts(
     if merkle_root(table, header.element_size) != header.root:
         raise ReleaseTableMismatch("the table does not hash to the signed root", field="table")
     check_elements(table, header.element_size)
+    params = check_params(header, table)
     return VerifiedRelease(
         version=header.version,
         digest=digest,
@@ -230,6 +145,7 @@ def verify_release_parts(
         created_at=header.created_at,
         expires_at=header.expires_at,
         server_params=header.server_params,
+        params=params,
         slot_count=header.slot_count,
         element_size=header.element_size,
         root=header.root,
@@ -253,7 +169,7 @@ def verify_release(
 
     ``now`` is the current Unix time; ``None`` skips the expiry check (provider side only).
     """
-    message = _decode(release_pb2.Release(), data, "release")
+    message = decode_message(release_pb2.Release(), data, "release")
     return verify_release_parts(
         message.header,
         message.signature_scheme,
@@ -275,16 +191,14 @@ def apply_delta(
     now: int,
 ) -> VerifiedRelease:
     """Applies a release delta to ``held`` and verifies the result as a full release."""
-    message = _decode(release_pb2.ReleaseDelta(), data, "release delta")
+    message = decode_message(release_pb2.ReleaseDelta(), data, "release delta")
     if message.format_version != RELEASE_FORMAT_VERSION:
         raise ReleaseUnsupported("delta format version not supported", field="format_version")
     if message.base_release_digest != held.digest:
         raise ReleaseDeltaBaseMismatch(
             "the delta does not apply to the release in use", field="base_release_digest"
         )
-    header = _verify_header(
-        message.header, message.signature_scheme, message.signature, release_key
-    )
+    header = verify_header(message.header, message.signature_scheme, message.signature, release_key)
     size = held.element_size
     slots = list(message.changed_slots)
     if len(message.changed_elements) != len(slots) * size:

@@ -86,6 +86,8 @@ def merkle_root(
             stack[height] = node
         if progress is not None and (index + 1) % 65536 == 0:
             progress(index + 1)
+    if progress is not None:
+        progress(slot_count)
     top_node: bytes | None = None
     for pending in stack:
         if pending is None:

@@ -17,8 +17,9 @@ VISUAL_DERIVATIVE_TYPE = "image/png"
 # Longest side, in pixels, and number of grey levels of the derivative.
 DERIVATIVE_MAX_SIDE = 64
 DERIVATIVE_GREY_LEVELS = 16
-# Hard bound on the encoded size; a 64x64 8-bit grey PNG is at most ~4.2 KiB.
-MAX_DERIVATIVE_BYTES = 8 * 1024
+# Hard bound on the encoded size: a 64x64 8-bit grey PNG is at most ~4.2 KiB, and the whole
+# associated data must fit the protocol's default 8 KiB padded length.
+MAX_DERIVATIVE_BYTES = 5 * 1024
 
 
 def visual_derivative(image: Image.Image) -> bytes:

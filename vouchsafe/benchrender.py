@@ -56,7 +56,7 @@ def _ratio_row(r: Ratio) -> str:
         return f"| {r.subject} | {r.against} | not measured ({r.missing} missing) | - |"
     spread = "-"
     if r.low is not None and r.high is not None:
-        spread = f"{r.low:.3g} - {r.high:.3g}"
+        spread = f"{r.low:.3g} - {r.high:.3g}" + (" (paired)" if r.paired else "")
     return f"| {r.subject} | {r.against} | **{r.median:.3g}x** | {spread} |"
 
 
@@ -81,12 +81,15 @@ def render_markdown(report: Report) -> str:
         "",
         "Times are per item; spread is the interquartile range (q1 - q3) over the rounds. "
         "A ratio is the row's median divided by the other side's median, both measured in this "
-        "run; its range combines the quartiles of both sides (widest case). For times, a ratio "
-        "above 1 means the row is slower.",
+        "run; its range combines the quartiles of both sides (widest case). Ratios marked "
+        "*paired* were timed alternately, round by round, in one test (each reference run right "
+        "before each round of the row), and show the median and interquartile range of the "
+        "per-round ratios: these hold up best on a shared machine. For times, a ratio above 1 "
+        "means the row is slower.",
     ]
     for section in report.sections():
         lines += ["", f"## {section}", ""]
-        figs = [f for f in report.figures if f.section == section]
+        figs = [f for f in report.figures if f.section == section and f.shown]
         missing = [n for n in report.not_run if n.section == section]
         if figs or missing:
             lines += [
@@ -114,11 +117,12 @@ def render_plot(report: Report, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sections = [s for s in report.sections() if any(f.section == s for f in report.figures)]
+    shown = [f for f in report.figures if f.shown]
+    sections = [s for s in report.sections() if any(f.section == s for f in shown)]
     ratios = [r for r in report.ratios if r.median is not None]
     panels: list[tuple[str, list[str], list[float], list[float], list[float]]] = []
     for s in sections:
-        figs = [f for f in report.figures if f.section == s]
+        figs = [f for f in shown if f.section == s]
         panels.append(
             (s, [f.label for f in figs], [f.median for f in figs],
              [f.q1 for f in figs], [f.q3 for f in figs])

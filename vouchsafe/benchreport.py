@@ -12,6 +12,12 @@ Benchmarks describe themselves through ``benchmark.extra_info`` (set by
   weighted sum of per-item medians is the comparison figure (a *floor*: the sum of the primitive
   operations a step needs). With ``"metric"`` the ratio is between two metrics instead of times
   (``"to_metric"`` names the other side's metric, default the same name);
+- a ``compare`` entry may instead carry ``"ratio": {"median", "q1", "q3"}``, computed by the
+  benchmark itself from paired rounds (target and reference timed alternately in one test, so
+  that load on a shared machine hits both alike); its range is then the interquartile range of
+  the per-round ratios;
+- ``timing``: false when the row's own time says nothing (a fixed-length load test): the row
+  then shows only its metrics and ratios;
 - ``metrics``: figures that are not times (peak memory, bytes per entry, requests/s), each
   ``{"value", "unit"}`` with optional ``"q1"``/``"q3"`` for the spread.
 
@@ -44,6 +50,7 @@ class Figure:
     q3: float
     rounds: int
     note: str = ""
+    shown: bool = True
 
     @property
     def rate(self) -> float:
@@ -79,6 +86,7 @@ class Ratio:
     low: float | None = None
     high: float | None = None
     missing: str = ""
+    paired: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,7 @@ def _figure(bench: Mapping[str, Any]) -> Figure:
         q3=float(stats["q3"]) / per_call,
         rounds=int(stats["rounds"]),
         note=str(info.get("note", "")),
+        shown=bool(info.get("timing", True)),
     )
 
 
@@ -188,6 +197,17 @@ def _metric_ratio(
     return Ratio(fig.section, fig.label, name, mine.value / other.value, low, high)
 
 
+def _paired_ratio(fig: Figure, spec: Mapping[str, Any]) -> Ratio:
+    r = spec["ratio"]
+    if not isinstance(r, dict) or "median" not in r:
+        raise ReportError(f"benchmark {fig.key!r}: a paired ratio needs a median")
+    q1, q3 = r.get("q1"), r.get("q3")
+    return Ratio(
+        fig.section, fig.label, str(spec["name"]), float(r["median"]),
+        None if q1 is None else float(q1), None if q3 is None else float(q3), paired=True,
+    )
+
+
 def _machine(data: Mapping[str, Any]) -> dict[str, str]:
     mi = data.get("machine_info") or {}
     cpu = mi.get("cpu") or {}
@@ -221,7 +241,9 @@ def build_report(data: Mapping[str, Any]) -> Report:
     ratios = []
     for bench, fig in pairs:
         for spec in _info(bench).get("compare") or []:
-            if "metric" in spec:
+            if "ratio" in spec:
+                ratios.append(_paired_ratio(fig, spec))
+            elif "metric" in spec:
                 ratios.append(_metric_ratio(fig, spec, by_name))
             else:
                 ratios.append(_time_ratio(fig, str(spec["name"]), spec["to"], figures))

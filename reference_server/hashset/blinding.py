@@ -3,17 +3,23 @@
 Release building needs three things it does not own: the PSI keys a hash-set entry contributes
 (``sdk.media.candidates.hash_set_keys``), a server key (``sdk.tpsi.generate_server_keys``) and
 the blinding itself (``sdk.tpsi.blind_hash_set``). :class:`HashSetBlinder` names what the build
-uses; :func:`default_blinder` returns the protocol core's implementation.
+uses; :func:`default_blinder` returns the protocol core's implementation (:class:`TpsiBlinder`);
+tests substitute stand-ins.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from reference_server.hashset.errors import HashSetError
+from sdk import tpsi
+from sdk.crypto import group
+from sdk.crypto.hash_to_group import hash_to_group_bytes
+from sdk.crypto.keyed_stream import KeyedStream
+from sdk.media import candidates
+from sdk.tpsi import wire
 
 
 @dataclass(frozen=True)
@@ -38,12 +44,17 @@ class HashSetBlinder(Protocol):
         ...
 
     def blind(
-        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
+        self,
+        server_key: bytes,
+        psi_keys: Sequence[bytes],
+        build_seed: bytes,
+        progress: Callable[[int], None] | None = None,
     ) -> BlindedTable:
         """The blinded table for pairwise distinct ``psi_keys`` under ``server_key``.
 
         Everything random in the table (filler slots, cuckoo nonces) is drawn from
-        ``KeyedStream(build_seed, ...)`` if the blinder is deterministic.
+        ``KeyedStream(build_seed, ...)`` if the blinder is deterministic. ``progress`` is
+        called with a number of slots just processed (about twice the slot count in all).
         """
         ...
 
@@ -63,22 +74,70 @@ class KeyedBlinder(HashSetBlinder, Protocol):
 
 
 class ProtocolUnavailable(HashSetError):
-    """A part of the protocol core this build needs is not installed yet."""
+    """A part of the protocol core this build needs is not installed."""
 
     code = "protocol_unavailable"
 
 
+# Label of the keyed stream a release's table randomness is drawn from (SPEC.md "Releases").
+BUILD_RANDOMNESS_LABEL = b"vouchsafe-release-v1/build-randomness"
+
+
 def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
     """The PSI keys one hash-set entry contributes (``sdk.media.candidates.hash_set_keys``)."""
-    try:
-        candidates = importlib.import_module("sdk.media.candidates")
-    except ImportError:
-        raise ProtocolUnavailable(
-            "sdk.media.candidates (PSI keys of hash-set entries) is not available yet"
-        ) from None
-    return [bytes(k) for k in candidates.hash_set_keys(signal_type, perceptual_hash)]
+    return candidates.hash_set_keys(signal_type, perceptual_hash)
 
 
-def default_blinder() -> HashSetBlinder:
-    """The protocol core's blinding (``sdk.tpsi``)."""
-    raise ProtocolUnavailable("the protocol core (sdk.tpsi.blind_hash_set) is not available yet")
+class TpsiBlinder:
+    """The protocol core's ``blind_hash_set``, with table randomness from the build seed.
+
+    Deterministic: the same server key, PSI keys and build seed give the same table, so an
+    auditor holding the key and the seed can re-build it byte for byte.
+    """
+
+    @property
+    def ciphersuite(self) -> str:
+        """The tPSI-AD ciphersuite."""
+        return tpsi.CIPHERSUITE
+
+    @property
+    def deterministic(self) -> bool:
+        """Always True: all randomness comes from the build seed."""
+        return True
+
+    def generate_server_key(self) -> bytes:
+        """A fresh server key in the protocol core's key-file encoding."""
+        return wire.encode_server_key(tpsi.generate_server_keys())
+
+    def blind(
+        self,
+        server_key: bytes,
+        psi_keys: Sequence[bytes],
+        build_seed: bytes,
+        progress: Callable[[int], None] | None = None,
+    ) -> BlindedTable:
+        """``blind_hash_set`` with ``rng = KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL)``.
+
+        ``max_candidates`` is the device's PSI candidate count (``sdk.media.candidates``), so
+        a voucher has room for every candidate of an item.
+        """
+        blinded = tpsi.blind_hash_set(
+            wire.decode_server_key(server_key),
+            psi_keys,
+            max_candidates=candidates.MAX_CANDIDATES,
+            rng=KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL),
+            progress=progress,
+        )
+        return BlindedTable(
+            server_params=wire.encode_server_params(blinded.params), table=blinded.table
+        )
+
+    def blinded_element(self, server_key: bytes, psi_key: bytes) -> bytes:
+        """``alpha * H(psi_key)``: the element an admitted PSI key puts in its slot."""
+        alpha = wire.decode_server_key(server_key).alpha.encoding
+        return group.scalarmult_bytes(alpha, hash_to_group_bytes(psi_key))
+
+
+def default_blinder() -> KeyedBlinder:
+    """The protocol core's blinding (``sdk.tpsi``), deterministic under the build seed."""
+    return TpsiBlinder()

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import secrets
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,9 +31,20 @@ from reference_server.hashset.release_file import ReleaseDraft, SignedRelease, s
 from reference_server.hashset.sources import read_registry, read_source_list
 from sdk.crypto import ed25519
 from sdk.crypto.keyed_stream import SEED_SIZE
+from sdk.tpsi.params import DEFAULT_EPSILON
 
 DEFAULT_VALIDITY_DAYS = 30
 KeyFunction = Callable[[str, bytes], list[bytes]]
+
+
+@dataclass(frozen=True)
+class SelectionSummary:
+    """What a build keeps of the provenance rule's outcome once the entries are written."""
+
+    rule: InclusionRule
+    entry_count: int
+    exclusions: Counter[str]
+    signal_types: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,7 @@ class BuildResult:
 
     directory: Path
     release: SignedRelease
-    selection: Selection
+    selection: SelectionSummary
     psi_key_count: int
     release_bytes: int
 
@@ -99,7 +112,11 @@ def build_release(
     key_function: KeyFunction = hash_set_keys,
     progress: bool = False,
 ) -> BuildResult:
-    """Builds one release folder (see module docstring); returns what it wrote."""
+    """Builds one release folder (see module docstring); returns what it wrote.
+
+    Memory: the source lists are held column-wise; provenance is written out and the source
+    columns are dropped before blinding, the step that needs the most.
+    """
     blinder = blinder or default_blinder()
     created_at = int(time.time()) if now is None else now
     registry = read_registry(registry_path)
@@ -108,14 +125,28 @@ def build_release(
         for path in tqdm(source_paths, desc="source lists", unit="list", disable=not progress)
     ]
     selection = select_entries(sources, registry, rule)
-    psi_keys = psi_keys_of(selection, key_function, progress)
+    del sources
     server_key, release_key, version, previous_digest = _keys_for(previous, blinder)
-    if progress:
-        print(f"blinding {len(psi_keys)} PSI keys ...", flush=True)
+    _write_private_part(out_dir, server_key, release_key, selection, source_paths, progress)
+    psi_keys = psi_keys_of(selection, key_function, progress)
+    summary = SelectionSummary(
+        rule=selection.rule,
+        entry_count=selection.entry_count,
+        exclusions=selection.exclusions,
+        signal_types=tuple(selection.signal_types()),
+    )
+    del selection
     build_seed = secrets.token_bytes(SEED_SIZE)
-    blinded = blinder.blind(server_key, psi_keys, build_seed)
+    expected_slots = 2 * math.ceil((1 + DEFAULT_EPSILON) * len(psi_keys))
+    with tqdm(total=expected_slots, desc="blinding", unit="slot", disable=not progress) as bar:
+
+        def blinded_slots(count: int) -> None:
+            bar.update(count)
+
+        blinded = blinder.blind(server_key, psi_keys, build_seed, blinded_slots)
+        bar.update(max(0, expected_slots - bar.n))
     del psi_keys
-    bar = tqdm(total=len(blinded.table) // 32, desc="root", unit="slot", disable=not progress)
+    layout.write_private(out_dir / layout.PRIVATE_DIR / layout.BUILD_SEED_FILE, build_seed)
     draft = ReleaseDraft(
         ciphersuite=blinder.ciphersuite,
         version=version,
@@ -123,37 +154,33 @@ def build_release(
         created_at=created_at,
         expires_at=created_at + validity_days * 86_400,
         server_params=blinded.server_params,
-        entry_count=selection.entry_count,
-        signal_types=selection.signal_types(),
+        entry_count=summary.entry_count,
+        signal_types=summary.signal_types,
     )
+    with tqdm(
+        total=len(blinded.table) // 32, desc="root", unit="slot", disable=not progress
+    ) as bar:
 
-    def advance(done: int) -> None:
-        bar.update(done - bar.n)
+        def advance(done: int) -> None:
+            bar.update(done - bar.n)
 
-    signed = sign_release(draft, blinded.table, release_key, advance)
-    bar.close()
-    _write_folder(out_dir, signed, release_key, server_key, selection, source_paths, progress)
-    layout.write_private(out_dir / layout.PRIVATE_DIR / layout.BUILD_SEED_FILE, build_seed)
-    result = BuildResult(out_dir, signed, selection, len(blinded.table) // 32, len(signed.data))
+        signed = sign_release(draft, blinded.table, release_key, advance)
+    _write_public_part(out_dir, signed, release_key)
+    result = BuildResult(out_dir, signed, summary, len(blinded.table) // 32, len(signed.data))
     _write_summary(out_dir, result, draft)
     return result
 
 
-def _write_folder(
+def _write_private_part(
     out_dir: Path,
-    signed: SignedRelease,
-    release_key: bytes,
     server_key: bytes,
+    release_key: bytes,
     selection: Selection,
     source_paths: Sequence[Path],
     progress: bool,
 ) -> None:
     private = out_dir / layout.PRIVATE_DIR
     private.mkdir(parents=True, exist_ok=True, mode=0o700)
-    (out_dir / layout.RELEASE_FILE).write_bytes(signed.data)
-    (out_dir / layout.ROOT_FILE).write_text(signed.root.hex() + "\n", encoding="utf-8")
-    public = ed25519.public_key(release_key).hex() + "\n"
-    (out_dir / layout.RELEASE_PUBLIC_KEY_FILE).write_text(public, encoding="utf-8")
     layout.write_private(private / layout.SERVER_KEY_FILE, server_key)
     layout.write_private(private / layout.RELEASE_PRIVATE_KEY_FILE, release_key)
     with (private / layout.ENTRIES_FILE).open("w", encoding="utf-8") as out:
@@ -174,6 +201,13 @@ def _write_folder(
         "exclusions": dict(sorted(selection.exclusions.items())),
     }
     (private / layout.BUILD_FILE).write_text(json.dumps(build, indent=2) + "\n", encoding="utf-8")
+
+
+def _write_public_part(out_dir: Path, signed: SignedRelease, release_key: bytes) -> None:
+    (out_dir / layout.RELEASE_FILE).write_bytes(signed.data)
+    (out_dir / layout.ROOT_FILE).write_text(signed.root.hex() + "\n", encoding="utf-8")
+    public = ed25519.public_key(release_key).hex() + "\n"
+    (out_dir / layout.RELEASE_PUBLIC_KEY_FILE).write_text(public, encoding="utf-8")
 
 
 def _write_summary(out_dir: Path, result: BuildResult, draft: ReleaseDraft) -> None:

@@ -31,7 +31,10 @@ import numpy.typing as npt
 
 from reference_server.hashset.errors import BundleInvalid
 from reference_server.hashset.provenance import HashSetEntry, SourceListing
+from sdk.errors import VouchsafeError
 from sdk.release import VerifiedRelease, verify_release
+from sdk.tpsi import BlindedHashSet, ServerKey
+from sdk.tpsi.wire import decode_server_key
 
 RELEASE_FILE = "release.pb"
 ROOT_FILE = "release.root"
@@ -113,17 +116,28 @@ class EntryMatch:
 class ReleaseBundle:
     """A verified release with its private server bundle, as the reference server holds it.
 
-    ``server_key`` is the protocol core's encoding (decode with ``sdk.tpsi.wire``).
-    ``find_entries`` is the server's second, independent check on a full perceptual hash.
+    ``server_key`` is the protocol core's key (``server_key_bytes`` its key-file encoding);
+    ``blinded_hash_set()`` is what ``process_voucher`` takes; ``find_entries`` is the server's
+    second, independent check on a full perceptual hash.
     """
 
     directory: Path
     release: VerifiedRelease
-    server_key: bytes = field(repr=False)
+    server_key_bytes: bytes = field(repr=False)
+    server_key: ServerKey = field(repr=False)
     signal_types: tuple[str, ...]
     _hashes: npt.NDArray[np.uint8] = field(repr=False)
     _codes: npt.NDArray[np.uint8] = field(repr=False)
     _offsets: list[int] = field(repr=False)
+
+    def blinded_hash_set(self) -> BlindedHashSet:
+        """The release's blinded hash set (public params and table)."""
+        return self.release.blinded_hash_set()
+
+    @property
+    def params_digest(self) -> bytes:
+        """ParamsDigest of this release: what its vouchers name."""
+        return self.release.params.params_digest
 
     @property
     def entry_count(self) -> int:
@@ -176,10 +190,18 @@ def load_release_bundle(directory: Path | str) -> ReleaseBundle:
     release = load_public_release(directory)
     private = directory / PRIVATE_DIR
     try:
-        server_key = (private / SERVER_KEY_FILE).read_bytes()
+        server_key_bytes = (private / SERVER_KEY_FILE).read_bytes()
         handle = (private / ENTRIES_FILE).open("rb")
     except OSError:
         raise BundleInvalid(f"{private} is not a complete server bundle", field="server") from None
+    try:
+        server_key = decode_server_key(server_key_bytes)
+    except VouchsafeError:
+        handle.close()
+        raise BundleInvalid(f"{private / SERVER_KEY_FILE} is not a server key") from None
+    if server_key.blinding_public.encoding != release.params.blinding_public.encoding:
+        handle.close()
+        raise BundleInvalid("the server key does not belong to this release", field="server_key")
     signal_types = tuple(release.signal_types)
     offsets: list[int] = []
     hashes = bytearray()
@@ -209,6 +231,7 @@ def load_release_bundle(directory: Path | str) -> ReleaseBundle:
     return ReleaseBundle(
         directory=directory,
         release=release,
+        server_key_bytes=server_key_bytes,
         server_key=server_key,
         signal_types=signal_types,
         _hashes=np.frombuffer(bytes(hashes), dtype=np.uint8).reshape(len(offsets), width or 32),

@@ -10,7 +10,6 @@ is, or derives from, a real hash list.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import secrets
 from collections.abc import Iterator, Sequence
@@ -19,7 +18,6 @@ from pathlib import Path
 
 from PIL import Image
 
-from reference_server.hashset.blinding import ProtocolUnavailable
 from reference_server.hashset.bundle import write_private
 from reference_server.hashset.sources import (
     Organisation,
@@ -29,6 +27,7 @@ from reference_server.hashset.sources import (
     write_source_list,
 )
 from sdk.crypto import ed25519
+from sdk.media.signal_types import get_signal_type
 
 DEMO_LABEL = "benign-demo-stand-in"
 REGISTRY_FILE = "organisations.json"
@@ -53,11 +52,7 @@ class DemoSources:
 
 def pdq_of_pil(image: Image.Image) -> bytes:
     """The 32-byte PDQ hash of a decoded image (PDQ from ``sdk.media``)."""
-    try:
-        signal_types = importlib.import_module("sdk.media.signal_types")
-    except ImportError:
-        raise ProtocolUnavailable("PDQ hashing (sdk.media) is not available yet") from None
-    return bytes(signal_types.get_signal_type("pdq").hash_media(image.convert("RGB")).bits)
+    return get_signal_type("pdq").hash_media(image.convert("RGB")).bits
 
 
 def pdq_of_image(path: Path) -> bytes:
@@ -107,19 +102,23 @@ def _write_lists(
 def corpus_demo_sources(
     folder: Path, images: Sequence[Path], issued_at: int, withdraw: bool = True
 ) -> DemoSources:
-    """Three signed lists over ``images``' PDQ hashes (needs at least 8 images).
+    """Three signed lists over ``images``' PDQ hashes (needs at least 12 images).
 
-    With n images split in thirds: org A lists the first two thirds, org B the last two thirds,
-    org C (same jurisdiction as A) the first and last third; with ``withdraw``, org B withdraws
-    the middle image.
+    With n images (n = 24 by default): A (DE) lists [0, 2n/3), B (NL) lists [n/3, 11n/12),
+    C (DE) lists [0, n/6) and [2n/3, 5n/6); with ``withdraw``, B withdraws image n/2. So under
+    the default rule some entries have two organisations, some one (excluded), one is
+    withdrawn, and the first sixth is listed only within one jurisdiction (A and C), which the
+    jurisdiction rule excludes.
     """
-    if len(images) < 8:
-        raise ValueError("the demo needs at least 8 images")
+    n = len(images)
+    if n < 12:
+        raise ValueError("the demo needs at least 12 images")
     folder.mkdir(parents=True, exist_ok=True)
     hashes = [pdq_of_image(p) for p in images]
-    third = len(hashes) // 3
-    a, b, c = hashes[: 2 * third], hashes[third:], hashes[:third] + hashes[2 * third :]
-    registry, keys, key_paths = _write_orgs(folder)
+    a = hashes[: 2 * n // 3]
+    b = hashes[n // 3 : 11 * n // 12]
+    c = hashes[: n // 6] + hashes[2 * n // 3 : 5 * n // 6]
+    registry, keys, _key_paths = _write_orgs(folder)
 
     def records(values: Sequence[bytes], tombstone: bytes | None = None) -> Iterator[SourceRecord]:
         for value in values:
@@ -128,13 +127,13 @@ def corpus_demo_sources(
         if tombstone is not None:
             yield SourceRecord("pdq", tombstone, issued_at, op="withdraw")
 
-    middle = hashes[len(hashes) // 2] if withdraw else None
+    middle = hashes[n // 2] if withdraw else None
     paths = _write_lists(
         folder, registry, keys, [records(a), records(b, middle), records(c)], issued_at
     )
     manifest = {"images": [p.name for p in images], "label": DEMO_LABEL}
     (folder / "images.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return DemoSources(folder, folder / REGISTRY_FILE, tuple(paths), tuple(key_paths))
+    return DemoSources(folder, folder / REGISTRY_FILE, tuple(paths), tuple(_key_paths))
 
 
 def synthetic_sources(folder: Path, entries: int, issued_at: int) -> DemoSources:

@@ -1,19 +1,59 @@
-"""Loading the release bundle (hash-set lifecycle) into a matcher and an entry index.
-
-Filled in when the protocol core and the hash-set bundle land on main.
-"""
+"""Loading a release folder (hash-set lifecycle) into the protocol matcher and entry index."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from reference_server.errors import InvalidArgument
-from reference_server.pipeline.matching import EntryIndex, VoucherMatcher
+from reference_server.hashset.bundle import (
+    ReleaseBundle,
+    load_public_release,
+    load_release_bundle,
+)
+from reference_server.hashset.release_file import make_delta
+from reference_server.pipeline.matching import entry_id_for
+from reference_server.pipeline.tpsi_matcher import TpsiMatcher
 
 
-def load_matcher(release_dir: Path, threshold: int) -> tuple[VoucherMatcher, EntryIndex]:
-    """The protocol matcher and entry index for the release folder at ``release_dir``."""
-    raise InvalidArgument(
-        f"cannot load {release_dir}: release bundles are not supported by this build yet",
-        field="release_dir",
+@dataclass(frozen=True)
+class BundleEntryIndex:
+    """The confirmation step's view of the private bundle's entries (full hashes)."""
+
+    bundle: ReleaseBundle = field(repr=False)
+
+    def nearest(
+        self, signal_type: str, perceptual_hash: bytes, max_distance: int
+    ) -> tuple[str, int] | None:
+        matches = self.bundle.find_entries(signal_type, perceptual_hash, max_distance)
+        if not matches:
+            return None
+        best = matches[0]
+        return entry_id_for(best.entry.signal_type, best.entry.perceptual_hash), best.distance
+
+
+def release_id_of(bundle: ReleaseBundle) -> str:
+    """A short name for a release: its version and digest prefix."""
+    return f"v{bundle.release.version}-{bundle.release.digest.hex()[:16]}"
+
+
+def load_matcher(release_dir: Path, threshold: int) -> tuple[TpsiMatcher, BundleEntryIndex]:
+    """The matcher and entry index for the verified release folder at ``release_dir``."""
+    bundle = load_release_bundle(release_dir)
+    matcher = TpsiMatcher(
+        server_key=bundle.server_key,
+        blinded=bundle.blinded_hash_set(),
+        threshold=threshold,
+        release_id=release_id_of(bundle),
     )
+    return matcher, BundleEntryIndex(bundle)
+
+
+def release_deltas(release_dir: Path, previous_dirs: Sequence[Path]) -> dict[str, bytes]:
+    """Deltas from each verified earlier release to the one in ``release_dir``, by base digest."""
+    current = load_public_release(release_dir).to_bytes()
+    deltas: dict[str, bytes] = {}
+    for previous in previous_dirs:
+        old = load_public_release(previous)
+        deltas[old.digest.hex()] = make_delta(old.to_bytes(), current)
+    return deltas

@@ -14,7 +14,7 @@ import hashlib
 from protocol import api_pb2
 from protocol.provider_signatures import RECEIPT_DOMAIN, receipt_body
 from reference_server.context import ServerContext
-from reference_server.errors import Conflict, InvalidArgument, PayloadTooLarge
+from reference_server.errors import Conflict, InvalidArgument, NotReady, PayloadTooLarge
 from reference_server.storage import Repos
 from reference_server.storage.records import VoucherRecord
 
@@ -35,7 +35,7 @@ def receive_voucher(
             f"safety_voucher exceeds {ctx.settings.max_voucher_bytes} bytes", field="safety_voucher"
         )
     if ctx.matcher is None:
-        raise Conflict("the server has no hash set loaded; vouchers cannot be taken in yet")
+        raise NotReady("the server has no hash set loaded; vouchers cannot be taken in yet")
     if request.voucher_id != ctx.matcher.voucher_id(request.safety_voucher):
         raise InvalidArgument(
             "voucher_id is not the VoucherId of safety_voucher", field="voucher_id"

@@ -86,6 +86,8 @@ def lookup(
 
 def routes(ctx: ServerContext) -> list[Route]:
     async def register_endpoint(request: Request) -> Response:
+        # Registration is unsigned, so its rate limit is per client address.
+        ctx.limiter.take("register:" + (request.client.host if request.client else "?"))
         raw = await read_body(request, 4096)
         message = parse_message(api_pb2.RegisterAccountRequest, raw)
         response = await run_in_threadpool(register, ctx, message)

@@ -31,6 +31,12 @@ class Storage:
         with self.backend.transaction() as tx:
             yield Repos(tx)
 
+    @contextmanager
+    def read(self) -> Iterator[Repos]:
+        """A read-only snapshot of every noun store (never blocks writers on SQLite)."""
+        with self.backend.transaction(readonly=True) as tx:
+            yield Repos(tx)
+
     def close(self) -> None:
         self.backend.close()
 

@@ -52,6 +52,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("nonces", r.SeenNonce, ("key_id", "nonce"), ("seen_at_ms",)),
         TableSpec("vouchers", r.VoucherRecord, ("voucher_id",), ("account_id",)),
         TableSpec("processed_items", r.ProcessedItem, ("account_id", "item_id")),
+        TableSpec("threshold_state", r.ThresholdState, ("account_id",)),
         TableSpec("review_items", r.ReviewItemRecord, ("review_id",), ("status", "account_id")),
         TableSpec("decisions", r.Decision, ("decision_id",), ("review_id",)),
         TableSpec("reports", r.ReportRecord, ("report_id",), ("account_id", "status")),
@@ -103,8 +104,11 @@ class Tx(Protocol):
 class Backend(Protocol):
     """A storage implementation: opens transactions over ``TABLES``."""
 
-    def transaction(self) -> AbstractContextManager[Tx]:
-        """A transaction; committed when the block ends, rolled back if it raises."""
+    def transaction(self, readonly: bool = False) -> AbstractContextManager[Tx]:
+        """A transaction; committed when the block ends, rolled back if it raises.
+
+        ``readonly``: the caller only reads (an implementation may then avoid write locks).
+        """
 
     def close(self) -> None:
         """Releases the implementation's resources."""

@@ -125,7 +125,7 @@ class MemoryBackend:
         self._lock = threading.RLock()
 
     @contextmanager
-    def transaction(self) -> Iterator[MemoryTx]:
+    def transaction(self, readonly: bool = False) -> Iterator[MemoryTx]:
         """A transaction; its changes become visible only when the block ends without error."""
         with self._lock:
             tx = MemoryTx(self._tables)

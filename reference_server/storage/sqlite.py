@@ -154,10 +154,14 @@ class SqliteBackend:
                 raise
 
     @contextmanager
-    def transaction(self) -> Iterator[SqliteTx]:
-        """A write transaction (``BEGIN IMMEDIATE``), committed when the block ends."""
+    def transaction(self, readonly: bool = False) -> Iterator[SqliteTx]:
+        """A write transaction (``BEGIN IMMEDIATE``), committed when the block ends.
+
+        ``readonly`` opens a deferred transaction instead: a consistent snapshot (WAL) that
+        does not hold the write lock, so long reads (audit verification) never stall intake.
+        """
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("BEGIN" if readonly else "BEGIN IMMEDIATE")
             try:
                 yield SqliteTx(self._db)
             except BaseException:

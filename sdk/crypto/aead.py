@@ -31,6 +31,8 @@ def seal(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
 
 def open_(key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes) -> bytes:
     """ChaCha20-Poly1305 decryption. Raises DecryptionError (no detail) on failure."""
+    if len(key) != KEY_LENGTH or len(nonce) != NONCE_LENGTH:
+        raise DecryptionError("authenticated decryption failed")
     try:
         return ChaCha20Poly1305(key).decrypt(nonce, ciphertext, aad)
     except InvalidTag:
@@ -44,8 +46,22 @@ def seal_committing(key: bytes, commitment: bytes, plaintext: bytes, aad: bytes)
 
 def open_committing(key: bytes, commitment: bytes, ciphertext: bytes, aad: bytes) -> bytes:
     """Inverse of :func:`seal_committing`; the commitment is compared in constant time."""
+    plaintext = try_open_committing(key, commitment, ciphertext, aad)
+    if plaintext is None:
+        raise DecryptionError("authenticated decryption failed")
+    return plaintext
+
+
+def try_open_committing(
+    key: bytes, commitment: bytes, ciphertext: bytes, aad: bytes
+) -> bytes | None:
+    """:func:`open_committing` returning None instead of raising (the server's hot path,
+    where most halves do not open)."""
     if len(ciphertext) < COMMITMENT_LENGTH + TAG_LENGTH or not bytes_eq(
         ciphertext[:COMMITMENT_LENGTH], commitment
     ):
-        raise DecryptionError("authenticated decryption failed")
-    return open_(key, ZERO_NONCE, ciphertext[COMMITMENT_LENGTH:], aad)
+        return None
+    try:
+        return ChaCha20Poly1305(key).decrypt(ZERO_NONCE, ciphertext[COMMITMENT_LENGTH:], aad)
+    except InvalidTag:
+        return None

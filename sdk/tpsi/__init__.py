@@ -18,7 +18,7 @@ from sdk.tpsi.messages import (
 from sdk.tpsi.params import CIPHERSUITE, BlindedHashSet, CuckooReport, ServerKey, ServerParams
 from sdk.tpsi.server_inner import recover_associated_data
 from sdk.tpsi.server_outer import process_voucher
-from sdk.tpsi.server_setup import blind_hash_set, generate_server_keys
+from sdk.tpsi.server_setup import blind_element, blind_hash_set, generate_server_keys
 from sdk.tpsi.verify import verify_blinded_hash_set
 from sdk.tpsi.voucher import generate_voucher
 
@@ -35,6 +35,7 @@ __all__ = [
     "ServerParams",
     "VoucherHalf",
     "account_from_secret",
+    "blind_element",
     "blind_hash_set",
     "generate_server_keys",
     "generate_voucher",

@@ -57,6 +57,8 @@ class AccountKeys:
     adkey: bytes = field(repr=False)
     shamir_coefficients: tuple[int, ...] = field(repr=False)
     dhf_coefficients: tuple[tuple[int, ...], ...] = field(repr=False)
+    # dhf_coefficients transposed and packed: lane k of packed[i] is c_{k,i} (see real_dhf_value)
+    dhf_packed: tuple[int, ...] = field(repr=False, compare=False, default=())
 
     def __repr__(self) -> str:
         return (
@@ -137,6 +139,7 @@ def account_from_secret(
         adkey=adkey_from_shamir_secret(coefficients[0]),
         shamir_coefficients=coefficients,
         dhf_coefficients=tuple(dhf),
+        dhf_packed=_pack_lanes(dhf, threshold - 1),
     )
 
 
@@ -175,10 +178,33 @@ def real_share(account: AccountKeys, x: int) -> int:
     return evaluate(account.shamir_coefficients, x, SHARE_PRIME)
 
 
+# Lane width for evaluating all s_max DHF polynomials with one big-integer multiply-add per
+# coefficient: a lane accumulates at most 1000 products < q^2 < 2^128, so 2^138 never overflows.
+_LANE_BITS: Final = 138
+_LANE_MASK: Final = (1 << _LANE_BITS) - 1
+
+
+def _pack_lanes(polynomials: list[tuple[int, ...]], terms: int) -> tuple[int, ...]:
+    return tuple(
+        sum(g[i] << (_LANE_BITS * k) for k, g in enumerate(polynomials)) for i in range(terms)
+    )
+
+
 def real_dhf_value(account: AccountKeys, x: int) -> tuple[int, ...]:
     """DHF(hkey, x) = (g_1(x mod q), ..., g_s_max(x mod q)), each g_k of degree t - 2."""
     xq = x % DHF_PRIME
-    return tuple(evaluate(g, xq, DHF_PRIME) for g in account.dhf_coefficients)
+    powers = [1] * (account.threshold - 1)
+    for i in range(1, account.threshold - 1):
+        powers[i] = powers[i - 1] * xq % DHF_PRIME
+    if not account.dhf_packed:
+        return tuple(evaluate(g, xq, DHF_PRIME) for g in account.dhf_coefficients)
+    acc = 0
+    for packed, power in zip(account.dhf_packed, powers, strict=True):
+        acc += packed * power
+    return tuple(
+        ((acc >> (_LANE_BITS * k)) & _LANE_MASK) % DHF_PRIME
+        for k in range(len(account.dhf_coefficients))
+    )
 
 
 def synthetic_share(account: AccountKeys, slot: int) -> tuple[int, int, tuple[int, ...]]:

@@ -91,6 +91,10 @@ class ServerParams:
     table_digest: bytes
     ciphersuite: str = CIPHERSUITE
     version: int = VERSION
+    _digest: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_digest", self._compute_digest())
 
     @property
     def halves_per_voucher(self) -> int:
@@ -108,6 +112,9 @@ class ServerParams:
     @property
     def params_digest(self) -> bytes:
         """ParamsDigest: SHA-512 over every field (fixed-width), truncated to 32 bytes."""
+        return self._digest
+
+    def _compute_digest(self) -> bytes:
         h = hashlib.sha512(PARAMS_DIGEST)
         suite = self.ciphersuite.encode("ascii")
         h.update(len(suite).to_bytes(2, "big") + suite)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import struct
+
 from sdk.crypto import labels
-from sdk.crypto.aead import ZERO_NONCE, open_, open_committing
+from sdk.crypto.aead import ZERO_NONCE, open_, try_open_committing
 from sdk.crypto.group import scalarmult_bytes
 from sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME
 from sdk.errors import DecryptionError, InvalidPointError, MalformedVoucherError
@@ -35,10 +37,9 @@ def opening_keys(server_key: ServerKey, voucher: SafetyVoucher) -> list[bytes]:
         except InvalidPointError:
             continue
         key, commitment = half_key(s)
-        try:
-            keys.append(open_committing(key, commitment, half.ct, labels.HALF_CIPHERTEXT))
-        except DecryptionError:
-            continue
+        rkey = try_open_committing(key, commitment, half.ct, labels.HALF_CIPHERTEXT)
+        if rkey is not None:
+            keys.append(rkey)
     return keys
 
 
@@ -48,12 +49,7 @@ def _parse_inner(inner: bytes, params: ServerParams, vid: bytes) -> OpenedVouche
     x_bytes = inner[2 : 2 + SHARE_ELEMENT_LENGTH]
     y_bytes = inner[2 + SHARE_ELEMENT_LENGTH : 2 + 2 * SHARE_ELEMENT_LENGTH]
     offset = 2 + 2 * SHARE_ELEMENT_LENGTH
-    r = tuple(
-        int.from_bytes(
-            inner[offset + DHF_ELEMENT_LENGTH * k : offset + DHF_ELEMENT_LENGTH * (k + 1)], "big"
-        )
-        for k in range(m)
-    )
+    r: tuple[int, ...] = struct.unpack_from(f">{m}Q", inner, offset)
     adct = inner[offset + DHF_ELEMENT_LENGTH * m :]
     x = int.from_bytes(x_bytes, "big")
     if (
@@ -76,13 +72,19 @@ def _parse_inner(inner: bytes, params: ServerParams, vid: bytes) -> OpenedVouche
 
 
 def process_voucher(
-    server_key: ServerKey, blinded: BlindedHashSet, voucher: SafetyVoucher
+    server_key: ServerKey,
+    blinded: BlindedHashSet,
+    voucher: SafetyVoucher,
+    *,
+    known_voucher_id: bytes | None = None,
 ) -> OpenedVoucher | None:
     """ProcessVoucher: None for a non-match (nothing else is learned about it); otherwise the
     opened inner layer (share, DHF value, associated-data ciphertext).
 
     Raises ParamsMismatchError / InvalidLengthError for a voucher of another configuration and
     MalformedVoucherError when a half opens but the inner layer is not well formed.
+    ``known_voucher_id`` saves re-encoding and hashing when the caller already computed
+    VoucherId from the uploaded bytes (``wire.voucher_id_from_bytes``).
     """
     params = blinded.params
     check_voucher_shape(voucher, params)
@@ -95,7 +97,8 @@ def process_voucher(
             inner = open_(rkey, ZERO_NONCE, voucher.rct, aad)
         except DecryptionError:
             continue
-        return _parse_inner(inner, params, voucher_id(voucher))
+        vid = known_voucher_id if known_voucher_id is not None else voucher_id(voucher)
+        return _parse_inner(inner, params, vid)
     raise MalformedVoucherError(
         "a half opened but the inner ciphertext did not", field="voucher.rct"
     )

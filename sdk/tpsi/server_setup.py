@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from sdk.crypto.group import (
     ELEMENT_LENGTH,
+    IDENTITY_ENCODING,
     UNIFORM_LENGTH,
     Scalar,
     from_uniform_bytes,
@@ -32,6 +33,7 @@ from sdk.tpsi.params import (
     table_digest,
 )
 from sdk.tpsi.validation import check_params_ranges
+from sdk.tpsi.verify import first_repeated_element
 
 MAX_REHASH_ATTEMPTS = 8
 _PROGRESS_STEP = 4096
@@ -48,6 +50,16 @@ def random_nonzero_scalar(rng: Randomness) -> Scalar:
 def generate_server_keys(*, rng: Randomness | None = None) -> ServerKey:
     """GenerateServerKeys: a fresh secret alpha (uniform, non-zero)."""
     return ServerKey(alpha=random_nonzero_scalar(rng or os_randomness()))
+
+
+def blind_element(server_key: ServerKey, y: bytes) -> bytes:
+    """BlindElement: the encoding of alpha * HashToGroup(y), the table element of a filled
+    slot holding ``y`` (for tooling that checks or patches single slots)."""
+    if not MIN_CANDIDATE_LENGTH <= len(y) <= MAX_CANDIDATE_LENGTH:
+        raise InvalidLengthError(
+            f"hash set entries are {MIN_CANDIDATE_LENGTH}..{MAX_CANDIDATE_LENGTH} bytes", field="y"
+        )
+    return scalarmult_bytes(server_key.alpha.encoding, hash_to_group_bytes(y))
 
 
 def _check_hashes(known_hashes: Sequence[bytes]) -> list[bytes]:
@@ -131,19 +143,19 @@ def _blind_slots(
 ) -> bytes:
     alpha = server_key.alpha.encoding
     out = bytearray(len(slots) * ELEMENT_LENGTH)
-    seen: set[bytes] = set()
     for i, index in enumerate(slots):
         if index == EMPTY:
             element = from_uniform_bytes(rng.random_bytes(UNIFORM_LENGTH))
         else:
-            element = scalarmult_bytes(alpha, hash_to_group_bytes(hashes[index]))
-        seen.add(element)
+            element = scalarmult_bytes(alpha, hash_to_group_bytes(hashes[index]))  # BlindElement
+        if element == IDENTITY_ENCODING:
+            raise HashSetRejectedError("a filler element is the identity")
         out[i * ELEMENT_LENGTH : (i + 1) * ELEMENT_LENGTH] = element
         if progress is not None and i % _PROGRESS_STEP == _PROGRESS_STEP - 1:
             progress(_PROGRESS_STEP)
     if progress is not None:
         progress(len(slots) % _PROGRESS_STEP)
-    if len(seen) != len(slots) or bytes(ELEMENT_LENGTH) in seen:
+    if first_repeated_element(bytes(out)) is not None:
         # probability ~ n'^2 / 2^252; checked because the client will refuse such a table
-        raise HashSetRejectedError("blinded table has a repeated or identity element")
+        raise HashSetRejectedError("blinded table has a repeated element")
     return bytes(out)

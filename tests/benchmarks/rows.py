@@ -7,11 +7,15 @@ row still appears in the report with its reason (e.g. ``not installed: pdqhash``
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+import statistics
+import time
+from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+
+T = TypeVar("T")
 
 # nodeid -> {"section", "label"}: read by conftest.py when a described benchmark skips.
 DESCRIBED: dict[str, dict[str, str]] = {}
@@ -61,3 +65,51 @@ def require(module: str, *, what: str = "not installed") -> ModuleType:
         return importlib.import_module(module)
     except ImportError:
         pytest.skip(f"{what}: {module}")
+
+
+def _quartiles(values: Sequence[float]) -> tuple[float, float, float]:
+    ordered = sorted(values)
+    n = len(ordered)
+
+    def at(q: float) -> float:
+        return ordered[min(n - 1, max(0, round(q * (n - 1))))]
+
+    return at(0.25), statistics.median(ordered), at(0.75)
+
+
+def paired(
+    benchmark: Any,
+    target: Callable[[], T],
+    references: Mapping[str, Callable[[], object]],
+    *,
+    rounds: int,
+    warmup_rounds: int = 1,
+) -> T:
+    """Times ``target`` with pytest-benchmark and, right before each of its rounds, each
+    reference (untimed by pytest-benchmark, timed here): the two sides of every ratio run
+    alternately, seconds apart at most, so load from other work on a shared machine hits both
+    alike. Each reference becomes a ratio row (median and quartiles of the per-round ratios
+    target / reference) and a metric row (the reference's own time per call, in µs)."""
+    times: dict[str, list[float]] = {name: [] for name in references}
+
+    def setup() -> None:
+        for name, fn in references.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+
+    result: T = benchmark.pedantic(
+        target, setup=setup, rounds=rounds, warmup_rounds=warmup_rounds, iterations=1
+    )
+    if benchmark.stats is None:  # --benchmark-disable: ran once, nothing to compare
+        return result
+    mine = list(benchmark.stats.stats.data)
+    compare = benchmark.extra_info.setdefault("compare", [])
+    for name, samples in times.items():
+        ref = samples[warmup_rounds:]
+        q1, med, q3 = _quartiles([a / b for a, b in zip(mine, ref, strict=True)])
+        compare.append({"name": name, "ratio": {"median": med, "q1": q1, "q3": q3,
+                                                "rounds": len(ref)}})
+        r1, rm, r3 = _quartiles(ref)
+        metric(benchmark, f"{name}: time per call", rm * 1e6, "µs", q1=r1 * 1e6, q3=r3 * 1e6)
+    return result

@@ -90,3 +90,34 @@ def test_bench_hkdf_sha512(benchmark: Any) -> None:
     describe(benchmark, key="hkdf", section=FLOOR, label="HKDF-SHA512, 32 B out")
     ikm = os.urandom(32)
     benchmark(lambda: HKDF(hashes.SHA512(), 32, None, b"bench").derive(ikm))
+
+
+def _inner_length() -> int:
+    """Size of a voucher's inner plaintext under the default configuration (8542 bytes when the
+    protocol core is not importable: t, x, y, 32 DHF values, 8 KiB padded associated data)."""
+    try:
+        from sdk.tpsi import params
+    except ImportError:
+        return 8542
+    return int(
+        params.inner_plaintext_length(
+            params.DEFAULT_SYNTHETIC_MAX, params.DEFAULT_PADDED_ASSOCIATED_DATA_LENGTH
+        )
+    )
+
+
+def test_bench_chacha20poly1305_encrypt_inner(benchmark: Any) -> None:
+    n = _inner_length()
+    describe(benchmark, key="chacha_encrypt_inner", section=FLOOR,
+             label=f"ChaCha20-Poly1305 encrypt, {n} B (voucher inner layer)")
+    aead, nonce = ChaCha20Poly1305(os.urandom(32)), bytes(12)
+    benchmark(aead.encrypt, nonce, bytes(n), None)
+
+
+def test_bench_chacha20poly1305_decrypt_inner(benchmark: Any) -> None:
+    n = _inner_length()
+    describe(benchmark, key="chacha_decrypt_inner", section=FLOOR,
+             label=f"ChaCha20-Poly1305 decrypt, {n} B (voucher inner layer)")
+    aead, nonce = ChaCha20Poly1305(os.urandom(32)), bytes(12)
+    ct = aead.encrypt(nonce, bytes(n), None)
+    benchmark(aead.decrypt, nonce, ct, None)

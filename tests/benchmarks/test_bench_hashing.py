@@ -1,7 +1,10 @@
 """Section 1 of the report: images/s of our PDQ (numpy and ONNX paths) next to the anchors a
 vendor would otherwise pick, the C++ ``pdqhash`` package and ``imagehash.phash``, on the same
 decoded 512, 1024 and 2048 px images, and again including JPEG decode. Ratios are "ours per
-image / anchor per image": above 1 means we are slower.
+image / anchor per image" (above 1: we are slower), timed alternately round by round on the same
+input (rows.paired). Our rows decode with sdk.media.decode_image (EXIF orientation, limits), the
+anchors with plain Pillow. ONNX Runtime uses its default thread pool (all cores); the others run
+on one thread; times are wall-clock.
 
 The images are one benign corpus photo resized to each size (or a generated image when the
 corpus is absent); JPEG rows encode it once at quality 90 and time decode + hash."""
@@ -16,7 +19,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.benchmarks.rows import HASHING, describe, require
+from tests.benchmarks.rows import HASHING, describe, paired, require
 from vouchsafe.corpus import default_corpus_dir, read_manifest
 from vouchsafe.imagegen import synthetic_image
 
@@ -74,33 +77,49 @@ def _hasher(impl: str) -> tuple[Callable[[Image.Image], object], Callable[[bytes
     return imagehash.phash, _pil_decode
 
 
-def _compare(impl: str, size: int, suffix: str) -> list[dict[str, Any]]:
-    if impl not in ("numpy", "onnx"):
-        return []
-    out = [{"name": f"pdqhash (C++){suffix}", "to": f"hash_pdqhash_{size}{suffix}"}]
-    if impl == "onnx":
-        out.append({"name": f"our numpy PDQ{suffix}", "to": f"hash_numpy_{size}{suffix}"})
-    out.append({"name": f"imagehash.phash{suffix}", "to": f"hash_phash_{size}{suffix}"})
+ROUNDS = {512: 10, 1024: 5, 2048: 3}
+
+
+def _references(impl: str, size: int, jpeg: bool) -> dict[str, Callable[[], object]]:
+    """The anchors (and, for ONNX, our numpy path) run on the same input before each round."""
+    image, data = _image(size)
+    out: dict[str, Callable[[], object]] = {}
+    names = ["pdqhash", "phash"] + (["numpy"] if impl == "onnx" else [])
+    for other in names:
+        try:
+            hash_fn, decode = _hasher(other)
+        except pytest.skip.Exception:
+            continue
+        name = f"{LABELS[other]}{' incl. JPEG decode' if jpeg else ''}"
+        out[name] = (lambda h=hash_fn, d=decode: h(d(data))) if jpeg else (
+            lambda h=hash_fn: h(image))
     return out
+
+
+def _run(benchmark: Any, impl: str, size: int, jpeg: bool) -> None:
+    hash_fn, decode = _hasher(impl)
+    image, data = _image(size)
+
+    def target() -> object:
+        return hash_fn(decode(data)) if jpeg else hash_fn(image)
+
+    if impl in ("numpy", "onnx"):
+        paired(benchmark, target, _references(impl, size, jpeg), rounds=ROUNDS[size])
+    else:
+        benchmark.pedantic(target, rounds=ROUNDS[size], warmup_rounds=1, iterations=1)
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("impl", IMPLS)
 def test_bench_hash_decoded_image(benchmark: Any, impl: str, size: int) -> None:
     describe(benchmark, key=f"hash_{impl}_{size}", section=HASHING,
-             label=f"{LABELS[impl]}, {size} px decoded", unit="image",
-             compare=_compare(impl, size, ""))
-    hash_fn, _ = _hasher(impl)
-    image = _image(size)[0]
-    benchmark(hash_fn, image)
+             label=f"{LABELS[impl]}, {size} px decoded", unit="image")
+    _run(benchmark, impl, size, jpeg=False)
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("impl", IMPLS)
 def test_bench_hash_with_jpeg_decode(benchmark: Any, impl: str, size: int) -> None:
     describe(benchmark, key=f"hash_{impl}_{size}_jpeg", section=HASHING,
-             label=f"{LABELS[impl]}, {size} px incl. JPEG decode", unit="image",
-             compare=_compare(impl, size, "_jpeg"))
-    hash_fn, decode = _hasher(impl)
-    data = _image(size)[1]
-    benchmark(lambda: hash_fn(decode(data)))
+             label=f"{LABELS[impl]}, {size} px incl. JPEG decode", unit="image")
+    _run(benchmark, impl, size, jpeg=True)

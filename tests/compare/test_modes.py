@@ -22,8 +22,8 @@ DETECTING = [
 ]
 
 
-def _run(name: str, **kwargs: int) -> ModeResult:
-    population, signals = toy_population(**kwargs)
+def _run(name: str, **kwargs: float) -> ModeResult:
+    population, signals = toy_population(**kwargs)  # type: ignore[arg-type]
     mode = make_mode(name, signals)
     if isinstance(mode, NotAvailable):
         pytest.skip(f"{name}: {mode.reason}")
@@ -167,3 +167,39 @@ def test_he_match_device_learns_the_match_and_provider_only_the_bit() -> None:
     assert device.match_results_known == result.items
     assert device.hash_set_entries_in_clear == 0
     assert result.extras["public_context_bytes"] > 1_000_000
+
+
+def test_tpsi_provider_learns_nothing_below_threshold() -> None:
+    result = _run("tpsi", threshold=4, known_per_offender=3, synthetic_rate=0.3)
+    provider = _party(result, PROVIDER)
+    assert result.known_items_detected == 0 and result.offenders == 0
+    assert provider.item_hashes_in_clear == 0
+    assert provider.match_results_known == 0
+    assert provider.opaque_fields["SAFETY_VOUCHER"] == result.items
+    assert _party(result, DEVICE).hash_set_entries_in_clear == 0
+
+
+def test_tpsi_past_threshold_reveals_exactly_the_matched_items() -> None:
+    result = _run("tpsi", threshold=2, known_per_offender=3)
+    provider = _party(result, PROVIDER)
+    assert result.known_items_detected == 3 and result.offenders_flagged == 1
+    assert provider.item_hashes_in_clear == 3
+    assert provider.match_results_known == 3
+
+
+def test_psi_per_item_links_repeats_and_reveals_each_match() -> None:
+    result = _run("psi_per_item", threshold=10, known_per_offender=6)
+    provider = _party(result, PROVIDER)
+    # below the scenario threshold, the provider still knows every single match
+    assert provider.positive_results_known == 6
+    assert provider.item_hashes_in_clear == 0
+    # six known items drawn from four entries: repeats share tags
+    assert provider.linkable_items >= 2
+
+
+def test_hash_holders_can_link_copies_of_one_picture_and_tpsi_cannot() -> None:
+    # six known items drawn from four entries: at least two are copies of one picture
+    hashes = _run("hash_upload", threshold=10, known_per_offender=6)
+    assert _party(hashes, PROVIDER).linkable_items >= 2
+    vouchers = _run("tpsi", threshold=10, known_per_offender=6)
+    assert _party(vouchers, PROVIDER).linkable_items == 0

@@ -59,6 +59,7 @@ def toy_population(
     users: int = 2,
     filler: int = 40,
     seed: int = 11,
+    synthetic_rate: float = 0.0,
 ) -> tuple[Population, ToySignals]:
     """One offender sending ``known_per_offender`` known items, plus ordinary users."""
     rng = np.random.default_rng(seed)
@@ -94,7 +95,7 @@ def toy_population(
         known_items=len(known),
         filler_hashes=filler,
         threshold=threshold,
-        synthetic_rate=0.25,
+        synthetic_rate=synthetic_rate,
         groups=(Group("toy", users + 1, 3.0),),
     )
     population = Population(

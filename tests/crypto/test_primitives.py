@@ -123,3 +123,21 @@ def test_shamir_reconstructs_with_t_points_and_not_with_fewer() -> None:
 def test_constant_time_compare() -> None:
     assert bytes_eq(b"abc", b"abc")
     assert not bytes_eq(b"abc", b"abd")
+
+
+def test_missing_libsodium_raises_a_clear_typed_error() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "sys.modules['pysodium'] = None  # as if pysodium / libsodium were absent\n"
+        "try:\n"
+        "    import sdk.crypto.group\n"
+        "except ImportError as exc:\n"
+        "    print(type(exc).__name__, exc.code, 'libsodium' in str(exc))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["CryptoBackendMissingError", "crypto_backend_missing", "True"]

@@ -9,15 +9,14 @@ blinding is the protocol core's ``blind_hash_set``.
 from __future__ import annotations
 
 import hashlib
-import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pysodium
 
 from reference_server.hashset.blinding import BlindedTable
-from sdk.crypto import elements
-
-CIPHERSUITE = "vouchsafe-tpsi-ristretto255-sha512-v1"
+from sdk.tpsi import CIPHERSUITE, generate_server_keys
+from sdk.tpsi.wire import encode_server_key
+from tests.hashset.release_helpers import params_for, random_element
 
 
 def _element(*parts: bytes) -> bytes:
@@ -42,23 +41,28 @@ class StandInBlinder:
         return self._deterministic
 
     def generate_server_key(self) -> bytes:
-        return b"stand-in-server-key:" + secrets.token_bytes(32)
+        return encode_server_key(generate_server_keys())
 
     def blinded_element(self, server_key: bytes, psi_key: bytes) -> bytes:
         return _element(server_key, psi_key)
 
     def blind(
-        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
+        self,
+        server_key: bytes,
+        psi_keys: Sequence[bytes],
+        build_seed: bytes,
+        progress: Callable[[int], None] | None = None,
     ) -> BlindedTable:
         real = [self.blinded_element(server_key, k) for k in [*psi_keys, *self._extra]]
         filler_count = len(psi_keys) // 4 + 1 - len(self._extra)
         if self._deterministic:
             filler = [
-                _element(server_key, b"filler", i.to_bytes(4, "big")) for i in range(filler_count)
+                _element(build_seed, b"filler", i.to_bytes(4, "big")) for i in range(filler_count)
             ]
         else:
-            filler = [elements.random_element() for _ in range(filler_count)]
-        return BlindedTable(server_params=b"stand-in-params", table=b"".join(real + filler))
+            filler = [random_element() for _ in range(filler_count)]
+        table = b"".join(real + filler)
+        return BlindedTable(server_params=params_for(table, server_key), table=table)
 
 
 def stand_in_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:

@@ -129,3 +129,14 @@ def test_demo_sources_writes_three_signed_lists(tmp_path: Path) -> None:
     assert len(list(tmp_path.glob("*.jsonl"))) == 3
     assert (tmp_path / "organisations.json").is_file()
     assert all(p.stat().st_mode & 0o077 == 0 for p in (tmp_path / "keys").iterdir())
+
+
+def test_real_build_and_verify_without_stand_ins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.undo()  # the protocol core's blinding and the real PSI keys
+    out = tmp_path / "r"
+    assert main(["hashset", "build", "--synthetic", "40", "--out", str(out)]) == 0
+    assert "40 entries" in capsys.readouterr().out
+    assert main(["hashset", "verify", str(out)]) == 0
+    assert "accepted: version 1, 40 entries" in capsys.readouterr().out

@@ -14,6 +14,7 @@ from tests.hashset.release_helpers import (
     NOW,
     RELEASE_PUB,
     make_release,
+    params_for,
     random_table,
 )
 
@@ -246,3 +247,19 @@ def test_streaming_merkle_root_equals_the_spec_definition() -> None:
     table = random_table(70)
     for n in range(71):
         assert merkle_root(table[: 32 * n], 32) == _level_by_level_root(table[: 32 * n])
+
+
+def test_release_with_undecodable_params_is_refused(table: bytes) -> None:
+    holder, v1 = _holder_with_v1(table)
+    odd = make_release(table, version=2, previous=v1, server_params=b"not params")
+    _assert_refused(holder, v1, odd.data, odd.root, errors.ReleaseParamsMismatch)
+
+
+def test_release_holding_the_blinding_public_key_in_a_slot_is_refused(table: bytes) -> None:
+    from sdk.tpsi.wire import decode_server_params
+
+    holder, v1 = _holder_with_v1(table)
+    blinding_public = decode_server_params(params_for(table)).blinding_public.encoding
+    bad_table = blinding_public + table[32:]
+    bad = make_release(bad_table, version=2, previous=v1)
+    _assert_refused(holder, v1, bad.data, bad.root, errors.ReleaseParamsMismatch)

@@ -6,8 +6,9 @@ import hashlib
 import stat
 from pathlib import Path
 
-from reference_client.detection_hook import DISCLOSURE_TEXT, DetectionHook, PreparedVoucher
+from reference_client.detection_hook import DISCLOSURE_TEXT, DetectionHook
 from reference_client.errors import ServerRejected, ServerUnreachable
+from sdk import PreparedVoucher
 
 
 class RecordingMaker:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reference_client.detection_hook import DetectionHook, PreparedVoucher
+from reference_client.detection_hook import DetectionHook
 from reference_client.errors import (
     IdentityKeyChanged,
     ServerRejected,
@@ -18,6 +18,7 @@ from reference_client.identity import PublicIdentity, generate_identity
 from reference_client.messenger import Messenger
 from reference_client.profile import Profile
 from reference_client.relay import AccountRecord, Notification, RelayedBlob
+from sdk import PreparedVoucher
 
 
 class MemoryRelay:

@@ -1,4 +1,9 @@
-"""SIGKILL during an upload burst: every voucher that got a receipt is still there afterwards."""
+"""SIGKILL during an upload burst: every voucher that got a receipt is still there afterwards.
+
+The real ``vouchsafe server`` (real release, real tPSI outer step inside the intake
+transaction) takes pre-built real safety vouchers from several clients at once and is killed
+with SIGKILL after some receipts went out.
+"""
 
 from __future__ import annotations
 
@@ -11,27 +16,32 @@ import time
 from pathlib import Path
 
 import httpx
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from protocol.api_client import ApiClient
 from reference_server.audit_log import verify_audit_log
 from reference_server.storage import open_storage
 from tests.conftest import REPO_ROOT
-from tests.reference_server.fakes import fake_voucher, fake_voucher_id, upload
+from tests.reference_server.tpsi_world import (
+    PDQ,
+    Device,
+    build_release_folder,
+    fetch_blinded_hash_set,
+    server_args,
+    write_staff_file,
+)
 from vouchsafe.demo.server_process import free_loopback_port
+from vouchsafe.imagegen import synthetic_images
 
-UPLOADERS = 4
-RECEIPTS_BEFORE_KILL = 40
+UPLOADERS = 3
+VOUCHERS_EACH = 25
+RECEIPTS_BEFORE_KILL = 30
 
 
-def _start(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def _start(db_path: Path, port: int, args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "vouchsafe", "server", "--db", f"sqlite:///{db_path}"]
+    command += ["--host", "127.0.0.1", "--port", str(port), *args]
     with log.open("ab") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.reference_server.serve_fake", db_url, str(port)],
-            cwd=REPO_ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            command, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -41,63 +51,74 @@ def _start(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
                 return process
         except httpx.TransportError:
             time.sleep(0.1)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)
     raise AssertionError("server did not start: " + log.read_text())
 
 
 def test_sigkill_mid_burst_loses_no_receipted_voucher(tmp_path: Path) -> None:
-    db_url = f"sqlite:///{tmp_path / 'crash.db'}"
-    port = free_loopback_port()
-    process = _start(db_url, port, tmp_path / "server.log")
-    base = f"http://127.0.0.1:{port}"
+    images = synthetic_images(6, first_seed=300)
+    release_dir = build_release_folder(tmp_path, [PDQ.hash_media(i).bits for i in images[:3]])
+    _, staff_file = write_staff_file(tmp_path)
+    args = server_args(release_dir, staff_file)
+    db_path, port, log = tmp_path / "crash.db", free_loopback_port(), tmp_path / "server.log"
+    process = _start(db_path, port, args, log)
+    url = f"http://127.0.0.1:{port}"
+    blinded = fetch_blinded_hash_set(url)
+    devices = [Device.register(url, blinded) for _ in range(UPLOADERS)]
+    # Vouchers are built before the burst (matches and non-matches, real crypto).
+    prepared = [
+        [device.voucher_for(images[n % len(images)]) for n in range(VOUCHERS_EACH)]
+        for device in devices
+    ]
     receipted: list[bytes] = []
     lock = threading.Lock()
-    clients = [ApiClient(base, Ed25519PrivateKey.generate(), timeout=5) for _ in range(UPLOADERS)]
-    for client in clients:
-        client.register()
 
-    def burst(client: ApiClient) -> None:
-        while True:
-            voucher = fake_voucher(1 if len(receipted) % 3 else 0)
+    def burst(device: Device, vouchers: list[tuple[bytes, bytes]]) -> None:
+        for voucher_id, voucher in vouchers:
             try:
-                receipt = upload(client, voucher)
-            except (httpx.TransportError, httpx.HTTPError):
+                receipt = device.api.upload_voucher(voucher_id, voucher)
+            except httpx.HTTPError:
                 return
             with lock:
                 receipted.append(receipt.voucher_id)
 
-    threads = [threading.Thread(target=burst, args=(c,)) for c in clients]
+    threads = [
+        threading.Thread(target=burst, args=(d, v)) for d, v in zip(devices, prepared, strict=True)
+    ]
     for thread in threads:
         thread.start()
-    while len(receipted) < RECEIPTS_BEFORE_KILL and process.poll() is None:
-        time.sleep(0.01)
+    while len(receipted) < RECEIPTS_BEFORE_KILL and any(t.is_alive() for t in threads):
+        time.sleep(0.005)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
     for thread in threads:
         thread.join(timeout=30)
-    for client in clients:
-        client.close()
+    sent = sum(len(v) for v in prepared)
+    assert RECEIPTS_BEFORE_KILL <= len(receipted) < sent, "the kill must land mid-burst"
 
-    assert len(receipted) >= RECEIPTS_BEFORE_KILL
-    storage = open_storage(db_url)
+    storage = open_storage(f"sqlite:///{db_path}")
     with storage.transaction() as tx:
         missing = [vid.hex() for vid in receipted if tx.vouchers.get(vid) is None]
-        logged = {
-            e.payload for e in tx.audit.entries(limit=100_000) if e.kind == "voucher_received"
-        }
+        received_entries = sum(
+            1 for e in tx.audit.entries(limit=100_000) if e.kind == "voucher_received"
+        )
     assert missing == []
-    assert len(logged) >= len(receipted)
+    assert received_entries >= len(receipted)
     assert verify_audit_log(storage).ok
     storage.close()
 
-    restarted = _start(db_url, port, tmp_path / "server.log")
+    # After a restart, re-sending a receipted voucher is answered as a duplicate.
+    restarted = _start(db_path, port, args, log)
     try:
-        client = ApiClient(base, clients[0].signing_key)
-        voucher = fake_voucher(1)
-        first = upload(client, voucher)
-        assert client.upload_voucher(fake_voucher_id(voucher), voucher).duplicate
-        assert not first.duplicate
-        client.close()
+        device, voucher_id, voucher = next(
+            (d, vid, v)
+            for d, vouchers in zip(devices, prepared, strict=True)
+            for vid, v in vouchers
+            if vid in receipted
+        )
+        assert device.api.upload_voucher(voucher_id, voucher).duplicate
     finally:
         os.killpg(restarted.pid, signal.SIGTERM)
         restarted.wait(timeout=10)
+        for device in devices:
+            device.api.close()

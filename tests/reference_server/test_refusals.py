@@ -224,3 +224,42 @@ def test_rate_limit_refuses_a_flood(server: InProcessServer) -> None:
         alice.notifications()
     body = _signed(alice, path, api_pb2.ListNotificationsRequest(version=1).SerializeToString())
     _assert_refused(server, path, body, 429, "rate_limited")
+
+
+def test_appeal_against_another_account_s_report_is_refused(server: InProcessServer) -> None:
+    from tests.reference_server.conftest import KNOWN_HASH, THRESHOLD
+
+    alice, mallory, reviewer = server.user(), server.user(), server.staff("reviewer1")
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    report_id = reviewer.decide(reviewer.review_queue()[0].review_id, True).report_id
+    request = api_pb2.FileAppealRequest(version=1, report_id=report_id, reason="not mine")
+    body = _signed(mallory, "/v1/appeals", request.SerializeToString())
+    error = _assert_refused(server, "/v1/appeals", body, 403, "wrong_account")
+    assert error.field == "report_id"
+
+
+def test_a_server_bug_answers_internal_error_and_keeps_nothing(server: InProcessServer) -> None:
+    alice = server.user()
+
+    class BrokenMatcher:
+        threshold = 3
+        release_id = "broken"
+
+        def voucher_id(self, safety_voucher: bytes) -> bytes:
+            return fake_voucher_id(safety_voucher)
+
+        def outer_step(self, safety_voucher: bytes) -> bytes | None:
+            raise RuntimeError("a bug")
+
+        def recover(self, opened: object) -> list[object]:
+            return []
+
+    from starlette.testclient import TestClient
+
+    server.ctx.matcher = BrokenMatcher()  # type: ignore[assignment]
+    # As under uvicorn: the error response goes out and the exception is only logged.
+    server.http = TestClient(server.http.app, raise_server_exceptions=False)
+    body = _signed(alice, "/v1/vouchers", _upload_body(alice))
+    error = _assert_refused(server, "/v1/vouchers", body, 500, "internal_error")
+    assert "a bug" not in error.message

@@ -169,3 +169,10 @@ def test_booleans_and_null_bytes_round_trip(storage: Storage) -> None:
 def test_unknown_database_url_is_refused() -> None:
     with pytest.raises(StorageError):
         open_storage("postgres://nope")
+
+
+def test_a_read_snapshot_sees_committed_records(storage: Storage) -> None:
+    with storage.transaction() as tx:
+        tx.accounts.add(_account())
+    with storage.read() as tx:
+        assert tx.accounts.get("a" * 32) == _account()

@@ -24,9 +24,9 @@ def test_every_registered_attack_exposes_number_name_title_config_and_run() -> N
 
 def test_config_overrides_are_typed_and_unknown_keys_rejected() -> None:
     module = base.load("below-threshold")
-    config = base.config_with(module.Config, ["threshold=5", "rates=0.1,0.2", "bound=0.05"])
+    config = base.config_with(module.Config, ["threshold=5", "activities=100,200", "bound=0.05"])
     assert config.threshold == 5
-    assert config.rates == (0.1, 0.2)
+    assert config.activities == (100, 200)
     assert config.bound == 0.05
     with pytest.raises(ValueError, match="unknown setting"):
         base.config_with(module.Config, ["no_such=1"])
@@ -54,7 +54,7 @@ def test_bad_setting_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> Non
 def test_attack_json_output_carries_claim_held_and_evidence(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    args = ["attack", "below-threshold", "--json", "--set", "activities=10,100"]
+    args = ["attack", "replay", "--json", "--set", "threshold=2", "--set", "copies=1"]
     assert main(args) == 0
     document = json.loads(capsys.readouterr().out)
     assert set(document) >= {"claim", "held", "evidence"}

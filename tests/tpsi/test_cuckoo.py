@@ -55,3 +55,17 @@ def test_an_overfull_table_drops_and_the_server_rehashes() -> None:
 def test_one_million_random_hashes_drop_nothing_at_default_epsilon() -> None:
     _slots, dropped, _p, _h = _build(1_000_000, b"million")
     assert dropped == 0
+
+
+def test_each_filled_slot_is_the_blinded_element_of_its_hash() -> None:
+    from sdk.tpsi import blind_element
+    from sdk.tpsi.cuckoo import CuckooPositions as Positions
+
+    setup = make_setup(seed=b"slots", n=32)
+    params = setup.blinded.params
+    positions = Positions(params.table_size, params.cuckoo_nonce_1, params.cuckoo_nonce_2)
+    table = {setup.blinded.element(i) for i in range(params.table_size)}
+    for y in setup.known:
+        element = blind_element(setup.server_key, y)
+        assert element in table
+        assert element in {setup.blinded.element(w) for w in positions(y)}

@@ -3,7 +3,10 @@ nothing, and synthetic vouchers hide which opened vouchers are real."""
 
 from __future__ import annotations
 
+import pytest
+
 from protocol.vectors.drbg import SeededRandomness
+from sdk.errors import InconsistentSharesError
 from sdk.tpsi import (
     AccountKeys,
     OpenedVoucher,
@@ -141,3 +144,46 @@ def test_synthetic_shares_are_capped_at_synthetic_max(setup: Setup, rng: SeededR
     result = recover_associated_data(setup.blinded.params, [o for o in opened if o])
     assert result.distinct_shares <= setup.blinded.params.synthetic_max
     assert not result.threshold_reached
+
+
+def test_recovery_refuses_thresholds_other_than_the_policy(
+    setup: Setup, rng: SeededRandomness
+) -> None:
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    low = new_account(setup.blinded.params, threshold=2, synthetic_rate=0.0, rng=rng)
+    opened = [
+        _open(setup, account, b"a", [setup.known[0]], rng),
+        _open(setup, low, b"b", [setup.known[1]], rng),
+    ]
+    shares = [o for o in opened if o]
+    with pytest.raises(InconsistentSharesError):
+        recover_associated_data(setup.blinded.params, shares)
+    with pytest.raises(InconsistentSharesError):
+        recover_associated_data(setup.blinded.params, shares[1:], threshold=T)
+    result = recover_associated_data(setup.blinded.params, shares[:1], threshold=T)
+    assert not result.threshold_reached
+
+
+@pytest.mark.parametrize("t", [2, 4, 7])
+def test_both_threshold_edges_with_synthetics_present(setup: Setup, t: int) -> None:
+    """t - 1 distinct real matches: nothing; the t-th: every real item, synthetics labelled."""
+    rng = SeededRandomness(b"edges-%d" % t)
+    account = new_account(setup.blinded.params, threshold=t, synthetic_rate=0.5, rng=rng)
+    synthetic = [
+        _open(setup, account, item_id, [b"no match at all"], rng)
+        for item_id in _synthetic_ids(account, setup.blinded.params.synthetic_max)
+    ]
+    real_ids = _real_ids(account, t)
+    real = [
+        _open(setup, account, item_id, [setup.known[i]], rng) for i, item_id in enumerate(real_ids)
+    ]
+    below = recover_associated_data(
+        setup.blinded.params, [o for o in [*synthetic, *real[:-1]] if o], threshold=t
+    )
+    assert not below.threshold_reached and below.items == ()
+    at = recover_associated_data(
+        setup.blinded.params, [o for o in [*synthetic, *real] if o], threshold=t
+    )
+    assert at.threshold_reached
+    assert sorted(i.item_id for i in at.items) == sorted(real_ids)
+    assert len(at.synthetic_item_tags) == setup.blinded.params.synthetic_max

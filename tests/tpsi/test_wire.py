@@ -19,6 +19,7 @@ from sdk.errors import (
 )
 from sdk.tpsi import SafetyVoucher, generate_voucher, new_account, process_voucher, wire
 from sdk.tpsi.params import table_digest
+from sdk.tpsi.verify import first_repeated_element
 from tests.tpsi.conftest import Setup, make_setup
 
 
@@ -157,3 +158,13 @@ def test_garbage_never_raises_anything_but_typed_errors() -> None:
         for decode in decoders:
             with contextlib.suppress(VouchsafeError):
                 decode(data)
+
+
+def test_repeated_elements_are_found_wherever_they_are() -> None:
+    rng = SeededRandomness(b"repeats")
+    elements = [rng.random_bytes(32) for _ in range(500)]
+    assert first_repeated_element(b"".join(elements)) is None
+    same_prefix = elements[7][:8] + rng.random_bytes(24)  # prefix collision, different element
+    assert first_repeated_element(b"".join([*elements, same_prefix])) is None
+    assert first_repeated_element(b"".join([*elements, elements[123]])) == 500
+    assert first_repeated_element(b"".join([elements[3], *elements[1:]])) == 3

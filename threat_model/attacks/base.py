@@ -71,7 +71,14 @@ class AttackModule(Protocol):
 
 # Attack modules in the order of THREAT_MODEL.md. One line each so parallel additions merge.
 REGISTRY: tuple[tuple[str, str], ...] = (
+    ("framing", "framing"),
+    ("evasion", "evasion"),
     ("below-threshold", "below_threshold"),
+    ("malicious-server", "malicious_server"),
+    ("hashset-extraction", "hashset_extraction"),
+    ("replay", "replay"),
+    ("malformed", "malformed"),
+    ("pre-encryption", "pre_encryption"),
 )
 
 

@@ -81,3 +81,37 @@ def smallest_rate(
         if distinguishing_advantage(n, m, float(rate), cap) <= bound:
             return float(rate)
     return None
+
+
+def simulate_view(
+    n: int, m: int, rate: float, slots: int, trials: int, rng: np.random.Generator
+) -> dict[str, NDArray[np.int64]]:
+    """Samples what the server sees of an account with the slot design of ``sdk.tpsi``.
+
+    Each of the ``n`` item ids is synthetic with probability ``rate`` and then carries the
+    share of slot j, uniform in [0, slots) (``synthetic_slot``): the same slot means the same
+    share, so the server sees it as a duplicate tag. A real matching id (``m`` of them) that is
+    not synthetic opens with its own tag. Returns per trial: ``opened`` (vouchers that open),
+    ``distinct`` (distinct tags) and ``singletons`` (tags seen exactly once).
+    """
+    synthetic_matching = rng.binomial(m, rate, size=trials)
+    real = m - synthetic_matching
+    synthetic = rng.binomial(n - m, rate, size=trials) + synthetic_matching
+    width = int(synthetic.max(initial=0))
+    draws = rng.integers(0, slots, size=(trials, max(width, 1)))
+    valid = np.arange(max(width, 1))[None, :] < synthetic[:, None]
+    flat = (draws + slots * np.arange(trials)[:, None])[valid]
+    occupancy = np.bincount(flat, minlength=trials * slots).reshape(trials, slots)
+    return {
+        "opened": (real + synthetic).astype(np.int64),
+        "distinct": (real + np.count_nonzero(occupancy, axis=1)).astype(np.int64),
+        "singletons": (real + np.count_nonzero(occupancy == 1, axis=1)).astype(np.int64),
+    }
+
+
+def empirical_tv(a: NDArray[np.int64], b: NDArray[np.int64]) -> float:
+    """Total-variation distance between the empirical distributions of two samples."""
+    top = int(max(a.max(initial=0), b.max(initial=0))) + 1
+    pa = np.bincount(a, minlength=top) / max(len(a), 1)
+    pb = np.bincount(b, minlength=top) / max(len(b), 1)
+    return 0.5 * float(np.abs(pa - pb).sum())

@@ -54,54 +54,7 @@ class SearchResult:
     score: float
     reached: bool
     queries: int
-
-
-def hill_climb(
-    source: Pixels,
-    score: Callable[[Pixels], float],
-    goal: Callable[[Pixels], bool],
-    *,
-    k: int,
-    budget: int,
-    amplitudes: tuple[float, ...],
-    rng: np.random.Generator,
-) -> SearchResult:
-    """Minimises ``score`` by coordinate line searches; stops at ``goal`` or after ``budget``.
-
-    In a random order of the basis patterns, it tries adding each pattern with amplitudes
-    +-a for a in ``amplitudes`` (smallest first) and keeps the first that lowers the score
-    strictly. Smallest first keeps the distortion as low as the search can; strict
-    improvement keeps it from drifting on the plateaus of a discrete score.
-    """
-    height, width = source.shape[:2]
-    basis = cosine_basis(height, width, k)
-    base = source.astype(np.float64)
-    offset = np.zeros((height, width))
-    current = source
-    best = score(current)
-    queries = 1
-    while queries < budget and not goal(current):
-        improved = False
-        for index in rng.permutation(len(basis)):
-            for amplitude in amplitudes:
-                for sign in (1.0, -1.0):
-                    trial = offset + sign * amplitude * basis[index]
-                    candidate = np.clip(np.rint(base + trial[:, :, None]), 0, 255).astype(np.uint8)
-                    value = score(candidate)
-                    queries += 1
-                    if value < best:
-                        offset, current, best, improved = trial, candidate, value, True
-                        break
-                    if queries >= budget:
-                        return SearchResult(current, best, goal(current), queries)
-                else:
-                    continue
-                break
-            if goal(current):
-                return SearchResult(current, best, True, queries)
-        if not improved:
-            break
-    return SearchResult(current, best, goal(current), queries)
+    offset: FloatArray | None = None
 
 
 def psnr(a: Pixels, b: Pixels) -> float:
@@ -160,6 +113,7 @@ def steer_bits(
     amplitudes: tuple[float, ...],
     rng: np.random.Generator,
     movers: Movers | None = None,
+    mask: NDArray[np.bool_] | None = None,
 ) -> SearchResult:
     """Moves the black-box hash ``bits_of(pixels)`` towards ``target`` until ``goal`` holds.
 
@@ -168,7 +122,8 @@ def steer_bits(
     hash's structure without reading its code). Steer: hashes with a median threshold keep
     the number of set bits fixed, so one wrong 0 and one wrong 1 are fixed together: pick such
     a pair, add the two patterns the probe linked to them, with amplitudes from smallest up,
-    and keep the move if the Hamming distance to ``target`` falls. ``score`` is that distance.
+    and keep the move if the Hamming distance to ``target`` falls. ``score`` is that distance,
+    counted only over the bits in ``mask`` (default: all) when the goal depends on some bits.
     """
     height, width = source.shape[:2]
     basis = cosine_basis(height, width, k)
@@ -180,15 +135,16 @@ def steer_bits(
         queries += used
     else:
         movers = {key: list(moves) for key, moves in movers.items()}
+    care = np.ones(target.shape, dtype=bool) if mask is None else mask
     offset = np.zeros((height, width))
     current = source
     bits = start
-    best = int(np.count_nonzero(bits != target))
+    best = int(np.count_nonzero((bits != target) & care))
     stale = 0
     reprobes = 0
     while queries < budget and not goal(current):
-        want_on = [b for b in np.flatnonzero(~bits & target) if (int(b), True) in movers]
-        want_off = [b for b in np.flatnonzero(bits & ~target) if (int(b), False) in movers]
+        want_on = [b for b in np.flatnonzero(~bits & target & care) if (int(b), True) in movers]
+        want_off = [b for b in np.flatnonzero(bits & ~target & care) if (int(b), False) in movers]
         if (not want_on and not want_off) or stale >= STALE_LIMIT:
             # Stuck: learn the structure again around the current image, with a larger push.
             if reprobes >= MAX_REPROBES or queries + 2 * len(basis) > budget:
@@ -216,13 +172,36 @@ def steer_bits(
             candidate = _render(base, trial)
             trial_bits = bits_of(candidate)
             queries += 1
-            distance = int(np.count_nonzero(trial_bits != target))
+            distance = int(np.count_nonzero((trial_bits != target) & care))
             if distance < best:
                 offset, current, bits, best, stale = trial, candidate, trial_bits, distance, 0
                 break
             if queries >= budget:
                 break
-    return SearchResult(current, float(best), goal(current), queries)
+    return SearchResult(current, float(best), goal(current), queries, offset)
+
+
+def shrink(
+    source: Pixels, result: SearchResult, goal: Callable[[Pixels], bool], steps: int = 8
+) -> SearchResult:
+    """Scales a successful perturbation down as far as ``goal`` still holds (bisection).
+
+    The search adds moves until it reaches the goal; part of what it added is usually not
+    needed. ``steps`` queries bisect the scale factor in (0, 1].
+    """
+    if not result.reached or result.offset is None:
+        return result
+    base = source.astype(np.float64)
+    low, high = 0.0, 1.0
+    best = result.pixels
+    for _ in range(steps):
+        middle = (low + high) / 2.0
+        candidate = _render(base, middle * result.offset)
+        if goal(candidate):
+            high, best = middle, candidate
+        else:
+            low = middle
+    return SearchResult(best, result.score, True, result.queries + steps, high * result.offset)
 
 
 def probe(

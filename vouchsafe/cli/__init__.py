@@ -24,6 +24,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "demo",
     "server",
     "audit",
+    "staff",
     "bench",
     "hashset",
     "attack",
@@ -31,6 +32,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "compare",
     "hash",
     "eval",
+    "client",
 )
 
 

@@ -63,11 +63,27 @@ def run(args: argparse.Namespace) -> int:
     print(f"claim: {outcome.claim}")
     print(f"held:  {'yes' if outcome.held else 'NO'}")
     print("evidence:")
-    for key, value in outcome.evidence.items():
-        print(f"  {key}: {_short(value)}")
+    _print_tree(outcome.evidence, indent=1)
     for note in outcome.notes:
         print(f"note: {note}")
     return 0
+
+
+def _print_tree(value: object, indent: int) -> None:
+    pad = "  " * indent
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(inner, dict) or (
+                isinstance(inner, list) and inner and isinstance(inner[0], dict)
+            ):
+                print(f"{pad}{key}:")
+                _print_tree(inner, indent + 1)
+            else:
+                print(f"{pad}{key}: {_short(inner)}")
+    elif isinstance(value, list):
+        for inner in value:
+            print(f"{pad}-")
+            _print_tree(inner, indent + 1)
 
 
 def _short(value: object) -> str:

@@ -14,7 +14,6 @@ catches.
 
 from __future__ import annotations
 
-import importlib
 import io
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +21,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from sdk.media import pdq
+from sdk.media.decode import decode_image
 from vouchsafe.compare.matching import hamming
 from vouchsafe.compare.population import encode_for_sending
 from vouchsafe.compare.scenario import Scenario
@@ -42,8 +43,6 @@ def craft_collision(
 ) -> tuple[Image.Image, int]:
     """An image that looks like ``source`` but whose sent form hashes within ``goal_distance``
     of ``target_hash`` (or as close as ``MAX_ROUNDS`` got); returns it and the distance."""
-    pdq: Any = importlib.import_module("sdk.media.pdq")
-    decode: Any = importlib.import_module("sdk.media.decode")
     d = dct_basis()
     signs = hash_signs(target_hash)
     picture = source.convert("RGB").copy()
@@ -59,7 +58,7 @@ def craft_collision(
         if distance <= goal_distance:
             break
         coefficients = np.asarray(
-            pdq.pdq_from_image(decode.decode_image(sent)).coefficients, dtype=np.float64
+            pdq.pdq_from_image(decode_image(sent)).coefficients, dtype=np.float64
         )
         centred = coefficients - float(np.median(coefficients))
         short = signs * centred < margin

@@ -17,7 +17,7 @@ from vouchsafe.compare.criteria import CRITERIA, criteria_row
 from vouchsafe.compare.modes import NOT_IMPLEMENTED
 from vouchsafe.compare.population import ORDINARY, Population
 from vouchsafe.compare.run import ModeResult
-from vouchsafe.compare.sketch import dct_sketch
+from vouchsafe.compare.sketch import dct_sketch, sketch_correlation
 
 LEDGER_COLUMNS = (
     ("media_in_clear", "media in clear"),
@@ -125,11 +125,29 @@ def _fmt(value: float | None, pct: bool = False) -> str:
 def _sketch_section(population: Population, results: Sequence[ModeResult]) -> str:
     from PIL import Image
 
-    ordinary = next(
-        (i for i in population.items if population.truth[i.item_id].kind == ORDINARY), None
-    )
-    if ordinary is None or len(ordinary.perceptual_hash) != 32:
+    ordinaries = [
+        i
+        for i in population.items
+        if population.truth[i.item_id].kind == ORDINARY and len(i.perceptual_hash) == 32
+    ]
+    if not ordinaries:
         return ""
+    ordinary = ordinaries[0]
+    correlations = []
+    for item in ordinaries:
+        try:
+            with Image.open(io.BytesIO(item.media)) as opened:
+                small = np.asarray(opened.convert("L").resize((64, 64)), dtype=np.uint8)
+        except OSError:
+            continue
+        correlations.append(sketch_correlation(small, item.perceptual_hash))
+    measured = (
+        f" Over the {len(correlations)} ordinary photos of this run, the sketch correlates with "
+        f"the photo's 64x64 greyscale at mean r = {np.mean(correlations):.2f} "
+        f"(min {min(correlations):.2f}, max {max(correlations):.2f})."
+        if correlations
+        else ""
+    )
     try:
         with Image.open(io.BytesIO(ordinary.media)) as opened:
             grey = opened.convert("L")
@@ -150,7 +168,8 @@ def _sketch_section(population: Population, results: Sequence[ModeResult]) -> st
         "<h2>What a PDQ hash reveals (hash_upload)</h2>"
         f"<p>Left: an ordinary photo a user sent ({source},"
         " greyscale). Right: the inverse DCT of its PDQ hash's sign pattern, computed from the "
-        "32-byte hash alone. Anyone holding the hash in the clear sees this coarse layout. "
+        "32-byte hash alone. Anyone holding the hash in the clear sees this coarse layout."
+        f"{measured} "
         "Parties that held item hashes in the clear in this run: "
         f"{html.escape(holders) or 'none'}.</p>"
         f'<p><img src="{photo}" alt="photo"> <img src="{sketch}" alt="DCT sketch"></p>'
@@ -170,13 +189,14 @@ def render_html(population: Population, results: Sequence[ModeResult]) -> str:
     scenario = population.scenario
     metrics = _table(
         [
-            "mode", "item recall", "account recall", "false item matches", "false-flag accounts",
-            "colliding matched", "B up/item", "B down/item", "B between services/item",
-            "B to device at setup", "device ms/item", "servers ms/item",
+            "mode", "items run", "item recall", "account recall", "false item matches",
+            "false-flag accounts", "colliding matched", "B up/item", "B down/item",
+            "B between services/item", "B to device at setup", "device ms/item", "servers ms/item",
         ],
         [
             [
-                r.name, _fmt(r.item_recall, True), _fmt(r.account_recall, True),
+                r.name, r.extras.get("items_run", r.items), _fmt(r.item_recall, True),
+                _fmt(r.account_recall, True),
                 r.false_item_matches, len(r.false_flag_accounts),
                 f"{r.colliding_items_matched}/{r.colliding_items_sent}",
                 _fmt(r.bytes_up_per_item), _fmt(r.bytes_down_per_item),

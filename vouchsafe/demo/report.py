@@ -54,8 +54,9 @@ def matches_plot(result: DemoResult) -> str:
     )
     axes.set_xticks(list(positions), names)
     axes.set_ylabel("count")
+    axes.set_ylim(0, max([*known, *vouchers, result.settings.threshold]) * 1.45 + 1)
     axes.set_title("Matches per account against the threshold")
-    axes.legend(fontsize=8)
+    axes.legend(fontsize=8, loc="upper right", ncols=3)
     encoded = _figure_png(figure)
     plt.close(figure)
     return encoded

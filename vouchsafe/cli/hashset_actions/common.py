@@ -28,8 +28,8 @@ def make_demo_sources(folder: Path, corpus: Path | None, synthetic: int) -> Demo
 
     corpus = corpus or default_corpus_dir()
     images = sorted(p for p in corpus.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-    if len(images) < 8:
-        raise UsageError(f"need at least 8 images in {corpus} (or pass --synthetic N)")
+    if len(images) < 12:
+        raise UsageError(f"need at least 12 images in {corpus} (or pass --synthetic N)")
     return corpus_demo_sources(folder, images[:DEMO_IMAGES], now)
 
 

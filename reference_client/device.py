@@ -1,0 +1,133 @@
+"""Assembling one device: profile, server connection, detection SDK and the messenger.
+
+``create_device`` is ``vouchsafe client init``: fresh identity keys, registration, the release
+key and match threshold pinned, the current release fetched and verified, a new detection
+account secret; all stored in the profile folder (0600). ``open_device`` reloads all of it for
+every later command and refreshes the release when the server is reachable (never required:
+the verified release already held keeps working offline).
+
+Where the trust comes from, plainly: the reference messenger pins the release key and the match
+threshold from the server at first run (trust on first use) and takes the published root from
+the server too. A vendor ships the release key and threshold inside the app and obtains the root
+through a channel the provider alone does not control (e.g. a transparency log), so that a
+provider cannot hand one user a lower threshold or a different hash set unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reference_client.api import ApiClient
+from reference_client.detection_hook import DetectionHook
+from reference_client.errors import ProfileError, ServerRejected, ServerUnreachable
+from reference_client.identity import generate_identity
+from reference_client.messenger import Messenger
+from reference_client.profile import IDENTITY_FILE, VOUCHER_QUEUE_DIR, Profile, write_private
+from sdk import DetectionClient, ReleaseError
+
+SERVER_ENV = "VOUCHSAFE_SERVER"
+DEFAULT_SERVER = "http://127.0.0.1:8080"
+ACCOUNT_SECRET_FILE = "detection-account.key"
+RELEASE_FILE = "release.pb"
+ROOT_FILE = "release.root"
+
+
+def default_server_url() -> str:
+    """``$VOUCHSAFE_SERVER`` or the local default."""
+    return os.environ.get(SERVER_ENV, DEFAULT_SERVER)
+
+
+def _fetch_release(api: ApiClient) -> tuple[bytes, bytes]:
+    release = api.get_bytes("/v1/releases/current")
+    root_text = api.get_bytes("/v1/releases/current/root").decode("ascii", "replace").strip()
+    try:
+        return release, bytes.fromhex(root_text)
+    except ValueError as exc:
+        raise ServerRejected(
+            "the server's release root is not hex", server_code="bad_response", field="root"
+        ) from exc
+
+
+def _store_release(profile: Profile, release: bytes, root: bytes, release_id: str) -> None:
+    write_private(profile.folder / RELEASE_FILE, release)
+    write_private(profile.folder / ROOT_FILE, root.hex().encode("ascii"))
+    profile.set_setting("release_id", release_id)
+
+
+def _hook(profile: Profile, api: ApiClient, detection: DetectionClient) -> DetectionHook:
+    return DetectionHook(detection, api, profile.folder / VOUCHER_QUEUE_DIR)
+
+
+def create_device(
+    folder: Path,
+    name: str,
+    server_url: str | None = None,
+    release_key_hex: str | None = None,
+    threshold: int | None = None,
+    synthetic_rate: float | None = None,
+) -> Messenger:
+    """Registers, pins release key and threshold, installs the release, then writes the profile.
+
+    Everything that needs the server happens first, so a failed init leaves no half profile.
+    """
+    if (folder / IDENTITY_FILE).exists():
+        raise ProfileError(f"a profile already exists in {folder}", field="profile")
+    url = server_url or default_server_url()
+    identity = generate_identity()
+    api = ApiClient(url, identity)
+    try:
+        account_id = api.register(name, identity.public)
+        key_hex = release_key_hex or api.get_bytes("/v1/releases/current/key").decode().strip()
+        if threshold is None:
+            threshold = api.match_threshold()
+        detection = DetectionClient(
+            bytes.fromhex(key_hex), threshold=threshold, synthetic_rate=synthetic_rate
+        )
+        release, root = _fetch_release(api)
+        release_id = detection.install_release(release, root)
+    except BaseException:
+        api.close()
+        raise
+    profile = Profile.create(folder, name, url, identity)
+    profile.set_setting("account_id", account_id)
+    profile.set_setting("release_key", key_hex)
+    profile.set_setting("match_threshold", threshold)
+    profile.set_setting("synthetic_rate", synthetic_rate)
+    write_private(folder / ACCOUNT_SECRET_FILE, detection.account_secret)
+    _store_release(profile, release, root, release_id)
+    return Messenger(profile, api, _hook(profile, api, detection))
+
+
+def open_device(folder: Path) -> Messenger:
+    """Loads the profile and its detection state; refreshes the release if the server answers."""
+    profile = Profile.load(folder)
+    key_hex = profile.setting("release_key")
+    threshold = profile.setting("match_threshold")
+    secret_path = folder / ACCOUNT_SECRET_FILE
+    if not isinstance(key_hex, str) or not isinstance(threshold, int) or not secret_path.is_file():
+        raise ProfileError(
+            f"the profile in {folder} is incomplete; run init again", field="profile"
+        )
+    detection = DetectionClient(
+        bytes.fromhex(key_hex), threshold=threshold, account_secret=secret_path.read_bytes()
+    )
+    detection.install_release(
+        (folder / RELEASE_FILE).read_bytes(),
+        bytes.fromhex((folder / ROOT_FILE).read_text(encoding="ascii").strip()),
+    )
+    api = ApiClient(profile.server_url, profile.identity, profile.setting("account_id"))
+    try:
+        release, root = _fetch_release(api)
+        if release != (folder / RELEASE_FILE).read_bytes():
+            _store_release(profile, release, root, detection.install_release(release, root))
+    except (ServerUnreachable, ServerRejected, ReleaseError):
+        pass  # keep using the verified release already held (a refused one never replaces it)
+    return Messenger(profile, api, _hook(profile, api, detection))
+
+
+def close_device(messenger: Messenger) -> None:
+    """Releases the network connection."""
+    relay = messenger.relay
+    if isinstance(relay, ApiClient):
+        relay.close()

@@ -1,0 +1,101 @@
+"""Vouchers made under older releases (SPEC.md "Releases", R.7): which ones the server still
+processes, with which blinded hash set, and how their shares count toward one threshold.
+
+A release chain keeps one server key, and a device re-derives its account keys from the same
+account secret for every release, so the Shamir shares, item tags and detectable-hash values of
+an item do not depend on the release. What differs is the table each voucher was made against
+(named by the voucher's ``params_digest``). :class:`ReleaseWindow` maps each accepted
+``params_digest`` to its release bundle; a voucher naming a release that left the window (its
+expiry plus :data:`VOUCHER_GRACE_SECONDS`) is refused. ``recover`` runs the protocol's inner
+step over opened vouchers of several releases of one chain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reference_server.hashset.bundle import ReleaseBundle, load_release_bundle
+from reference_server.hashset.errors import HashSetError
+from sdk.tpsi import OpenedVoucher, RecoveryResult, recover_associated_data
+
+# How long after a release expires the server still processes vouchers made under it: covers
+# vouchers queued on devices that were offline (devices refuse expired releases, so no honest
+# voucher is made under a release after its expiry). A policy choice, stated in SPEC.md R.7.
+VOUCHER_GRACE_SECONDS = 7 * 86_400
+
+
+class VoucherReleaseUnknown(HashSetError):
+    """A voucher names a release the server does not (or no longer) process vouchers for."""
+
+    code = "voucher_release_unknown"
+
+
+class ReleaseEpochMismatch(HashSetError):
+    """Releases given as one window do not share a server key and share configuration."""
+
+    code = "release_epoch_mismatch"
+
+
+def _epoch(bundle: ReleaseBundle) -> tuple[bytes, int, int, str]:
+    p = bundle.release.params
+    return (
+        p.blinding_public.encoding,
+        p.synthetic_max,
+        p.padded_associated_data_length,
+        p.ciphersuite,
+    )
+
+
+@dataclass(frozen=True)
+class ReleaseWindow:
+    """The releases whose vouchers the server processes now, newest last."""
+
+    bundles: tuple[ReleaseBundle, ...]
+
+    @property
+    def newest(self) -> ReleaseBundle:
+        """The release the server confirms matches against (second check) and devices get."""
+        return self.bundles[-1]
+
+    def bundle_for(self, params_digest: bytes) -> ReleaseBundle:
+        """The release a voucher with this ``params_digest`` was made under."""
+        for bundle in self.bundles:
+            if bundle.params_digest == params_digest:
+                return bundle
+        raise VoucherReleaseUnknown(
+            "the voucher was made under a release outside the processing window",
+            field="params_digest",
+        )
+
+    def recover(self, opened: Sequence[OpenedVoucher]) -> RecoveryResult:
+        """The inner step over one account's opened vouchers from any release in the window.
+
+        Each opened voucher must name a release in the window; all then count toward the one
+        threshold (the inner layer does not depend on the table, only on the account secret
+        and on the share configuration that every release of the window shares).
+        """
+        newest = self.newest.release.params
+        rebased = []
+        for o in opened:
+            self.bundle_for(o.params_digest)
+            rebased.append(dataclasses.replace(o, params_digest=newest.params_digest))
+        return recover_associated_data(newest, rebased)
+
+
+def load_release_window(directories: Sequence[Path], now: int) -> ReleaseWindow:
+    """Loads release folders (oldest first) and keeps those inside the processing window.
+
+    The newest release is always kept. Raises ReleaseEpochMismatch if the releases do not share
+    server key and share configuration (a new server key starts a new window).
+    """
+    if not directories:
+        raise HashSetError("no release folders given")
+    bundles = [load_release_bundle(d) for d in directories]
+    bundles.sort(key=lambda b: b.release.version)
+    if len({_epoch(b) for b in bundles}) != 1:
+        raise ReleaseEpochMismatch("the releases do not share a server key and share configuration")
+    kept = [b for b in bundles[:-1] if now <= b.release.expires_at + VOUCHER_GRACE_SECONDS]
+    return ReleaseWindow(tuple([*kept, bundles[-1]]))

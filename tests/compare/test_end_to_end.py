@@ -1,0 +1,55 @@
+"""`vouchsafe compare` on real benign images: the tiny scenario, and the framing crafter."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vouchsafe.cli import main
+from vouchsafe.compare.collide import craft_collision
+from vouchsafe.compare.matching import hamming
+from vouchsafe.compare.population import _load, _png, encode_for_sending
+from vouchsafe.compare.scenario import SCENARIO_DIR
+from vouchsafe.compare.signals import PdqSignals
+
+pytestmark = pytest.mark.corpus
+
+
+def test_tiny_scenario_report_from_real_images(corpus_dir: Path, tmp_path: Path) -> None:
+    status = main(
+        [
+            "compare",
+            "--scenario", str(SCENARIO_DIR / "tiny.yaml"),
+            "--modes", "none", "hash_upload", "tpsi", "multi_party",
+            "--corpus", str(corpus_dir),
+            "--out", str(tmp_path),
+        ]
+    )  # fmt: skip
+    assert status == 0
+    html = (tmp_path / "tiny" / "report.html").read_text(encoding="utf-8")
+    assert "What a PDQ hash reveals" in html
+    data = json.loads((tmp_path / "tiny" / "report.json").read_text(encoding="utf-8"))
+    modes = {m["name"]: m for m in data["modes"]}
+    assert set(modes) == {"none", "hash_upload", "tpsi", "multi_party"}
+    items = modes["hash_upload"]["items"]
+    provider = {p["party"]: p for p in modes["hash_upload"]["ledger"]}["provider"]
+    assert provider["item_hashes_in_clear"] == items
+    tpsi_provider = {p["party"]: p for p in modes["tpsi"]["ledger"]}["provider"]
+    assert tpsi_provider["item_hashes_in_clear"] <= modes["tpsi"]["known_items_detected"]
+    assert modes["none"]["known_items_detected"] == 0
+    assert data["scenario"]["candidate_scheme"]
+
+
+def test_crafted_image_collides_with_a_known_item(corpus_dir: Path) -> None:
+    signals = PdqSignals()
+    target = _load(corpus_dir / "kodak_kodim23.png")
+    target_hash, _ = signals.hash_media(_png(target))
+    source = _load(corpus_dir / "kodak_kodim05.png")
+    before = hamming(signals.hash_media(encode_for_sending(source, 512, 85))[0], target_hash)
+    crafted, distance = craft_collision(source, target_hash, signals, 512, 85)
+    sent = encode_for_sending(crafted, 512, 85)
+    after = hamming(signals.hash_media(sent)[0], target_hash)
+    assert before > 31
+    assert after == distance <= 31

@@ -1,0 +1,171 @@
+"""Real releases (protocol core blinding, PDQ, PSI keys) from source lists to matched vouchers.
+
+Transcript: two organisations list the PDQ hashes of ten generated benign images; release 1 is
+built and installed on a device; one organisation then withdraws an entry and release 2 is
+built and installed. The device's vouchers under release 1 and release 2 count toward one
+account threshold on the server, and the withdrawn entry is no longer confirmed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reference_server.hashset.audit import audit_public_chain, audit_with_key
+from reference_server.hashset.blinding import TpsiBlinder, hash_set_keys
+from reference_server.hashset.build import BuildResult, build_release
+from reference_server.hashset.provenance import InclusionRule
+from reference_server.hashset.updates import (
+    VOUCHER_GRACE_SECONDS,
+    VoucherReleaseUnknown,
+    load_release_window,
+)
+from sdk import errors
+from sdk.media.candidates import psi_candidates
+from sdk.media.signal_types import HashResult, get_signal_type
+from sdk.release import ReleaseHolder
+from sdk.tpsi import account_from_secret, generate_voucher, process_voucher
+from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
+from vouchsafe.imagegen import synthetic_images
+
+NOW = ISSUED_AT + 60
+SECRET = bytes(range(32))
+THRESHOLD = 3
+
+
+@pytest.fixture(scope="module")
+def hashed() -> list[HashResult]:
+    pdq = get_signal_type("pdq")
+    return [pdq.hash_media(image) for image in synthetic_images(10)]
+
+
+def _build(
+    tmp: Path,
+    name: str,
+    orgs: list[Org],
+    listings: dict[str, list[tuple[str, bytes]]],
+    previous: Path | None = None,
+) -> tuple[BuildResult, Path, list[Path]]:
+    src = tmp / f"src-{name}"
+    src.mkdir()
+    registry, paths = write_lists(src, orgs, listings)
+    result = build_release(
+        registry_path=registry,
+        source_paths=paths,
+        out_dir=tmp / name,
+        rule=InclusionRule(),
+        previous=previous,
+        now=NOW,
+        blinder=TpsiBlinder(),
+        key_function=hash_set_keys,
+    )
+    return result, registry, paths
+
+
+def _install(holder: ReleaseHolder, folder: Path) -> None:
+    holder.install(
+        (folder / "release.pb").read_bytes(), bytes.fromhex((folder / "release.root").read_text())
+    )
+
+
+def test_vouchers_under_two_releases_count_toward_one_threshold(
+    tmp_path: Path, hashed: list[HashResult]
+) -> None:
+    orgs = make_orgs(("a", "DE"), ("b", "FR"), ("c", "NL"))
+    listed = {o: [("add", h.bits) for h in hashed] for o in ("a", "b")}
+    r1, _, _ = _build(tmp_path, "r1", orgs, listed)
+    withdrawn = {**listed, "c": [("withdraw", hashed[9].bits)]}
+    r2, _, _ = _build(tmp_path, "r2", orgs, withdrawn, previous=r1.directory)
+    assert (r1.selection.entry_count, r2.selection.entry_count) == (10, 9)
+
+    # Device: release 1, vouchers for items 0 and 9; then release 2, vouchers for 1 and 2.
+    pub = bytes.fromhex((r1.directory / "release_key.pub").read_text())
+    holder = ReleaseHolder(pub, clock=lambda: NOW)
+    vouchers = []
+    for folder, items in ((r1.directory, (0, 9)), (r2.directory, (1, 2))):
+        _install(holder, folder)
+        blinded = holder.current.blinded_hash_set()
+        account = account_from_secret(
+            blinded.params, SECRET, threshold=THRESHOLD, synthetic_rate=0.0
+        )
+        for i in items:
+            vouchers.append(
+                generate_voucher(
+                    account,
+                    blinded,
+                    candidate_hashes=psi_candidates(hashed[i]),
+                    item_id=b"item-%d" % i,
+                    associated_data=hashed[i].bits,
+                )
+            )
+    assert holder.current.version == 2
+
+    # Server: each voucher opens under the release it names; shares of both releases combine.
+    window = load_release_window([r1.directory, r2.directory], now=NOW)
+    opened = []
+    for voucher in vouchers:
+        bundle = window.bundle_for(voucher.params_digest)
+        result = process_voucher(bundle.server_key, bundle.blinded_hash_set(), voucher)
+        assert result is not None
+        opened.append(result)
+    recovered = window.recover(opened)
+    assert recovered.threshold_reached
+    by_id = {item.item_id: item.associated_data for item in recovered.items}
+    assert set(by_id) == {b"item-0", b"item-1", b"item-2", b"item-9"}
+    # Item 9 matched under release 1 and counted; the second check runs against the newest
+    # release, where the withdrawn entry is gone, so it is not confirmed.
+    newest = window.newest
+    assert newest.find_entries("pdq", by_id[b"item-0"])
+    assert newest.find_entries("pdq", by_id[b"item-9"]) == []
+
+
+def test_vouchers_of_a_release_past_its_grace_period_are_refused(
+    tmp_path: Path, hashed: list[HashResult]
+) -> None:
+    orgs = make_orgs(("a", "DE"), ("b", "FR"))
+    listed = {o: [("add", h.bits) for h in hashed[:4]] for o in ("a", "b")}
+    r1, _, _ = _build(tmp_path, "r1", orgs, listed)
+    r2, _, _ = _build(tmp_path, "r2", orgs, listed, previous=r1.directory)
+    first = load_release_window([r1.directory], NOW).newest.release
+    late = first.expires_at + VOUCHER_GRACE_SECONDS + 1
+    window = load_release_window([r1.directory, r2.directory], now=late)
+    with pytest.raises(VoucherReleaseUnknown):
+        window.bundle_for(first.params.params_digest)
+    assert window.newest.release.version == 2
+
+
+def test_keyed_audit_rebuilds_a_real_release_byte_for_byte(
+    tmp_path: Path, hashed: list[HashResult]
+) -> None:
+    orgs = make_orgs(("a", "DE"), ("b", "FR"))
+    listed = {o: [("add", h.bits) for h in hashed[:6]] for o in ("a", "b")}
+    r1, registry, paths = _build(tmp_path, "r1", orgs, listed)
+    assert audit_public_chain([r1.directory]).passed
+    report = audit_with_key(
+        r1.directory,
+        registry_path=registry,
+        source_paths=paths,
+        rule=InclusionRule(),
+        blinder=TpsiBlinder(),
+        key_function=hash_set_keys,
+    )
+    assert report.passed, report.problems
+    assert any("byte for byte" in line for line in report.checks)
+
+
+def test_release_whose_params_do_not_commit_to_its_table_is_refused(
+    tmp_path: Path, hashed: list[HashResult]
+) -> None:
+    from tests.hashset.release_helpers import RELEASE_PUB, make_release
+
+    orgs = make_orgs(("a", "DE"), ("b", "FR"))
+    listed = {o: [("add", h.bits) for h in hashed[:4]] for o in ("a", "b")}
+    r1, _, _ = _build(tmp_path, "r1", orgs, listed)
+    real = load_release_window([r1.directory], NOW).newest.release
+    # Same table, signed by a release key, but with parameters of another table.
+    other = make_release(real.table, server_params=real.server_params[:-1] + b"\x00")
+    holder = ReleaseHolder(RELEASE_PUB, clock=lambda: NOW)
+    with pytest.raises(errors.ReleaseParamsMismatch):
+        holder.install(other.data, other.root)
+    assert not holder.has_release

@@ -1,0 +1,178 @@
+"""A real deployment for subprocess tests: a release built from signed benign source lists (PDQ
+hashes of generated benign images), blinded by ``sdk.tpsi``, staff keys, and devices that hash
+photos with the SDK and build real safety vouchers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from PIL import Image
+
+from protocol import api_pb2, associated_data_pb2
+from protocol.api_client import ApiClient
+from reference_server.hashset.blinding import default_blinder
+from reference_server.hashset.build import build_release
+from reference_server.hashset.provenance import InclusionRule
+from sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
+from sdk.release import verify_release
+from sdk.tpsi import (
+    AccountKeys,
+    BlindedHashSet,
+    generate_voucher,
+    new_account,
+    wire,
+)
+from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
+
+THRESHOLD = 3
+PDQ = get_signal_type("pdq")
+STAFF_ROLES = {
+    "reviewer1": "reviewer",
+    "reviewer2": "reviewer",
+    "authority": "authority",
+    "auditor": "auditor",
+}
+
+
+def derivative_png(image: Image.Image) -> bytes:
+    """A small low-resolution grey rendering, as the messenger attaches for review."""
+    out = io.BytesIO()
+    image.convert("L").resize((32, 32)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def resaved(image: Image.Image) -> Image.Image:
+    """The same photo after a lossy re-encode (its PDQ hash moves a few bits)."""
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="JPEG", quality=70)
+    return Image.open(io.BytesIO(out.getvalue()))
+
+
+def build_release_folder(
+    root: Path,
+    known: Sequence[bytes],
+    *,
+    name: str = "release",
+    previous: Path | None = None,
+    orgs: Sequence[Org] | None = None,
+) -> Path:
+    """A release listing ``known`` PDQ hashes (two organisations each), with its server bundle;
+    with ``previous`` the next release of that chain (same ``orgs`` needed)."""
+    orgs = orgs or make_orgs(("a", "DE"), ("b", "FR"))
+    sources = root / f"sources-{name}"
+    sources.mkdir(parents=True, exist_ok=True)
+    listings = {o.name: [("add", h) for h in known] for o in orgs}
+    registry, lists = write_lists(sources, orgs, listings)
+    release_dir = root / name
+    build_release(
+        registry_path=registry,
+        source_paths=lists,
+        out_dir=release_dir,
+        rule=InclusionRule(),
+        previous=previous,
+        now=ISSUED_AT + 10,
+        blinder=default_blinder(),
+    )
+    return release_dir
+
+
+def write_staff_file(root: Path) -> tuple[dict[str, Ed25519PrivateKey], Path]:
+    """Fresh staff keys and the operator's staff file for them."""
+    staff = {name: Ed25519PrivateKey.generate() for name in STAFF_ROLES}
+    path = root / "staff.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "name": name,
+                    "role": STAFF_ROLES[name],
+                    "public_key": key.public_key().public_bytes_raw().hex(),
+                }
+                for name, key in staff.items()
+            ]
+        )
+    )
+    return staff, path
+
+
+def server_args(release_dir: Path, staff_file: Path) -> list[str]:
+    """``vouchsafe server`` flags for this deployment (no scheduler: tests drive every step)."""
+    return [
+        "--release-dir",
+        str(release_dir),
+        "--staff-keys",
+        str(staff_file),
+        "--match-threshold",
+        str(THRESHOLD),
+        "--schedule-interval",
+        "0",
+    ]
+
+
+def fetch_blinded_hash_set(url: str) -> BlindedHashSet:
+    """What a device does: fetch the current release over the API, verify it, read the set."""
+    client = ApiClient(url, Ed25519PrivateKey.generate())
+    try:
+        release = verify_release(
+            client.http.get("/v1/releases/current").content,
+            release_key=bytes.fromhex(client.http.get("/v1/releases/current/key").text),
+            published_root=bytes.fromhex(client.http.get("/v1/releases/current/root").text),
+            now=None,
+        )
+    finally:
+        client.close()
+    return BlindedHashSet(wire.decode_server_params(release.server_params), release.table)
+
+
+@dataclass
+class Device:
+    """A user's phone: an account key for the API and a tPSI account for vouchers."""
+
+    api: ApiClient
+    blinded: BlindedHashSet
+    account: AccountKeys
+
+    @classmethod
+    def register(
+        cls,
+        url: str,
+        blinded: BlindedHashSet,
+        handle: str = "",
+        synthetic_rate: float | None = None,
+    ) -> Device:
+        api = ApiClient(url, Ed25519PrivateKey.generate())
+        api.register(handle=handle)
+        account = new_account(blinded.params, threshold=THRESHOLD, synthetic_rate=synthetic_rate)
+        return cls(api, blinded, account)
+
+    def voucher_for(self, image: Image.Image) -> tuple[bytes, bytes]:
+        """(VoucherId, encoded SafetyVoucher) for one photo, as the SDK makes them."""
+        result = PDQ.hash_media(image)
+        ad = associated_data_pb2.AssociatedData(
+            version=1,
+            signal_type=result.signal_type,
+            perceptual_hash=result.bits,
+            quality=result.quality,
+            candidate_scheme=CANDIDATE_SCHEME,
+            visual_derivative=derivative_png(image),
+            visual_derivative_type="image/png",
+            media_type="image/jpeg",
+        ).SerializeToString()
+        voucher = generate_voucher(
+            self.account,
+            self.blinded,
+            candidate_hashes=psi_candidates(result),
+            item_id=secrets.token_bytes(16),
+            associated_data=ad,
+        )
+        return wire.voucher_id(voucher), wire.encode_safety_voucher(voucher)
+
+    def send_photo(self, image: Image.Image) -> api_pb2.VoucherReceipt:
+        return self.api.upload_voucher(*self.voucher_for(image))

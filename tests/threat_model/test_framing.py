@@ -1,0 +1,24 @@
+"""Attack 1 (framing by collision): forged images do not get an innocent account reported."""
+
+from __future__ import annotations
+
+from threat_model.attacks import framing
+
+
+def test_black_box_forgeries_do_not_pass_full_hash_check_and_review() -> None:
+    outcome = framing.run(framing.Config(pairs=1, psi_budget=1500, full_budget=200))
+    assert outcome.held
+    assert outcome.evidence["would_fool_review"] == 0
+    row = outcome.evidence["per_pair"][0]
+    # Whatever the search reached, the picture still looks like its benign source.
+    assert row["final_ssim_to_source"] > row["final_ssim_to_target"]
+
+
+def test_the_consequence_checks_do_flag_a_genuine_known_item() -> None:
+    # Control: when the "forged" image is the known item itself, every check passes and the
+    # claim must fail, so the test above can fail too.
+    outcome = framing.run(framing.Config(pairs=1, target_first=0, psi_budget=10, full_budget=10))
+    assert outcome.evidence["psi_collision_rate"] == 1.0
+    assert outcome.evidence["full_hash_collision_rate"] == 1.0
+    assert outcome.evidence["would_fool_review"] == 1
+    assert not outcome.held

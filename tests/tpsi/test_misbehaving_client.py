@@ -1,0 +1,63 @@
+"""A misbehaving client never crashes the server: typed errors, and nothing accepted is lost."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from protocol.vectors.drbg import SeededRandomness
+from sdk.errors import MalformedVoucherError
+from sdk.tpsi import generate_voucher, new_account, process_voucher, recover_associated_data
+from tests.tpsi.conftest import Setup
+from tests.tpsi.test_threshold import T, _open, _real_ids
+
+
+def test_a_voucher_whose_half_opens_but_inner_layer_is_garbage_is_typed(
+    setup: Setup, rng: SeededRandomness
+) -> None:
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    voucher = generate_voucher(
+        account,
+        setup.blinded,
+        candidate_hashes=[setup.known[0]],
+        item_id=b"x",
+        associated_data=b"",
+        rng=rng,
+    )
+    forged = dataclasses.replace(voucher, rct=rng.random_bytes(len(voucher.rct)))
+    with pytest.raises(MalformedVoucherError) as excinfo:
+        process_voucher(setup.server_key, setup.blinded, forged)
+    assert excinfo.value.field == "voucher.rct"
+
+
+def test_undecryptable_associated_data_is_reported_not_dropped(
+    setup: Setup, rng: SeededRandomness
+) -> None:
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    opened = [
+        _open(setup, account, item_id, [setup.known[i]], rng)
+        for i, item_id in enumerate(_real_ids(account, T + 1))
+    ]
+    shares = [o for o in opened if o]
+    broken = dataclasses.replace(shares[0], adct=rng.random_bytes(len(shares[0].adct)))
+    result = recover_associated_data(setup.blinded.params, [broken, *shares[1:]])
+    assert result.threshold_reached
+    assert result.undecryptable_item_tags == (broken.item_tag,)
+    assert len(result.items) == T
+
+
+def test_a_stored_opened_voucher_of_the_wrong_width_is_a_typed_error(
+    setup: Setup, rng: SeededRandomness
+) -> None:
+    from sdk.errors import InvalidLengthError
+
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    opened = [
+        _open(setup, account, item_id, [setup.known[i]], rng)
+        for i, item_id in enumerate(_real_ids(account, T))
+    ]
+    shares = [o for o in opened if o]
+    short = dataclasses.replace(shares[0], dhf_value=shares[0].dhf_value[:-1])
+    with pytest.raises(InvalidLengthError):
+        recover_associated_data(setup.blinded.params, [short, *shares[1:]])

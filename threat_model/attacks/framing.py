@@ -1,0 +1,151 @@
+"""Attack 1: framing by collision — benign images forged to match a known item.
+
+The attacker holds a known item's perceptual hash (the stand-in: a benign corpus photo playing
+a known item) and queries the on-device hash as a black box. For each (benign source, known
+target) pair it runs :func:`perturb.steer_bits` until
+
+1. **PSI collision**: one of the forged image's PSI candidates equals one of the target's
+   hash-set keys (a voucher for it would open), then, continuing from there,
+2. **full-hash collision**: the forged image's PDQ hash is within 31 bits of the target's
+   (the server's second, independent check past threshold would confirm it).
+
+It reports success rates, queries and the distortion of the forged image against its benign
+source (PSNR, SSIM). Then it asks what matters for an innocent user: would such images get an
+account reported? That needs all of: >= t distinct forged items in *that account's* vouchers
+(the messenger makes vouchers on the **sending** device only, ``reference_client/
+detection_hook.py``, so pushing images at a recipient frames the recipient only if the
+recipient re-sends them); each surviving the full-hash check; and a human reviewer, who sees the
+visual derivative, mistaking it for the known item. The reviewer is modelled, not simulated:
+a forged image counts as "would fool review" only if it is structurally closer (SSIM) to the
+target than to its own benign source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from threat_model.attacks import perturb, pipeline
+from threat_model.attacks.base import AttackOutcome
+
+NUMBER = 1
+NAME = "framing"
+TITLE = "framing by collision: forge benign images whose PSI candidates hit a known item"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Pairs attacked, query budgets, search settings, and the account's match threshold."""
+
+    pairs: int = 2
+    # Sources are corpus photos from index 0, targets ("known" items) from this index.
+    target_first: int = 100
+    side: int = 256
+    psi_budget: int = 3000
+    full_budget: int = 500
+    basis: int = 17
+    probe_amplitude: float = 48.0
+    amplitudes: tuple[float, ...] = (6.0, 12.0, 24.0, 48.0)
+    threshold: int = 10
+    seed: int = 1
+
+
+def _resized(pixels: pipeline.Pixels, shape: tuple[int, ...]) -> pipeline.Pixels:
+    from PIL import Image
+
+    image = Image.fromarray(pixels).resize((shape[1], shape[0]))
+    return np.asarray(image, dtype=np.uint8)
+
+
+def run(config: Config) -> AttackOutcome:
+    """Forges one image per pair, then judges the consequences for an innocent account."""
+    pipeline.require_media()
+    rng = np.random.default_rng(config.seed)
+    limit = pipeline.match_distance()
+    sources = pipeline.load_corpus(config.pairs, first=0, side=config.side)
+    targets = pipeline.load_corpus(config.pairs, first=config.target_first, side=config.side)
+    rows: list[dict[str, object]] = []
+    psi_hits = full_hits = fools_review = 0
+    coarse = pipeline.coarse_mask()
+    for (source_name, source), (target_name, target) in zip(sources, targets, strict=True):
+        target_hash = pipeline.hash_pixels(target)
+        keys = pipeline.set_keys(target_hash.perceptual_hash)
+        goal_bits = pipeline.hash_bits(target)
+
+        def psi_hit(candidate: pipeline.Pixels, keys: frozenset[bytes] = keys) -> bool:
+            return bool(pipeline.hash_pixels(candidate).candidates & keys)
+
+        def full_hit(candidate: pipeline.Pixels, h: bytes = target_hash.perceptual_hash) -> bool:
+            return pipeline.distance(pipeline.hash_pixels(candidate).perceptual_hash, h) <= limit
+
+        basis = perturb.cosine_basis(source.shape[0], source.shape[1], config.basis)
+        movers, probes = perturb.probe(source, pipeline.hash_bits, basis, config.probe_amplitude)
+
+        def steer(
+            start: pipeline.Pixels,
+            goal: Callable[[pipeline.Pixels], bool],
+            budget: int,
+            goal_bits: NDArray[np.bool_] = goal_bits,
+            movers: perturb.Movers = movers,
+            mask: NDArray[np.bool_] | None = None,
+        ) -> perturb.SearchResult:
+            return perturb.steer_bits(
+                start, pipeline.hash_bits, goal_bits, goal, k=config.basis, budget=budget,
+                probe_amplitude=config.probe_amplitude, amplitudes=config.amplitudes,
+                rng=rng, movers=movers, mask=mask,
+            )
+
+        # The candidate scheme is public: the attacker steers only the coarse-code bits first.
+        first = perturb.shrink(source, steer(source, psi_hit, config.psi_budget, mask=coarse),
+                               psi_hit)
+        second = steer(first.pixels, full_hit, config.full_budget)
+        forged = second.pixels if second.reached else first.pixels
+        target_view = _resized(target, forged.shape)
+        closer_to_target = perturb.ssim(forged, target_view) >= perturb.ssim(forged, source)
+        psi_hits += first.reached
+        full_hits += first.reached and second.reached
+        fools_review += first.reached and second.reached and closer_to_target
+        rows.append({
+            "source": source_name,
+            "target": target_name,
+            "start_distance": pipeline.distance(
+                pipeline.hash_pixels(source).perceptual_hash, target_hash.perceptual_hash),
+            "psi_collision": first.reached,
+            "coarse_bits_still_wrong": int(first.score),
+            "psi_queries": first.queries + probes,
+            "psi_psnr_db": round(perturb.psnr(source, first.pixels), 2),
+            "psi_ssim": round(perturb.ssim(source, first.pixels), 4),
+            "full_hash_within_31": bool(first.reached and second.reached),
+            "final_distance": int(second.score),
+            "final_psnr_db": round(perturb.psnr(source, forged), 2),
+            "final_ssim_to_source": round(perturb.ssim(source, forged), 4),
+            "final_ssim_to_target": round(perturb.ssim(target_view, forged), 4),
+        })
+    n = len(rows)
+    reported = fools_review >= 1
+    evidence: dict[str, object] = {
+        "pairs": n,
+        "psi_collision_rate": round(psi_hits / n, 3) if n else 0.0,
+        "full_hash_collision_rate": round(full_hits / n, 3) if n else 0.0,
+        "would_fool_review": fools_review,
+        "threshold": config.threshold,
+        "forged_items_needed_in_victim_account": config.threshold,
+        "per_pair": rows,
+    }
+    held = not reported
+    claim = (
+        "Black-box forged images do not get an innocent account reported: forged PSI collisions "
+        "may open vouchers, but a report needs >= t of them in the victim's own (sending) "
+        "account, each within PDQ distance 31 of a known item, and a reviewer who sees the "
+        "benign picture"
+    )
+    notes = (
+        "human review is modelled by SSIM(forged, target) >= SSIM(forged, source); no human "
+        "looked at the images",
+        "vouchers are made on the sending device (reference_client/detection_hook.py): "
+        "receiving forged images does not add to the recipient's count",
+    )
+    return AttackOutcome(claim=claim, held=held, evidence=evidence, notes=notes)
