@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reference_server.hashset.bundle import ReleaseBundle, load_release_bundle
+from reference_server.hashset.bundle import (
+    ReleaseBundle,
+    load_public_release,
+    load_release_bundle,
+)
+from reference_server.hashset.release_file import make_delta
 from reference_server.pipeline.matching import entry_id_for
 from reference_server.pipeline.tpsi_matcher import TpsiMatcher
-from sdk.tpsi import BlindedHashSet, wire
 
 
 @dataclass(frozen=True)
@@ -35,12 +40,20 @@ def release_id_of(bundle: ReleaseBundle) -> str:
 def load_matcher(release_dir: Path, threshold: int) -> tuple[TpsiMatcher, BundleEntryIndex]:
     """The matcher and entry index for the verified release folder at ``release_dir``."""
     bundle = load_release_bundle(release_dir)
-    params = wire.decode_server_params(bundle.release.server_params)
-    blinded = BlindedHashSet(params=params, table=bundle.release.table)
     matcher = TpsiMatcher(
-        server_key=wire.decode_server_key(bundle.server_key),
-        blinded=blinded,
+        server_key=bundle.server_key,
+        blinded=bundle.blinded_hash_set(),
         threshold=threshold,
         release_id=release_id_of(bundle),
     )
     return matcher, BundleEntryIndex(bundle)
+
+
+def release_deltas(release_dir: Path, previous_dirs: Sequence[Path]) -> dict[str, bytes]:
+    """Deltas from each verified earlier release to the one in ``release_dir``, by base digest."""
+    current = load_public_release(release_dir).to_bytes()
+    deltas: dict[str, bytes] = {}
+    for previous in previous_dirs:
+        old = load_public_release(previous)
+        deltas[old.digest.hex()] = make_delta(old.to_bytes(), current)
+    return deltas

@@ -17,23 +17,19 @@ from PIL import Image
 
 from protocol import api_pb2, associated_data_pb2
 from protocol.api_client import ApiClient
-from reference_server.hashset.blinding import BlindedTable
+from reference_server.hashset.blinding import default_blinder
 from reference_server.hashset.build import build_release
 from reference_server.hashset.provenance import InclusionRule
 from sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
-from sdk.media.candidates import MAX_CANDIDATES
 from sdk.release import verify_release
 from sdk.tpsi import (
-    CIPHERSUITE,
     AccountKeys,
     BlindedHashSet,
-    blind_hash_set,
-    generate_server_keys,
     generate_voucher,
     new_account,
     wire,
 )
-from tests.hashset.source_helpers import ISSUED_AT, make_orgs, write_lists
+from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
 
 THRESHOLD = 3
 PDQ = get_signal_type("pdq")
@@ -59,38 +55,30 @@ def resaved(image: Image.Image) -> Image.Image:
     return Image.open(io.BytesIO(out.getvalue()))
 
 
-class TpsiBlinder:
-    """The protocol core's blinding for build_release (until the hash-set seam ships its own)."""
-
-    @property
-    def ciphersuite(self) -> str:
-        return CIPHERSUITE
-
-    def generate_server_key(self) -> bytes:
-        return wire.encode_server_key(generate_server_keys())
-
-    def blind(
-        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
-    ) -> BlindedTable:
-        del build_seed  # these test tables come from the OS generator (not re-derivable)
-        blinded = blind_hash_set(
-            wire.decode_server_key(server_key), psi_keys, max_candidates=MAX_CANDIDATES
-        )
-        return BlindedTable(wire.encode_server_params(blinded.params), blinded.table)
-
-
-def build_release_folder(root: Path, known: Sequence[bytes]) -> Path:
-    """A release listing ``known`` PDQ hashes (two organisations each), with its server bundle."""
-    orgs = make_orgs(("a", "DE"), ("b", "FR"))
-    registry, lists = write_lists(root, orgs, {o.name: [("add", h) for h in known] for o in orgs})
-    release_dir = root / "release"
+def build_release_folder(
+    root: Path,
+    known: Sequence[bytes],
+    *,
+    name: str = "release",
+    previous: Path | None = None,
+    orgs: Sequence[Org] | None = None,
+) -> Path:
+    """A release listing ``known`` PDQ hashes (two organisations each), with its server bundle;
+    with ``previous`` the next release of that chain (same ``orgs`` needed)."""
+    orgs = orgs or make_orgs(("a", "DE"), ("b", "FR"))
+    sources = root / f"sources-{name}"
+    sources.mkdir(parents=True, exist_ok=True)
+    listings = {o.name: [("add", h) for h in known] for o in orgs}
+    registry, lists = write_lists(sources, orgs, listings)
+    release_dir = root / name
     build_release(
         registry_path=registry,
         source_paths=lists,
         out_dir=release_dir,
         rule=InclusionRule(),
+        previous=previous,
         now=ISSUED_AT + 10,
-        blinder=TpsiBlinder(),
+        blinder=default_blinder(),
     )
     return release_dir
 

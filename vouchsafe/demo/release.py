@@ -74,6 +74,11 @@ def build_demo_release(
         blinder=blinder or default_blinder(),
         key_function=hash_set_keys,
     )
-    admitted = frozenset(bytes(e.perceptual_hash) for e in result.selection.entries())
+    from reference_server.hashset.bundle import load_release_bundle
+
+    bundle = load_release_bundle(result.directory)
+    admitted = frozenset(
+        bytes(bundle.entry(i).perceptual_hash) for i in range(bundle.entry_count)
+    )
     key_hex = (result.directory / "release_key.pub").read_text(encoding="ascii").strip()
     return DemoRelease(result.directory, key_hex, result, admitted, known)
