@@ -142,6 +142,25 @@ def test_manifestly_unfounded_needs_a_reason_and_returns_it(server: InProcessSer
     authority.dispose(report_id, False, reason="image is a landscape")
     entry = authority.reports(api_pb2.REPORT_STATUS_MANIFESTLY_UNFOUNDED)[0]
     assert entry.reason == "image is a landscape"
+    assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_ACTIVE
+    assert [n.kind for n in alice.notifications()] == ["account_suspended", "account_reinstated"]
+    with server.ctx.storage.read() as tx:
+        assert [o.verdict for o in tx.opinions.list()] == ["false_positive"]
+
+
+def test_unfounded_verdict_keeps_the_suspension_while_another_report_stands(
+    server: InProcessServer,
+) -> None:
+    alice = server.user()
+    reviewer, authority = server.staff("reviewer1"), server.staff("authority")
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    first, second = reviewer.review_queue()[:2]
+    report_1 = reviewer.decide(first.review_id, True).report_id
+    report_2 = reviewer.decide(second.review_id, True).report_id
+    authority.dispose(report_2, True)
+    authority.dispose(report_1, False, reason="not what the list says")
+    assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_SUSPENDED
 
 
 def test_threshold_rerun_does_not_queue_twice(server: InProcessServer) -> None:
