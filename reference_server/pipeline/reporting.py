@@ -17,6 +17,7 @@ from protocol import api_pb2
 from protocol.provider_signatures import REPORT_DOMAIN, report_digest
 from reference_server.context import ServerContext, new_id
 from reference_server.errors import Conflict, InvalidArgument, NotFound
+from reference_server.pipeline.appeals import standing_reports
 from reference_server.pipeline.confirmation import parse_associated_data
 from reference_server.pipeline.notifications import notify
 from reference_server.storage import Repos
@@ -48,7 +49,8 @@ def create_report(
     ad = parse_associated_data(item.associated_data)
     signal_type = ad.signal_type if ad is not None else ""
     report_id = new_id("rp")
-    action = "suspended"
+    already = account is not None and account.status == STATUS_SUSPENDED
+    action = "already suspended" if already else "suspended"
     report = api_pb2.Report(
         version=1,
         report_id=report_id,
@@ -114,6 +116,8 @@ def create_report(
             "report_sha256": report_digest(report_bytes).hex(),
         },
     )
+    if already:
+        return record  # one suspension (and one notice) per account, however many reports
     tx.accounts.set_status(item.account_id, STATUS_SUSPENDED)
     tx.actions.add(
         AccountAction(
@@ -185,13 +189,12 @@ def _undo_after_unfounded(
             "false_positive_recorded",
             {"opinion_id": opinion.opinion_id, "entry_id": item.matched_entry_id},
         )
-    standing = [
-        r
-        for r in tx.reports.list()
-        if r.account_id == report.account_id and r.status in ("delivered", "forwarded")
-    ]
     account = tx.accounts.get(report.account_id)
-    if standing or account is None or account.status != STATUS_SUSPENDED:
+    if (
+        standing_reports(tx, report.account_id)
+        or account is None
+        or account.status != STATUS_SUSPENDED
+    ):
         return
     tx.accounts.set_status(report.account_id, STATUS_ACTIVE)
     tx.actions.add(
