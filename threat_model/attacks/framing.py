@@ -40,12 +40,12 @@ TITLE = "framing by collision: forge benign images whose PSI candidates hit a kn
 class Config:
     """Pairs attacked, query budgets, search settings, and the account's match threshold."""
 
-    pairs: int = 3
+    pairs: int = 2
     # Sources are corpus photos from index 0, targets ("known" items) from this index.
     target_first: int = 100
     side: int = 256
-    psi_budget: int = 4000
-    full_budget: int = 1000
+    psi_budget: int = 3000
+    full_budget: int = 500
     basis: int = 17
     probe_amplitude: float = 48.0
     amplitudes: tuple[float, ...] = (6.0, 12.0, 24.0, 48.0)
@@ -114,6 +114,7 @@ def run(config: Config) -> AttackOutcome:
             "start_distance": pipeline.distance(
                 pipeline.hash_pixels(source).perceptual_hash, target_hash.perceptual_hash),
             "psi_collision": first.reached,
+            "coarse_bits_still_wrong": int(first.score),
             "psi_queries": first.queries + probes,
             "psi_psnr_db": round(perturb.psnr(source, first.pixels), 2),
             "psi_ssim": round(perturb.ssim(source, first.pixels), 4),
@@ -142,7 +143,7 @@ def run(config: Config) -> AttackOutcome:
         "benign picture"
     )
     notes = (
-        "human review is modelled by SSIM(forged, target) > SSIM(forged, source); no human "
+        "human review is modelled by SSIM(forged, target) >= SSIM(forged, source); no human "
         "looked at the images",
         "vouchers are made on the sending device (reference_client/detection_hook.py): "
         "receiving forged images does not add to the recipient's count",
