@@ -34,6 +34,8 @@ class Settings:
     staff: tuple[StaffKey, ...] = ()
     # Directory holding the release files and the private server bundle (hash-set lifecycle).
     release_dir: Path | None = None
+    # Earlier releases of the same chain: the server serves deltas from each to the current one.
+    previous_release_dirs: tuple[Path, ...] = ()
     # Match threshold t: the provider's policy; devices declare it in every voucher. 30 is the
     # value Apple announced for its 2021 design ("Security Threat Model Review of Apple's Child
     # Safety Features", 2021); tests and demos set a small value.
@@ -95,6 +97,10 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         values["staff"] = load_staff_keys(Path(e["VOUCHSAFE_STAFF_KEYS"]))
     if "VOUCHSAFE_RELEASE_DIR" in e:
         values["release_dir"] = Path(e["VOUCHSAFE_RELEASE_DIR"])
+    if "VOUCHSAFE_PREVIOUS_RELEASE_DIRS" in e:
+        values["previous_release_dirs"] = tuple(
+            Path(p) for p in e["VOUCHSAFE_PREVIOUS_RELEASE_DIRS"].split(os.pathsep) if p
+        )
     for name, key in (
         ("rate_limit_per_minute", "VOUCHSAFE_RATE_LIMIT_PER_MINUTE"),
         ("retention_ms", "VOUCHSAFE_RETENTION_MS"),

@@ -54,8 +54,9 @@ def file_appeal(
         raise NotFound("no such report", field="report_id")
     if report.account_id != account_id:
         raise WrongAccount("this report concerns another account", field="report_id")
-    if any(a.status == "received" for a in tx.appeals.for_report(report.report_id)):
-        raise Conflict("an appeal against this report is already open", field="report_id")
+    if tx.appeals.for_report(report.report_id):
+        # One appeal per report: it is re-reviewed by a different reviewer, and that decides.
+        raise Conflict("this report was already appealed", field="report_id")
     if report.status == "retracted":
         raise Conflict("this report was already retracted", field="report_id")
     original = tx.review.get(report.review_id)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reference_server.hashset.bundle import ReleaseBundle, load_release_bundle
+from reference_server.hashset.bundle import (
+    ReleaseBundle,
+    load_public_release,
+    load_release_bundle,
+)
+from reference_server.hashset.release_file import make_delta
 from reference_server.pipeline.matching import entry_id_for
 from reference_server.pipeline.tpsi_matcher import TpsiMatcher
 
@@ -41,3 +47,13 @@ def load_matcher(release_dir: Path, threshold: int) -> tuple[TpsiMatcher, Bundle
         release_id=release_id_of(bundle),
     )
     return matcher, BundleEntryIndex(bundle)
+
+
+def release_deltas(release_dir: Path, previous_dirs: Sequence[Path]) -> dict[str, bytes]:
+    """Deltas from each verified earlier release to the one in ``release_dir``, by base digest."""
+    current = load_public_release(release_dir).to_bytes()
+    deltas: dict[str, bytes] = {}
+    for previous in previous_dirs:
+        old = load_public_release(previous)
+        deltas[old.digest.hex()] = make_delta(old.to_bytes(), current)
+    return deltas

@@ -102,7 +102,13 @@ def create_report(
     ctx.log(
         tx,
         "report_delivered",
-        {"report_id": report_id, "account_id": item.account_id, "urgent": decision.urgent},
+        {
+            "report_id": report_id,
+            "account_id": item.account_id,
+            "urgent": decision.urgent,
+            # Binds the signed report the authority holds to this log entry.
+            "report_sha256": report_digest(report_bytes).hex(),
+        },
     )
     tx.accounts.set_status(item.account_id, STATUS_SUSPENDED)
     tx.actions.add(

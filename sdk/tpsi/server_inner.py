@@ -7,15 +7,23 @@ from collections.abc import Sequence
 from sdk.crypto import labels
 from sdk.crypto.aead import NONCE_LENGTH, open_
 from sdk.crypto.shamir import SHARE_PRIME, interpolate_at_zero
-from sdk.errors import DecryptionError, InconsistentSharesError, ParamsMismatchError
+from sdk.errors import (
+    DecryptionError,
+    InconsistentSharesError,
+    InvalidLengthError,
+    InvalidScalarError,
+    ParamsMismatchError,
+)
 from sdk.tpsi.account import adkey_from_shamir_secret
 from sdk.tpsi.dhf import detect_real_shares
 from sdk.tpsi.messages import OpenedVoucher, RecoveredItem, RecoveryResult
-from sdk.tpsi.params import ServerParams
+from sdk.tpsi.params import DHF_PRIME, ServerParams, adct_length
 
 
 def unpad_associated_data(padded: bytes) -> tuple[bytes, bytes]:
     """Inverse of pad(item_id, ad); raises DecryptionError on a malformed padding."""
+    if len(padded) < 5:
+        raise DecryptionError("malformed associated-data padding")
     id_len = padded[0]
     item_id = padded[1 : 1 + id_len]
     ad_len = int.from_bytes(padded[1 + id_len : 5 + id_len], "big")
@@ -54,6 +62,18 @@ def recover_associated_data(
         if o.params_digest != digest:
             raise ParamsMismatchError(
                 "opened voucher belongs to other server parameters", field="params_digest"
+            )
+        if not 0 < int.from_bytes(o.item_tag, "big") < SHARE_PRIME or len(o.item_tag) != 32:
+            raise InvalidScalarError("item_tag out of range", field="item_tag")
+        if int.from_bytes(o.share_y, "big") >= SHARE_PRIME or any(
+            not 0 <= v < DHF_PRIME for v in o.dhf_value
+        ):
+            raise InvalidScalarError("share_y or dhf_value out of range", field="share_y")
+        if len(o.adct) != adct_length(params.padded_associated_data_length):
+            raise InvalidLengthError("adct has the wrong length", field="adct")
+        if len(o.dhf_value) != params.synthetic_max:
+            raise InvalidLengthError(
+                f"dhf_value must hold {params.synthetic_max} values", field="dhf_value"
             )
     if threshold is not None and any(o.threshold != threshold for o in opened):
         raise InconsistentSharesError(

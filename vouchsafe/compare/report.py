@@ -189,13 +189,14 @@ def render_html(population: Population, results: Sequence[ModeResult]) -> str:
     scenario = population.scenario
     metrics = _table(
         [
-            "mode", "item recall", "account recall", "false item matches", "false-flag accounts",
-            "colliding matched", "B up/item", "B down/item", "B between services/item",
-            "B to device at setup", "device ms/item", "servers ms/item",
+            "mode", "items run", "item recall", "account recall", "false item matches",
+            "false-flag accounts", "colliding matched", "B up/item", "B down/item",
+            "B between services/item", "B to device at setup", "device ms/item", "servers ms/item",
         ],
         [
             [
-                r.name, _fmt(r.item_recall, True), _fmt(r.account_recall, True),
+                r.name, r.extras.get("items_run", r.items), _fmt(r.item_recall, True),
+                _fmt(r.account_recall, True),
                 r.false_item_matches, len(r.false_flag_accounts),
                 f"{r.colliding_items_matched}/{r.colliding_items_sent}",
                 _fmt(r.bytes_up_per_item), _fmt(r.bytes_down_per_item),

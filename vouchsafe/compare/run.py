@@ -168,6 +168,7 @@ def run_all(
     signals: Signals,
     names: Sequence[str],
     on_mode: Callable[[str], None] | None = None,
+    done: Callable[[str], None] | None = None,
 ) -> list[ModeResult]:
     """Runs each named mode (fresh instance) on ``population``; unavailable ones are reported."""
     results: list[ModeResult] = []
@@ -179,6 +180,8 @@ def run_all(
             results.append(
                 ModeResult(name=name, title=name, summary="", available=False, reason=mode.reason)
             )
+            if done is not None:
+                done(name)
             continue
         limit = getattr(mode, "max_items", None)
         sample = population if limit is None else sample_population(population, int(limit))
@@ -186,4 +189,6 @@ def run_all(
         if sample is not population:
             result.extras["items_run"] = f"{len(sample.items)} of {len(population.items)}"
         results.append(result)
+        if done is not None:
+            done(name)
     return results

@@ -23,8 +23,13 @@ class DemoSettings:
 
     @property
     def known_images(self) -> int:
-        """Corpus photos that play "known" items (the source lists need at least 9)."""
-        return max(9, self.heavy_known, self.light_known)
+        """Corpus photos that play "known" items, listed in the demo source lists.
+
+        The lifecycle's demo lists (``corpus_demo_sources``) admit 7 of every 12 images under
+        the default rule, minus one withdrawn; 12 * ceil((k + 1) / 6) images admit at least k + 1.
+        """
+        need = max(self.heavy_known, self.light_known) + 1
+        return 12 * -(-need // 6)
 
     @property
     def ordinary_images(self) -> int:
