@@ -22,3 +22,9 @@ def test_the_consequence_checks_do_flag_a_genuine_known_item() -> None:
     assert outcome.evidence["full_hash_collision_rate"] == 1.0
     assert outcome.evidence["would_fool_review"] == 1
     assert not outcome.held
+
+
+def test_receiving_media_makes_no_voucher_but_sending_does() -> None:
+    # The messaging case: pushed images count against a recipient only if re-sent.
+    assert not framing._receive_path_makes_vouchers("receive")
+    assert framing._receive_path_makes_vouchers("send_media")

@@ -135,7 +135,9 @@ def run(config: Config) -> AttackOutcome:
         "forged_items_needed_in_victim_account": config.threshold,
         "per_pair": rows,
     }
-    held = not reported
+    receive_vouchers = _receive_path_makes_vouchers()
+    evidence["receive_path_makes_vouchers"] = receive_vouchers
+    held = not reported and not receive_vouchers
     claim = (
         "Black-box forged images do not get an innocent account reported: forged PSI collisions "
         "may open vouchers, but a report needs >= t of them in the victim's own (sending) "
@@ -149,3 +151,35 @@ def run(config: Config) -> AttackOutcome:
         "receiving forged images does not add to the recipient's count",
     )
     return AttackOutcome(claim=claim, held=held, evidence=evidence, notes=notes)
+
+
+def _receive_path_makes_vouchers(entry: str = "receive") -> bool:
+    """Whether the reference messenger's receive path can reach the detection hook.
+
+    Reads the code of ``Messenger.receive`` and every ``self.<method>`` it calls, transitively,
+    and looks for any use of ``self.hook``. The messaging case of framing (a sender pushing
+    colliding images at a recipient) adds to the recipient's count only if this is True.
+    """
+    import ast
+    import inspect
+
+    from reference_client.messenger import Messenger
+
+    seen: set[str] = set()
+    pending = [entry]
+    while pending:
+        name = pending.pop()
+        if name in seen or not hasattr(Messenger, name):
+            continue
+        seen.add(name)
+        tree = ast.parse(inspect.cleandoc("\n" + inspect.getsource(getattr(Messenger, name))))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "self"
+            ):
+                if node.attr == "hook":
+                    return True
+                pending.append(node.attr)
+    return False
