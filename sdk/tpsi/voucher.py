@@ -11,6 +11,7 @@ from sdk.crypto.group import (
     UNIFORM_LENGTH,
     add_bytes,
     from_uniform_bytes,
+    random_nonzero_scalar,
     scalarmult_base_bytes,
     scalarmult_bytes,
 )
@@ -39,7 +40,6 @@ from sdk.tpsi.params import (
     ServerParams,
     adct_length,
 )
-from sdk.tpsi.server_setup import random_nonzero_scalar
 
 RKEY_LENGTH = 32
 

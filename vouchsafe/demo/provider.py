@@ -50,6 +50,7 @@ class ProviderSide:
             visual_derivative(decode_image(p.read_bytes())) for p in release.known_images
         ]
         self.transparency: dict[str, object] = {}
+        self.reviewed: list[tuple[str, str, str, bytes]] = []
         self._by_account = {u.outcome.account_id: u for u in users}
 
     def run(self) -> Iterator[tuple[str, list[str]]]:
@@ -108,6 +109,16 @@ class ProviderSide:
         for item in items:
             user = self._by_account.get(item.account_id)
             same, difference = looks_like(bytes(item.visual_derivative), self.listed)
+            self.reviewed.append(
+                (
+                    self._by_account[item.account_id].name
+                    if item.account_id in self._by_account
+                    else item.account_id[:12],
+                    item.item_id[:12],
+                    "confirmed" if same else "not confirmed",
+                    bytes(item.visual_derivative),
+                )
+            )
             outcome = (
                 api_pb2.REVIEW_OUTCOME_CONFIRMED if same else api_pb2.REVIEW_OUTCOME_NOT_CONFIRMED
             )

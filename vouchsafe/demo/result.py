@@ -81,6 +81,8 @@ class DemoResult:
     plaintext_found_on_server: list[str] = field(default_factory=list)
     seconds: float = 0.0
     release_entries: int = 0
+    # What the first reviewer was shown: (user, item id, decision, visual derivative PNG).
+    reviewed: list[tuple[str, str, str, bytes]] = field(default_factory=list)
 
     def account(self, name: str) -> AccountOutcome:
         """The outcome for user ``name``."""

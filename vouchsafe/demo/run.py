@@ -192,6 +192,7 @@ def run_demo(
                 for title, lines in provider.run():
                     steps.add(title, lines)
                 result.transparency = provider.transparency
+                result.reviewed = provider.reviewed
             finally:
                 close_all(users)
         ok, detail = _audit_verify(db_path)
