@@ -126,7 +126,9 @@ def _check_inputs(
 ) -> list[bytes]:
     if account.params_digest != params.params_digest:
         raise ParamsMismatchError(
-            "the account was set up for other server parameters", field="params"
+            "the account is bound to another release; move it with "
+            "account.for_release(blinded.params)",
+            field="params",
         )
     unique = list(dict.fromkeys(candidates))
     if not 1 <= len(unique) <= params.max_candidates:
