@@ -41,7 +41,7 @@ def load_matcher(release_dir: Path, threshold: int) -> tuple[TpsiMatcher, Bundle
     """The matcher and entry index for the verified release folder at ``release_dir``."""
     bundle = load_release_bundle(release_dir)
     matcher = TpsiMatcher(
-        server_key=bundle.tpsi_server_key,
+        server_key=bundle.server_key,
         blinded=bundle.blinded_hash_set(),
         threshold=threshold,
         release_id=release_id_of(bundle),
