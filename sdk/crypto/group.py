@@ -12,6 +12,7 @@ import ctypes
 from dataclasses import dataclass
 from typing import Any, Final
 
+from sdk.crypto.randomness import Randomness
 from sdk.errors import (
     CryptoBackendMissingError,
     InvalidLengthError,
@@ -185,3 +186,11 @@ class Scalar:
 
     def __repr__(self) -> str:
         return "Scalar(<redacted>)"
+
+
+def random_nonzero_scalar(rng: Randomness) -> Scalar:
+    """A uniform non-zero scalar: 64 bytes from ``rng`` reduced mod l, redrawn if zero."""
+    while True:
+        scalar = Scalar.from_uniform(rng.random_bytes(UNIFORM_LENGTH))
+        if scalar.value != 0:
+            return scalar

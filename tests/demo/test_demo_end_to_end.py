@@ -49,6 +49,8 @@ def test_account_past_threshold_is_flagged_confirmed_and_reported(demo: DemoResu
     assert alice.report_id and alice.report_status == "REPORT_STATUS_FORWARDED"
     assert alice.suspended
     assert alice.appeal_status == "rejected"
+    assert {user for user, _, _, _ in demo.reviewed} == {"alice"}
+    assert all(decision == "confirmed" for _, _, decision, _ in demo.reviewed)
 
 
 def test_account_below_threshold_and_ordinary_account_reveal_nothing(demo: DemoResult) -> None:

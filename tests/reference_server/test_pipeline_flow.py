@@ -142,6 +142,32 @@ def test_manifestly_unfounded_needs_a_reason_and_returns_it(server: InProcessSer
     authority.dispose(report_id, False, reason="image is a landscape")
     entry = authority.reports(api_pb2.REPORT_STATUS_MANIFESTLY_UNFOUNDED)[0]
     assert entry.reason == "image is a landscape"
+    assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_ACTIVE
+    assert [n.kind for n in alice.notifications()] == ["account_suspended", "account_reinstated"]
+    with server.ctx.storage.read() as tx:
+        assert [o.verdict for o in tx.opinions.list()] == ["false_positive"]
+
+
+def test_unfounded_verdict_keeps_the_suspension_while_another_report_stands(
+    server: InProcessServer,
+) -> None:
+    alice = server.user()
+    reviewer, authority = server.staff("reviewer1"), server.staff("authority")
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    first, second = reviewer.review_queue()[:2]
+    report_1 = reviewer.decide(first.review_id, True).report_id
+    report_2 = reviewer.decide(second.review_id, True).report_id
+    authority.dispose(report_2, True)
+    authority.dispose(report_1, False, reason="not what the list says")
+    assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_SUSPENDED
+    second_report = verify_signed_report(
+        authority.reports(api_pb2.REPORT_STATUS_FORWARDED)[0].signed_report,
+        bytes.fromhex(alice.provider()["provider_public_key"]),
+    )
+    assert second_report.account_action == "already suspended"
+    assert [n.kind for n in alice.notifications()] == ["account_suspended"]
+    assert alice.transparency()["figures"]["accounts_suspended"] == 1
 
 
 def test_threshold_rerun_does_not_queue_twice(server: InProcessServer) -> None:
@@ -272,3 +298,20 @@ def test_report_digest_is_in_the_log_and_the_latest_checkpoint_is_published(
         ),
         bytes.fromhex(published["signature"]),
     )
+
+
+def test_upheld_appeal_on_one_report_keeps_the_suspension_while_another_stands(
+    server: InProcessServer,
+) -> None:
+    alice = server.user()
+    reviewer1, reviewer2 = server.staff("reviewer1"), server.staff("reviewer2")
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    first, second = reviewer1.review_queue()[:2]
+    report_1 = reviewer1.decide(first.review_id, True).report_id
+    reviewer1.decide(second.review_id, True)
+    alice.file_appeal(report_1, "mistake")
+    (appeal_item,) = [i for i in reviewer2.review_queue() if i.appeal_id]
+    reviewer2.decide(appeal_item.review_id, False)
+    assert alice.appeals()[0].status == api_pb2.APPEAL_STATUS_UPHELD
+    assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_SUSPENDED

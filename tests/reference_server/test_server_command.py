@@ -73,3 +73,33 @@ def test_staff_command_without_a_server_is_one_clear_error(tmp_path: Path) -> No
     key.write_bytes(bytes(32))
     assert main(["staff", "queue", "--server", "http://127.0.0.1:9", "--key", str(key)]) == 2
     assert main(["staff", "queue", "--key", str(tmp_path / "missing")]) == 2
+
+
+def test_the_scheduler_checkpoints_the_log_while_running_and_on_shutdown(tmp_path: Path) -> None:
+    import time
+
+    from starlette.testclient import TestClient
+
+    from reference_server.app import create_app
+    from reference_server.settings import Settings
+
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'tick.db'}", schedule_interval_s=0.05)
+    app = create_app(settings)
+    ctx = app.state.ctx
+    with TestClient(app) as http:
+        client = ApiClient("http://testserver", Ed25519PrivateKey.generate())
+        client.http = http
+        client.register()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with ctx.storage.read() as tx:
+                if tx.audit.last_checkpoint() and tx.tallies.between("0000", "9999"):
+                    break
+            time.sleep(0.05)
+        with ctx.storage.read() as tx:
+            assert tx.audit.last_checkpoint() is not None
+            assert tx.tallies.between("0000", "9999")  # the registration was tallied
+        client.register(handle="late")
+    with ctx.storage.read() as tx:
+        head, checkpoint = tx.audit.last(), tx.audit.last_checkpoint()
+    assert head is not None and checkpoint is not None and checkpoint.seq == head.seq

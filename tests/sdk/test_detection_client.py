@@ -25,8 +25,7 @@ from sdk import DetectionClient, PreparedVoucher
 from sdk.errors import InvalidMedia, NoReleaseHeld, ReleaseSignatureInvalid
 from sdk.media.signal_types import PDQ
 from sdk.tpsi import process_voucher, recover_associated_data
-from sdk.tpsi.params import BlindedHashSet
-from sdk.tpsi.wire import decode_safety_voucher, decode_server_params
+from sdk.tpsi.wire import decode_safety_voucher
 from vouchsafe.demo.images import sendable_copy, split_corpus
 
 THRESHOLD = 3
@@ -43,8 +42,7 @@ class Release:
         self.known = [p for p in known if pdq_of_image(p) in admitted]
         self.ordinary = ordinary
         self.server_key = bundle.server_key
-        params = decode_server_params(bundle.release.server_params)
-        self.blinded = BlindedHashSet(params=params, table=bundle.release.table)
+        self.blinded = bundle.blinded_hash_set()
 
     def client(self, **kwargs: object) -> DetectionClient:
         client = DetectionClient(self.key, threshold=THRESHOLD, synthetic_rate=0.0, **kwargs)  # type: ignore[arg-type]

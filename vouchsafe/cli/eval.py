@@ -22,6 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     hashing.add_argument("--signal-type", choices=("pdq", "onnx"), default="pdq")
     hashing.add_argument("--backend", choices=("numpy", "onnx"), default="numpy")
     hashing.add_argument("--stride", type=int, default=1, help="use every k-th image")
+    hashing.add_argument("--offset", type=int, default=0, help="start at the i-th image")
     hashing.add_argument("--limit", type=int, default=None, help="at most this many images")
     hashing.add_argument("--transforms", default=None, help="comma-separated subset")
     hashing.add_argument("--hash-set-size", type=int, default=1_000_000, help="N")
@@ -92,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
             signal_type=args.signal_type,
             backend=args.backend,
             stride=args.stride,
+            offset=args.offset,
             limit=args.limit,
             transforms=names,
             hash_set_size=args.hash_set_size,

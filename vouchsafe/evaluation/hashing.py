@@ -33,6 +33,7 @@ class HashingEvalConfig:
     signal_type: str = "pdq"
     backend: str = "numpy"
     stride: int = 1
+    offset: int = 0
     limit: int | None = None
     transforms: tuple[str, ...] = tuple(t.name for t in TRANSFORMS)
     hash_set_size: int = 1_000_000
@@ -58,7 +59,7 @@ def list_images(folder: Path) -> list[Path]:
 
 
 def _select(config: HashingEvalConfig) -> list[Path]:
-    paths = list_images(config.folder)[:: max(1, config.stride)]
+    paths = list_images(config.folder)[max(0, config.offset) :: max(1, config.stride)]
     return paths[: config.limit] if config.limit is not None else paths
 
 
