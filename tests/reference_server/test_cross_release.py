@@ -20,14 +20,25 @@ from starlette.testclient import TestClient
 
 from protocol import associated_data_pb2
 from protocol.api_client import ApiError
+from protocol.vectors.drbg import SeededRandomness
 from reference_server.app import create_app
 from reference_server.errors import status_for
 from reference_server.hashset.bundle import load_release_bundle
 from reference_server.hashset.updates import VoucherReleaseExpired
 from reference_server.pipeline.bundle import load_matcher
+from reference_server.pipeline.tpsi_matcher import MatcherRelease, TpsiMatcher
 from sdk import CANDIDATE_SCHEME, psi_candidates
+from sdk.errors import ParamsMismatchError
 from sdk.release import verify_release
-from sdk.tpsi import AccountKeys, BlindedHashSet, generate_voucher, new_account, wire
+from sdk.tpsi import (
+    AccountKeys,
+    BlindedHashSet,
+    blind_hash_set,
+    generate_server_keys,
+    generate_voucher,
+    new_account,
+    wire,
+)
 from tests.hashset.source_helpers import make_orgs
 from tests.reference_server.conftest import Clock, InProcessServer, make_settings
 from tests.reference_server.tpsi_world import PDQ, THRESHOLD, build_release_folder
@@ -158,3 +169,15 @@ def test_voucher_of_an_earlier_release_is_refused_after_its_window(
     assert refused.value.field == "params_digest"
     assert matcher.voucher_id(old)  # a retried upload can still be matched to its receipt
     assert matcher.outer_step(new) is not None  # the current release has no end
+
+
+def test_server_refuses_to_hold_an_incompatible_earlier_release() -> None:
+    rng = SeededRandomness(b"incompatible")
+    key = generate_server_keys(rng=rng)
+    known = [rng.random_bytes(32) for _ in range(8)]
+    current = blind_hash_set(key, known, synthetic_max=8, padded_associated_data_length=64, rng=rng)
+    other = blind_hash_set(key, known, synthetic_max=9, padded_associated_data_length=64, rng=rng)
+    earlier = MatcherRelease(key, other, "v1-other", accept_until_ms=2**62)
+    with pytest.raises(ParamsMismatchError) as refused:
+        TpsiMatcher(key, current, THRESHOLD, "v2", previous=(earlier,))
+    assert refused.value.field == "synthetic_max"
