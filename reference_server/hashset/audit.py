@@ -132,7 +132,7 @@ def audit_with_key(
     psi_keys = psi_keys_of(selection, key_function)
     table = loaded.release.table
     slots = {table[i : i + ELEMENT_SIZE] for i in range(0, len(table), ELEMENT_SIZE)}
-    expected = [blinder.blinded_element(loaded.server_key, k) for k in psi_keys]
+    expected = [blinder.blinded_element(loaded.server_key_bytes, k) for k in psi_keys]
     missing = sum(1 for e in expected if e not in slots)
     if missing:
         report.fail(f"{missing} of {len(expected)} admitted PSI keys are not in the table")
@@ -140,7 +140,7 @@ def audit_with_key(
         report.ok(f"all {len(expected)} admitted PSI keys are in the table")
     if blinder.deterministic:
         seed = (directory / layout.PRIVATE_DIR / layout.BUILD_SEED_FILE).read_bytes()
-        rebuilt = blinder.blind(loaded.server_key, psi_keys, seed)
+        rebuilt = blinder.blind(loaded.server_key_bytes, psi_keys, seed)
         if rebuilt.table == table and rebuilt.server_params == loaded.release.server_params:
             report.ok("the table re-derives byte for byte: no slot holds anything else")
         else:

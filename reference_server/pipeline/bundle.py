@@ -69,7 +69,7 @@ def load_matcher(
             )
         )
     matcher = TpsiMatcher(
-        server_key=bundle.tpsi_server_key,
+        server_key=bundle.server_key,
         blinded=bundle.blinded_hash_set(),
         threshold=threshold,
         release_id=release_id_of(bundle),

@@ -83,9 +83,14 @@ def from_uniform_bytes(uniform: bytes) -> bytes:
 
 
 def is_valid_encoding(data: bytes) -> bool:
-    """True iff ``data`` is the canonical encoding of a non-identity element."""
+    """True iff ``data`` is the canonical encoding of a non-identity element.
+
+    RFC 9496 section 4.3.1 requires bit 255 to be clear; libsodium 1.0.18's
+    ``is_valid_point`` ignores that bit, so it is checked here (found by threat-model attack 7).
+    """
     return (
         len(data) == ELEMENT_LENGTH
+        and data[-1] & 0x80 == 0
         and data != IDENTITY_ENCODING
         and _lib.crypto_core_ristretto255_is_valid_point(data) == 1
     )

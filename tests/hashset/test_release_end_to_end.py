@@ -106,7 +106,7 @@ def test_vouchers_under_two_releases_count_toward_one_threshold(
     opened = []
     for voucher in vouchers:
         bundle = window.bundle_for(voucher.params_digest)
-        result = process_voucher(bundle.tpsi_server_key, bundle.blinded_hash_set(), voucher)
+        result = process_voucher(bundle.server_key, bundle.blinded_hash_set(), voucher)
         assert result is not None
         opened.append(result)
     recovered = window.recover(opened)

@@ -41,7 +41,7 @@ class Release:
         admitted = {bytes(bundle.entry(i).perceptual_hash) for i in range(bundle.entry_count)}
         self.known = [p for p in known if pdq_of_image(p) in admitted]
         self.ordinary = ordinary
-        self.server_key = bundle.tpsi_server_key
+        self.server_key = bundle.server_key
         self.blinded = bundle.blinded_hash_set()
 
     def client(self, **kwargs: object) -> DetectionClient:

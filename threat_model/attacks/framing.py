@@ -51,6 +51,8 @@ class Config:
     amplitudes: tuple[float, ...] = (6.0, 12.0, 24.0, 48.0)
     threshold: int = 10
     seed: int = 1
+    # Also run the white-box forger (pdq_whitebox: PDQ is public and linear before its median).
+    white_box: bool = True
 
 
 def _resized(pixels: pipeline.Pixels, shape: tuple[int, ...]) -> pipeline.Pixels:
@@ -70,6 +72,7 @@ def run(config: Config) -> AttackOutcome:
     rows: list[dict[str, object]] = []
     psi_hits = full_hits = fools_review = 0
     coarse = pipeline.coarse_mask()
+    white_rows: list[dict[str, object]] = []
     for (source_name, source), (target_name, target) in zip(sources, targets, strict=True):
         target_hash = pipeline.hash_pixels(target)
         keys = pipeline.set_keys(target_hash.perceptual_hash)
@@ -108,6 +111,9 @@ def run(config: Config) -> AttackOutcome:
         psi_hits += first.reached
         full_hits += first.reached and second.reached
         fools_review += first.reached and second.reached and closer_to_target
+        if config.white_box:
+            row_white = _white_box(source, target, goal_bits, keys, target_hash.perceptual_hash)
+            white_rows.append(row_white)
         rows.append({
             "source": source_name,
             "target": target_name,
@@ -125,7 +131,8 @@ def run(config: Config) -> AttackOutcome:
             "final_ssim_to_target": round(perturb.ssim(target_view, forged), 4),
         })
     n = len(rows)
-    reported = fools_review >= 1
+    white_fooled = sum(bool(r["would_fool_review"]) for r in white_rows)
+    reported = fools_review >= 1 or white_fooled >= 1
     evidence: dict[str, object] = {
         "pairs": n,
         "psi_collision_rate": round(psi_hits / n, 3) if n else 0.0,
@@ -135,14 +142,23 @@ def run(config: Config) -> AttackOutcome:
         "forged_items_needed_in_victim_account": config.threshold,
         "per_pair": rows,
     }
+    if white_rows:
+        evidence["white_box"] = {
+            "psi_collision_rate": round(sum(bool(r["psi_collision"]) for r in white_rows) / n, 3),
+            "full_hash_collision_rate": round(
+                sum(bool(r["full_hash_within_31"]) for r in white_rows) / n, 3
+            ),
+            "would_fool_review": white_fooled,
+            "per_pair": white_rows,
+        }
     receive_vouchers = _receive_path_makes_vouchers()
     evidence["receive_path_makes_vouchers"] = receive_vouchers
     held = not reported and not receive_vouchers
     claim = (
-        "Black-box forged images do not get an innocent account reported: forged PSI collisions "
-        "may open vouchers, but a report needs >= t of them in the victim's own (sending) "
-        "account, each within PDQ distance 31 of a known item, and a reviewer who sees the "
-        "benign picture"
+        "Forged images (black-box search and white-box PDQ forger) do not get an innocent "
+        "account reported: forged collisions may open vouchers and even pass the full-hash "
+        "check, but a report needs >= t of them in the victim's own (sending) account and a "
+        "reviewer who mistakes the benign picture for the known item"
     )
     notes = (
         "human review is modelled by SSIM(forged, target) >= SSIM(forged, source); no human "
@@ -183,3 +199,40 @@ def _receive_path_makes_vouchers(entry: str = "receive") -> bool:
                     return True
                 pending.append(node.attr)
     return False
+
+
+def _white_box(
+    source: pipeline.Pixels,
+    target: pipeline.Pixels,
+    target_bits: NDArray[np.bool_],
+    keys: frozenset[bytes],
+    target_hash: bytes,
+) -> dict[str, object]:
+    """The white-box forger: coarse-code collision, then full hash within 31 (aiming at 24)."""
+    from threat_model.attacks import pdq_whitebox
+
+    coarse = pdq_whitebox.forge(source, target_bits, pipeline.coarse_mask(), allowed_wrong=0)
+    psi = bool(pipeline.hash_pixels(coarse.pixels).candidates & keys)
+    full = pdq_whitebox.forge(
+        source, target_bits, np.ones(256, dtype=bool), allowed_wrong=24,
+        must=pipeline.coarse_mask(),
+    )
+    forged = full.pixels
+    distance = pipeline.distance(pipeline.hash_pixels(forged).perceptual_hash, target_hash)
+    within = distance <= pipeline.match_distance()
+    full_psi = bool(pipeline.hash_pixels(forged).candidates & keys)
+    target_view = _resized(target, forged.shape)
+    to_target = perturb.ssim(forged, target_view)
+    to_source = perturb.ssim(forged, source)
+    return {
+        "psi_collision": psi,
+        "psi_psnr_db": round(perturb.psnr(source, coarse.pixels), 2),
+        "psi_ssim": round(perturb.ssim(source, coarse.pixels), 4),
+        "full_distance": distance,
+        "full_hash_within_31": within,
+        "full_forgery_also_psi_collision": full_psi,
+        "full_psnr_db": round(perturb.psnr(source, forged), 2),
+        "full_ssim_to_source": round(to_source, 4),
+        "full_ssim_to_target": round(to_target, 4),
+        "would_fool_review": bool(within and full_psi and to_target >= to_source),
+    }

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import httpx
 
 from protocol import api_pb2
+from protocol.provider_signatures import verify_signed_report
 from reference_client.api import ApiClient
 from reference_client.errors import ServerRejected
 from sdk.media.decode import decode_image
@@ -152,9 +153,12 @@ class ProviderSide:
             api_pb2.ListReportsRequest(version=VERSION),
             api_pb2.ListReportsResponse(),
         )
-        lines = []
+        provider = httpx.get(self.url + "/v1/provider", timeout=10.0).json()
+        provider_key = bytes.fromhex(str(provider["provider_public_key"]))
+        lines = [f"provider key {provider_key.hex()[:16]}... (from /v1/provider)"]
         for entry in reply.reports:
-            report = api_pb2.Report.FromString(entry.signed_report.report)
+            # Raises if the signature does not verify under the provider's published key.
+            report = verify_signed_report(entry.signed_report, provider_key)
             forwarded = self.authority.call(
                 "/v1/authority/dispositions",
                 api_pb2.DispositionRequest(

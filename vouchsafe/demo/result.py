@@ -25,11 +25,10 @@ class DemoSettings:
     def known_images(self) -> int:
         """Corpus photos that play "known" items, listed in the demo source lists.
 
-        The lifecycle's demo lists (``corpus_demo_sources``) admit 7 of every 12 images under
-        the default rule, minus one withdrawn; 12 * ceil((k + 1) / 6) images admit at least k + 1.
+        The lifecycle's demo lists (``corpus_demo_sources``) admit every image but the one an
+        organisation withdraws, so one more than the most any user sends is enough; at least 12.
         """
-        need = max(self.heavy_known, self.light_known) + 1
-        return 12 * -(-need // 6)
+        return max(12, self.heavy_known + 2, self.light_known + 2)
 
     @property
     def ordinary_images(self) -> int:

@@ -140,7 +140,10 @@ def run_demo(
                 steps.add(
                     "Users",
                     [f"{u.name}: account {u.outcome.account_id[:12]}..., {u.role}" for u in users]
-                    + ["each saw the disclosure, pinned the release key and verified the release"],
+                    + [
+                        "each device set up as `vouchsafe client init` does it: identity keys, "
+                        "release key pinned, release verified (init also prints the disclosure)"
+                    ],
                 )
 
                 def remember(label: str, data: bytes) -> None:
