@@ -24,7 +24,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--previous-release-dir",
         action="append",
         default=None,
-        help="an earlier release folder of the same chain (repeatable): deltas are served from it",
+        help=(
+            "an earlier release folder of the same chain (repeatable): deltas are served from "
+            "it and its vouchers are processed until its expiry plus the grace period"
+        ),
     )
     parser.add_argument(
         "--staff-keys", default=None, help="JSON file of staff {name, role, public_key hex}"
