@@ -62,7 +62,7 @@ def load_matcher(
             continue
         previous.append(
             MatcherRelease(
-                server_key=earlier.tpsi_server_key,
+                server_key=earlier.server_key,
                 blinded=earlier.blinded_hash_set(),
                 release_id=release_id_of(earlier),
                 accept_until_ms=earlier.release.expires_at * 1000 + grace_ms,
