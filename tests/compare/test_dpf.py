@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vouchsafe.compare.modes.dpf import DpfKey, PointTree, eval_sum, gen
+from vouchsafe.compare.modes.dpf import DpfKey, PointTree, eval_sum, eval_sum_many, gen
 
 BITS = 24
 
@@ -45,3 +45,15 @@ def test_keys_round_trip_and_bad_keys_are_rejected() -> None:
         DpfKey.from_bytes(k0.to_bytes()[:-1])
     with pytest.raises(ValueError):
         DpfKey.from_bytes(b"\x05" + k0.to_bytes()[1:])
+
+
+def test_batched_evaluation_equals_one_key_at_a_time() -> None:
+    points = _points(300)
+    tree = PointTree.build(points, BITS)
+    pairs = [gen(int(points[3]), BITS), gen(int(points[7]), BITS), gen(5, BITS)]
+    for party in (0, 1):
+        keys = [pair[party] for pair in pairs]
+        single = sum(eval_sum(k, tree) for k in keys) % (1 << 64)
+        assert eval_sum_many(keys, tree) == single
+    both = eval_sum_many([p[0] for p in pairs], tree) + eval_sum_many([p[1] for p in pairs], tree)
+    assert both % (1 << 64) == 2 + int(5 in set(points.tolist()))

@@ -195,3 +195,11 @@ def test_psi_per_item_links_repeats_and_reveals_each_match() -> None:
     assert provider.item_hashes_in_clear == 0
     # six known items drawn from four entries: repeats share tags
     assert provider.linkable_items >= 2
+
+
+def test_hash_holders_can_link_copies_of_one_picture_and_tpsi_cannot() -> None:
+    # six known items drawn from four entries: at least two are copies of one picture
+    hashes = _run("hash_upload", threshold=10, known_per_offender=6)
+    assert _party(hashes, PROVIDER).linkable_items >= 2
+    vouchers = _run("tpsi", threshold=10, known_per_offender=6)
+    assert _party(vouchers, PROVIDER).linkable_items == 0

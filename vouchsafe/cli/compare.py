@@ -74,10 +74,13 @@ def run(args: argparse.Namespace) -> int:
     bar = tqdm(total=len(names), desc="modes", unit="mode")
 
     def on_mode(name: str) -> None:
-        bar.set_postfix_str(name)
+        bar.set_postfix_str(f"running {name}")
+        bar.refresh()
+
+    def done(_name: str) -> None:
         bar.update(1)
 
-    results = run_all(population, signals, names, on_mode)
+    results = run_all(population, signals, names, on_mode, done)
     bar.close()
     path = write_report(population, results, args.out / scenario.name)
     for r in results:

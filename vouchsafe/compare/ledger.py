@@ -7,7 +7,8 @@ the party *received* plus every value it *derived* locally, and measures:
 - items whose full perceptual hash appears, byte for byte, anywhere in what it holds;
 - hash-set entries (perceptual hashes) and hash-set candidate keys that appear in the clear;
 - bits of candidate prefixes received per item; match results it holds (and how many positive);
-- items linkable to another item because a per-item value it holds repeats exactly;
+- items linkable to another item: a deterministic tag it holds repeats exactly, or a perceptual
+  hash it holds is within PDQ distance 31 of another item's (copies of one picture);
 - opaque fields (ciphertexts, vouchers, DPF keys, HE ciphertexts) by kind.
 """
 
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from vouchsafe.compare.matching import HashTable
 from vouchsafe.compare.modes.base import DeviceItem, KnownEntry
 from vouchsafe.compare.transcript import FieldKind, Transcript
 
@@ -32,7 +34,8 @@ _OPAQUE = {
     FieldKind.GROUP_ELEMENTS,
     FieldKind.RESULT_SHARE,
 }
-_LINKING = {FieldKind.PERCEPTUAL_HASH, FieldKind.DETERMINISTIC_TAG}
+HASH_BYTES = 32
+LINK_DISTANCE = 31
 
 
 @dataclass(frozen=True)
@@ -115,14 +118,29 @@ def derive_ledger(
 
 
 def _linkable(fields: Sequence[tuple[str | None, Any]]) -> int:
+    """Items the party can link to another item: a deterministic tag repeats exactly, or a
+    perceptual hash it holds is within PDQ distance 31 of another item's."""
     owners: dict[bytes, set[str]] = defaultdict(set)
+    hashes: dict[str, bytes] = {}
     for item_id, f in fields:
-        if item_id is not None and f.kind in _LINKING:
-            owners[bytes([f.kind]) + f.value].add(item_id)
+        if item_id is None:
+            continue
+        if f.kind == FieldKind.DETERMINISTIC_TAG:
+            owners[f.value].add(item_id)
+        elif f.kind == FieldKind.PERCEPTUAL_HASH and len(f.value) == HASH_BYTES:
+            hashes[item_id] = f.value
     linked: set[str] = set()
     for ids in owners.values():
         if len(ids) > 1:
             linked |= ids
+    if len(hashes) > 1:
+        order = list(hashes)
+        table = HashTable([hashes[i] for i in order])
+        for index, item_id in enumerate(order):
+            close = table.distances(hashes[item_id]) <= LINK_DISTANCE
+            if int(close.sum()) > 1:
+                linked.add(item_id)
+                linked |= {order[j] for j in close.nonzero()[0].tolist() if j != index}
     return len(linked)
 
 

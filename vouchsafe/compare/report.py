@@ -189,13 +189,14 @@ def render_html(population: Population, results: Sequence[ModeResult]) -> str:
     scenario = population.scenario
     metrics = _table(
         [
-            "mode", "item recall", "account recall", "false item matches", "false-flag accounts",
-            "colliding matched", "B up/item", "B down/item", "B between services/item",
-            "B to device at setup", "device ms/item", "servers ms/item",
+            "mode", "items run", "item recall", "account recall", "false item matches",
+            "false-flag accounts", "colliding matched", "B up/item", "B down/item",
+            "B between services/item", "B to device at setup", "device ms/item", "servers ms/item",
         ],
         [
             [
-                r.name, _fmt(r.item_recall, True), _fmt(r.account_recall, True),
+                r.name, r.extras.get("items_run", r.items), _fmt(r.item_recall, True),
+                _fmt(r.account_recall, True),
                 r.false_item_matches, len(r.false_flag_accounts),
                 f"{r.colliding_items_matched}/{r.colliding_items_sent}",
                 _fmt(r.bytes_up_per_item), _fmt(r.bytes_down_per_item),
@@ -221,8 +222,12 @@ def render_html(population: Population, results: Sequence[ModeResult]) -> str:
         [[row.mode, *[row.cells[c] for c in CRITERIA]] for row in map(criteria_row, results)],
     )
     extras = _table(
-        ["mode", "mode-specific measurements"],
-        [[r.name, json.dumps(_short(r.extras))] for r in results if r.available and r.extras],
+        ["mode", "known items detected by transform", "mode-specific measurements"],
+        [
+            [r.name, json.dumps(r.known_detected_by_transform), json.dumps(_short(r.extras))]
+            for r in results
+            if r.available
+        ],
     )
     missing = _table(
         ["option", "status"],
@@ -249,7 +254,8 @@ from what each party received and computed.</p>
 <h2>Measurements</h2>{metrics}{plots}
 <h2>Leakage ledger: what each party held at the end</h2>
 <p class="note">Counts are of media items unless named. "in clear" means the exact bytes were
-found in what the party received or computed.</p>{ledger}
+found in what the party received or computed. "device" is every user's device taken together
+(for partial_hash: the buckets all devices received between them).</p>{ledger}
 {_sketch_section(population, results)}
 <h2>The five criteria of the expert process</h2>
 <p class="note">Each cell cites the measured figures above; "design:" marks a property of the

@@ -53,6 +53,7 @@ class ModeResult:
     setup_cpu_ms_by_party: dict[str, float] = field(default_factory=dict)
     ledger: tuple[PartyLedger, ...] = ()
     extras: dict[str, Any] = field(default_factory=dict)
+    known_detected_by_transform: dict[str, str] = field(default_factory=dict)
 
     @property
     def item_recall(self) -> float | None:
@@ -139,7 +140,19 @@ def _measure(
         setup_cpu_ms_by_party={p: 1000 * wire.cpu_of(p, Phase.SETUP) for p in parties},
         ledger=tuple(derive_ledger(wire, population.items, population.hash_set)),
         extras=dict(mode.extras()),
+        known_detected_by_transform=_by_transform(population, matched & known),
     )
+
+
+def _by_transform(population: Population, detected: frozenset[str]) -> dict[str, str]:
+    """ "detected/sent" of known items per transform they went through."""
+    sent: dict[str, int] = {}
+    hit: dict[str, int] = {}
+    for item_id, truth in population.truth.items():
+        if truth.kind == KNOWN:
+            sent[truth.transform] = sent.get(truth.transform, 0) + 1
+            hit[truth.transform] = hit.get(truth.transform, 0) + (item_id in detected)
+    return {t: f"{hit[t]}/{sent[t]}" for t in sorted(sent)}
 
 
 def sample_population(population: Population, limit: int) -> Population:
@@ -168,6 +181,7 @@ def run_all(
     signals: Signals,
     names: Sequence[str],
     on_mode: Callable[[str], None] | None = None,
+    done: Callable[[str], None] | None = None,
 ) -> list[ModeResult]:
     """Runs each named mode (fresh instance) on ``population``; unavailable ones are reported."""
     results: list[ModeResult] = []
@@ -179,6 +193,8 @@ def run_all(
             results.append(
                 ModeResult(name=name, title=name, summary="", available=False, reason=mode.reason)
             )
+            if done is not None:
+                done(name)
             continue
         limit = getattr(mode, "max_items", None)
         sample = population if limit is None else sample_population(population, int(limit))
@@ -186,4 +202,6 @@ def run_all(
         if sample is not population:
             result.extras["items_run"] = f"{len(sample.items)} of {len(population.items)}"
         results.append(result)
+        if done is not None:
+            done(name)
     return results

@@ -188,7 +188,7 @@ class TpsiMode(DetectionMode):
             "voucher_bytes": sorted(self._voucher_bytes),
             "table_size": self._blinded.params.table_size,
             "cuckoo_attempts": cuckoo.attempts if cuckoo else None,
-            "cuckoo_dropped": len(cuckoo.dropped) if cuckoo else None,
+            "cuckoo_dropped_per_attempt": list(cuckoo.dropped) if cuckoo else None,
             "vouchers_opened_by_outer_step": sum(len(v) for v in self._opened.values()),
             "synthetic_vouchers_labelled_past_threshold": self._recovered_synthetic,
             "items_with_candidates_truncated": self._truncated,
