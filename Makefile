@@ -36,7 +36,7 @@ $(ANCHORS): $(STAMP)
 # The report is written even when a benchmark failed; the target still fails then.
 bench: $(ANCHORS)
 	mkdir -p out/bench
-	$(BIN)/pytest tests/benchmarks --benchmark-only --benchmark-json=out/bench/benchmarks.json \
+	$(BIN)/pytest tests/benchmarks --benchmark-only --benchmark-json=out/bench/benchmarks.json --durations=15 \
 		-p no:cacheprovider; status=$$?; \
 		$(BIN)/vouchsafe bench report --json out/bench/benchmarks.json && exit $$status
 

@@ -126,9 +126,16 @@ def build_context(
         tallies=RequestTallies(clock),
     )
     if matcher is None and settings.release_dir is not None:
-        from reference_server.pipeline.bundle import load_matcher
+        from reference_server.pipeline.bundle import load_matcher, release_deltas
 
-        ctx.matcher, ctx.entries = load_matcher(settings.release_dir, settings.match_threshold)
+        ctx.matcher, ctx.entries = load_matcher(
+            settings.release_dir,
+            settings.match_threshold,
+            settings.previous_release_dirs,
+            grace_ms=settings.release_grace_ms,
+            clock=clock,
+        )
+        ctx.release_deltas = release_deltas(settings.release_dir, settings.previous_release_dirs)
     _provision_staff(ctx)
     return ctx
 

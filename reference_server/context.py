@@ -67,6 +67,8 @@ class ServerContext:
     clock: Callable[[], int] = wall_clock_ms
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
     tallies: RequestTallies = field(default_factory=lambda: RequestTallies(wall_clock_ms))
+    # Release deltas by base release digest (hex), computed at start-up.
+    release_deltas: dict[str, bytes] = field(default_factory=dict)
 
     def log(self, tx: Repos, kind: str, payload: Payload) -> None:
         """Appends an audit entry inside ``tx`` (so it commits with the step it records)."""

@@ -34,6 +34,11 @@ class Settings:
     staff: tuple[StaffKey, ...] = ()
     # Directory holding the release files and the private server bundle (hash-set lifecycle).
     release_dir: Path | None = None
+    # Earlier releases of the same chain: the server serves deltas from each to the current one,
+    # and processes vouchers made under each until its expiry plus ``release_grace_ms``
+    # (SPEC.md R.7); their matches count toward the same account threshold.
+    previous_release_dirs: tuple[Path, ...] = ()
+    release_grace_ms: int = 7 * DAY_MS
     # Match threshold t: the provider's policy; devices declare it in every voucher. 30 is the
     # value Apple announced for its 2021 design ("Security Threat Model Review of Apple's Child
     # Safety Features", 2021); tests and demos set a small value.
@@ -95,12 +100,17 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         values["staff"] = load_staff_keys(Path(e["VOUCHSAFE_STAFF_KEYS"]))
     if "VOUCHSAFE_RELEASE_DIR" in e:
         values["release_dir"] = Path(e["VOUCHSAFE_RELEASE_DIR"])
+    if "VOUCHSAFE_PREVIOUS_RELEASE_DIRS" in e:
+        values["previous_release_dirs"] = tuple(
+            Path(p) for p in e["VOUCHSAFE_PREVIOUS_RELEASE_DIRS"].split(os.pathsep) if p
+        )
     for name, key in (
         ("rate_limit_per_minute", "VOUCHSAFE_RATE_LIMIT_PER_MINUTE"),
         ("retention_ms", "VOUCHSAFE_RETENTION_MS"),
         ("notification_deferral_ms", "VOUCHSAFE_NOTIFICATION_DEFERRAL_MS"),
         ("checkpoint_every", "VOUCHSAFE_CHECKPOINT_EVERY"),
         ("match_threshold", "VOUCHSAFE_MATCH_THRESHOLD"),
+        ("release_grace_ms", "VOUCHSAFE_RELEASE_GRACE_MS"),
     ):
         if key in e:
             try:

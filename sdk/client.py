@@ -164,7 +164,9 @@ class DetectionClient:
         voucher = generate_voucher(
             self._account,
             self._blinded,
-            candidate_hashes=candidates,
+            # The candidates come most likely first, so a release built for fewer per item
+            # (ServerParams.max_candidates) keeps the best ones.
+            candidate_hashes=candidates[: self._blinded.params.max_candidates],
             item_id=self.item_id(media),
             associated_data=associated,
         )

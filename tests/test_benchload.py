@@ -30,7 +30,7 @@ def echo_url() -> Iterator[str]:
 def test_load_counts_successes_and_refusals_and_stops_when_requests_run_out(echo_url: str) -> None:
     result = run_load(
         echo_url, "tests.fixtures.loadgen_app:prepare", clients=2, duration=30.0,
-        requests_per_client=20, factory_kwargs={"bad_every": 5}, prepare_seconds=3.0,
+        requests_per_client=20, factory_kwargs={"bad_every": 5}, prepare_seconds=60.0,
     )
     assert result.requests == 2 * 16
     assert result.errors == 2 * 4

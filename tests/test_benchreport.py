@@ -144,3 +144,10 @@ def test_paired_ratio_is_taken_as_measured_and_marked() -> None:
     paired = next(r for r in report.ratios if r.against == "paired kernel")
     assert (paired.median, paired.low, paired.high, paired.paired) == (1.25, 1.2, 1.3, True)
     assert "| **1.25x** | 1.2 - 1.3 (paired) |" in render_markdown(report)
+
+
+def test_rows_without_meaningful_timing_show_only_metrics_and_ratios() -> None:
+    markdown = render_markdown(load_report(FIXTURE))
+    assert "| scan, 2 clients | 20 s / op |" not in markdown
+    assert "| scan, 2 clients | uploads/s | 300 1/s | 290 - 310 |" in markdown
+    assert "| relay, 2 clients | 20 s / op |" in markdown

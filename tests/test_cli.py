@@ -43,9 +43,19 @@ def test_console_script_runs_as_installed() -> None:
     assert __version__ in result.stdout
 
 
-def test_demo_runs_on_defaults(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
-    assert "demo" in capsys.readouterr().out
+def test_demo_help_lists_its_knobs(capsys: pytest.CaptureFixture[str]) -> None:
+    # The demo itself runs end to end in tests/demo/test_demo_end_to_end.py (smaller settings).
+    with pytest.raises(SystemExit) as exited:
+        main(["demo", "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    for knob in ("--users", "--images-per-user", "--threshold", "--synthetic-rate", "--seed"):
+        assert knob in out
+
+
+def test_demo_refuses_knobs_it_cannot_honour(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--threshold", "6", "--images-per-user", "8"]) == 2
+    assert "at least 2t" in capsys.readouterr().err
 
 
 def test_module_entry_point_runs() -> None:

@@ -16,6 +16,7 @@ import importlib
 import math
 import multiprocessing as mp
 import socket
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -116,7 +117,7 @@ def resolve(ref: str) -> Callable[..., list[Prepared]]:
 
 def _client(
     base_url: str, factory: str, kwargs: Mapping[str, Any], index: int, count: int,
-    start_at: float, duration: float, out: Any,
+    ready: Any, prepare_seconds: float, duration: float, out: Any,
 ) -> None:
     import httpx
 
@@ -125,8 +126,7 @@ def _client(
     latencies: list[float] = []
     errors, first_error, exhausted = 0, "", False
     with httpx.Client(base_url=base_url, timeout=30.0) as http:
-        while time.time() < start_at:
-            time.sleep(0.005)
+        ready.wait(timeout=prepare_seconds)
         t0 = time.perf_counter()
         for path, body, headers in prepared:
             if time.perf_counter() - t0 >= duration:
@@ -157,18 +157,18 @@ def run_load(
     """Runs ``clients`` processes against ``base_url`` for ``duration`` seconds.
 
     ``factory`` names a function ``f(*, index, count, **factory_kwargs) -> list[Prepared]`` that
-    each client calls before the start to build its requests. ``prepare_seconds`` bounds how long
-    the clients may take for that (and for starting up).
+    each client calls before the start to build its requests; all clients start together once
+    every one is ready. ``prepare_seconds`` bounds how long that may take (TimeoutError).
     """
     check_loopback(base_url)
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    start_at = time.time() + prepare_seconds
+    ready = ctx.Barrier(clients + 1)
     procs = [
         ctx.Process(
             target=_client,
             args=(base_url, factory, dict(factory_kwargs or {}), i, requests_per_client,
-                  start_at, duration, queue),
+                  ready, prepare_seconds, duration, queue),
             daemon=True,
         )
         for i in range(clients)
@@ -177,8 +177,14 @@ def run_load(
         p.start()
     runs: list[ClientRun] = []
     try:
+        try:
+            ready.wait(timeout=prepare_seconds)
+        except threading.BrokenBarrierError:
+            raise TimeoutError(
+                f"the {clients} clients were not ready within {prepare_seconds} s"
+            ) from None
         for _ in procs:
-            runs.append(queue.get(timeout=prepare_seconds + duration + 60.0))
+            runs.append(queue.get(timeout=duration + 60.0))
     finally:
         for p in procs:
             p.join(timeout=5.0)

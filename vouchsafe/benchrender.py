@@ -89,7 +89,7 @@ def render_markdown(report: Report) -> str:
     ]
     for section in report.sections():
         lines += ["", f"## {section}", ""]
-        figs = [f for f in report.figures if f.section == section]
+        figs = [f for f in report.figures if f.section == section and f.shown]
         missing = [n for n in report.not_run if n.section == section]
         if figs or missing:
             lines += [
@@ -117,11 +117,12 @@ def render_plot(report: Report, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    sections = [s for s in report.sections() if any(f.section == s for f in report.figures)]
+    shown = [f for f in report.figures if f.shown]
+    sections = [s for s in report.sections() if any(f.section == s for f in shown)]
     ratios = [r for r in report.ratios if r.median is not None]
     panels: list[tuple[str, list[str], list[float], list[float], list[float]]] = []
     for s in sections:
-        figs = [f for f in report.figures if f.section == s]
+        figs = [f for f in shown if f.section == s]
         panels.append(
             (s, [f.label for f in figs], [f.median for f in figs],
              [f.q1 for f in figs], [f.q3 for f in figs])

@@ -16,6 +16,8 @@ Benchmarks describe themselves through ``benchmark.extra_info`` (set by
   benchmark itself from paired rounds (target and reference timed alternately in one test, so
   that load on a shared machine hits both alike); its range is then the interquartile range of
   the per-round ratios;
+- ``timing``: false when the row's own time says nothing (a fixed-length load test): the row
+  then shows only its metrics and ratios;
 - ``metrics``: figures that are not times (peak memory, bytes per entry, requests/s), each
   ``{"value", "unit"}`` with optional ``"q1"``/``"q3"`` for the spread.
 
@@ -48,6 +50,7 @@ class Figure:
     q3: float
     rounds: int
     note: str = ""
+    shown: bool = True
 
     @property
     def rate(self) -> float:
@@ -141,6 +144,7 @@ def _figure(bench: Mapping[str, Any]) -> Figure:
         q3=float(stats["q3"]) / per_call,
         rounds=int(stats["rounds"]),
         note=str(info.get("note", "")),
+        shown=bool(info.get("timing", True)),
     )
 
 

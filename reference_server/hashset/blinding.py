@@ -44,18 +44,29 @@ class HashSetBlinder(Protocol):
         ...
 
     def blind(
-        self,
-        server_key: bytes,
-        psi_keys: Sequence[bytes],
-        build_seed: bytes,
-        progress: Callable[[int], None] | None = None,
+        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
     ) -> BlindedTable:
         """The blinded table for pairwise distinct ``psi_keys`` under ``server_key``.
 
         Everything random in the table (filler slots, cuckoo nonces) is drawn from
-        ``KeyedStream(build_seed, ...)`` if the blinder is deterministic. ``progress`` is
-        called with a number of slots just processed (about twice the slot count in all).
+        ``KeyedStream(build_seed, ...)`` if the blinder is deterministic.
         """
+        ...
+
+
+@runtime_checkable
+class ProgressBlinder(HashSetBlinder, Protocol):
+    """A blinder that can report progress (the build shows a bar for it)."""
+
+    def blind_with_progress(
+        self,
+        server_key: bytes,
+        psi_keys: Sequence[bytes],
+        build_seed: bytes,
+        progress: Callable[[int], None],
+    ) -> BlindedTable:
+        """``blind``, calling ``progress`` with a number of slots just processed (about twice
+        the slot count in all)."""
         ...
 
 
@@ -110,11 +121,27 @@ class TpsiBlinder:
         return wire.encode_server_key(tpsi.generate_server_keys())
 
     def blind(
+        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
+    ) -> BlindedTable:
+        """``blind_hash_set`` with ``rng = KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL)``."""
+        return self._blind(server_key, psi_keys, build_seed, None)
+
+    def blind_with_progress(
         self,
         server_key: bytes,
         psi_keys: Sequence[bytes],
         build_seed: bytes,
-        progress: Callable[[int], None] | None = None,
+        progress: Callable[[int], None],
+    ) -> BlindedTable:
+        """``blind`` with progress reports from ``blind_hash_set``."""
+        return self._blind(server_key, psi_keys, build_seed, progress)
+
+    def _blind(
+        self,
+        server_key: bytes,
+        psi_keys: Sequence[bytes],
+        build_seed: bytes,
+        progress: Callable[[int], None] | None,
     ) -> BlindedTable:
         """``blind_hash_set`` with ``rng = KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL)``.
 

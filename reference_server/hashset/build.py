@@ -16,7 +16,7 @@ import math
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,9 +24,19 @@ from typing import Any
 from tqdm import tqdm
 
 from reference_server.hashset import bundle as layout
-from reference_server.hashset.blinding import HashSetBlinder, default_blinder, hash_set_keys
+from reference_server.hashset.blinding import (
+    HashSetBlinder,
+    ProgressBlinder,
+    default_blinder,
+    hash_set_keys,
+)
 from reference_server.hashset.errors import BundleInvalid
-from reference_server.hashset.provenance import InclusionRule, Selection, select_entries
+from reference_server.hashset.provenance import (
+    HashSetEntry,
+    InclusionRule,
+    Selection,
+    select_entries,
+)
 from reference_server.hashset.release_file import ReleaseDraft, SignedRelease, sign_release
 from reference_server.hashset.sources import read_registry, read_source_list
 from sdk.crypto import ed25519
@@ -45,6 +55,13 @@ class SelectionSummary:
     entry_count: int
     exclusions: Counter[str]
     signal_types: tuple[str, ...]
+    entries_path: Path
+
+    def entries(self) -> Iterator[HashSetEntry]:
+        """The admitted entries with provenance, read back from the private entries file."""
+        with self.entries_path.open(encoding="utf-8") as handle:
+            for line in handle:
+                yield layout.entry_from_json(json.loads(line))
 
 
 @dataclass(frozen=True)
@@ -134,6 +151,7 @@ def build_release(
         entry_count=selection.entry_count,
         exclusions=selection.exclusions,
         signal_types=tuple(selection.signal_types()),
+        entries_path=out_dir / layout.PRIVATE_DIR / layout.ENTRIES_FILE,
     )
     del selection
     build_seed = secrets.token_bytes(SEED_SIZE)
@@ -143,7 +161,10 @@ def build_release(
         def blinded_slots(count: int) -> None:
             bar.update(count)
 
-        blinded = blinder.blind(server_key, psi_keys, build_seed, blinded_slots)
+        if isinstance(blinder, ProgressBlinder):
+            blinded = blinder.blind_with_progress(server_key, psi_keys, build_seed, blinded_slots)
+        else:
+            blinded = blinder.blind(server_key, psi_keys, build_seed)
         bar.update(max(0, expected_slots - bar.n))
     del psi_keys
     layout.write_private(out_dir / layout.PRIVATE_DIR / layout.BUILD_SEED_FILE, build_seed)

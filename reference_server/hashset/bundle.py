@@ -116,15 +116,16 @@ class EntryMatch:
 class ReleaseBundle:
     """A verified release with its private server bundle, as the reference server holds it.
 
-    ``server_key`` is the protocol core's key (``server_key_bytes`` its key-file encoding);
+    ``server_key`` is the decoded key that ``process_voucher`` takes (``server_key_bytes`` the
+    key file's ``sdk.tpsi.wire`` encoding);
     ``blinded_hash_set()`` is what ``process_voucher`` takes; ``find_entries`` is the server's
     second, independent check on a full perceptual hash.
     """
 
     directory: Path
     release: VerifiedRelease
-    server_key_bytes: bytes = field(repr=False)
     server_key: ServerKey = field(repr=False)
+    server_key_bytes: bytes = field(repr=False)
     signal_types: tuple[str, ...]
     _hashes: npt.NDArray[np.uint8] = field(repr=False)
     _codes: npt.NDArray[np.uint8] = field(repr=False)
@@ -231,8 +232,8 @@ def load_release_bundle(directory: Path | str) -> ReleaseBundle:
     return ReleaseBundle(
         directory=directory,
         release=release,
-        server_key_bytes=server_key_bytes,
         server_key=server_key,
+        server_key_bytes=server_key_bytes,
         signal_types=signal_types,
         _hashes=np.frombuffer(bytes(hashes), dtype=np.uint8).reshape(len(offsets), width or 32),
         _codes=np.frombuffer(bytes(codes), dtype=np.uint8),

@@ -100,25 +100,30 @@ def _write_lists(
 
 
 def corpus_demo_sources(
-    folder: Path, images: Sequence[Path], issued_at: int, withdraw: bool = True
+    folder: Path,
+    images: Sequence[Path],
+    issued_at: int,
+    withdraw: bool = True,
+    singles: Sequence[Path] = (),
 ) -> DemoSources:
-    """Three signed lists over ``images``' PDQ hashes (needs at least 12 images).
+    """Three signed lists over ``images``' PDQ hashes (needs at least 8 images).
 
-    With n images (n = 24 by default): A (DE) lists [0, 2n/3), B (NL) lists [n/3, 11n/12),
-    C (DE) lists [0, n/6) and [2n/3, 5n/6); with ``withdraw``, B withdraws image n/2. So under
-    the default rule some entries have two organisations, some one (excluded), one is
-    withdrawn, and the first sixth is listed only within one jurisdiction (A and C), which the
-    jurisdiction rule excludes.
+    With n images split in thirds: A (DE) lists the first two thirds, B (NL) the last two
+    thirds, C (DE) the first and last third, so every image has two organisations and the
+    first third only one jurisdiction; with ``withdraw``, B withdraws the middle image. So the
+    default rule admits n - 1 entries, the jurisdiction rule excludes the first third too.
+    ``singles`` are further images only A lists (excluded: too few organisations).
     """
-    n = len(images)
-    if n < 12:
-        raise ValueError("the demo needs at least 12 images")
+    if len(images) < 8:
+        raise ValueError("the demo needs at least 8 images")
     folder.mkdir(parents=True, exist_ok=True)
     hashes = [pdq_of_image(p) for p in images]
-    a = hashes[: 2 * n // 3]
-    b = hashes[n // 3 : 11 * n // 12]
-    c = hashes[: n // 6] + hashes[2 * n // 3 : 5 * n // 6]
-    registry, keys, _key_paths = _write_orgs(folder)
+    lone = [pdq_of_image(p) for p in singles]
+    third = len(hashes) // 3
+    a = hashes[: 2 * third] + lone
+    b = hashes[third:]
+    c = hashes[:third] + hashes[2 * third :]
+    registry, keys, key_paths = _write_orgs(folder)
 
     def records(values: Sequence[bytes], tombstone: bytes | None = None) -> Iterator[SourceRecord]:
         for value in values:
@@ -127,13 +132,17 @@ def corpus_demo_sources(
         if tombstone is not None:
             yield SourceRecord("pdq", tombstone, issued_at, op="withdraw")
 
-    middle = hashes[n // 2] if withdraw else None
+    middle = hashes[len(hashes) // 2] if withdraw else None
     paths = _write_lists(
         folder, registry, keys, [records(a), records(b, middle), records(c)], issued_at
     )
-    manifest = {"images": [p.name for p in images], "label": DEMO_LABEL}
+    manifest = {
+        "images": [p.name for p in images],
+        "singles": [p.name for p in singles],
+        "label": DEMO_LABEL,
+    }
     (folder / "images.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return DemoSources(folder, folder / REGISTRY_FILE, tuple(paths), tuple(_key_paths))
+    return DemoSources(folder, folder / REGISTRY_FILE, tuple(paths), tuple(key_paths))
 
 
 def synthetic_sources(folder: Path, entries: int, issued_at: int) -> DemoSources:

@@ -12,7 +12,6 @@ step over opened vouchers of several releases of one chain.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,12 @@ class VoucherReleaseUnknown(HashSetError):
     """A voucher names a release the server does not (or no longer) process vouchers for."""
 
     code = "voucher_release_unknown"
+
+
+class VoucherReleaseExpired(HashSetError):
+    """A voucher names an earlier release whose processing window (expiry plus grace) ended."""
+
+    code = "voucher_release_expired"
 
 
 class ReleaseEpochMismatch(HashSetError):
@@ -74,15 +79,12 @@ class ReleaseWindow:
         """The inner step over one account's opened vouchers from any release in the window.
 
         Each opened voucher must name a release in the window; all then count toward the one
-        threshold (the inner layer does not depend on the table, only on the account secret
-        and on the share configuration that every release of the window shares).
+        threshold (the protocol's inner step takes the ServerParams of several
+        account-compatible releases, SPEC.md section 8.3).
         """
-        newest = self.newest.release.params
-        rebased = []
         for o in opened:
             self.bundle_for(o.params_digest)
-            rebased.append(dataclasses.replace(o, params_digest=newest.params_digest))
-        return recover_associated_data(newest, rebased)
+        return recover_associated_data([b.release.params for b in self.bundles], opened)
 
 
 def load_release_window(directories: Sequence[Path], now: int) -> ReleaseWindow:

@@ -21,7 +21,8 @@
         │                           authority: forwarded | manifestly unfounded (+ reason)
         ▼
     6 appeals.file_appeal           re-review by a DIFFERENT reviewer (review.decide)
-        │                           upheld: reinstated, report retracted, false-positive opinion
+        │                           upheld: report retracted, false-positive opinion,
+        │                           reinstated unless another report on the account stands
         ▼
     7 transparency                  figures = counts of audit-log entries in a period
     8 retention.run_retention       TTL per table; deletions logged

@@ -1,9 +1,9 @@
 """Step 6, appeals: a user contests an account action; a different reviewer re-reviews.
 
-An upheld appeal reinstates the account, retracts the report (the authority sees status
-*retracted*), records a false positive and turns it into an *opinion* against the hash-set
-entry, fed back to the source list. A rejected appeal leaves everything as it was. Both are
-logged with the handling time, and the user is notified.
+An upheld appeal retracts the report (the authority sees status *retracted*), reinstates the
+account unless another report on it still stands, records a false positive and turns it into
+an *opinion* against the hash-set entry, fed back to the source list. A rejected appeal leaves
+everything as it was. Both are logged with the handling time, and the user is notified.
 """
 
 from __future__ import annotations
@@ -30,6 +30,15 @@ _STATUS = {
 }
 
 
+def standing_reports(tx: Repos, account_id: str) -> list[str]:
+    """Ids of the account's reports that still stand (delivered or forwarded)."""
+    return [
+        r.report_id
+        for r in tx.reports.list()
+        if r.account_id == account_id and r.status in ("delivered", "forwarded")
+    ]
+
+
 def appeal_message(record: AppealRecord) -> api_pb2.Appeal:
     """The wire form of an appeal."""
     return api_pb2.Appeal(
@@ -54,8 +63,9 @@ def file_appeal(
         raise NotFound("no such report", field="report_id")
     if report.account_id != account_id:
         raise WrongAccount("this report concerns another account", field="report_id")
-    if any(a.status == "received" for a in tx.appeals.for_report(report.report_id)):
-        raise Conflict("an appeal against this report is already open", field="report_id")
+    if tx.appeals.for_report(report.report_id):
+        # One appeal per report: it is re-reviewed by a different reviewer, and that decides.
+        raise Conflict("this report was already appealed", field="report_id")
     if report.status == "retracted":
         raise Conflict("this report was already retracted", field="report_id")
     original = tx.review.get(report.review_id)
@@ -138,23 +148,26 @@ def _reinstate(
     ctx: ServerContext, tx: Repos, appeal: AppealRecord, item: ReviewItemRecord, now: int
 ) -> None:
     expires = now + ctx.settings.retention_ms
-    tx.accounts.set_status(appeal.account_id, STATUS_ACTIVE)
-    tx.actions.add(
-        AccountAction(
-            new_id("ac"),
-            appeal.account_id,
-            "reinstated",
-            appeal.report_id,
-            "appeal upheld",
-            now,
-            expires,
-        )
-    )
-    ctx.log(
-        tx, "account_reinstated", {"account_id": appeal.account_id, "appeal_id": appeal.appeal_id}
-    )
     tx.reports.set_status(appeal.report_id, "retracted", "appeal upheld: false positive", now)
     ctx.log(tx, "report_retracted", {"report_id": appeal.report_id, "appeal_id": appeal.appeal_id})
+    if not standing_reports(tx, appeal.account_id):
+        tx.accounts.set_status(appeal.account_id, STATUS_ACTIVE)
+        tx.actions.add(
+            AccountAction(
+                new_id("ac"),
+                appeal.account_id,
+                "reinstated",
+                appeal.report_id,
+                "appeal upheld",
+                now,
+                expires,
+            )
+        )
+        ctx.log(
+            tx,
+            "account_reinstated",
+            {"account_id": appeal.account_id, "appeal_id": appeal.appeal_id},
+        )
     opinion = Opinion(
         new_id("op"), item.matched_entry_id, "false_positive", appeal.appeal_id, now, expires
     )

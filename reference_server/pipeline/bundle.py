@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reference_server.hashset.bundle import ReleaseBundle, load_release_bundle
+from reference_server.hashset.bundle import (
+    ReleaseBundle,
+    load_public_release,
+    load_release_bundle,
+)
+from reference_server.hashset.release_file import make_delta
+from reference_server.hashset.updates import VOUCHER_GRACE_SECONDS
 from reference_server.pipeline.matching import entry_id_for
-from reference_server.pipeline.tpsi_matcher import TpsiMatcher
+from reference_server.pipeline.tpsi_matcher import MatcherRelease, TpsiMatcher
 
 
 @dataclass(frozen=True)
@@ -31,13 +38,52 @@ def release_id_of(bundle: ReleaseBundle) -> str:
     return f"v{bundle.release.version}-{bundle.release.digest.hex()[:16]}"
 
 
-def load_matcher(release_dir: Path, threshold: int) -> tuple[TpsiMatcher, BundleEntryIndex]:
-    """The matcher and entry index for the verified release folder at ``release_dir``."""
+def load_matcher(
+    release_dir: Path,
+    threshold: int,
+    previous_dirs: Sequence[Path] = (),
+    *,
+    grace_ms: int = VOUCHER_GRACE_SECONDS * 1000,
+    clock: Callable[[], int] | None = None,
+) -> tuple[TpsiMatcher, BundleEntryIndex]:
+    """The matcher and entry index for the verified release folder at ``release_dir``.
+
+    Each folder in ``previous_dirs`` (earlier releases of the chain, SPEC.md R.7) is loaded too:
+    vouchers made under it are processed until its expiry plus ``grace_ms`` and its opened
+    vouchers count toward the same account threshold. Earlier releases must be
+    account-compatible with the current one (else ``params_mismatch`` at start-up). The entry
+    index (second check) is the current release's only.
+    """
     bundle = load_release_bundle(release_dir)
+    previous = []
+    for directory in previous_dirs:
+        earlier = load_release_bundle(directory)
+        if earlier.params_digest == bundle.params_digest:
+            continue
+        previous.append(
+            MatcherRelease(
+                server_key=earlier.server_key,
+                blinded=earlier.blinded_hash_set(),
+                release_id=release_id_of(earlier),
+                accept_until_ms=earlier.release.expires_at * 1000 + grace_ms,
+            )
+        )
     matcher = TpsiMatcher(
         server_key=bundle.server_key,
         blinded=bundle.blinded_hash_set(),
         threshold=threshold,
         release_id=release_id_of(bundle),
+        previous=tuple(previous),
+        **({"clock": clock} if clock is not None else {}),
     )
     return matcher, BundleEntryIndex(bundle)
+
+
+def release_deltas(release_dir: Path, previous_dirs: Sequence[Path]) -> dict[str, bytes]:
+    """Deltas from each verified earlier release to the one in ``release_dir``, by base digest."""
+    current = load_public_release(release_dir).to_bytes()
+    deltas: dict[str, bytes] = {}
+    for previous in previous_dirs:
+        old = load_public_release(previous)
+        deltas[old.digest.hex()] = make_delta(old.to_bytes(), current)
+    return deltas

@@ -41,7 +41,8 @@ class VoucherMatcher(Protocol):
 
     @property
     def release_id(self) -> str:
-        """Id of the release whose blinded hash set the outer step uses."""
+        """Id of the current release (devices are given it; earlier releases of the chain may
+        still be accepted within their window, SPEC.md R.7)."""
 
     def voucher_id(self, safety_voucher: bytes) -> bytes:
         """The protocol's VoucherId of the voucher; raises a VouchsafeError if it is malformed."""

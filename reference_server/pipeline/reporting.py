@@ -7,6 +7,8 @@ and the action taken on the account. It is serialized deterministically and sign
 provider key (domain ``REPORT_DOMAIN``, over SHA-256 of the bytes). The stand-in authority reads
 delivered reports and marks each *forwarded* or *manifestly unfounded* with a reason.
 The account action (suspension) is recorded and the user notified per the configured deferral.
+A *manifestly unfounded* verdict records a false positive against the entry and reinstates the
+account unless another report on it still stands.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ from protocol import api_pb2
 from protocol.provider_signatures import REPORT_DOMAIN, report_digest
 from reference_server.context import ServerContext, new_id
 from reference_server.errors import Conflict, InvalidArgument, NotFound
+from reference_server.pipeline.appeals import standing_reports
 from reference_server.pipeline.confirmation import parse_associated_data
 from reference_server.pipeline.notifications import notify
 from reference_server.storage import Repos
 from reference_server.storage.records import (
+    STATUS_ACTIVE,
     STATUS_SUSPENDED,
     AccountAction,
     Decision,
+    Opinion,
     ReportRecord,
     ReviewItemRecord,
 )
@@ -44,7 +49,8 @@ def create_report(
     ad = parse_associated_data(item.associated_data)
     signal_type = ad.signal_type if ad is not None else ""
     report_id = new_id("rp")
-    action = "suspended"
+    already = account is not None and account.status == STATUS_SUSPENDED
+    action = "already suspended" if already else "suspended"
     report = api_pb2.Report(
         version=1,
         report_id=report_id,
@@ -102,8 +108,16 @@ def create_report(
     ctx.log(
         tx,
         "report_delivered",
-        {"report_id": report_id, "account_id": item.account_id, "urgent": decision.urgent},
+        {
+            "report_id": report_id,
+            "account_id": item.account_id,
+            "urgent": decision.urgent,
+            # Binds the signed report the authority holds to this log entry.
+            "report_sha256": report_digest(report_bytes).hex(),
+        },
     )
+    if already:
+        return record  # one suspension (and one notice) per account, however many reports
     tx.accounts.set_status(item.account_id, STATUS_SUSPENDED)
     tx.actions.add(
         AccountAction(
@@ -150,9 +164,61 @@ def record_disposition(
     now = ctx.clock()
     tx.reports.set_status(report_id, status, reason, now)
     ctx.log(tx, f"report_{status}", {"report_id": report_id, "reason": reason})
+    if status == "manifestly_unfounded":
+        _undo_after_unfounded(ctx, tx, report, reason, now)
     updated = tx.reports.get(report_id)
     assert updated is not None  # just written in this transaction
     return updated
+
+
+def _undo_after_unfounded(
+    ctx: ServerContext, tx: Repos, report: ReportRecord, reason: str, now: int
+) -> None:
+    """The authority found the report manifestly unfounded: the match was a false positive.
+
+    Records the opinion against the entry and, unless another report on the account still
+    stands, reinstates the account and tells the user.
+    """
+    expires = now + ctx.settings.retention_ms
+    item = tx.review.get(report.review_id)
+    if item is not None:
+        opinion = Opinion(new_id("op"), item.matched_entry_id, "false_positive", "", now, expires)
+        tx.opinions.add(opinion)
+        ctx.log(
+            tx,
+            "false_positive_recorded",
+            {"opinion_id": opinion.opinion_id, "entry_id": item.matched_entry_id},
+        )
+    account = tx.accounts.get(report.account_id)
+    if (
+        standing_reports(tx, report.account_id)
+        or account is None
+        or account.status != STATUS_SUSPENDED
+    ):
+        return
+    tx.accounts.set_status(report.account_id, STATUS_ACTIVE)
+    tx.actions.add(
+        AccountAction(
+            new_id("ac"),
+            report.account_id,
+            "reinstated",
+            report.report_id,
+            f"authority: manifestly unfounded ({reason})",
+            now,
+            expires,
+        )
+    )
+    ctx.log(
+        tx, "account_reinstated", {"account_id": report.account_id, "report_id": report.report_id}
+    )
+    notify(
+        ctx,
+        tx,
+        report.account_id,
+        "account_reinstated",
+        "Your account is reinstated: the report about it was found unfounded.",
+        report_id=report.report_id,
+    )
 
 
 def report_entry(record: ReportRecord) -> api_pb2.ReportEntry:

@@ -14,6 +14,7 @@ PURPOSES: dict[str, str] = {
     "nonces": "refuse replayed requests (kept past the signature window only)",
     "vouchers": "receipts for idempotent upload; opened records for threshold recovery",
     "processed_items": "do not handle a recovered match twice",
+    "threshold_state": "skip accounts past threshold with nothing new since the last recovery",
     "review_items": "human review of confirmed matches and appeals",
     "decisions": "the review record reports and appeals rely on",
     "reports": "reports delivered to the authority and their status",

@@ -14,7 +14,7 @@ import logging
 from reference_server.context import ServerContext, new_id
 from reference_server.pipeline.confirmation import Confirmation, confirm_match
 from reference_server.storage import Repos
-from reference_server.storage.records import ProcessedItem, ReviewItemRecord
+from reference_server.storage.records import ProcessedItem, ReviewItemRecord, ThresholdState
 from sdk.errors import VouchsafeError
 
 
@@ -25,6 +25,9 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
     opened = tx.vouchers.opened_for(account_id)
     if len(opened) < ctx.matcher.threshold:
         return 0
+    state = tx.processed.state(account_id)
+    if state is not None and state.opened_seen == len(opened):
+        return 0  # past threshold already, and nothing new since the last recovery
     try:
         recovered = ctx.matcher.recover([v.opened for v in opened if v.opened is not None])
     except VouchsafeError:
@@ -34,12 +37,13 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
         return 0
     if not recovered:
         return 0
+    now = ctx.clock()
+    expires = now + ctx.settings.retention_ms
+    tx.processed.set_state(ThresholdState(account_id, len(opened), now, expires))
     done = tx.processed.item_ids(account_id)
     fresh = [item for item in recovered if item.item_id not in done]
     if not fresh:
         return 0
-    now = ctx.clock()
-    expires = now + ctx.settings.retention_ms
     if not done:
         ctx.log(tx, "threshold_crossed", {"account_id": account_id})
     last_voucher_at = max(v.received_at_ms for v in opened)

@@ -1,8 +1,12 @@
 """The server's role in tPSI-AD, from ``sdk.tpsi``: the real ``VoucherMatcher``.
 
-``outer_step`` decodes a SafetyVoucher strictly (for this release's parameters) and runs
-``process_voucher``; a match or synthetic voucher is stored as the canonical OpenedVoucher
-encoding. ``recover`` runs ``recover_associated_data`` over one account's stored records.
+``outer_step`` reads the release a SafetyVoucher names (its ``params_digest``), decodes it
+strictly for that release's parameters and runs ``process_voucher`` with that release's blinded
+hash set and server key; a match or synthetic voucher is stored as the canonical OpenedVoucher
+encoding. The current release is always accepted; an earlier release of the chain (SPEC.md
+R.7) only until its ``accept_until_ms`` (expiry plus the grace period); any other release is
+refused. ``recover`` runs ``recover_associated_data`` over one account's stored records of all
+loaded releases together, so matches under different releases count toward one threshold.
 The match threshold is the provider's policy: records whose declared threshold differs are
 left out of recovery (the intake answer is the same either way, so a device never learns from
 it whether its voucher opened).
@@ -10,44 +14,101 @@ it whether its voucher opened).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from reference_server.hashset.updates import VoucherReleaseExpired, VoucherReleaseUnknown
 from reference_server.pipeline.matching import RecoveredItem
 from sdk.tpsi import (
     BlindedHashSet,
+    SafetyVoucher,
     ServerKey,
     process_voucher,
     recover_associated_data,
     wire,
 )
+from sdk.tpsi.params import check_account_compatible
+
+
+def _wall_clock_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class MatcherRelease:
+    """An earlier release whose vouchers are still processed until ``accept_until_ms``."""
+
+    server_key: ServerKey = field(repr=False)
+    blinded: BlindedHashSet = field(repr=False)
+    release_id: str
+    accept_until_ms: int
 
 
 @dataclass(frozen=True)
 class TpsiMatcher:
-    """Outer and inner server steps for one release (its blinded hash set and server key)."""
+    """Outer and inner server steps for the current release (its blinded hash set and server
+    key) and, optionally, earlier account-compatible releases of the chain (``previous``)."""
 
     server_key: ServerKey = field(repr=False)
     blinded: BlindedHashSet = field(repr=False)
     threshold: int
     release_id: str
+    previous: tuple[MatcherRelease, ...] = ()
+    clock: Callable[[], int] = field(default=_wall_clock_ms, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for earlier in self.previous:
+            check_account_compatible(self.blinded.params, earlier.blinded.params)
+
+    def _route(
+        self, safety_voucher: bytes, *, enforce_window: bool = True
+    ) -> tuple[SafetyVoucher, ServerKey, BlindedHashSet]:
+        voucher = wire.decode_safety_voucher(safety_voucher)
+        digest = voucher.params_digest
+        if digest == self.blinded.params.params_digest:
+            key, blinded = self.server_key, self.blinded
+        else:
+            earlier = next(
+                (r for r in self.previous if r.blinded.params.params_digest == digest), None
+            )
+            if earlier is None:
+                raise VoucherReleaseUnknown(
+                    "the voucher names a release this server does not hold; install the "
+                    "current release and make the voucher again",
+                    field="params_digest",
+                )
+            if enforce_window and self.clock() > earlier.accept_until_ms:
+                raise VoucherReleaseExpired(
+                    f"the voucher was made under release {earlier.release_id}, whose "
+                    "processing window has ended; install the current release",
+                    field="params_digest",
+                )
+            key, blinded = earlier.server_key, earlier.blinded
+        wire.check_voucher_shape(voucher, blinded.params)
+        return voucher, key, blinded
 
     def voucher_id(self, safety_voucher: bytes) -> bytes:
-        voucher = wire.decode_safety_voucher(safety_voucher, self.blinded.params)
+        # No window check here: a retried upload of a voucher accepted in time still gets its
+        # original receipt; a new voucher of an expired release is refused by outer_step.
+        voucher, _, _ = self._route(safety_voucher, enforce_window=False)
         return wire.voucher_id(voucher)
 
     def outer_step(self, safety_voucher: bytes) -> bytes | None:
-        voucher = wire.decode_safety_voucher(safety_voucher, self.blinded.params)
-        opened = process_voucher(self.server_key, self.blinded, voucher)
+        voucher, key, blinded = self._route(safety_voucher)
+        opened = process_voucher(key, blinded, voucher)
         return None if opened is None else wire.encode_opened_voucher(opened)
 
     def recover(self, opened: Sequence[bytes]) -> list[RecoveredItem]:
         records = [wire.decode_opened_voucher(o) for o in opened]
-        digest = self.blinded.params.params_digest
-        usable = [r for r in records if r.threshold == self.threshold and r.params_digest == digest]
+        releases = [self.blinded.params, *(r.blinded.params for r in self.previous)]
+        digests = {p.params_digest for p in releases}
+        usable = [
+            r for r in records if r.threshold == self.threshold and r.params_digest in digests
+        ]
         if len(usable) < self.threshold:
             return []
-        result = recover_associated_data(self.blinded.params, usable)
+        result = recover_associated_data(releases, usable)
         if not result.threshold_reached:
             return []
         return [RecoveredItem(item.item_id.hex(), item.associated_data) for item in result.items]

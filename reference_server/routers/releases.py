@@ -2,13 +2,12 @@
 
 ``GET /v1/releases/current`` is ``release.pb`` (vouchsafe.v1.Release); ``.../root``,
 ``.../key`` and ``.../summary`` are ``release.root``, ``release_key.pub`` and ``release.json``.
-``GET /v1/releases/deltas/{name}`` serves a delta file from ``DIR/deltas/``. The private
-server bundle (``DIR/server/``) is never served.
+``GET /v1/releases/deltas/{base_digest_hex}`` is a ``ReleaseDelta`` from that earlier release
+of the chain to the current one (``--previous-release-dir``). The private server bundle
+(``DIR/server/``) is never served.
 """
 
 from __future__ import annotations
-
-import re
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,7 +22,6 @@ PUBLIC_FILES = {
     "key": ("release_key.pub", "text/plain"),
     "summary": ("release.json", "application/json"),
 }
-DELTA_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
 def routes(ctx: ServerContext) -> list[Route]:
@@ -40,13 +38,13 @@ def routes(ctx: ServerContext) -> list[Route]:
         return _serve(*PUBLIC_FILES[part])
 
     async def delta(request: Request) -> Response:
-        name = request.path_params["name"]
-        if not DELTA_NAME.fullmatch(name):
-            raise NotFound("unknown delta", field="name")
-        return _serve(f"deltas/{name}", "application/x-protobuf")
+        base = request.path_params["base"].lower()
+        if base not in ctx.release_deltas:
+            raise NotFound("no delta from that release; fetch the full release", field="base")
+        return Response(ctx.release_deltas[base], media_type="application/x-protobuf")
 
     return [
         Route("/v1/releases/current", current, methods=["GET"]),
         Route("/v1/releases/current/{part}", current, methods=["GET"]),
-        Route("/v1/releases/deltas/{name}", delta, methods=["GET"]),
+        Route("/v1/releases/deltas/{base}", delta, methods=["GET"]),
     ]

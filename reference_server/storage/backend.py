@@ -52,6 +52,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("nonces", r.SeenNonce, ("key_id", "nonce"), ("seen_at_ms",)),
         TableSpec("vouchers", r.VoucherRecord, ("voucher_id",), ("account_id",)),
         TableSpec("processed_items", r.ProcessedItem, ("account_id", "item_id")),
+        TableSpec("threshold_state", r.ThresholdState, ("account_id",)),
         TableSpec("review_items", r.ReviewItemRecord, ("review_id",), ("status", "account_id")),
         TableSpec("decisions", r.Decision, ("decision_id",), ("review_id",)),
         TableSpec("reports", r.ReportRecord, ("report_id",), ("account_id", "status")),

@@ -60,6 +60,20 @@ class ProcessedItem:
 
 
 @dataclass(frozen=True)
+class ThresholdState:
+    """For an account already past threshold: how many opened records the last recovery saw.
+
+    Written only past threshold (below it nothing is stored), so the scheduled sweep can skip
+    accounts with nothing new.
+    """
+
+    account_id: str
+    opened_seen: int
+    updated_at_ms: int
+    expires_at_ms: int
+
+
+@dataclass(frozen=True)
 class ReviewItemRecord:
     """One item waiting for (or given) a human decision."""
 

@@ -86,6 +86,22 @@ class ProcessedItemStore(_Store):
         rows = self.tx.select("processed_items", [("account_id", "=", account_id)])
         return {p.item_id for p in rows}
 
+    def state(self, account_id: str) -> r.ThresholdState | None:
+        """The account's recovery state, if it is past threshold."""
+        return self.tx.get("threshold_state", (account_id,))
+
+    def set_state(self, state: r.ThresholdState) -> None:
+        """Records how many opened records the last recovery past threshold saw."""
+        if self.tx.get("threshold_state", (state.account_id,)) is None:
+            self.tx.insert("threshold_state", state)
+        else:
+            changes = {
+                "opened_seen": state.opened_seen,
+                "updated_at_ms": state.updated_at_ms,
+                "expires_at_ms": state.expires_at_ms,
+            }
+            self.tx.update("threshold_state", (state.account_id,), changes)
+
 
 class ReviewStore(_Store):
     """The human review queue."""

@@ -31,6 +31,8 @@ def seal(key: bytes, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
 
 def open_(key: bytes, nonce: bytes, ciphertext: bytes, aad: bytes) -> bytes:
     """ChaCha20-Poly1305 decryption. Raises DecryptionError (no detail) on failure."""
+    if len(key) != KEY_LENGTH or len(nonce) != NONCE_LENGTH:
+        raise DecryptionError("authenticated decryption failed")
     try:
         return ChaCha20Poly1305(key).decrypt(nonce, ciphertext, aad)
     except InvalidTag:

@@ -12,6 +12,7 @@ import ctypes
 from dataclasses import dataclass
 from typing import Any, Final
 
+from sdk.crypto.randomness import Randomness
 from sdk.errors import (
     CryptoBackendMissingError,
     InvalidLengthError,
@@ -82,9 +83,14 @@ def from_uniform_bytes(uniform: bytes) -> bytes:
 
 
 def is_valid_encoding(data: bytes) -> bool:
-    """True iff ``data`` is the canonical encoding of a non-identity element."""
+    """True iff ``data`` is the canonical encoding of a non-identity element.
+
+    RFC 9496 section 4.3.1 requires bit 255 to be clear; libsodium 1.0.18's
+    ``is_valid_point`` ignores that bit, so it is checked here (found by threat-model attack 7).
+    """
     return (
         len(data) == ELEMENT_LENGTH
+        and data[-1] & 0x80 == 0
         and data != IDENTITY_ENCODING
         and _lib.crypto_core_ristretto255_is_valid_point(data) == 1
     )
@@ -185,3 +191,11 @@ class Scalar:
 
     def __repr__(self) -> str:
         return "Scalar(<redacted>)"
+
+
+def random_nonzero_scalar(rng: Randomness) -> Scalar:
+    """A uniform non-zero scalar: 64 bytes from ``rng`` reduced mod l, redrawn if zero."""
+    while True:
+        scalar = Scalar.from_uniform(rng.random_bytes(UNIFORM_LENGTH))
+        if scalar.value != 0:
+            return scalar

@@ -4,6 +4,7 @@ device of an account agrees on (SPEC.md sections "Account keys", "ItemTag", "IsS
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Final
@@ -12,11 +13,14 @@ from sdk.crypto import labels
 from sdk.crypto.kdf import hkdf, prf
 from sdk.crypto.randomness import Randomness, os_randomness
 from sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME, evaluate
-from sdk.errors import InvalidLengthError, InvalidParameterError
+from sdk.errors import InvalidLengthError, InvalidParameterError, ParamsMismatchError
 from sdk.tpsi.params import (
+    ACCOUNT_COMPATIBILITY_FIELDS,
+    CIPHERSUITE,
     DHF_PRIME,
     MAX_THRESHOLD,
     MIN_THRESHOLD,
+    VERSION,
     ServerParams,
 )
 
@@ -45,7 +49,10 @@ class AccountKeys:
     """Every key of one account, derived from ``secret`` (SPEC.md "Account keys").
 
     ``secret`` is what a device persists and shares with the account's other devices; the
-    rest is derived. Prints redacted.
+    rest is derived from it, ``threshold``, ``synthetic_rate`` and ``synthetic_max`` only, so
+    the keys are the same under every account-compatible release (SPEC.md section 6.3).
+    ``params_digest`` names the release the account is bound to now (vouchers are made for
+    it); :meth:`for_release` moves the account to another release. Prints redacted.
     """
 
     secret: bytes = field(repr=False)
@@ -59,6 +66,25 @@ class AccountKeys:
     dhf_coefficients: tuple[tuple[int, ...], ...] = field(repr=False)
     # dhf_coefficients transposed and packed: lane k of packed[i] is c_{k,i} (see real_dhf_value)
     dhf_packed: tuple[int, ...] = field(repr=False, compare=False, default=())
+    ciphersuite: str = CIPHERSUITE
+    version: int = VERSION
+
+    def for_release(self, params: ServerParams) -> AccountKeys:
+        """The same account bound to the release ``params`` (ForRelease, SPEC.md section 6.3).
+
+        Every key stays as it is, so an item id yields the same item tag and share under both
+        releases and the server counts it once. Raises ParamsMismatchError naming the field
+        (``ciphersuite``, ``version`` or ``synthetic_max``) if ``params`` is not
+        account-compatible; such a release needs a new account.
+        """
+        for name in ACCOUNT_COMPATIBILITY_FIELDS:
+            if getattr(self, name) != getattr(params, name):
+                raise ParamsMismatchError(
+                    f"the account was set up with {name} {getattr(self, name)!r}, the release "
+                    f"has {getattr(params, name)!r}: it cannot move to that release",
+                    field=name,
+                )
+        return dataclasses.replace(self, params_digest=params.params_digest)
 
     def __repr__(self) -> str:
         return (
@@ -88,7 +114,9 @@ def account_from_secret(
     """AccountFromSecret: derive every account key from the 32-byte account secret.
 
     Two devices calling this with the same (params, secret, threshold, synthetic_rate) get
-    identical keys, hence identical shares and synthetic decisions for every item id.
+    identical keys, hence identical shares and synthetic decisions for every item id. The keys
+    depend on ``params`` only through ``synthetic_max``: calling this with an
+    account-compatible release gives the same keys as ``account.for_release(params)``.
     """
     if len(secret) != ACCOUNT_SECRET_LENGTH:
         raise InvalidLengthError(
@@ -140,6 +168,8 @@ def account_from_secret(
         shamir_coefficients=coefficients,
         dhf_coefficients=tuple(dhf),
         dhf_packed=_pack_lanes(dhf, threshold - 1),
+        ciphersuite=params.ciphersuite,
+        version=params.version,
     )
 
 

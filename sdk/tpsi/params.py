@@ -10,6 +10,7 @@ from typing import Final
 from sdk.crypto.aead import COMMITMENT_LENGTH, NONCE_LENGTH, TAG_LENGTH
 from sdk.crypto.group import ELEMENT_LENGTH, Element, Scalar
 from sdk.crypto.labels import CIPHERSUITE, PARAMS_DIGEST, TABLE_DIGEST
+from sdk.errors import ParamsMismatchError
 
 __all__ = [
     "CIPHERSUITE",
@@ -18,6 +19,7 @@ __all__ = [
     "CuckooReport",
     "ServerKey",
     "ServerParams",
+    "check_account_compatible",
 ]
 
 VERSION: Final = 1
@@ -129,6 +131,25 @@ class ServerParams:
             h.update(w.to_bytes(4, "big"))
         h.update(self.table_digest)
         return h.digest()[:DIGEST_LENGTH]
+
+
+# The ServerParams fields an account's keys and inner layer depend on (SPEC.md section 6.3):
+# releases that agree on these are *account-compatible*; the rest (table, nonces, L, K, C,
+# weights) only shape the outer layer or are checked per voucher against its own release.
+ACCOUNT_COMPATIBILITY_FIELDS: Final = ("ciphersuite", "version", "synthetic_max")
+
+
+def check_account_compatible(reference: ServerParams, other: ServerParams) -> None:
+    """Raises ParamsMismatchError naming the first field (ciphersuite, version, synthetic_max)
+    on which ``other`` differs from ``reference``; account keys and shares made for one are
+    then valid for the other (SPEC.md section 6.3)."""
+    for name in ACCOUNT_COMPATIBILITY_FIELDS:
+        if getattr(reference, name) != getattr(other, name):
+            raise ParamsMismatchError(
+                f"the releases differ in {name} ({getattr(reference, name)!r} vs "
+                f"{getattr(other, name)!r}), so accounts and shares do not carry over",
+                field=name,
+            )
 
 
 def table_digest(table: bytes) -> bytes:

@@ -7,15 +7,24 @@ from collections.abc import Sequence
 from sdk.crypto import labels
 from sdk.crypto.aead import NONCE_LENGTH, open_
 from sdk.crypto.shamir import SHARE_PRIME, interpolate_at_zero
-from sdk.errors import DecryptionError, InconsistentSharesError, ParamsMismatchError
+from sdk.errors import (
+    DecryptionError,
+    InconsistentSharesError,
+    InvalidLengthError,
+    InvalidParameterError,
+    InvalidScalarError,
+    ParamsMismatchError,
+)
 from sdk.tpsi.account import adkey_from_shamir_secret
 from sdk.tpsi.dhf import detect_real_shares
 from sdk.tpsi.messages import OpenedVoucher, RecoveredItem, RecoveryResult
-from sdk.tpsi.params import ServerParams
+from sdk.tpsi.params import DHF_PRIME, ServerParams, adct_length, check_account_compatible
 
 
 def unpad_associated_data(padded: bytes) -> tuple[bytes, bytes]:
     """Inverse of pad(item_id, ad); raises DecryptionError on a malformed padding."""
+    if len(padded) < 5:
+        raise DecryptionError("malformed associated-data padding")
     id_len = padded[0]
     item_id = padded[1 : 1 + id_len]
     ad_len = int.from_bytes(padded[1 + id_len : 5 + id_len], "big")
@@ -33,8 +42,19 @@ def distinct_shares(opened: Sequence[OpenedVoucher]) -> list[OpenedVoucher]:
     return list(by_tag.values())
 
 
+def _releases_by_digest(
+    params: ServerParams | Sequence[ServerParams],
+) -> dict[bytes, ServerParams]:
+    releases = [params] if isinstance(params, ServerParams) else list(params)
+    if not releases:
+        raise InvalidParameterError("at least one release's ServerParams", field="params")
+    for other in releases[1:]:
+        check_account_compatible(releases[0], other)
+    return {p.params_digest: p for p in releases}
+
+
 def recover_associated_data(
-    params: ServerParams,
+    params: ServerParams | Sequence[ServerParams],
     opened: Sequence[OpenedVoucher],
     *,
     threshold: int | None = None,
@@ -46,14 +66,33 @@ def recover_associated_data(
     interpolate a_0, adkey = HKDF(a_0) decrypts every real adct, and the rest are labelled
     synthetic.
 
+    ``params`` is one release's ServerParams or those of several account-compatible releases
+    (SPEC.md section 6.3): each opened voucher must name one of them by ``params_digest`` and
+    is checked against that release's lengths; shares of all of them count toward the one
+    threshold, an item tag seen under several releases once. Incompatible releases raise
+    ParamsMismatchError naming the differing field.
+
     ``threshold``, when given, is the server's policy: an opened voucher declaring another
     threshold raises InconsistentSharesError instead of being used.
     """
-    digest = params.params_digest
+    releases = _releases_by_digest(params)
     for o in opened:
-        if o.params_digest != digest:
+        release = releases.get(o.params_digest)
+        if release is None:
             raise ParamsMismatchError(
-                "opened voucher belongs to other server parameters", field="params_digest"
+                "opened voucher belongs to a release not given", field="params_digest"
+            )
+        if not 0 < int.from_bytes(o.item_tag, "big") < SHARE_PRIME or len(o.item_tag) != 32:
+            raise InvalidScalarError("item_tag out of range", field="item_tag")
+        if int.from_bytes(o.share_y, "big") >= SHARE_PRIME or any(
+            not 0 <= v < DHF_PRIME for v in o.dhf_value
+        ):
+            raise InvalidScalarError("share_y or dhf_value out of range", field="share_y")
+        if len(o.adct) != adct_length(release.padded_associated_data_length):
+            raise InvalidLengthError("adct has the wrong length", field="adct")
+        if len(o.dhf_value) != release.synthetic_max:
+            raise InvalidLengthError(
+                f"dhf_value must hold {release.synthetic_max} values", field="dhf_value"
             )
     if threshold is not None and any(o.threshold != threshold for o in opened):
         raise InconsistentSharesError(

@@ -10,8 +10,8 @@ from sdk.crypto.group import (
     ELEMENT_LENGTH,
     IDENTITY_ENCODING,
     UNIFORM_LENGTH,
-    Scalar,
     from_uniform_bytes,
+    random_nonzero_scalar,
     scalarmult_bytes,
 )
 from sdk.crypto.hash_to_group import hash_to_group_bytes
@@ -37,14 +37,6 @@ from sdk.tpsi.verify import first_repeated_element
 
 MAX_REHASH_ATTEMPTS = 8
 _PROGRESS_STEP = 4096
-
-
-def random_nonzero_scalar(rng: Randomness) -> Scalar:
-    """A uniform non-zero scalar: 64 bytes from ``rng`` reduced mod l, redrawn if zero."""
-    while True:
-        scalar = Scalar.from_uniform(rng.random_bytes(UNIFORM_LENGTH))
-        if scalar.value != 0:
-            return scalar
 
 
 def generate_server_keys(*, rng: Randomness | None = None) -> ServerKey:

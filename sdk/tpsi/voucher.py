@@ -11,6 +11,7 @@ from sdk.crypto.group import (
     UNIFORM_LENGTH,
     add_bytes,
     from_uniform_bytes,
+    random_nonzero_scalar,
     scalarmult_base_bytes,
     scalarmult_bytes,
 )
@@ -39,7 +40,6 @@ from sdk.tpsi.params import (
     ServerParams,
     adct_length,
 )
-from sdk.tpsi.server_setup import random_nonzero_scalar
 
 RKEY_LENGTH = 32
 
@@ -126,7 +126,9 @@ def _check_inputs(
 ) -> list[bytes]:
     if account.params_digest != params.params_digest:
         raise ParamsMismatchError(
-            "the account was set up for other server parameters", field="params"
+            "the account is bound to another release; move it with "
+            "account.for_release(blinded.params)",
+            field="params",
         )
     unique = list(dict.fromkeys(candidates))
     if not 1 <= len(unique) <= params.max_candidates:

@@ -101,6 +101,8 @@ def paired(
     result: T = benchmark.pedantic(
         target, setup=setup, rounds=rounds, warmup_rounds=warmup_rounds, iterations=1
     )
+    if benchmark.stats is None:  # --benchmark-disable: ran once, nothing to compare
+        return result
     mine = list(benchmark.stats.stats.data)
     compare = benchmark.extra_info.setdefault("compare", [])
     for name, samples in times.items():

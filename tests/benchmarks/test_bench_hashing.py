@@ -77,7 +77,7 @@ def _hasher(impl: str) -> tuple[Callable[[Image.Image], object], Callable[[bytes
     return imagehash.phash, _pil_decode
 
 
-ROUNDS = {512: 20, 1024: 8, 2048: 5}
+ROUNDS = {512: 10, 1024: 5, 2048: 3}
 
 
 def _references(impl: str, size: int, jpeg: bool) -> dict[str, Callable[[], object]]:

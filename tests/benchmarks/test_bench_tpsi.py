@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from sdk.crypto import group
 from sdk.tpsi import (
     AccountKeys,
     BlindedHashSet,
@@ -65,6 +66,35 @@ def _client_floor(candidates: int, halves: int, synthetic: bool) -> dict[str, fl
     }
 
 
+def _run_floor(counts: dict[str, float]) -> None:
+    """Executes exactly the libsodium calls of ``counts`` through the protocol's own bindings."""
+    s = group.scalar_reduce_bytes(bytes(range(64)))
+    p = group.from_uniform_bytes(bytes(range(64, 128)))
+    for _ in range(int(counts.get("from_hash", 0))):
+        group.from_uniform_bytes(os.urandom(64))
+    for _ in range(int(counts.get("scalarmult", 0))):
+        group.scalarmult_bytes(s, p)
+    for _ in range(int(counts.get("scalarmult_base", 0))):
+        group.scalarmult_base_bytes(s)
+    for _ in range(int(counts.get("point_add", 0))):
+        group.add_bytes(p, p)
+
+
+@pytest.mark.parametrize(("candidates", "synthetic"), [(1, False), (4, False), (1, True)])
+def test_bench_client_floor_ops(benchmark: Any, candidates: int, synthetic: bool) -> None:
+    """The libsodium calls one voucher needs, run back to back: the floor measured right next
+    to the voucher rows (less exposed to load drift than the separate primitive rows)."""
+    kind = "synthetic" if synthetic else "real"
+    describe(
+        benchmark,
+        key=f"tpsi_floor_voucher_{kind}_{candidates}",
+        section=VOUCHER,
+        label=f"floor ops of a {kind} voucher, {candidates} candidate(s), K = 4",
+        unit="voucher",
+    )
+    benchmark(_run_floor, _client_floor(candidates, 8, synthetic))
+
+
 @pytest.mark.parametrize(("candidates", "synthetic"), [(1, False), (4, False), (1, True)])
 def test_bench_generate_voucher(
     benchmark: Any, world: Any, candidates: int, synthetic: bool
@@ -82,7 +112,11 @@ def test_bench_generate_voucher(
             {
                 "name": "libsodium floor",
                 "to": _client_floor(candidates, blinded.params.halves_per_voucher, synthetic),
-            }
+            },
+            {
+                "name": "floor ops run back to back",
+                "to": f"tpsi_floor_voucher_{kind}_{candidates}",
+            },
         ],
     )
     ids = iter(_ids(account, synthetic, 2000))
@@ -92,6 +126,17 @@ def test_bench_generate_voucher(
             account, blinded, candidate_hashes=hashes, item_id=next(ids), associated_data=AD
         )
     )
+
+
+def test_bench_server_floor_ops(benchmark: Any) -> None:
+    describe(
+        benchmark,
+        key="tpsi_floor_process",
+        section=OUTER,
+        label="floor ops of ProcessVoucher (8 scalarmult)",
+        unit="voucher",
+    )
+    benchmark(_run_floor, {"scalarmult": 8})
 
 
 @pytest.mark.parametrize("match", [True, False])
@@ -104,7 +149,10 @@ def test_bench_process_voucher(benchmark: Any, world: Any, match: bool) -> None:
         section=OUTER,
         label=f"ProcessVoucher, {'match' if match else 'non-match'} ({halves} halves)",
         unit="voucher",
-        compare=[{"name": "libsodium floor", "to": {"scalarmult": halves}}],
+        compare=[
+            {"name": "libsodium floor", "to": {"scalarmult": halves}},
+            {"name": "floor ops run back to back", "to": "tpsi_floor_process"},
+        ],
     )
     candidate = known[0] if match else os.urandom(32)
     voucher = generate_voucher(

@@ -54,7 +54,7 @@ def _aead_lengths(params: Any) -> tuple[int, int]:
     )
 
 
-VOUCHER_CASES = [(4, 1, 60), (16, 1, 40), (16, 16, 15)]
+VOUCHER_CASES = [(4, 1, 40), (16, 1, 25), (16, 16, 10)]
 
 
 @pytest.mark.parametrize(("max_candidates", "c", "rounds"), VOUCHER_CASES)
@@ -94,10 +94,10 @@ def test_bench_generate_synthetic_voucher(benchmark: Any) -> None:
         return lambda: tpsi.generate_voucher(account, blinded, candidate_hashes=known[:1],
                                              item_id=b"bench-item", associated_data=b"benign")
 
-    paired(benchmark, make(synthetic), {"the real voucher (same shape)": make(real)}, rounds=60)
+    paired(benchmark, make(synthetic), {"the real voucher (same shape)": make(real)}, rounds=40)
 
 
-OUTER_CASES = [(4, True, 60), (4, False, 60), (16, True, 30), (16, False, 30)]
+OUTER_CASES = [(4, True, 40), (4, False, 40), (16, True, 20), (16, False, 20)]
 
 
 def _psi_reference(elements: int) -> dict[str, Callable[[], object]]:

@@ -70,6 +70,13 @@ def test_element_from_bytes_rejects_identity_noncanonical_and_wrong_length() -> 
     assert Element.from_bytes(g.encoding) == g
 
 
+def test_element_from_bytes_rejects_bit_255_set_which_libsodium_1_0_18_ignores() -> None:
+    g = Element.base_mult(Scalar.from_bytes((1).to_bytes(32, "little")))
+    high_bit = g.encoding[:31] + bytes([g.encoding[31] | 0x80])
+    with pytest.raises(InvalidPointError):
+        Element.from_bytes(high_bit, field="q")
+
+
 def test_scalar_from_bytes_rejects_unreduced_and_zero() -> None:
     with pytest.raises(InvalidScalarError):
         Scalar.from_bytes(GROUP_ORDER.to_bytes(32, "little"))

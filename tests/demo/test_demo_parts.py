@@ -65,6 +65,9 @@ def _result() -> DemoResult:
         AccountOutcome("carol<script>", known_sent=0, vouchers_uploaded=4),
     ]
     result.steps = [Step("start", ("server on 127.0.0.1",))]
+    png = io.BytesIO()
+    Image.new("L", (64, 48), 128).save(png, format="PNG")
+    result.reviewed = [("alice", "0123abcd", "confirmed", png.getvalue())]
     result.audit_log_ok = True
     return result
 
@@ -73,6 +76,6 @@ def test_report_is_one_self_contained_file_with_embedded_plots(tmp_path: Path) -
     path = write_report(_result(), tmp_path / "out")
     text = path.read_text(encoding="utf-8")
     assert path.name == "report.html" and list(path.parent.iterdir()) == [path]
-    assert text.count("data:image/png;base64,") == 2
+    assert text.count("data:image/png;base64,") == 3  # two plots and one derivative
     assert "http://" not in text and "https://" not in text and "<script" not in text
     assert "carol&lt;script&gt;" in render_html(_result())

@@ -129,3 +129,17 @@ def test_hash_cli_reports_undecodable_file_in_one_line(
     path.write_bytes(b"\xff\xd8\xff garbage")
     assert main(["hash", str(path)]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_sharded_collection_gives_the_same_report_as_one_run(tmp_path: Path) -> None:
+    from vouchsafe.evaluation.hashing import collect_records, merge_records, summarize
+
+    for seed in range(5):
+        synthetic_image(seed, (160, 120)).save(tmp_path / f"img{seed}.png")
+    config = HashingEvalConfig(folder=tmp_path, transforms=("jpeg_q75", "hflip"))
+    whole = run_hashing_eval(config)
+    parts = [collect_records(config, (i, 2)) for i in range(2)]
+    sharded = summarize(config, merge_records(parts))
+    assert sharded["transforms"] == whole["transforms"]
+    assert sharded["distinct"] == whole["distinct"]
+    assert sharded["degrees_of_freedom"] == pytest.approx(whole["degrees_of_freedom"])

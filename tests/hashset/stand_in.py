@@ -9,7 +9,7 @@ blinding is the protocol core's ``blind_hash_set``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pysodium
 
@@ -47,11 +47,7 @@ class StandInBlinder:
         return _element(server_key, psi_key)
 
     def blind(
-        self,
-        server_key: bytes,
-        psi_keys: Sequence[bytes],
-        build_seed: bytes,
-        progress: Callable[[int], None] | None = None,
+        self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
     ) -> BlindedTable:
         real = [self.blinded_element(server_key, k) for k in [*psi_keys, *self._extra]]
         filler_count = len(psi_keys) // 4 + 1 - len(self._extra)

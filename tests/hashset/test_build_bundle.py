@@ -89,7 +89,7 @@ def test_next_release_chains_keeps_keys_and_drops_tombstoned_entries(tmp_path: P
     assert second.release.slot_count > 0
     r1, r2 = load_release_bundle(first.directory), load_release_bundle(second.directory)
     assert r2.release.version == 2 and r2.release.previous_release_digest == r1.release.digest
-    assert r2.server_key == r1.server_key
+    assert r2.server_key_bytes == r1.server_key_bytes
     assert (r1.entry_count, r2.entry_count) == (2, 1)
     assert r2.find_entries("pdq", H[1]) == [] and second.selection.exclusions["withdrawn"] == 1
     pub = bytes.fromhex((first.directory / "release_key.pub").read_text())

@@ -140,3 +140,14 @@ def test_real_build_and_verify_without_stand_ins(
     assert "40 entries" in capsys.readouterr().out
     assert main(["hashset", "verify", str(out)]) == 0
     assert "accepted: version 1, 40 entries" in capsys.readouterr().out
+
+
+def test_source_sign_on_defaults_writes_a_list_its_registry_verifies(tmp_path: Path) -> None:
+    from reference_server.hashset.sources import read_registry, read_source_list
+
+    assert main(["hashset", "source-sign", "--out", str(tmp_path)]) == 0
+    listed = read_source_list(
+        tmp_path / "source-list.jsonl", read_registry(tmp_path / "organisations.json")
+    )
+    assert len(listed) == 8 and listed.organisation == "example-hotline-a"
+    assert (tmp_path / "organisation.key").stat().st_mode & 0o077 == 0

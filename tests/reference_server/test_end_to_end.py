@@ -154,3 +154,83 @@ def test_audit_verify_passes_then_fails_after_an_edit(world: World, tmp_path: Pa
     )
     assert broken.returncode == 1
     assert "BROKEN at entry 5" in broken.stdout
+
+
+def test_staff_command_line_reviews_and_disposes(
+    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vouchsafe.cli import main
+
+    carol = Device.register(world.server.url, world.blinded, "carol", synthetic_rate=0.0)
+    for image in KNOWN_IMAGES[2 : 2 + THRESHOLD]:
+        carol.send_photo(image)
+    keys = {}
+    for name in ("reviewer2", "authority", "auditor"):
+        keys[name] = tmp_path / f"{name}.key"
+        keys[name].write_bytes(world.staff[name].private_bytes_raw())
+    server = ["--server", world.server.url]
+
+    assert (
+        main(
+            [
+                "staff",
+                "queue",
+                *server,
+                "--key",
+                str(keys["reviewer2"]),
+                "--out",
+                str(tmp_path / "r"),
+            ]
+        )
+        == 0
+    )
+    listed = capsys.readouterr().out
+    review_ids = [line.split()[0] for line in listed.splitlines() if line.startswith("rv_")]
+    assert len(review_ids) == THRESHOLD
+    assert len(list((tmp_path / "r").glob("rv_*.png"))) == THRESHOLD
+    assert (
+        main(
+            [
+                "staff",
+                "decide",
+                *server,
+                "--key",
+                str(keys["reviewer2"]),
+                review_ids[0],
+                "--confirmed",
+                "--viewed",
+                "--notes",
+                "checked",
+            ]
+        )
+        == 0
+    )
+    report_id = capsys.readouterr().out.split("report ")[1].split()[0]
+    assert main(["staff", "reports", *server, "--key", str(keys["authority"])]) == 0
+    assert f"{report_id}  delivered" in capsys.readouterr().out
+    assert (
+        main(
+            ["staff", "dispose", *server, "--key", str(keys["authority"]), report_id, "--unfounded"]
+        )
+        == 2
+    )
+    assert (
+        main(
+            [
+                "staff",
+                "dispose",
+                *server,
+                "--key",
+                str(keys["authority"]),
+                report_id,
+                "--unfounded",
+                "--reason",
+                "landscape",
+            ]
+        )
+        == 0
+    )
+    assert "MANIFESTLY_UNFOUNDED" in capsys.readouterr().out
+    assert main(["staff", "audit", *server, "--key", str(keys["auditor"])]) == 0
+    assert main(["staff", "audit", *server, "--key", str(keys["reviewer2"])]) == 2  # forbidden
+    carol.api.close()

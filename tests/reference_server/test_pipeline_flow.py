@@ -93,6 +93,9 @@ def test_match_to_report_to_appeal_round_trip(server: InProcessServer) -> None:
     assert decided.appeal_id == appeal.appeal_id
 
     assert alice.appeals()[0].status == api_pb2.APPEAL_STATUS_UPHELD
+    with pytest.raises(ApiError) as twice:
+        alice.file_appeal(confirmed.report_id, "again")
+    assert twice.value.code == "conflict"
     assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_ACTIVE
     statuses = {r.report_id: r.status for r in authority.reports()}
     assert statuses[confirmed.report_id] == api_pb2.REPORT_STATUS_RETRACTED
@@ -109,7 +112,7 @@ def test_match_to_report_to_appeal_round_trip(server: InProcessServer) -> None:
     assert figures["reports_retracted"] == 1
     assert (figures["appeals_received"], figures["appeals_upheld"]) == (1, 1)
     assert figures["appeal_median_handling_ms"] is not None
-    assert figures["request_errors"] == {"account_suspended": 1, "conflict": 1}
+    assert figures["request_errors"] == {"account_suspended": 1, "conflict": 2}
     assert auditor.audit_verify()["ok"] is True
 
 
@@ -139,6 +142,32 @@ def test_manifestly_unfounded_needs_a_reason_and_returns_it(server: InProcessSer
     authority.dispose(report_id, False, reason="image is a landscape")
     entry = authority.reports(api_pb2.REPORT_STATUS_MANIFESTLY_UNFOUNDED)[0]
     assert entry.reason == "image is a landscape"
+    assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_ACTIVE
+    assert [n.kind for n in alice.notifications()] == ["account_suspended", "account_reinstated"]
+    with server.ctx.storage.read() as tx:
+        assert [o.verdict for o in tx.opinions.list()] == ["false_positive"]
+
+
+def test_unfounded_verdict_keeps_the_suspension_while_another_report_stands(
+    server: InProcessServer,
+) -> None:
+    alice = server.user()
+    reviewer, authority = server.staff("reviewer1"), server.staff("authority")
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    first, second = reviewer.review_queue()[:2]
+    report_1 = reviewer.decide(first.review_id, True).report_id
+    report_2 = reviewer.decide(second.review_id, True).report_id
+    authority.dispose(report_2, True)
+    authority.dispose(report_1, False, reason="not what the list says")
+    assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_SUSPENDED
+    second_report = verify_signed_report(
+        authority.reports(api_pb2.REPORT_STATUS_FORWARDED)[0].signed_report,
+        bytes.fromhex(alice.provider()["provider_public_key"]),
+    )
+    assert second_report.account_action == "already suspended"
+    assert [n.kind for n in alice.notifications()] == ["account_suspended"]
+    assert alice.transparency()["figures"]["accounts_suspended"] == 1
 
 
 def test_threshold_rerun_does_not_queue_twice(server: InProcessServer) -> None:
@@ -150,6 +179,23 @@ def test_threshold_rerun_does_not_queue_twice(server: InProcessServer) -> None:
     assert sweep_thresholds(server.ctx) == 0
     assert len(server.staff("reviewer1").review_queue()) == THRESHOLD
     assert _audit_kinds(server).count("threshold_crossed") == 1
+    upload(alice, fake_voucher(1, KNOWN_HASH))  # one more match past threshold: queued too
+    assert len(server.staff("reviewer1").review_queue()) == THRESHOLD + 1
+    assert _audit_kinds(server).count("threshold_crossed") == 1
+
+
+def test_nothing_is_stored_for_an_account_below_threshold(server: InProcessServer) -> None:
+    from reference_server.pipeline.threshold import sweep_thresholds
+
+    alice = server.user()
+    for _ in range(THRESHOLD - 1):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    upload(alice, fake_voucher(2))  # a synthetic voucher: THRESHOLD opened records, t-1 real
+    sweep_thresholds(server.ctx)
+    with server.ctx.storage.read() as tx:
+        assert tx.processed.state(alice.account_id) is None
+        assert tx.processed.item_ids(alice.account_id) == set()
+        assert tx.review.for_account(alice.account_id) == []
 
 
 def test_audit_entries_never_name_a_match_below_threshold(server: InProcessServer) -> None:
@@ -217,8 +263,55 @@ def test_scheduled_pass_sweeps_thresholds_and_checkpoints(server: InProcessServe
         for item in tx.review.for_account(alice.account_id):
             tx.tx.delete("review_items", [("review_id", "=", item.review_id)])
         tx.tx.delete("processed_items", [])
+        tx.tx.delete("threshold_state", [])
     scheduled_pass(server.ctx)
     assert len(server.staff("reviewer1").review_queue()) == THRESHOLD
     with server.ctx.storage.transaction() as tx:
         head, checkpoint = tx.audit.last(), tx.audit.last_checkpoint()
     assert head is not None and checkpoint is not None and checkpoint.seq == head.seq
+
+
+def test_report_digest_is_in_the_log_and_the_latest_checkpoint_is_published(
+    server: InProcessServer,
+) -> None:
+    import hashlib
+
+    from protocol.provider_signatures import CHECKPOINT_DOMAIN, verify_provider_signature
+    from reference_server.audit_log import checkpoint_bytes
+
+    alice, reviewer, authority = server.user(), server.staff("reviewer1"), server.staff("authority")
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    reviewer.decide(reviewer.review_queue()[0].review_id, True)
+    (entry,) = authority.reports()
+    digest = hashlib.sha256(entry.signed_report.report).hexdigest()
+    with server.ctx.storage.read() as tx:
+        delivered = [e for e in tx.audit.entries(limit=1000) if e.kind == "report_delivered"]
+    assert json.loads(delivered[0].payload)["report_sha256"] == digest
+
+    published = alice.transparency()["audit_checkpoint"]
+    verify_provider_signature(
+        bytes.fromhex(alice.provider()["provider_public_key"]),
+        CHECKPOINT_DOMAIN,
+        checkpoint_bytes(
+            published["seq"], bytes.fromhex(published["entry_hash"]), published["at_ms"]
+        ),
+        bytes.fromhex(published["signature"]),
+    )
+
+
+def test_upheld_appeal_on_one_report_keeps_the_suspension_while_another_stands(
+    server: InProcessServer,
+) -> None:
+    alice = server.user()
+    reviewer1, reviewer2 = server.staff("reviewer1"), server.staff("reviewer2")
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    first, second = reviewer1.review_queue()[:2]
+    report_1 = reviewer1.decide(first.review_id, True).report_id
+    reviewer1.decide(second.review_id, True)
+    alice.file_appeal(report_1, "mistake")
+    (appeal_item,) = [i for i in reviewer2.review_queue() if i.appeal_id]
+    reviewer2.decide(appeal_item.review_id, False)
+    assert alice.appeals()[0].status == api_pb2.APPEAL_STATUS_UPHELD
+    assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_SUSPENDED

@@ -50,3 +50,56 @@ def test_staff_keys_file_is_checked(tmp_path: Path) -> None:
         load_staff_keys(path)
     path.write_text('[{"name": "r", "role": "reviewer", "public_key": "' + "00" * 32 + '"}]')
     assert load_staff_keys(path)[0].role == "reviewer"
+
+
+def test_staff_keygen_writes_a_private_seed_and_never_overwrites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vouchsafe.cli import main
+
+    out = tmp_path / "r1.key"
+    assert main(["staff", "keygen", "--out", str(out)]) == 0
+    public_hex = capsys.readouterr().out.split("public key ")[1].strip()
+    key = Ed25519PrivateKey.from_private_bytes(out.read_bytes())
+    assert key.public_key().public_bytes_raw().hex() == public_hex
+    assert out.stat().st_mode & 0o077 == 0
+    assert main(["staff", "keygen", "--out", str(out)]) == 2
+
+
+def test_staff_command_without_a_server_is_one_clear_error(tmp_path: Path) -> None:
+    from vouchsafe.cli import main
+
+    key = tmp_path / "k"
+    key.write_bytes(bytes(32))
+    assert main(["staff", "queue", "--server", "http://127.0.0.1:9", "--key", str(key)]) == 2
+    assert main(["staff", "queue", "--key", str(tmp_path / "missing")]) == 2
+
+
+def test_the_scheduler_checkpoints_the_log_while_running_and_on_shutdown(tmp_path: Path) -> None:
+    import time
+
+    from starlette.testclient import TestClient
+
+    from reference_server.app import create_app
+    from reference_server.settings import Settings
+
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'tick.db'}", schedule_interval_s=0.05)
+    app = create_app(settings)
+    ctx = app.state.ctx
+    with TestClient(app) as http:
+        client = ApiClient("http://testserver", Ed25519PrivateKey.generate())
+        client.http = http
+        client.register()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with ctx.storage.read() as tx:
+                if tx.audit.last_checkpoint() and tx.tallies.between("0000", "9999"):
+                    break
+            time.sleep(0.05)
+        with ctx.storage.read() as tx:
+            assert tx.audit.last_checkpoint() is not None
+            assert tx.tallies.between("0000", "9999")  # the registration was tallied
+        client.register(handle="late")
+    with ctx.storage.read() as tx:
+        head, checkpoint = tx.audit.last(), tx.audit.last_checkpoint()
+    assert head is not None and checkpoint is not None and checkpoint.seq == head.seq

@@ -17,7 +17,7 @@ from PIL import Image
 
 from protocol import api_pb2, associated_data_pb2
 from protocol.api_client import ApiClient
-from reference_server.hashset.blinding import TpsiBlinder
+from reference_server.hashset.blinding import default_blinder
 from reference_server.hashset.build import build_release
 from reference_server.hashset.provenance import InclusionRule
 from sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
@@ -29,7 +29,7 @@ from sdk.tpsi import (
     new_account,
     wire,
 )
-from tests.hashset.source_helpers import ISSUED_AT, make_orgs, write_lists
+from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
 
 THRESHOLD = 3
 PDQ = get_signal_type("pdq")
@@ -55,18 +55,30 @@ def resaved(image: Image.Image) -> Image.Image:
     return Image.open(io.BytesIO(out.getvalue()))
 
 
-def build_release_folder(root: Path, known: Sequence[bytes]) -> Path:
-    """A release listing ``known`` PDQ hashes (two organisations each), with its server bundle."""
-    orgs = make_orgs(("a", "DE"), ("b", "FR"))
-    registry, lists = write_lists(root, orgs, {o.name: [("add", h) for h in known] for o in orgs})
-    release_dir = root / "release"
+def build_release_folder(
+    root: Path,
+    known: Sequence[bytes],
+    *,
+    name: str = "release",
+    previous: Path | None = None,
+    orgs: Sequence[Org] | None = None,
+) -> Path:
+    """A release listing ``known`` PDQ hashes (two organisations each), with its server bundle;
+    with ``previous`` the next release of that chain (same ``orgs`` needed)."""
+    orgs = orgs or make_orgs(("a", "DE"), ("b", "FR"))
+    sources = root / f"sources-{name}"
+    sources.mkdir(parents=True, exist_ok=True)
+    listings = {o.name: [("add", h) for h in known] for o in orgs}
+    registry, lists = write_lists(sources, orgs, listings)
+    release_dir = root / name
     build_release(
         registry_path=registry,
         source_paths=lists,
         out_dir=release_dir,
         rule=InclusionRule(),
+        previous=previous,
         now=ISSUED_AT + 10,
-        blinder=TpsiBlinder(),
+        blinder=default_blinder(),
     )
     return release_dir
 

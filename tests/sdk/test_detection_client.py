@@ -25,8 +25,7 @@ from sdk import DetectionClient, PreparedVoucher
 from sdk.errors import InvalidMedia, NoReleaseHeld, ReleaseSignatureInvalid
 from sdk.media.signal_types import PDQ
 from sdk.tpsi import process_voucher, recover_associated_data
-from sdk.tpsi.params import BlindedHashSet
-from sdk.tpsi.wire import decode_safety_voucher, decode_server_key, decode_server_params
+from sdk.tpsi.wire import decode_safety_voucher
 from vouchsafe.demo.images import sendable_copy, split_corpus
 
 THRESHOLD = 3
@@ -42,9 +41,8 @@ class Release:
         admitted = {bytes(bundle.entry(i).perceptual_hash) for i in range(bundle.entry_count)}
         self.known = [p for p in known if pdq_of_image(p) in admitted]
         self.ordinary = ordinary
-        self.server_key = decode_server_key(bundle.server_key)
-        params = decode_server_params(bundle.release.server_params)
-        self.blinded = BlindedHashSet(params=params, table=bundle.release.table)
+        self.server_key = bundle.server_key
+        self.blinded = bundle.blinded_hash_set()
 
     def client(self, **kwargs: object) -> DetectionClient:
         client = DetectionClient(self.key, threshold=THRESHOLD, synthetic_rate=0.0, **kwargs)  # type: ignore[arg-type]
@@ -54,7 +52,7 @@ class Release:
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Release:
-    split = split_corpus(corpus_dir, 9, 4, seed=11)
+    split = split_corpus(corpus_dir, 12, 4, seed=11)
     folder = tmp_path_factory.mktemp("release")
     now = int(time.time())
     sources = corpus_demo_sources(folder / "sources", list(split.known), now, withdraw=False)

@@ -14,6 +14,21 @@ def test_black_box_forgeries_do_not_pass_full_hash_check_and_review() -> None:
     assert row["final_ssim_to_source"] > row["final_ssim_to_target"]
 
 
+def test_white_box_forgeries_pass_psi_and_full_hash_check_but_not_review() -> None:
+    # THREAT_MODEL.md T1: PDQ is public and linear before its threshold, so a white-box
+    # forger beats both the coarse PSI key and the full-hash check; only review remains.
+    outcome = framing.run(framing.Config(pairs=1, psi_budget=10, full_budget=10))
+    white = outcome.evidence["white_box"]
+    assert white["psi_collision_rate"] == 1.0
+    assert white["full_hash_collision_rate"] == 1.0
+    row = white["per_pair"][0]
+    assert row["full_forgery_also_psi_collision"]
+    assert row["full_psnr_db"] > 25.0
+    assert row["full_ssim_to_source"] > row["full_ssim_to_target"]
+    assert white["would_fool_review"] == 0
+    assert outcome.held
+
+
 def test_the_consequence_checks_do_flag_a_genuine_known_item() -> None:
     # Control: when the "forged" image is the known item itself, every check passes and the
     # claim must fail, so the test above can fail too.
@@ -22,3 +37,9 @@ def test_the_consequence_checks_do_flag_a_genuine_known_item() -> None:
     assert outcome.evidence["full_hash_collision_rate"] == 1.0
     assert outcome.evidence["would_fool_review"] == 1
     assert not outcome.held
+
+
+def test_receiving_media_makes_no_voucher_but_sending_does() -> None:
+    # The messaging case: pushed images count against a recipient only if re-sent.
+    assert not framing._receive_path_makes_vouchers("receive")
+    assert framing._receive_path_makes_vouchers("send_media")

@@ -14,3 +14,5 @@ def test_target_hidden_in_empty_slot_passes_device_checks_and_opens() -> None:
     assert evidence["opened_on_honest"] == 0
     assert evidence["opened_on_tampered"] == evidence["hidden"]
     assert evidence["digest_changed"] == evidence["hidden"]
+    # What `hashset audit` with the build seed does: a byte-for-byte rebuild differs.
+    assert evidence["seeded_rebuild_detects"] == evidence["seeded_hidden"] > 0

@@ -45,3 +45,19 @@ def test_undecryptable_associated_data_is_reported_not_dropped(
     assert result.threshold_reached
     assert result.undecryptable_item_tags == (broken.item_tag,)
     assert len(result.items) == T
+
+
+def test_a_stored_opened_voucher_of_the_wrong_width_is_a_typed_error(
+    setup: Setup, rng: SeededRandomness
+) -> None:
+    from sdk.errors import InvalidLengthError
+
+    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    opened = [
+        _open(setup, account, item_id, [setup.known[i]], rng)
+        for i, item_id in enumerate(_real_ids(account, T))
+    ]
+    shares = [o for o in opened if o]
+    short = dataclasses.replace(shares[0], dhf_value=shares[0].dhf_value[:-1])
+    with pytest.raises(InvalidLengthError):
+        recover_associated_data(setup.blinded.params, [short, *shares[1:]])

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from protocol.vectors.drbg import SeededRandomness
 from sdk.crypto.shamir import SHARE_PRIME, evaluate, interpolate_at_zero
 from sdk.errors import VouchsafeError
-from sdk.tpsi import wire
+from sdk.tpsi import recover_associated_data, wire
 from sdk.tpsi.dhf import detect_real_shares
-from sdk.tpsi.messages import SafetyVoucher, VoucherHalf
-from sdk.tpsi.params import DHF_PRIME, ServerParams
+from sdk.tpsi.messages import OpenedVoucher, SafetyVoucher, VoucherHalf
+from sdk.tpsi.params import DHF_PRIME, ServerParams, adct_length
 
 field_p = st.integers(min_value=0, max_value=SHARE_PRIME - 1)
 field_q = st.integers(min_value=0, max_value=DHF_PRIME - 1)
@@ -165,3 +167,59 @@ def test_packed_dhf_evaluation_equals_horner(t: int, x: int, secret: bytes) -> N
     account = account_from_secret(params, secret, threshold=t)
     expected = tuple(evaluate(g, x % DHF_PRIME, DHF_PRIME) for g in account.dhf_coefficients)
     assert real_dhf_value(account, x) == expected
+
+
+@st.composite
+def opened_vouchers(draw: st.DrawFn) -> list[OpenedVoucher]:
+    params = _small_params()
+    ADCT = adct_length(params.padded_associated_data_length)
+    t = draw(st.integers(2, 4))
+    count = draw(st.integers(0, 8))
+    # with t = 2 (constant DHF polynomials) equal dhf values look real: this reaches
+    # interpolation and decryption of (undecryptable) associated data
+    shared = draw(st.booleans())
+    shared_r = tuple(range(params.synthetic_max))
+    if shared:
+        t = 2
+    out = []
+    for _ in range(count):
+        out.append(
+            OpenedVoucher(
+                voucher_id=draw(st.binary(min_size=32, max_size=32)),
+                params_digest=params.params_digest,
+                threshold=t,
+                item_tag=draw(st.integers(0, 2**255 - 20)).to_bytes(32, "big"),
+                share_y=draw(st.integers(0, 2**255 - 20)).to_bytes(32, "big"),
+                dhf_value=shared_r
+                if shared
+                else tuple(
+                    draw(
+                        st.lists(
+                            st.integers(0, 2**64 - 1),
+                            min_size=params.synthetic_max,
+                            max_size=params.synthetic_max,
+                        )
+                    )
+                ),
+                adct=draw(st.binary(min_size=ADCT, max_size=ADCT)),
+            )
+        )
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(opened_vouchers())
+def test_recovery_on_arbitrary_opened_vouchers_returns_or_raises_typed_errors(
+    opened: list[OpenedVoucher],
+) -> None:
+    try:
+        result = recover_associated_data(_small_params(), opened)
+    except VouchsafeError:
+        return
+    assert result.items == ()  # nobody knows the adkey of random shares
+    if result.threshold_reached:
+        assert len(result.undecryptable_item_tags) >= 2
+    if opened:
+        short = dataclasses.replace(opened[0], adct=b"short")
+        with pytest.raises(VouchsafeError):
+            recover_associated_data(_small_params(), [short, *opened[1:]])

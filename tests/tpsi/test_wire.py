@@ -168,3 +168,16 @@ def test_repeated_elements_are_found_wherever_they_are() -> None:
     assert first_repeated_element(b"".join([*elements, same_prefix])) is None
     assert first_repeated_element(b"".join([*elements, elements[123]])) == 500
     assert first_repeated_element(b"".join([elements[3], *elements[1:]])) == 3
+
+
+def test_secrets_print_redacted(setup: Setup) -> None:
+    account = new_account(setup.blinded.params, threshold=3, rng=SeededRandomness(b"r"))
+    for secret_holder, secret in (
+        (setup.server_key, setup.server_key.alpha.encoding),
+        (account, account.secret),
+        (account, account.adkey),
+        (account, account.fkey),
+    ):
+        text = repr(secret_holder) + str(secret_holder)
+        assert "redacted" in text
+        assert secret.hex() not in text and str(secret) not in text

@@ -53,6 +53,8 @@ class Config:
     alt_slots: int = 4096
     trials: int = 6000
     check_items: int = 60
+    # Interleaved real/synthetic voucher generations timed (0: skip). Evidence only; no claim.
+    timing_pairs: int = 60
     seed: int = 3
 
 
@@ -137,6 +139,8 @@ def run(config: Config) -> AttackOutcome:
     ]
     if from_protocol:
         evidence["model_matches_protocol"] = _check_against_protocol(config)
+        if config.timing_pairs:
+            evidence["generation_time_ms"] = _generation_timing(config.timing_pairs)
     else:
         notes.append("model not checked against the protocol (sdk.tpsi absent)")
     return AttackOutcome(claim=claim, held=held, evidence=evidence, notes=tuple(notes))
@@ -195,4 +199,39 @@ def _check_against_protocol(config: Config) -> dict[str, object]:
         "items": config.check_items,
         "predicted_opened_distinct_singletons": list(predicted),
         "observed_opened_distinct_singletons": list(observed),
+    }
+
+
+def _generation_timing(pairs: int) -> dict[str, float]:
+    """Wall time of making a real vs a synthetic voucher, interleaved to cancel machine drift.
+
+    A server that relays the message and receives the voucher sees roughly when each was made;
+    a systematic difference would let it label synthetic vouchers. Measured, not asserted.
+    """
+    import statistics
+    import time
+
+    from sdk.tpsi import blind_hash_set, generate_server_keys, generate_voucher, new_account
+
+    known = [bytes([i]) * 32 for i in range(1, 65)]
+    blinded = blind_hash_set(generate_server_keys(), known, max_candidates=16)
+    real = new_account(blinded.params, threshold=10, synthetic_rate=0.0)
+    synthetic = new_account(blinded.params, threshold=10, synthetic_rate=1.0)
+    candidates = [bytes([200 + i]) * 32 for i in range(16)]
+    real_times: list[float] = []
+    synthetic_times: list[float] = []
+    for i in range(pairs):
+        for account, sink in ((real, real_times), (synthetic, synthetic_times)):
+            start = time.perf_counter()
+            generate_voucher(
+                account, blinded, candidate_hashes=candidates, item_id=b"%d" % i,
+                associated_data=b"x" * 100,
+            )
+            sink.append(time.perf_counter() - start)
+    diffs = [s - r for r, s in zip(real_times, synthetic_times, strict=True)]
+    return {
+        "real_median": round(statistics.median(real_times) * 1e3, 3),
+        "synthetic_median": round(statistics.median(synthetic_times) * 1e3, 3),
+        "paired_difference_median": round(statistics.median(diffs) * 1e3, 3),
+        "share_of_pairs_synthetic_slower": round(sum(d > 0 for d in diffs) / pairs, 3),
     }

@@ -40,17 +40,19 @@ TITLE = "framing by collision: forge benign images whose PSI candidates hit a kn
 class Config:
     """Pairs attacked, query budgets, search settings, and the account's match threshold."""
 
-    pairs: int = 3
+    pairs: int = 2
     # Sources are corpus photos from index 0, targets ("known" items) from this index.
     target_first: int = 100
     side: int = 256
-    psi_budget: int = 4000
-    full_budget: int = 1000
+    psi_budget: int = 3000
+    full_budget: int = 500
     basis: int = 17
     probe_amplitude: float = 48.0
     amplitudes: tuple[float, ...] = (6.0, 12.0, 24.0, 48.0)
     threshold: int = 10
     seed: int = 1
+    # Also run the white-box forger (pdq_whitebox: PDQ is public and linear before its median).
+    white_box: bool = True
 
 
 def _resized(pixels: pipeline.Pixels, shape: tuple[int, ...]) -> pipeline.Pixels:
@@ -70,6 +72,7 @@ def run(config: Config) -> AttackOutcome:
     rows: list[dict[str, object]] = []
     psi_hits = full_hits = fools_review = 0
     coarse = pipeline.coarse_mask()
+    white_rows: list[dict[str, object]] = []
     for (source_name, source), (target_name, target) in zip(sources, targets, strict=True):
         target_hash = pipeline.hash_pixels(target)
         keys = pipeline.set_keys(target_hash.perceptual_hash)
@@ -108,12 +111,16 @@ def run(config: Config) -> AttackOutcome:
         psi_hits += first.reached
         full_hits += first.reached and second.reached
         fools_review += first.reached and second.reached and closer_to_target
+        if config.white_box:
+            row_white = _white_box(source, target, goal_bits, keys, target_hash.perceptual_hash)
+            white_rows.append(row_white)
         rows.append({
             "source": source_name,
             "target": target_name,
             "start_distance": pipeline.distance(
                 pipeline.hash_pixels(source).perceptual_hash, target_hash.perceptual_hash),
             "psi_collision": first.reached,
+            "coarse_bits_still_wrong": int(first.score),
             "psi_queries": first.queries + probes,
             "psi_psnr_db": round(perturb.psnr(source, first.pixels), 2),
             "psi_ssim": round(perturb.ssim(source, first.pixels), 4),
@@ -124,7 +131,8 @@ def run(config: Config) -> AttackOutcome:
             "final_ssim_to_target": round(perturb.ssim(target_view, forged), 4),
         })
     n = len(rows)
-    reported = fools_review >= 1
+    white_fooled = sum(bool(r["would_fool_review"]) for r in white_rows)
+    reported = fools_review >= 1 or white_fooled >= 1
     evidence: dict[str, object] = {
         "pairs": n,
         "psi_collision_rate": round(psi_hits / n, 3) if n else 0.0,
@@ -134,17 +142,97 @@ def run(config: Config) -> AttackOutcome:
         "forged_items_needed_in_victim_account": config.threshold,
         "per_pair": rows,
     }
-    held = not reported
+    if white_rows:
+        evidence["white_box"] = {
+            "psi_collision_rate": round(sum(bool(r["psi_collision"]) for r in white_rows) / n, 3),
+            "full_hash_collision_rate": round(
+                sum(bool(r["full_hash_within_31"]) for r in white_rows) / n, 3
+            ),
+            "would_fool_review": white_fooled,
+            "per_pair": white_rows,
+        }
+    receive_vouchers = _receive_path_makes_vouchers()
+    evidence["receive_path_makes_vouchers"] = receive_vouchers
+    held = not reported and not receive_vouchers
     claim = (
-        "Black-box forged images do not get an innocent account reported: forged PSI collisions "
-        "may open vouchers, but a report needs >= t of them in the victim's own (sending) "
-        "account, each within PDQ distance 31 of a known item, and a reviewer who sees the "
-        "benign picture"
+        "Forged images (black-box search and white-box PDQ forger) do not get an innocent "
+        "account reported: forged collisions may open vouchers and even pass the full-hash "
+        "check, but a report needs >= t of them in the victim's own (sending) account and a "
+        "reviewer who mistakes the benign picture for the known item"
     )
     notes = (
-        "human review is modelled by SSIM(forged, target) > SSIM(forged, source); no human "
+        "human review is modelled by SSIM(forged, target) >= SSIM(forged, source); no human "
         "looked at the images",
         "vouchers are made on the sending device (reference_client/detection_hook.py): "
         "receiving forged images does not add to the recipient's count",
     )
     return AttackOutcome(claim=claim, held=held, evidence=evidence, notes=notes)
+
+
+def _receive_path_makes_vouchers(entry: str = "receive") -> bool:
+    """Whether the reference messenger's receive path can reach the detection hook.
+
+    Reads the code of ``Messenger.receive`` and every ``self.<method>`` it calls, transitively,
+    and looks for any use of ``self.hook``. The messaging case of framing (a sender pushing
+    colliding images at a recipient) adds to the recipient's count only if this is True.
+    """
+    import ast
+    import inspect
+
+    from reference_client.messenger import Messenger
+
+    seen: set[str] = set()
+    pending = [entry]
+    while pending:
+        name = pending.pop()
+        if name in seen or not hasattr(Messenger, name):
+            continue
+        seen.add(name)
+        tree = ast.parse(inspect.cleandoc("\n" + inspect.getsource(getattr(Messenger, name))))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "self"
+            ):
+                if node.attr == "hook":
+                    return True
+                pending.append(node.attr)
+    return False
+
+
+def _white_box(
+    source: pipeline.Pixels,
+    target: pipeline.Pixels,
+    target_bits: NDArray[np.bool_],
+    keys: frozenset[bytes],
+    target_hash: bytes,
+) -> dict[str, object]:
+    """The white-box forger: coarse-code collision, then full hash within 31 (aiming at 24)."""
+    from threat_model.attacks import pdq_whitebox
+
+    coarse = pdq_whitebox.forge(source, target_bits, pipeline.coarse_mask(), allowed_wrong=0)
+    psi = bool(pipeline.hash_pixels(coarse.pixels).candidates & keys)
+    full = pdq_whitebox.forge(
+        source, target_bits, np.ones(256, dtype=bool), allowed_wrong=24,
+        must=pipeline.coarse_mask(),
+    )
+    forged = full.pixels
+    distance = pipeline.distance(pipeline.hash_pixels(forged).perceptual_hash, target_hash)
+    within = distance <= pipeline.match_distance()
+    full_psi = bool(pipeline.hash_pixels(forged).candidates & keys)
+    target_view = _resized(target, forged.shape)
+    to_target = perturb.ssim(forged, target_view)
+    to_source = perturb.ssim(forged, source)
+    return {
+        "psi_collision": psi,
+        "psi_psnr_db": round(perturb.psnr(source, coarse.pixels), 2),
+        "psi_ssim": round(perturb.ssim(source, coarse.pixels), 4),
+        "full_distance": distance,
+        "full_hash_within_31": within,
+        "full_forgery_also_psi_collision": full_psi,
+        "full_psnr_db": round(perturb.psnr(source, forged), 2),
+        "full_ssim_to_source": round(to_source, 4),
+        "full_ssim_to_target": round(to_target, 4),
+        "would_fool_review": bool(within and full_psi and to_target >= to_source),
+    }

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from threat_model.attacks import pipeline
 from threat_model.attacks.base import AttackOutcome
@@ -64,6 +66,7 @@ def run(config: Config) -> AttackOutcome:
     server_key = generate_server_keys()
     honest = blind_hash_set(server_key, admitted, max_candidates=1)
     params = honest.params
+    seeded = _seeded_build(server_key, admitted)
     positions = CuckooPositions(params.table_size, params.cuckoo_nonce_1, params.cuckoo_nonce_2)
 
     def blinded_of(y: bytes) -> bytes:
@@ -81,6 +84,8 @@ def run(config: Config) -> AttackOutcome:
         "opened_on_tampered": 0,
         "keyed_unexplained_equal": 0,
         "digest_changed": 0,
+        "seeded_hidden": 0,
+        "seeded_rebuild_detects": 0,
     }
     for i in range(config.targets):
         target = _key("target", i)
@@ -111,6 +116,10 @@ def run(config: Config) -> AttackOutcome:
         ]
         counts["keyed_unexplained_equal"] += unexplained[0] == unexplained[1]
         counts["digest_changed"] += tampered_params.table_digest != params.table_digest
+        caught = seeded(target)
+        if caught is not None:
+            counts["seeded_hidden"] += 1
+            counts["seeded_rebuild_detects"] += caught
     hidden = counts["hidden"]
     held = (
         hidden > 0
@@ -119,12 +128,15 @@ def run(config: Config) -> AttackOutcome:
         and counts["opened_on_tampered"] == hidden
         and counts["keyed_unexplained_equal"] == hidden
         and counts["digest_changed"] == hidden
+        and counts["seeded_hidden"] > 0
+        and counts["seeded_rebuild_detects"] == counts["seeded_hidden"]
     )
     claim = (
         "Documented limit: a target the server hides in an empty slot passes every device "
         "check and makes the device's voucher for it open; a keyed audit of randomised filler "
-        "cannot see it; only comparing the release with the published root (per-device "
-        "targeting) or re-deriving filler from a committed seed exposes it"
+        "cannot see it; comparing the release with the published root (per-device targeting) "
+        "and re-building a seeded table byte for byte (hashset audit with the build seed) "
+        "expose it"
     )
     evidence: dict[str, object] = {
         "admitted_keys": len(admitted),
@@ -138,3 +150,37 @@ def run(config: Config) -> AttackOutcome:
         "nonces, which the server also controls",
     )
     return AttackOutcome(claim=claim, held=held, evidence=evidence, notes=notes)
+
+
+def _seeded_build(server_key: Any, admitted: list[bytes]) -> Callable[[bytes], bool | None]:
+    """The release build's deterministic table (``TpsiBlinder`` with a build seed), and a check
+    that an auditor re-building it byte for byte sees a target hidden in one of its empty slots.
+    """
+    from reference_server.hashset.blinding import TpsiBlinder
+    from sdk.crypto.group import scalarmult_bytes
+    from sdk.crypto.hash_to_group import hash_to_group_bytes
+    from sdk.tpsi import wire
+    from sdk.tpsi.cuckoo import CuckooPositions
+
+    blinder = TpsiBlinder()
+    key_bytes = wire.encode_server_key(server_key)
+    seed = hashlib.sha256(b"vouchsafe/threat/build-seed").digest()
+    built = blinder.blind(key_bytes, admitted, seed)
+    params = wire.decode_server_params(built.server_params)
+    positions = CuckooPositions(params.table_size, params.cuckoo_nonce_1, params.cuckoo_nonce_2)
+    filled = {blinder.blinded_element(key_bytes, y) for y in admitted}
+
+    def detects(target: bytes) -> bool | None:
+        """None if both cuckoo positions are filled; else whether the rebuild differs."""
+        table = bytearray(built.table)
+        for w in positions(target):
+            if bytes(table[w * 32 : (w + 1) * 32]) not in filled:
+                element = scalarmult_bytes(server_key.alpha.encoding, hash_to_group_bytes(target))
+                table[w * 32 : (w + 1) * 32] = element
+                break
+        else:
+            return None
+        rebuilt = blinder.blind(key_bytes, admitted, seed)
+        return rebuilt.table != bytes(table)
+
+    return detects

@@ -24,6 +24,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "demo",
     "server",
     "audit",
+    "staff",
     "bench",
     "hashset",
     "attack",

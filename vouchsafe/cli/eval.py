@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 NAME = "eval"
 HELP = "measurement harnesses (hashing: PSI recall per transform and false-match figures)"
@@ -20,12 +22,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     hashing.add_argument("--signal-type", choices=("pdq", "onnx"), default="pdq")
     hashing.add_argument("--backend", choices=("numpy", "onnx"), default="numpy")
     hashing.add_argument("--stride", type=int, default=1, help="use every k-th image")
+    hashing.add_argument("--offset", type=int, default=0, help="start at the i-th image")
     hashing.add_argument("--limit", type=int, default=None, help="at most this many images")
     hashing.add_argument("--transforms", default=None, help="comma-separated subset")
     hashing.add_argument("--hash-set-size", type=int, default=1_000_000, help="N")
     hashing.add_argument("--images-per-day", type=int, default=100, help="M")
     hashing.add_argument("--threshold", type=int, default=30, help="match threshold t")
     hashing.add_argument("--json", type=Path, default=DEFAULT_JSON, help="report path")
+    hashing.add_argument(
+        "--jobs", type=int, default=1, help="worker processes, each hashing a shard (default 1)"
+    )
 
 
 def _default_folder(tmp: Path) -> Path:
@@ -40,15 +46,38 @@ def _default_folder(tmp: Path) -> Path:
     return tmp
 
 
+def _collect_with_bar(config: Any, shard: tuple[int, int]) -> dict[str, Any]:
+    from tqdm import tqdm
+
+    from vouchsafe.evaluation.hashing import collect_records
+
+    def bar(items: Iterable[Path]) -> Iterable[Path]:
+        label = "eval hashing" if shard[1] == 1 else f"eval hashing {shard[0] + 1}/{shard[1]}"
+        return tqdm(list(items), desc=label, unit="image", position=shard[0])
+
+    return collect_records(config, shard, wrap=bar)
+
+
+def _run_sharded(config: Any, jobs: int) -> dict[str, Any]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from vouchsafe.evaluation.hashing import merge_records, summarize
+
+    if jobs == 1:
+        return summarize(config, _collect_with_bar(config, (0, 1)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_collect_with_bar, config, (i, jobs)) for i in range(jobs)]
+        parts = [f.result() for f in futures]
+    return summarize(config, merge_records(parts))
+
+
 def run(args: argparse.Namespace) -> int:
     """Runs the harness with a progress bar, prints the table, writes the JSON report."""
     import json
     import tempfile
 
-    from tqdm import tqdm
-
     from vouchsafe.cli import UsageError
-    from vouchsafe.evaluation.hashing import HashingEvalConfig, run_hashing_eval
+    from vouchsafe.evaluation.hashing import HashingEvalConfig
     from vouchsafe.evaluation.report import format_hashing_report
     from vouchsafe.evaluation.transforms import TRANSFORMS
 
@@ -64,16 +93,17 @@ def run(args: argparse.Namespace) -> int:
             signal_type=args.signal_type,
             backend=args.backend,
             stride=args.stride,
+            offset=args.offset,
             limit=args.limit,
             transforms=names,
             hash_set_size=args.hash_set_size,
             images_per_day=args.images_per_day,
             threshold=args.threshold,
         )
+        if args.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
         try:
-            report = run_hashing_eval(
-                config, wrap=lambda items: tqdm(list(items), desc="eval hashing", unit="image")
-            )
+            report = _run_sharded(config, args.jobs)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     print(format_hashing_report(report))

@@ -21,6 +21,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--release-dir", default=None, help="release folder with its private server bundle"
     )
     parser.add_argument(
+        "--previous-release-dir",
+        action="append",
+        default=None,
+        help=(
+            "an earlier release folder of the same chain (repeatable): deltas are served from "
+            "it and its vouchers are processed until its expiry plus the grace period"
+        ),
+    )
+    parser.add_argument(
         "--staff-keys", default=None, help="JSON file of staff {name, role, public_key hex}"
     )
     parser.add_argument("--provider-key", default=None, help="provider Ed25519 seed file")
@@ -43,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
     settings = settings_from_env(
         db_url=args.db,
         release_dir=Path(args.release_dir) if args.release_dir else None,
+        previous_release_dirs=(
+            tuple(Path(p) for p in args.previous_release_dir) if args.previous_release_dir else None
+        ),
         staff=load_staff_keys(Path(args.staff_keys)) if args.staff_keys else None,
         provider_key_path=Path(args.provider_key) if args.provider_key else None,
         schedule_interval_s=args.schedule_interval,

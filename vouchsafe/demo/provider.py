@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import httpx
 
 from protocol import api_pb2
+from protocol.provider_signatures import verify_signed_report
 from reference_client.api import ApiClient
 from reference_client.errors import ServerRejected
 from sdk.media.decode import decode_image
@@ -50,6 +51,7 @@ class ProviderSide:
             visual_derivative(decode_image(p.read_bytes())) for p in release.known_images
         ]
         self.transparency: dict[str, object] = {}
+        self.reviewed: list[tuple[str, str, str, bytes]] = []
         self._by_account = {u.outcome.account_id: u for u in users}
 
     def run(self) -> Iterator[tuple[str, list[str]]]:
@@ -108,6 +110,16 @@ class ProviderSide:
         for item in items:
             user = self._by_account.get(item.account_id)
             same, difference = looks_like(bytes(item.visual_derivative), self.listed)
+            self.reviewed.append(
+                (
+                    self._by_account[item.account_id].name
+                    if item.account_id in self._by_account
+                    else item.account_id[:12],
+                    item.item_id[:12],
+                    "confirmed" if same else "not confirmed",
+                    bytes(item.visual_derivative),
+                )
+            )
             outcome = (
                 api_pb2.REVIEW_OUTCOME_CONFIRMED if same else api_pb2.REVIEW_OUTCOME_NOT_CONFIRMED
             )
@@ -141,9 +153,12 @@ class ProviderSide:
             api_pb2.ListReportsRequest(version=VERSION),
             api_pb2.ListReportsResponse(),
         )
-        lines = []
+        provider = httpx.get(self.url + "/v1/provider", timeout=10.0).json()
+        provider_key = bytes.fromhex(str(provider["provider_public_key"]))
+        lines = [f"provider key {provider_key.hex()[:16]}... (from /v1/provider)"]
         for entry in reply.reports:
-            report = api_pb2.Report.FromString(entry.signed_report.report)
+            # Raises if the signature does not verify under the provider's published key.
+            report = verify_signed_report(entry.signed_report, provider_key)
             forwarded = self.authority.call(
                 "/v1/authority/dispositions",
                 api_pb2.DispositionRequest(

@@ -77,8 +77,6 @@ def build_demo_release(
     from reference_server.hashset.bundle import load_release_bundle
 
     bundle = load_release_bundle(result.directory)
-    admitted = frozenset(
-        bytes(bundle.entry(i).perceptual_hash) for i in range(bundle.entry_count)
-    )
+    admitted = frozenset(bytes(bundle.entry(i).perceptual_hash) for i in range(bundle.entry_count))
     key_hex = (result.directory / "release_key.pub").read_text(encoding="ascii").strip()
     return DemoRelease(result.directory, key_hex, result, admitted, known)

@@ -105,6 +105,8 @@ body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem}
 th{background:#f3f3f3}pre{background:#f7f7f7;padding:.5rem;white-space:pre-wrap}
 .ok{color:#1e7e34}.bad{color:#b00020}
+.derivatives{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0;font-size:.8rem}
+.px{image-rendering:pixelated}
 """
 
 
@@ -168,6 +170,16 @@ def render_html(result: DemoResult) -> str:
         ],
     )
     transparency = _table(["figure", "value"], [[k, v] for k, v in result.transparency.items()])
+    derivatives = (
+        "".join(
+            f'<figure><img alt="visual derivative" src="data:image/png;base64,'
+            f'{base64.b64encode(png).decode("ascii")}" width="128" class="px">'
+            f"<figcaption>{html.escape(user)} / {html.escape(item)}: {html.escape(decision)}"
+            "</figcaption></figure>"
+            for user, item, decision, png in result.reviewed
+        )
+        or "<p>Nothing reached a reviewer.</p>"
+    )
     steps = "".join(
         f"<h3>{i}. {html.escape(step.title)}</h3><pre>{html.escape(chr(10).join(step.lines))}</pre>"
         for i, step in enumerate(result.steps, start=1)
@@ -196,6 +208,11 @@ that role.</p>
 <img alt="matches per account vs threshold" src="data:image/png;base64,{matches_plot(result)}">
 <h2>What each party learned</h2>{learned}
 <img alt="what the provider learned" src="data:image/png;base64,{learned_plot(result)}">
+<h2>What the reviewer saw</h2>
+<p>Only items of an account past the threshold, that also matched the full PDQ hash (distance
+at most 31), reach a reviewer, and only as these visual derivatives (64 px, 16 grey levels),
+never the original photo.</p>
+<div class="derivatives">{derivatives}</div>
 <h2>Checks</h2>
 <p>Audit log: {audit} ({html.escape(result.audit_log_detail)}).<br>
 Plaintext (sent texts and photo bytes) in the server's database and logs: {leaks}.</p>

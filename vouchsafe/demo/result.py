@@ -23,8 +23,12 @@ class DemoSettings:
 
     @property
     def known_images(self) -> int:
-        """Corpus photos that play "known" items (the source lists need at least 9)."""
-        return max(9, self.heavy_known, self.light_known)
+        """Corpus photos that play "known" items, listed in the demo source lists.
+
+        The lifecycle's demo lists (``corpus_demo_sources``) admit every image but the one an
+        organisation withdraws, so one more than the most any user sends is enough; at least 12.
+        """
+        return max(12, self.heavy_known + 2, self.light_known + 2)
 
     @property
     def ordinary_images(self) -> int:
@@ -76,6 +80,8 @@ class DemoResult:
     plaintext_found_on_server: list[str] = field(default_factory=list)
     seconds: float = 0.0
     release_entries: int = 0
+    # What the first reviewer was shown: (user, item id, decision, visual derivative PNG).
+    reviewed: list[tuple[str, str, str, bytes]] = field(default_factory=list)
 
     def account(self, name: str) -> AccountOutcome:
         """The outcome for user ``name``."""

@@ -140,7 +140,10 @@ def run_demo(
                 steps.add(
                     "Users",
                     [f"{u.name}: account {u.outcome.account_id[:12]}..., {u.role}" for u in users]
-                    + ["each saw the disclosure, pinned the release key and verified the release"],
+                    + [
+                        "each device set up as `vouchsafe client init` does it: identity keys, "
+                        "release key pinned, release verified (init also prints the disclosure)"
+                    ],
                 )
 
                 def remember(label: str, data: bytes) -> None:
@@ -192,6 +195,7 @@ def run_demo(
                 for title, lines in provider.run():
                     steps.add(title, lines)
                 result.transparency = provider.transparency
+                result.reviewed = provider.reviewed
             finally:
                 close_all(users)
         ok, detail = _audit_verify(db_path)

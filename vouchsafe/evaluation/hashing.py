@@ -33,6 +33,7 @@ class HashingEvalConfig:
     signal_type: str = "pdq"
     backend: str = "numpy"
     stride: int = 1
+    offset: int = 0
     limit: int | None = None
     transforms: tuple[str, ...] = tuple(t.name for t in TRANSFORMS)
     hash_set_size: int = 1_000_000
@@ -58,22 +59,22 @@ def list_images(folder: Path) -> list[Path]:
 
 
 def _select(config: HashingEvalConfig) -> list[Path]:
-    paths = list_images(config.folder)[:: max(1, config.stride)]
+    paths = list_images(config.folder)[max(0, config.offset) :: max(1, config.stride)]
     return paths[: config.limit] if config.limit is not None else paths
 
 
-def run_hashing_eval(
-    config: HashingEvalConfig, wrap: Callable[[Iterable[Path]], Iterable[Path]] = iter
+def collect_records(
+    config: HashingEvalConfig,
+    shard: tuple[int, int] = (0, 1),
+    wrap: Callable[[Iterable[Path]], Iterable[Path]] = iter,
 ) -> dict[str, Any]:
-    """Runs the measurement; ``wrap`` may add a progress bar. Returns a JSON-able report."""
+    """Hashes shard ``i`` of ``k`` (every k-th selected image from the i-th): JSON-able records.
+
+    Shards of one config, merged with :func:`merge_records`, give exactly the records of one
+    unsharded run (in a different image order); ``wrap`` may add a progress bar.
+    """
     from sdk.errors import InvalidMedia
-    from sdk.media.candidates import (
-        CANDIDATE_SCHEME,
-        MAX_CANDIDATES,
-        coarse_positions,
-        hash_set_keys,
-        psi_candidates,
-    )
+    from sdk.media.candidates import hash_set_keys, psi_candidates
     from sdk.media.decode import decode_image
     from sdk.media.signal_types import get_signal_type
 
@@ -81,38 +82,75 @@ def run_hashing_eval(
     if unknown:
         raise ValueError(f"unknown transforms: {', '.join(unknown)}")
     signal = get_signal_type(config.signal_type, backend=config.backend)  # type: ignore[arg-type]
-    names: list[str] = []
-    hashes: list[bytes] = []
-    entry_keys: list[list[bytes]] = []
-    queries: list[tuple[int, list[bytes]]] = []  # (image index, candidates)
-    tallies = {name: _Tally() for name in config.transforms}
-    failures: list[str] = []
-    for path in wrap(_select(config)):
+    index, count = shard
+    records: dict[str, Any] = {
+        "names": [], "hashes": [], "keys": [], "queries": [], "failures": [],
+        "tallies": {name: asdict(_Tally()) for name in config.transforms},
+    }  # fmt: skip
+    for path in wrap(_select(config)[index::count]):
         try:
             image = decode_image(path)
         except InvalidMedia as exc:
-            failures.append(f"{path.name}: {exc}")
+            records["failures"].append(f"{path.name}: {exc}")
             continue
-        index = len(names)
+        own = len(records["names"])
         original = signal.hash_media(image)
         keys = hash_set_keys(signal.name, original.bits)
-        names.append(path.name)
-        hashes.append(original.bits)
-        entry_keys.append(keys)
-        queries.append((index, psi_candidates(original)))
+        records["names"].append(path.name)
+        records["hashes"].append(original.bits.hex())
+        records["keys"].append([k.hex() for k in keys])
+        records["queries"].append([own, [c.hex() for c in psi_candidates(original)]])
         for name in config.transforms:
             copy = signal.hash_media(TRANSFORMS_BY_NAME[name].apply(image))
             candidates = psi_candidates(copy)
             distance = signal.distance(original.bits, copy.bits)
-            tally = tallies[name]
-            tally.copies += 1
-            tally.psi_hits += bool(set(candidates) & set(keys))
-            tally.baseline_hits += distance <= signal.match_distance
-            tally.exact_hashes += distance == 0
-            tally.distances.append(distance)
-            queries.append((index, candidates))
+            tally = records["tallies"][name]
+            tally["copies"] += 1
+            tally["psi_hits"] += bool(set(candidates) & set(keys))
+            tally["baseline_hits"] += distance <= signal.match_distance
+            tally["exact_hashes"] += distance == 0
+            tally["distances"].append(distance)
+            records["queries"].append([own, [c.hex() for c in candidates]])
+    return records
+
+
+def merge_records(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One set of records from the shards' (image indices renumbered)."""
+    merged: dict[str, Any] = {
+        "names": [], "hashes": [], "keys": [], "queries": [], "failures": [], "tallies": {},
+    }  # fmt: skip
+    for part in parts:
+        offset = len(merged["names"])
+        for field_name in ("names", "hashes", "keys", "failures"):
+            merged[field_name].extend(part[field_name])
+        merged["queries"].extend([i + offset, c] for i, c in part["queries"])
+        for name, tally in part["tallies"].items():
+            into = merged["tallies"].setdefault(name, asdict(_Tally()))
+            for key in ("copies", "psi_hits", "baseline_hits", "exact_hashes", "distances"):
+                into[key] = into[key] + tally[key]
+    return merged
+
+
+def run_hashing_eval(
+    config: HashingEvalConfig, wrap: Callable[[Iterable[Path]], Iterable[Path]] = iter
+) -> dict[str, Any]:
+    """Runs the whole measurement in this process; returns the JSON-able report."""
+    return summarize(config, collect_records(config, wrap=wrap))
+
+
+def summarize(config: HashingEvalConfig, records: dict[str, Any]) -> dict[str, Any]:
+    """The report (see the module docstring) from the records of all images."""
+    from sdk.media.candidates import CANDIDATE_SCHEME, MAX_CANDIDATES, coarse_positions
+    from sdk.media.signal_types import get_signal_type
+
+    signal = get_signal_type(config.signal_type, backend=config.backend)  # type: ignore[arg-type]
+    names: list[str] = records["names"]
     if len(names) < 2:
         raise ValueError("need at least two decodable images")
+    hashes = [bytes.fromhex(h) for h in records["hashes"]]
+    entry_keys = [[bytes.fromhex(k) for k in keys] for keys in records["keys"]]
+    queries = [(int(i), [bytes.fromhex(c) for c in cs]) for i, cs in records["queries"]]
+    tallies = {name: _Tally(**records["tallies"][name]) for name in config.transforms}
     code_bits = len(coarse_positions(signal.name, len(hashes[0]) * 8))
     distinct = _distinct(names, hashes, entry_keys, queries, signal.distance, signal.match_distance)
     dof = _coarse_dof(signal.name, hashes, code_bits)
@@ -126,7 +164,7 @@ def run_hashing_eval(
         "keys_per_entry": keys_per_entry,
         "coarse_code_bits": code_bits,
         "images": len(names),
-        "decode_failures": failures,
+        "decode_failures": records["failures"],
         "transforms": [_transform_row(name, tallies[name]) for name in config.transforms],
         "distinct": distinct,
         "degrees_of_freedom": asdict(dof),

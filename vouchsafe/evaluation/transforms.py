@@ -113,7 +113,8 @@ TRANSFORMS: tuple[Transform, ...] = (
     Transform("grayscale", "grayscale", _grayscale),
     Transform("hflip", "flip", ImageOps.mirror),
     Transform("watermark_text", "overlay", _watermark),
-    Transform("format_png", "format", lambda image: _encode(image, "PNG")),
+    # PNG is lossless: the compression level changes only speed, never the pixels.
+    Transform("format_png", "format", lambda image: _encode(image, "PNG", compress_level=1)),
     Transform("format_webp", "format", lambda image: _encode(image, "WEBP", quality=80)),
 )
 

@@ -10,7 +10,8 @@ from reference_server.hashset.build import BuildResult, build_release
 from reference_server.hashset.demo import DemoSources, corpus_demo_sources, synthetic_sources
 from reference_server.hashset.provenance import InclusionRule
 
-DEMO_IMAGES = 24
+DEMO_IMAGES = 18  # listed by two organisations each (one withdrawn)
+DEMO_SINGLES = 4  # listed by one organisation only
 
 
 def default_out(out: Path | None, name: str) -> Path:
@@ -28,9 +29,10 @@ def make_demo_sources(folder: Path, corpus: Path | None, synthetic: int) -> Demo
 
     corpus = corpus or default_corpus_dir()
     images = sorted(p for p in corpus.glob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-    if len(images) < 12:
-        raise UsageError(f"need at least 12 images in {corpus} (or pass --synthetic N)")
-    return corpus_demo_sources(folder, images[:DEMO_IMAGES], now)
+    if len(images) < 8:
+        raise UsageError(f"need at least 8 images in {corpus} (or pass --synthetic N)")
+    known, rest = images[:DEMO_IMAGES], images[DEMO_IMAGES:]
+    return corpus_demo_sources(folder, known, now, singles=rest[:DEMO_SINGLES])
 
 
 def build(

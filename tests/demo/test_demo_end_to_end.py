@@ -1,0 +1,79 @@
+"""A smaller ``vouchsafe demo``, end to end: server in a child process, several users over HTTP.
+
+Asserts the outcomes the demo claims: the account past the threshold is flagged and confirmed,
+the one below yields nothing, every message arrives intact, and neither the database nor the
+server's log contains any sent text or photo bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vouchsafe.demo.report import write_report
+from vouchsafe.demo.result import DemoResult, DemoSettings
+from vouchsafe.demo.run import run_demo
+from vouchsafe.demo.summary import summary_lines
+
+SETTINGS = DemoSettings(
+    users=3,
+    images_per_user=6,
+    threshold=3,
+    synthetic_rate=0.0,
+    seed=2,
+    heavy_known=6,
+    light_known=2,
+)
+
+
+@pytest.fixture(scope="module")
+def demo(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    lines: list[str] = []
+    result = run_demo(
+        SETTINGS,
+        corpus_dir,
+        echo=lines.append,
+        progress=False,
+        keep_dir=tmp_path_factory.mktemp("demo"),
+    )
+    assert lines
+    return result
+
+
+def test_account_past_threshold_is_flagged_confirmed_and_reported(demo: DemoResult) -> None:
+    alice = demo.account("alice")
+    assert alice.known_sent == 6
+    assert alice.items_in_review >= SETTINGS.threshold
+    assert alice.confirmed_by_reviewer >= SETTINGS.threshold
+    assert alice.report_id and alice.report_status == "REPORT_STATUS_FORWARDED"
+    assert alice.suspended
+    assert alice.appeal_status == "rejected"
+    assert {user for user, _, _, _ in demo.reviewed} == {"alice"}
+    assert all(decision == "confirmed" for _, _, decision, _ in demo.reviewed)
+
+
+def test_account_below_threshold_and_ordinary_account_reveal_nothing(demo: DemoResult) -> None:
+    for name in ("bob", "carol"):
+        account = demo.account(name)
+        assert account.items_in_review == 0 and not account.report_id
+    assert demo.account("bob").known_sent == 2
+
+
+def test_every_message_arrives_intact(demo: DemoResult) -> None:
+    for account in demo.accounts:
+        assert account.messages_received == 2 + SETTINGS.images_per_user
+        assert account.messages_received_intact == account.messages_received
+
+
+def test_no_plaintext_on_the_server_and_audit_log_verifies(demo: DemoResult) -> None:
+    assert demo.plaintext_found_on_server == []
+    assert demo.audit_log_ok, demo.audit_log_detail
+    assert demo.server_blob_count == SETTINGS.users * (2 + SETTINGS.images_per_user)
+
+
+def test_summary_passes_and_report_is_written(demo: DemoResult, tmp_path: Path) -> None:
+    lines, ok = summary_lines(demo)
+    assert ok, lines
+    path = write_report(demo, tmp_path)
+    assert "alice" in path.read_text(encoding="utf-8")

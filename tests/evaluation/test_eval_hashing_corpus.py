@@ -1,0 +1,26 @@
+"""The full-corpus run of ``vouchsafe eval hashing`` (slow: ``pytest -m slow``).
+
+The bounds are regression guards a little below the figures measured for README "Perceptual
+hashing"; the run itself is the measurement.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vouchsafe.evaluation.hashing import HashingEvalConfig, run_hashing_eval
+
+# Transforms on which the coarse key keeps up with plaintext PDQ@31 almost everywhere.
+NEAR_LOSSLESS = ("jpeg_q90", "jpeg_q75", "format_png", "format_webp", "grayscale")
+
+
+@pytest.mark.slow
+def test_psi_candidates_on_the_whole_corpus(corpus_dir: Path) -> None:
+    report = run_hashing_eval(HashingEvalConfig(folder=corpus_dir, backend="onnx"))
+    rows = {row["transform"]: row for row in report["transforms"]}
+    for name in NEAR_LOSSLESS:
+        assert rows[name]["psi_recall"] >= 0.95, name
+    assert rows["hflip"]["psi_recall"] > rows["hflip"]["baseline_recall"]
+    assert report["degrees_of_freedom"]["dof"] > 35
