@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from vouchsafe.compare.modes import MODE_NAMES, make_mode
@@ -203,3 +205,19 @@ def test_hash_holders_can_link_copies_of_one_picture_and_tpsi_cannot() -> None:
     assert _party(hashes, PROVIDER).linkable_items >= 2
     vouchers = _run("tpsi", threshold=10, known_per_offender=6)
     assert _party(vouchers, PROVIDER).linkable_items == 0
+
+
+def test_list_holder_is_not_charged_with_an_unchanged_known_items_hash() -> None:
+    # a known item sent unchanged has exactly its list entry's hash; below threshold the tpsi
+    # provider (which holds the list to blind it) must still show no item hash learned
+    population, signals = toy_population(threshold=5, known_per_offender=1)
+    entry = population.hash_set[0].perceptual_hash
+    first = population.items[0]
+    unchanged = replace(first, perceptual_hash=entry)
+    population = replace(population, items=(unchanged, *population.items[1:]))
+    mode = make_mode("tpsi", signals)
+    if isinstance(mode, NotAvailable):
+        pytest.skip(mode.reason)
+    result, _wire = run_mode(mode, population)
+    assert _party(result, PROVIDER).item_hashes_in_clear == 0
+    assert _party(result, PROVIDER).hash_set_entries_in_clear == len(population.hash_set)

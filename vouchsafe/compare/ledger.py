@@ -4,7 +4,9 @@ Nothing here is typed in per mode. For every party the ledger takes the fields o
 the party *received* plus every value it *derived* locally, and measures:
 
 - media items whose bytes it holds in the clear (exact byte equality);
-- items whose full perceptual hash appears, byte for byte, anywhere in what it holds;
+- items whose full perceptual hash appears, byte for byte, in what it holds (lists handed out
+  whole, ``HASH_LIST`` and ``BUCKET``, are left out of this one count: an unchanged known item
+  has its list entry's very hash, which the list holder did not learn from the item);
 - hash-set entries (perceptual hashes) and hash-set candidate keys that appear in the clear;
 - bits of candidate prefixes received per item; match results it holds (and how many positive);
 - items linkable to another item: a deterministic tag it holds repeats exactly, or a perceptual
@@ -34,6 +36,7 @@ _OPAQUE = {
     FieldKind.GROUP_ELEMENTS,
     FieldKind.RESULT_SHARE,
 }
+_LISTS = {FieldKind.HASH_LIST, FieldKind.BUCKET}
 HASH_BYTES = 32
 LINK_DISTANCE = 31
 
@@ -75,8 +78,12 @@ def derive_ledger(
         fields += [
             (d.item_id, _as_field(d.kind, d.value)) for d in wire.derived if d.party == party
         ]
-        blobs = [f.value for _i, f in fields if f.kind not in _MEDIA]
-        haystack = b"\x00".join(blobs)
+        haystack = b"\x00".join(f.value for _i, f in fields if f.kind not in _MEDIA)
+        # Lists handed out whole are not data about an item: a known item sent unchanged has the
+        # very hash of its list entry, which the list holder has not learned from the item.
+        item_haystack = b"\x00".join(
+            f.value for _i, f in fields if f.kind not in _MEDIA and f.kind not in _LISTS
+        )
         media_digests = {
             hashlib.sha256(f.value).digest()
             for _i, f in fields
@@ -96,7 +103,7 @@ def derive_ledger(
                 messages_received=len(received),
                 bytes_received=sum(r.size for r in received),
                 media_in_clear=media_in_clear,
-                item_hashes_in_clear=_contains(haystack, (it.perceptual_hash for it in items)),
+                item_hashes_in_clear=_contains(item_haystack, (it.perceptual_hash for it in items)),
                 hash_set_entries_in_clear=_contains(
                     haystack, (e.perceptual_hash for e in hash_set)
                 ),
