@@ -218,6 +218,12 @@ never the original photo.</p>
 Plaintext (sent texts and photo bytes) in the server's database and logs: {leaks}.</p>
 <h2>Transparency figures</h2>{transparency}
 <h2>Step by step</h2>{steps}
+<h2>The other detection options</h2>
+<p>The same question asked of every option the EU expert process assessed (server-side hashing,
+hash upload, on-device lists, partial hashes, third parties, multi-party matching, enclaves,
+homomorphic encryption, per-item PSI and this threshold PSI), measured on one scenario:
+<a href="../compare/baseline/report.html">out/compare/baseline/report.html</a>, written by
+<code>vouchsafe compare</code> (<code>make demo</code> runs it without the two slowest modes).</p>
 </body></html>
 """
 
