@@ -6,7 +6,7 @@ import secrets
 
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-from vouchsafe.compare.modes.base import DeviceItem
+from vouchsafe.compare.modes.base import DeviceItem, MatchBook
 from vouchsafe.compare.transcript import DEVICE, PROVIDER, FieldKind, Transcript, wire_field
 
 DELIVER_STEP = "deliver"
@@ -49,3 +49,26 @@ def deliver_plaintext(item: DeviceItem, wire: Transcript) -> bytes:
 def match_byte(matched: bool) -> bytes:
     """A one-byte match result."""
     return b"\x01" if matched else b"\x00"
+
+
+def send_match_bit(
+    wire: Transcript,
+    sender: str,
+    item: DeviceItem,
+    ref: bytes,
+    matched: bool,
+    book: MatchBook,
+) -> None:
+    """``sender`` sends the provider a one-byte match result for ``item``; the provider records
+    a match from the bytes it received (never from ``matched`` directly)."""
+    answer = wire.send(
+        sender,
+        PROVIDER,
+        "match_bit",
+        [wire_field(FieldKind.MATCH_RESULT, match_byte(matched))],
+        item_id=item.item_id,
+        item_ref=ref,
+    )
+    with wire.cpu(PROVIDER):
+        if answer.fields[0].value == match_byte(True):
+            book.record(item.account, item.item_id)

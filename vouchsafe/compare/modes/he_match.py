@@ -31,7 +31,11 @@ from vouchsafe.compare.modes.base import (
     ModeConfig,
     Verdicts,
 )
-from vouchsafe.compare.modes.common import deliver_encrypted, match_byte, new_item_ref
+from vouchsafe.compare.modes.common import (
+    deliver_encrypted,
+    new_item_ref,
+    send_match_bit,
+)
 from vouchsafe.compare.modes.plain import send_hash_list
 from vouchsafe.compare.transcript import (
     DEVICE,
@@ -143,17 +147,7 @@ class HeMatch(DetectionMode):
             values = ts.ckks_vector_from(self._context, answer.fields[0].value).decrypt()
             count = sum(1 for v in values if v > 0)
         wire.derive(DEVICE, FieldKind.MATCH_RESULT, bytes([min(count, 255)]), item_id=item.item_id)
-        report = wire.send(
-            DEVICE,
-            PROVIDER,
-            "match_bit",
-            [wire_field(FieldKind.MATCH_RESULT, match_byte(count > 0))],
-            item_id=item.item_id,
-            item_ref=ref,
-        )
-        with wire.cpu(PROVIDER):
-            if report.fields[0].value == match_byte(True):
-                self._book.record(item.account, item.item_id)
+        send_match_bit(wire, DEVICE, item, ref, count > 0, self._book)
 
     def finish(self, wire: Transcript) -> Verdicts:
         """The bits devices reported."""

@@ -34,7 +34,12 @@ from vouchsafe.compare.modes.base import (
     Verdicts,
     pack_hashes,
 )
-from vouchsafe.compare.modes.common import deliver_encrypted, match_byte, new_item_ref
+from vouchsafe.compare.modes.common import (
+    deliver_encrypted,
+    match_byte,
+    new_item_ref,
+    send_match_bit,
+)
 from vouchsafe.compare.modes.plain import split_hash_list
 from vouchsafe.compare.transcript import (
     DEVICE,
@@ -171,17 +176,7 @@ class _SealedMatching(DetectionMode):
         wire.derive(
             self.matcher_party, FieldKind.MATCH_RESULT, match_byte(matched), item_id=item.item_id
         )
-        answer = wire.send(
-            self.matcher_party,
-            PROVIDER,
-            "match_bit",
-            [wire_field(FieldKind.MATCH_RESULT, match_byte(matched))],
-            item_id=item.item_id,
-            item_ref=ref,
-        )
-        with wire.cpu(PROVIDER):
-            if answer.fields[0].value == match_byte(True):
-                self._book.record(item.account, item.item_id)
+        send_match_bit(wire, self.matcher_party, item, ref, matched, self._book)
 
     def finish(self, wire: Transcript) -> Verdicts:
         """The match bits the provider received."""
