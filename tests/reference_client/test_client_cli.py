@@ -16,7 +16,7 @@ from vouchsafe.cli import main
 from vouchsafe.demo.images import split_corpus
 from vouchsafe.demo.release import build_demo_release
 from vouchsafe.demo.result import DemoSettings
-from vouchsafe.demo.server_process import ServerProcess, free_loopback_port
+from vouchsafe.demo.server_process import ServerProcess, demo_server_args, free_loopback_port
 from vouchsafe.demo.staff import make_staff
 
 SETTINGS = DemoSettings(
@@ -39,16 +39,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterat
     process = ServerProcess(
         work / "server.db",
         work / "server.log",
-        extra_args=[
-            "--release-dir",
-            str(release.directory),
-            "--staff-keys",
-            str(staff_file),
-            "--schedule-interval",
-            "1",
-            "--match-threshold",
-            str(SETTINGS.threshold),
-        ],
+        extra_args=demo_server_args(release.directory, staff_file, SETTINGS.threshold),
     )
     with process:
         yield process

@@ -31,7 +31,7 @@ from vouchsafe.demo.leakcheck import (
 from vouchsafe.demo.provider import ProviderSide
 from vouchsafe.demo.release import build_demo_release
 from vouchsafe.demo.result import DemoResult, DemoSettings, Step
-from vouchsafe.demo.server_process import ServerProcess
+from vouchsafe.demo.server_process import ServerProcess, demo_server_args
 from vouchsafe.demo.staff import make_staff
 from vouchsafe.demo.users import close_all, create_users, deliver, exchange
 
@@ -115,16 +115,7 @@ def run_demo(
         server = ServerProcess(
             db_path,
             log_path,
-            extra_args=[
-                "--release-dir",
-                str(release.directory),
-                "--staff-keys",
-                str(staff_file),
-                "--schedule-interval",
-                "1",
-                "--match-threshold",
-                str(settings.threshold),
-            ],
+            extra_args=demo_server_args(release.directory, staff_file, settings.threshold),
         )
         with server:
             steps.add(

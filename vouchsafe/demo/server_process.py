@@ -33,6 +33,21 @@ def free_loopback_port() -> int:
         return port
 
 
+def demo_server_args(release_dir: Path, staff_file: Path, threshold: int) -> list[str]:
+    """The options the demo's server runs with: its release, staff keys, a one-second
+    threshold schedule and the match threshold ``threshold``."""
+    return [
+        "--release-dir",
+        str(release_dir),
+        "--staff-keys",
+        str(staff_file),
+        "--schedule-interval",
+        "1",
+        "--match-threshold",
+        str(threshold),
+    ]
+
+
 class ServerProcess:
     """A reference server child process; use as a context manager to stop it reliably."""
 
