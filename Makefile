@@ -46,7 +46,7 @@ bench: $(ANCHORS)
 		$(BIN)/vouchsafe bench report --json out/bench/benchmarks.json && exit $$status
 
 proto: $(STAMP)
-	$(BIN)/python -m protocol.build
+	$(BIN)/python -m vouchsafe.protocol.build
 
 clean:
 	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache .benchmarks

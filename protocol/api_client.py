@@ -2,7 +2,8 @@
 
 Neutral ground: the reference messenger, the demo and the tests import it; it never imports the
 server. Every authenticated call is wrapped in a ``SignedRequest`` by
-``protocol.request_signing.sign_request``; a rejected call raises :class:`ApiError` carrying the
+``vouchsafe.protocol.request_signing.sign_request``; a rejected call raises :class:`ApiError`
+carrying the
 server's ``Error{code, message, field}`` and the HTTP status.
 """
 
@@ -14,9 +15,9 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from google.protobuf.message import DecodeError, Message
 
-from protocol import api_pb2, common_pb2
-from protocol.request_signing import key_id_for, sign_request
-from sdk.errors import VouchsafeError
+from vouchsafe.protocol import api_pb2, common_pb2
+from vouchsafe.protocol.request_signing import key_id_for, sign_request
+from vouchsafe.sdk.errors import VouchsafeError
 
 PROTOBUF = "application/x-protobuf"
 M = TypeVar("M", bound=Message)

@@ -3,7 +3,7 @@
 Every provider signature is Ed25519 over ``lp(domain) || lp(data)`` with a distinct domain tag
 per purpose (``lp`` = 4-byte big-endian length prefix), so a signature made for one purpose never
 verifies for another. Clients verify receipts, the authority verifies reports and auditors verify
-checkpoints with these functions; the server signs with ``reference_server.keys``.
+checkpoints with these functions; the server signs with ``vouchsafe.server.keys``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import struct
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from protocol import api_pb2
-from sdk.errors import VouchsafeError
+from vouchsafe.protocol import api_pb2
+from vouchsafe.sdk.errors import VouchsafeError
 
 RECEIPT_DOMAIN = b"vouchsafe-v1/voucher-receipt"
 REPORT_DOMAIN = b"vouchsafe-v1/report"

@@ -20,8 +20,8 @@ import time
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from protocol import api_pb2
-from sdk.errors import VouchsafeError
+from vouchsafe.protocol import api_pb2
+from vouchsafe.sdk.errors import VouchsafeError
 
 SIGNATURE_SCHEME = "vouchsafe-request-ed25519-v1"
 API_VERSION = 1

@@ -15,11 +15,11 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from google.protobuf.message import DecodeError, Message
 
-from protocol import api_pb2, common_pb2
-from protocol.request_signing import sign_request
-from reference_client.errors import ServerRejected, ServerUnreachable, UnknownRecipient
-from reference_client.identity import Identity, PublicIdentity
-from reference_client.relay import AccountRecord, Notification, RelayedBlob
+from vouchsafe.messenger.errors import ServerRejected, ServerUnreachable, UnknownRecipient
+from vouchsafe.messenger.identity import Identity, PublicIdentity
+from vouchsafe.messenger.relay import AccountRecord, Notification, RelayedBlob
+from vouchsafe.protocol import api_pb2, common_pb2
+from vouchsafe.protocol.request_signing import sign_request
 
 API_VERSION = 1
 CONTENT_TYPE = "application/x-protobuf"

@@ -10,12 +10,12 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from reference_client.detection_hook import DISCLOSURE_TEXT
-from reference_client.device import close_device, create_device, open_device
-from reference_client.errors import ProfileError
-from reference_client.media import prepare_photo
-from reference_client.messenger import InboxEntry, Messenger
-from reference_client.profile import default_profile_dir
+from vouchsafe.messenger.detection_hook import DISCLOSURE_TEXT
+from vouchsafe.messenger.device import close_device, create_device, open_device
+from vouchsafe.messenger.errors import ProfileError
+from vouchsafe.messenger.media import prepare_photo
+from vouchsafe.messenger.messenger import InboxEntry, Messenger
+from vouchsafe.messenger.profile import default_profile_dir
 
 
 def run_action(args: argparse.Namespace) -> int:

@@ -24,10 +24,10 @@ from typing import Protocol
 
 from google.protobuf.message import DecodeError
 
-from protocol import messenger_pb2
-from reference_client.errors import MessengerError, ServerRejected
-from reference_client.profile import make_private_dir, write_private
-from sdk import PreparedVoucher
+from vouchsafe.messenger.errors import MessengerError, ServerRejected
+from vouchsafe.messenger.profile import make_private_dir, write_private
+from vouchsafe.protocol import messenger_pb2
+from vouchsafe.sdk import PreparedVoucher
 
 # Server error codes after which the same voucher may succeed later.
 RETRYABLE_SERVER_CODES = frozenset({"rate_limited", "unavailable", "internal_error"})
@@ -64,7 +64,7 @@ class VoucherMaker(Protocol):
 
 
 class VoucherUploader(Protocol):
-    """The network side of the seam (``reference_client.api.ApiClient`` satisfies it)."""
+    """The network side of the seam (``vouchsafe.messenger.api.ApiClient`` satisfies it)."""
 
     def upload_voucher(self, voucher_id: bytes, safety_voucher: bytes, release_id: str) -> None:
         """Uploads one voucher; raises a MessengerError if the server is unreachable or refuses."""

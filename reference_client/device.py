@@ -18,13 +18,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from reference_client.api import ApiClient
-from reference_client.detection_hook import DetectionHook
-from reference_client.errors import ProfileError, ServerRejected, ServerUnreachable
-from reference_client.identity import generate_identity
-from reference_client.messenger import Messenger
-from reference_client.profile import IDENTITY_FILE, VOUCHER_QUEUE_DIR, Profile, write_private
-from sdk import DetectionClient, ReleaseError
+from vouchsafe.messenger.api import ApiClient
+from vouchsafe.messenger.detection_hook import DetectionHook
+from vouchsafe.messenger.errors import ProfileError, ServerRejected, ServerUnreachable
+from vouchsafe.messenger.identity import generate_identity
+from vouchsafe.messenger.messenger import Messenger
+from vouchsafe.messenger.profile import IDENTITY_FILE, VOUCHER_QUEUE_DIR, Profile, write_private
+from vouchsafe.sdk import DetectionClient, ReleaseError
 
 SERVER_ENV = "VOUCHSAFE_SERVER"
 DEFAULT_SERVER = "http://127.0.0.1:8080"

@@ -1,6 +1,7 @@
 """End-to-end encryption of one message to one recipient (the messenger's own, not tPSI-AD).
 
-``seal_message`` turns a plaintext into a :class:`~protocol.messenger_pb2.SealedMessage` the server
+``seal_message`` turns a plaintext into a :class:`~vouchsafe.protocol.messenger_pb2.SealedMessage`
+the server
 relays as an opaque blob; ``open_message`` reverses it on the recipient's device. Per message:
 
 1. a fresh 32-byte content key ``K`` and a fresh X25519 ephemeral key pair are drawn;
@@ -36,9 +37,9 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.public import PrivateKey
 from nacl.signing import VerifyKey
 
-from protocol import messenger_pb2
-from reference_client.errors import BadSignature, MalformedMessage, MessageUndecryptable
-from reference_client.identity import KEY_BYTES, Identity, PublicIdentity
+from vouchsafe.messenger.errors import BadSignature, MalformedMessage, MessageUndecryptable
+from vouchsafe.messenger.identity import KEY_BYTES, Identity, PublicIdentity
+from vouchsafe.protocol import messenger_pb2
 
 VERSION = 1
 CIPHERSUITE = "vouchsafe-messenger-x25519-hkdf-sha256-chacha20poly1305-ed25519-v1"

@@ -6,7 +6,7 @@ signature failures say only that the message cannot be opened, never why in secr
 
 from __future__ import annotations
 
-from sdk import VouchsafeError
+from vouchsafe.sdk import VouchsafeError
 
 
 class MessengerError(VouchsafeError):

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
-from protocol import messenger_pb2
-from reference_client.errors import MalformedMessage
+from vouchsafe.messenger.errors import MalformedMessage
+from vouchsafe.protocol import messenger_pb2
 
 KEY_BYTES = 32
 # Domain separation for every hash in this module.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from reference_client.errors import UnreadableFile
+from vouchsafe.messenger.errors import UnreadableFile
 
 # 256 KiB relay limit, minus Padmé padding (<= 12%) and envelope overhead.
 MAX_MEDIA_BYTES = 200 * 1024

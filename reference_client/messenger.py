@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from reference_client.detection_hook import DetectionHook, FlushResult
-from reference_client.e2ee import (
+from vouchsafe.messenger.detection_hook import DetectionHook, FlushResult
+from vouchsafe.messenger.e2ee import (
     MediaItem,
     Plaintext,
     ReceivedMessage,
@@ -23,15 +23,15 @@ from reference_client.e2ee import (
     open_message,
     seal_message,
 )
-from reference_client.errors import (
+from vouchsafe.messenger.errors import (
     BadSignature,
     MessengerError,
     ProfileError,
     ServerUnreachable,
 )
-from reference_client.identity import safety_number
-from reference_client.profile import INBOX_DIR, Contact, Profile, write_private
-from reference_client.relay import Notification, Relay
+from vouchsafe.messenger.identity import safety_number
+from vouchsafe.messenger.profile import INBOX_DIR, Contact, Profile, write_private
+from vouchsafe.messenger.relay import Notification, Relay
 
 INBOX_LOG = "messages.jsonl"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")

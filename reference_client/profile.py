@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reference_client.errors import IdentityKeyChanged, ProfileError
-from reference_client.identity import KEY_BYTES, Identity, PublicIdentity
+from vouchsafe.messenger.errors import IdentityKeyChanged, ProfileError
+from vouchsafe.messenger.identity import KEY_BYTES, Identity, PublicIdentity
 
 PROFILE_ENV = "VOUCHSAFE_CLIENT_HOME"
 SETTINGS_FILE = "profile.json"

@@ -1,6 +1,6 @@
 """What the messenger needs from the provider's server, as a typed interface.
 
-:class:`reference_client.api.ApiClient` implements it over the reference server's HTTP API;
+:class:`vouchsafe.messenger.api.ApiClient` implements it over the reference server's HTTP API;
 tests may use an in-memory implementation to exercise the messenger's logic alone.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from reference_client.identity import PublicIdentity
+from vouchsafe.messenger.identity import PublicIdentity
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,16 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from reference_server.audit_log import AuditLog
-from reference_server.auth import RateLimiter
-from reference_server.context import RequestTallies, ServerContext, wall_clock_ms
-from reference_server.http import error_response, vouchsafe_error_response
-from reference_server.keys import ProviderKey, generate_provider_key, load_or_create_provider_key
-from reference_server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
-from reference_server.pipeline.retention import run_retention
-from reference_server.pipeline.threshold import sweep_thresholds
-from reference_server.routers import (
+from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.server.audit_log import AuditLog
+from vouchsafe.server.auth import RateLimiter
+from vouchsafe.server.context import RequestTallies, ServerContext, wall_clock_ms
+from vouchsafe.server.http import error_response, vouchsafe_error_response
+from vouchsafe.server.keys import ProviderKey, generate_provider_key, load_or_create_provider_key
+from vouchsafe.server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
+from vouchsafe.server.pipeline.retention import run_retention
+from vouchsafe.server.pipeline.threshold import sweep_thresholds
+from vouchsafe.server.routers import (
     accounts,
     appeals,
     audit,
@@ -40,12 +41,11 @@ from reference_server.routers import (
     transparency,
     vouchers,
 )
-from reference_server.settings import Settings
-from reference_server.storage import Storage, open_storage
-from reference_server.storage.records import STATUS_ACTIVE, Account
-from sdk.errors import VouchsafeError
+from vouchsafe.server.settings import Settings
+from vouchsafe.server.storage import Storage, open_storage
+from vouchsafe.server.storage.records import STATUS_ACTIVE, Account
 
-log = logging.getLogger("reference_server")
+log = logging.getLogger("vouchsafe.server")
 ROUTERS = (
     accounts,
     vouchers,
@@ -73,7 +73,7 @@ def _provider_key(settings: Settings) -> ProviderKey:
 
 def _provision_staff(ctx: ServerContext) -> None:
     """Creates (or re-roles) the staff accounts named in the settings; logged."""
-    from protocol.request_signing import key_id_for
+    from vouchsafe.protocol.request_signing import key_id_for
 
     with ctx.storage.transaction() as tx:
         for member in ctx.settings.staff:
@@ -126,7 +126,7 @@ def build_context(
         tallies=RequestTallies(clock),
     )
     if matcher is None and settings.release_dir is not None:
-        from reference_server.pipeline.bundle import load_matcher, release_deltas
+        from vouchsafe.server.pipeline.bundle import load_matcher, release_deltas
 
         ctx.matcher, ctx.entries = load_matcher(
             settings.release_dir,

@@ -15,14 +15,14 @@ import json
 import struct
 from dataclasses import dataclass
 
-from reference_server.keys import (
+from vouchsafe.server.keys import (
     CHECKPOINT_DOMAIN,
     ProviderKey,
     ProviderSignatureError,
     verify_provider_signature,
 )
-from reference_server.storage import Repos, Storage
-from reference_server.storage.records import AuditEntry, Checkpoint
+from vouchsafe.server.storage import Repos, Storage
+from vouchsafe.server.storage.records import AuditEntry, Checkpoint
 
 ENTRY_DOMAIN = b"vouchsafe-v1/audit-entry"
 GENESIS_HASH = bytes(32)

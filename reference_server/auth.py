@@ -12,11 +12,11 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from protocol import api_pb2
-from protocol.request_signing import verify_request
-from reference_server.errors import Forbidden, RateLimited, ReplayedRequest, UnknownKey
-from reference_server.storage import Repos
-from reference_server.storage.records import Account, SeenNonce
+from vouchsafe.protocol import api_pb2
+from vouchsafe.protocol.request_signing import verify_request
+from vouchsafe.server.errors import Forbidden, RateLimited, ReplayedRequest, UnknownKey
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import Account, SeenNonce
 
 _DAY_MS = 86_400_000
 

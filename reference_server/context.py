@@ -10,12 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from reference_server.audit_log import AuditLog, Payload
-from reference_server.auth import RateLimiter
-from reference_server.keys import ProviderKey
-from reference_server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
-from reference_server.settings import Settings
-from reference_server.storage import Repos, Storage
+from vouchsafe.server.audit_log import AuditLog, Payload
+from vouchsafe.server.auth import RateLimiter
+from vouchsafe.server.keys import ProviderKey
+from vouchsafe.server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
+from vouchsafe.server.settings import Settings
+from vouchsafe.server.storage import Repos, Storage
 
 
 def wall_clock_ms() -> int:

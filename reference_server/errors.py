@@ -1,12 +1,13 @@
 """The server's typed errors and the one table that maps every error code to an HTTP status.
 
-Any :class:`~sdk.errors.VouchsafeError` whose code is not listed is a library error raised on bad
+Any :class:`~vouchsafe.sdk.errors.VouchsafeError` whose code is not listed is a library error
+raised on bad
 input and maps to 400; only an unexpected exception (a bug) yields 500.
 """
 
 from __future__ import annotations
 
-from sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import VouchsafeError
 
 
 class UnknownKey(VouchsafeError):

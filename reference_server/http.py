@@ -8,10 +8,10 @@ from google.protobuf.message import DecodeError, Message
 from starlette.requests import Request
 from starlette.responses import Response
 
-from protocol import common_pb2
-from protocol.request_signing import MalformedRequest
-from reference_server.errors import PayloadTooLarge, UnsupportedMediaType, status_for
-from sdk.errors import VouchsafeError
+from vouchsafe.protocol import common_pb2
+from vouchsafe.protocol.request_signing import MalformedRequest
+from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.server.errors import PayloadTooLarge, UnsupportedMediaType, status_for
 
 PROTOBUF = "application/x-protobuf"
 M = TypeVar("M", bound=Message)

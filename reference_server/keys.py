@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from protocol.provider_signatures import (
+from vouchsafe.protocol.provider_signatures import (
     CHECKPOINT_DOMAIN,
     RECEIPT_DOMAIN,
     REPORT_DOMAIN,
@@ -20,8 +20,8 @@ from protocol.provider_signatures import (
     signed_bytes,
     verify_provider_signature,
 )
-from protocol.request_signing import key_id_for
-from sdk.errors import VouchsafeError
+from vouchsafe.protocol.request_signing import key_id_for
+from vouchsafe.sdk.errors import VouchsafeError
 
 __all__ = [
     "CHECKPOINT_DOMAIN",

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reference_server.errors import InvalidArgument
-from reference_server.storage.records import ROLE_USER, ROLES
+from vouchsafe.server.errors import InvalidArgument
+from vouchsafe.server.storage.records import ROLE_USER, ROLES
 
 DAY_MS = 86_400_000
 

@@ -1,11 +1,12 @@
 """``DetectionClient``: media bytes in, safety voucher out, on the current verified release.
 
 This is what a messaging vendor calls (``reference_client/detection_hook.py`` shows where). For
-one media item it: decodes the bytes safely (``sdk.media``), computes the PDQ perceptual hash and
+one media item it: decodes the bytes safely (``vouchsafe.sdk.media``), computes the PDQ perceptual
+hash and
 its PSI candidates, builds the associated data (``vouchsafe.v1.AssociatedData``: full hash,
 quality, candidate scheme, a 64-px grey visual derivative, media type) and runs the protocol's
 ``GenerateVoucher`` against the blinded hash set of the release the device holds, which was
-verified before it was installed (``sdk.release``: signature, root, no rollback, expiry).
+verified before it was installed (``vouchsafe.sdk.release``: signature, root, no rollback, expiry).
 
 Safe defaults, and what the caller must do:
 
@@ -25,18 +26,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from protocol import associated_data_pb2
-from sdk.crypto import labels
-from sdk.crypto.kdf import hkdf, prf
-from sdk.crypto.randomness import os_randomness
-from sdk.errors import InvalidParameterError, NoReleaseHeld
-from sdk.media.candidates import CANDIDATE_SCHEME, psi_candidates
-from sdk.media.decode import decode_image
-from sdk.media.signal_types import PDQ, get_signal_type
-from sdk.release import ReleaseHolder, VerifiedRelease
-from sdk.tpsi import AccountKeys, BlindedHashSet, account_from_secret, generate_voucher
-from sdk.tpsi.wire import decode_server_params, encode_safety_voucher, voucher_id_from_bytes
-from sdk.visual_derivative import VISUAL_DERIVATIVE_TYPE, visual_derivative
+from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.sdk.crypto import labels
+from vouchsafe.sdk.crypto.kdf import hkdf, prf
+from vouchsafe.sdk.crypto.randomness import os_randomness
+from vouchsafe.sdk.errors import InvalidParameterError, NoReleaseHeld
+from vouchsafe.sdk.media.candidates import CANDIDATE_SCHEME, psi_candidates
+from vouchsafe.sdk.media.decode import decode_image
+from vouchsafe.sdk.media.signal_types import PDQ, get_signal_type
+from vouchsafe.sdk.release import ReleaseHolder, VerifiedRelease
+from vouchsafe.sdk.tpsi import AccountKeys, BlindedHashSet, account_from_secret, generate_voucher
+from vouchsafe.sdk.tpsi.wire import (
+    decode_server_params,
+    encode_safety_voucher,
+    voucher_id_from_bytes,
+)
+from vouchsafe.sdk.visual_derivative import VISUAL_DERIVATIVE_TYPE, visual_derivative
 
 ACCOUNT_SECRET_BYTES = 32
 ASSOCIATED_DATA_VERSION = 1
@@ -115,7 +120,8 @@ class DetectionClient:
         return self._release_id
 
     def install_release(self, release: bytes, published_root: bytes) -> str:
-        """Verifies ``release`` (see ``sdk.release``) and, only if every check passes, uses it.
+        """Verifies ``release`` (see ``vouchsafe.sdk.release``) and, only if every check passes,
+        uses it.
 
         Returns the release id. Raises a ``ReleaseError`` subclass, keeping the release held.
         """

@@ -7,7 +7,8 @@ direct successor names the held release as its predecessor; it has not expired; 
 published root the device was given; the table hashes to that root; and every element is a
 valid, non-identity ristretto255 element, pairwise distinct; and the protocol parameters commit
 to exactly this table. Each failure is its own
-:class:`~sdk.errors.ReleaseError`. :class:`ReleaseHolder` swaps in a release only after all
+:class:`~vouchsafe.sdk.errors.ReleaseError`. :class:`ReleaseHolder` swaps in a release only after
+all
 checks passed, so a refused release never replaces the one in use.
 """
 
@@ -18,9 +19,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from protocol import release_pb2
-from sdk.crypto import ed25519
-from sdk.errors import (
+from vouchsafe.protocol import release_pb2
+from vouchsafe.sdk.crypto import ed25519
+from vouchsafe.sdk.errors import (
     NoReleaseHeld,
     ReleaseDeltaBaseMismatch,
     ReleaseExpired,
@@ -29,7 +30,7 @@ from sdk.errors import (
     ReleaseTableMismatch,
     ReleaseUnsupported,
 )
-from sdk.release_checks import (
+from vouchsafe.sdk.release_checks import (
     ELEMENT_SIZE,
     MAX_SLOT_COUNT,
     RELEASE_FORMAT_VERSION,
@@ -41,8 +42,8 @@ from sdk.release_checks import (
     decode_message,
     verify_header,
 )
-from sdk.release_commitment import ROOT_SIZE, merkle_root, release_digest
-from sdk.tpsi.params import BlindedHashSet, ServerParams
+from vouchsafe.sdk.release_commitment import ROOT_SIZE, merkle_root, release_digest
+from vouchsafe.sdk.tpsi.params import BlindedHashSet, ServerParams
 
 __all__ = [
     "ELEMENT_SIZE",

@@ -1,6 +1,7 @@
 """The individual checks of VerifyRelease (``protocol/SPEC.md``, "Releases", R.6).
 
-Each raises its own :class:`~sdk.errors.ReleaseError`; :mod:`sdk.release` runs them in the
+Each raises its own :class:`~vouchsafe.sdk.errors.ReleaseError`; :mod:`vouchsafe.sdk.release` runs
+them in the
 specified order and holds the release in use.
 """
 
@@ -12,9 +13,9 @@ import numpy as np
 import numpy.typing as npt
 from google.protobuf.message import DecodeError
 
-from protocol import release_pb2
-from sdk.crypto import ed25519, group
-from sdk.errors import (
+from vouchsafe.protocol import release_pb2
+from vouchsafe.sdk.crypto import ed25519, group
+from vouchsafe.sdk.errors import (
     ReleaseChainBroken,
     ReleaseDuplicateElement,
     ReleaseEquivocation,
@@ -27,9 +28,9 @@ from sdk.errors import (
     ReleaseUnsupported,
     VouchsafeError,
 )
-from sdk.release_commitment import DIGEST_SIZE, LABEL_RELEASE_SIGNATURE, ROOT_SIZE
-from sdk.tpsi.params import CIPHERSUITE, ServerParams, table_digest
-from sdk.tpsi.wire import decode_server_params
+from vouchsafe.sdk.release_commitment import DIGEST_SIZE, LABEL_RELEASE_SIGNATURE, ROOT_SIZE
+from vouchsafe.sdk.tpsi.params import CIPHERSUITE, ServerParams, table_digest
+from vouchsafe.sdk.tpsi.wire import decode_server_params
 
 RELEASE_FORMAT_VERSION = 1
 SIGNATURE_SCHEME = "ed25519"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sdk._version import __version__
 from vouchsafe.cli import SUBCOMMANDS, main
+from vouchsafe.sdk._version import __version__
 
 
 def test_help_lists_every_registered_subcommand(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from protocol.build import PROTOCOL_DIR, generate, proto_sources
+from vouchsafe.protocol.build import PROTOCOL_DIR, generate, proto_sources
 
 
 def test_every_proto_source_has_committed_generated_code() -> None:
@@ -27,7 +27,7 @@ def test_committed_generated_code_matches_its_proto_sources(tmp_path: Path) -> N
 
 
 def test_error_message_round_trips() -> None:
-    from protocol import common_pb2
+    from vouchsafe.protocol import common_pb2
 
     error = common_pb2.Error(code="invalid_point", message="Q is not a valid point", field="Q")
     decoded = common_pb2.Error.FromString(error.SerializeToString())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from protocol import api_pb2
-from protocol.request_signing import (
+from vouchsafe.protocol import api_pb2
+from vouchsafe.protocol.request_signing import (
     InvalidRequestSignature,
     MalformedRequest,
     StaleRequest,

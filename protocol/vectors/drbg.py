@@ -13,7 +13,7 @@ _LABEL = b"vouchsafe-tpsi-test-vectors-drbg"
 
 
 class SeededRandomness:
-    """Deterministic, seeded; implements ``sdk.crypto.randomness.Randomness``."""
+    """Deterministic, seeded; implements ``vouchsafe.sdk.crypto.randomness.Randomness``."""
 
     def __init__(self, seed: bytes) -> None:
         self._seed = bytes(seed)

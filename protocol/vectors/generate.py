@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from protocol.vectors.drbg import SeededRandomness
-from protocol.vectors.negative import negative_cases
-from sdk.crypto import labels
-from sdk.crypto.group import scalarmult_bytes
-from sdk.crypto.hash_to_group import expand_message_xmd_sha512, hash_to_group_bytes
-from sdk.errors import VouchsafeError
-from sdk.tpsi import (
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.protocol.vectors.negative import negative_cases
+from vouchsafe.sdk.crypto import labels
+from vouchsafe.sdk.crypto.group import scalarmult_bytes
+from vouchsafe.sdk.crypto.hash_to_group import expand_message_xmd_sha512, hash_to_group_bytes
+from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.tpsi import (
     account_from_secret,
     blind_hash_set,
     generate_server_keys,
@@ -30,10 +30,10 @@ from sdk.tpsi import (
     recover_associated_data,
     wire,
 )
-from sdk.tpsi.account import item_tag, synthetic_slot
-from sdk.tpsi.cuckoo import CuckooPositions
-from sdk.tpsi.server_outer import opening_keys
-from sdk.tpsi.voucher import half_key
+from vouchsafe.sdk.tpsi.account import item_tag, synthetic_slot
+from vouchsafe.sdk.tpsi.cuckoo import CuckooPositions
+from vouchsafe.sdk.tpsi.server_outer import opening_keys
+from vouchsafe.sdk.tpsi.voucher import half_key
 
 VECTORS_PATH = Path(__file__).resolve().parent / "tpsi-v1.json"
 SEED = b"vouchsafe-tpsi-v1-test-vectors"

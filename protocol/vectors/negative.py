@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from protocol import tpsi_pb2
-from sdk.tpsi import wire
-from sdk.tpsi.params import table_digest
+from vouchsafe.protocol import tpsi_pb2
+from vouchsafe.sdk.tpsi import wire
+from vouchsafe.sdk.tpsi.params import table_digest
 
 
 def _mutate(cls: Any, hex_data: str, change: Callable[[Any], None]) -> str:

@@ -4,5 +4,5 @@ A *hash set* is built from signed *source lists* of named organisations; an entr
 only under the provenance rule (by default: listed by at least two organisations, never
 withdrawn). A *release* is one signed, blinded version of it (``protocol/release.proto``). The
 reference server loads a release with its private server bundle through
-:func:`reference_server.hashset.bundle.load_release_bundle`.
+:func:`vouchsafe.server.hashset.bundle.load_release_bundle`.
 """

@@ -23,14 +23,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reference_server.hashset import bundle as layout
-from reference_server.hashset.blinding import HashSetBlinder, KeyedBlinder
-from reference_server.hashset.build import KeyFunction, psi_keys_of
-from reference_server.hashset.errors import AuditFailed, BundleInvalid
-from reference_server.hashset.provenance import InclusionRule, select_entries
-from reference_server.hashset.sources import read_registry, read_source_list
-from sdk.errors import ReleaseError
-from sdk.release import VerifiedRelease
+from vouchsafe.sdk.errors import ReleaseError
+from vouchsafe.sdk.release import VerifiedRelease
+from vouchsafe.server.hashset import bundle as layout
+from vouchsafe.server.hashset.blinding import HashSetBlinder, KeyedBlinder
+from vouchsafe.server.hashset.build import KeyFunction, psi_keys_of
+from vouchsafe.server.hashset.errors import AuditFailed, BundleInvalid
+from vouchsafe.server.hashset.provenance import InclusionRule, select_entries
+from vouchsafe.server.hashset.sources import read_registry, read_source_list
 
 ELEMENT_SIZE = 32
 

@@ -1,8 +1,10 @@
 """The seam to the protocol core: PSI keys of entries, server keys and ``blind_hash_set``.
 
 Release building needs three things it does not own: the PSI keys a hash-set entry contributes
-(``sdk.media.candidates.hash_set_keys``), a server key (``sdk.tpsi.generate_server_keys``) and
-the blinding itself (``sdk.tpsi.blind_hash_set``). :class:`HashSetBlinder` names what the build
+(``vouchsafe.sdk.media.candidates.hash_set_keys``), a server key
+(``vouchsafe.sdk.tpsi.generate_server_keys``) and
+the blinding itself (``vouchsafe.sdk.tpsi.blind_hash_set``). :class:`HashSetBlinder` names what the
+build
 uses; :func:`default_blinder` returns the protocol core's implementation (:class:`TpsiBlinder`);
 tests substitute stand-ins.
 """
@@ -13,13 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from reference_server.hashset.errors import HashSetError
-from sdk import tpsi
-from sdk.crypto import group
-from sdk.crypto.hash_to_group import hash_to_group_bytes
-from sdk.crypto.keyed_stream import KeyedStream
-from sdk.media import candidates
-from sdk.tpsi import wire
+from vouchsafe.sdk import tpsi
+from vouchsafe.sdk.crypto import group
+from vouchsafe.sdk.crypto.hash_to_group import hash_to_group_bytes
+from vouchsafe.sdk.crypto.keyed_stream import KeyedStream
+from vouchsafe.sdk.media import candidates
+from vouchsafe.sdk.tpsi import wire
+from vouchsafe.server.hashset.errors import HashSetError
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ BUILD_RANDOMNESS_LABEL = b"vouchsafe-release-v1/build-randomness"
 
 
 def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
-    """The PSI keys one hash-set entry contributes (``sdk.media.candidates.hash_set_keys``)."""
+    """The PSI keys one hash-set entry contributes
+    (``vouchsafe.sdk.media.candidates.hash_set_keys``)."""
     return candidates.hash_set_keys(signal_type, perceptual_hash)
 
 
@@ -145,7 +148,8 @@ class TpsiBlinder:
     ) -> BlindedTable:
         """``blind_hash_set`` with ``rng = KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL)``.
 
-        ``max_candidates`` is the device's PSI candidate count (``sdk.media.candidates``), so
+        ``max_candidates`` is the device's PSI candidate count
+        (``vouchsafe.sdk.media.candidates``), so
         a voucher has room for every candidate of an item.
         """
         blinded = tpsi.blind_hash_set(
@@ -166,5 +170,5 @@ class TpsiBlinder:
 
 
 def default_blinder() -> KeyedBlinder:
-    """The protocol core's blinding (``sdk.tpsi``), deterministic under the build seed."""
+    """The protocol core's blinding (``vouchsafe.sdk.tpsi``), deterministic under the build seed."""
     return TpsiBlinder()

@@ -3,7 +3,7 @@
 ``build_release`` streams the source lists in, applies the provenance rule column-wise, derives
 each admitted entry's PSI keys, blinds them with the server key (the protocol core's
 ``blind_hash_set``), signs the release and writes the public release and the private server
-bundle (layout in :mod:`reference_server.hashset.bundle`). A follow-up release (``previous``)
+bundle (layout in :mod:`vouchsafe.server.hashset.bundle`). A follow-up release (``previous``)
 reuses the previous server key and release key, so vouchers made under older releases keep
 counting toward the same account threshold, and chains to the previous release's digest.
 """
@@ -23,25 +23,25 @@ from typing import Any
 
 from tqdm import tqdm
 
-from reference_server.hashset import bundle as layout
-from reference_server.hashset.blinding import (
+from vouchsafe.sdk.crypto import ed25519
+from vouchsafe.sdk.crypto.keyed_stream import SEED_SIZE
+from vouchsafe.sdk.tpsi.params import DEFAULT_EPSILON
+from vouchsafe.server.hashset import bundle as layout
+from vouchsafe.server.hashset.blinding import (
     HashSetBlinder,
     ProgressBlinder,
     default_blinder,
     hash_set_keys,
 )
-from reference_server.hashset.errors import BundleInvalid
-from reference_server.hashset.provenance import (
+from vouchsafe.server.hashset.errors import BundleInvalid
+from vouchsafe.server.hashset.provenance import (
     HashSetEntry,
     InclusionRule,
     Selection,
     select_entries,
 )
-from reference_server.hashset.release_file import ReleaseDraft, SignedRelease, sign_release
-from reference_server.hashset.sources import read_registry, read_source_list
-from sdk.crypto import ed25519
-from sdk.crypto.keyed_stream import SEED_SIZE
-from sdk.tpsi.params import DEFAULT_EPSILON
+from vouchsafe.server.hashset.release_file import ReleaseDraft, SignedRelease, sign_release
+from vouchsafe.server.hashset.sources import read_registry, read_source_list
 
 DEFAULT_VALIDITY_DAYS = 30
 KeyFunction = Callable[[str, bytes], list[bytes]]

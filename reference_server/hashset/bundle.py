@@ -29,12 +29,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from reference_server.hashset.errors import BundleInvalid
-from reference_server.hashset.provenance import HashSetEntry, SourceListing
-from sdk.errors import VouchsafeError
-from sdk.release import VerifiedRelease, verify_release
-from sdk.tpsi import BlindedHashSet, ServerKey
-from sdk.tpsi.wire import decode_server_key
+from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.release import VerifiedRelease, verify_release
+from vouchsafe.sdk.tpsi import BlindedHashSet, ServerKey
+from vouchsafe.sdk.tpsi.wire import decode_server_key
+from vouchsafe.server.hashset.errors import BundleInvalid
+from vouchsafe.server.hashset.provenance import HashSetEntry, SourceListing
 
 RELEASE_FILE = "release.pb"
 ROOT_FILE = "release.root"
@@ -117,7 +117,7 @@ class ReleaseBundle:
     """A verified release with its private server bundle, as the reference server holds it.
 
     ``server_key`` is the decoded key that ``process_voucher`` takes (``server_key_bytes`` the
-    key file's ``sdk.tpsi.wire`` encoding);
+    key file's ``vouchsafe.sdk.tpsi.wire`` encoding);
     ``blinded_hash_set()`` is what ``process_voucher`` takes; ``find_entries`` is the server's
     second, independent check on a full perceptual hash.
     """

@@ -18,16 +18,16 @@ from pathlib import Path
 
 from PIL import Image
 
-from reference_server.hashset.bundle import write_private
-from reference_server.hashset.sources import (
+from vouchsafe.sdk.crypto import ed25519
+from vouchsafe.sdk.media.signal_types import get_signal_type
+from vouchsafe.server.hashset.bundle import write_private
+from vouchsafe.server.hashset.sources import (
     Organisation,
     OrganisationRegistry,
     SourceRecord,
     write_registry,
     write_source_list,
 )
-from sdk.crypto import ed25519
-from sdk.media.signal_types import get_signal_type
 
 DEMO_LABEL = "benign-demo-stand-in"
 REGISTRY_FILE = "organisations.json"
@@ -51,7 +51,7 @@ class DemoSources:
 
 
 def pdq_of_pil(image: Image.Image) -> bytes:
-    """The 32-byte PDQ hash of a decoded image (PDQ from ``sdk.media``)."""
+    """The 32-byte PDQ hash of a decoded image (PDQ from ``vouchsafe.sdk.media``)."""
     return get_signal_type("pdq").hash_media(image.convert("RGB")).bits
 
 

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from reference_server.hashset import bundle as layout
-from reference_server.hashset.release_file import changed_slots, make_delta
+from vouchsafe.server.hashset import bundle as layout
+from vouchsafe.server.hashset.release_file import changed_slots, make_delta
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import VouchsafeError
 
 
 class HashSetError(VouchsafeError):

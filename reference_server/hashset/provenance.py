@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from reference_server.hashset.sources import (
+from vouchsafe.server.hashset.sources import (
     OP_ADD,
     OP_WITHDRAW,
     SIGNAL_TYPES,

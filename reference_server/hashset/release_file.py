@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from protocol import release_pb2
-from sdk.crypto import ed25519
-from sdk.release import ELEMENT_SIZE, RELEASE_FORMAT_VERSION, SIGNATURE_SCHEME
-from sdk.release_commitment import LABEL_RELEASE_SIGNATURE, merkle_root, release_digest
+from vouchsafe.protocol import release_pb2
+from vouchsafe.sdk.crypto import ed25519
+from vouchsafe.sdk.release import ELEMENT_SIZE, RELEASE_FORMAT_VERSION, SIGNATURE_SCHEME
+from vouchsafe.sdk.release_commitment import LABEL_RELEASE_SIGNATURE, merkle_root, release_digest
 
 
 @dataclass(frozen=True)

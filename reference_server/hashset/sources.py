@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from reference_server.hashset.errors import (
+from vouchsafe.sdk.crypto import ed25519
+from vouchsafe.sdk.release_commitment import LABEL_SOURCE_LIST_SIGNATURE
+from vouchsafe.server.hashset.errors import (
     SourceListInvalid,
     SourceListSignatureInvalid,
     UnknownOrganisation,
 )
-from sdk.crypto import ed25519
-from sdk.release_commitment import LABEL_SOURCE_LIST_SIGNATURE
 
 SOURCE_LIST_FORMAT = "vouchsafe-source-list-v1"
 REGISTRY_FORMAT = "vouchsafe-organisations-v1"

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reference_server.hashset.bundle import ReleaseBundle, load_release_bundle
-from reference_server.hashset.errors import HashSetError
-from sdk.tpsi import OpenedVoucher, RecoveryResult, recover_associated_data
+from vouchsafe.sdk.tpsi import OpenedVoucher, RecoveryResult, recover_associated_data
+from vouchsafe.server.hashset.bundle import ReleaseBundle, load_release_bundle
+from vouchsafe.server.hashset.errors import HashSetError
 
 # How long after a release expires the server still processes vouchers made under it: covers
 # vouchers queued on devices that were offline (devices refuse expired releases, so no honest

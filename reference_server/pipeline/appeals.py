@@ -8,12 +8,12 @@ everything as it was. Both are logged with the handling time, and the user is no
 
 from __future__ import annotations
 
-from protocol import api_pb2
-from reference_server.context import ServerContext, new_id
-from reference_server.errors import Conflict, InvalidArgument, NotFound, WrongAccount
-from reference_server.pipeline.notifications import notify
-from reference_server.storage import Repos
-from reference_server.storage.records import (
+from vouchsafe.protocol import api_pb2
+from vouchsafe.server.context import ServerContext, new_id
+from vouchsafe.server.errors import Conflict, InvalidArgument, NotFound, WrongAccount
+from vouchsafe.server.pipeline.notifications import notify
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import (
     STATUS_ACTIVE,
     AccountAction,
     AppealRecord,

@@ -6,15 +6,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reference_server.hashset.bundle import (
+from vouchsafe.server.hashset.bundle import (
     ReleaseBundle,
     load_public_release,
     load_release_bundle,
 )
-from reference_server.hashset.release_file import make_delta
-from reference_server.hashset.updates import VOUCHER_GRACE_SECONDS
-from reference_server.pipeline.matching import entry_id_for
-from reference_server.pipeline.tpsi_matcher import MatcherRelease, TpsiMatcher
+from vouchsafe.server.hashset.release_file import make_delta
+from vouchsafe.server.hashset.updates import VOUCHER_GRACE_SECONDS
+from vouchsafe.server.pipeline.matching import entry_id_for
+from vouchsafe.server.pipeline.tpsi_matcher import MatcherRelease, TpsiMatcher
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from google.protobuf.message import DecodeError
 
-from protocol import associated_data_pb2
-from reference_server.pipeline.matching import EntryIndex
+from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.server.pipeline.matching import EntryIndex
 
 PDQ_MATCH_DISTANCE = 31
 ASSOCIATED_DATA_VERSION = 1

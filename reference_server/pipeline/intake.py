@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 
-from protocol import api_pb2
-from protocol.provider_signatures import RECEIPT_DOMAIN, receipt_body
-from reference_server.context import ServerContext
-from reference_server.errors import Conflict, InvalidArgument, NotReady, PayloadTooLarge
-from reference_server.storage import Repos
-from reference_server.storage.records import VoucherRecord
+from vouchsafe.protocol import api_pb2
+from vouchsafe.protocol.provider_signatures import RECEIPT_DOMAIN, receipt_body
+from vouchsafe.server.context import ServerContext
+from vouchsafe.server.errors import Conflict, InvalidArgument, NotReady, PayloadTooLarge
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import VoucherRecord
 
 
 def voucher_digest(safety_voucher: bytes) -> bytes:

@@ -1,10 +1,11 @@
 """What the pipeline needs from the tPSI-AD protocol and the hash set, as two small interfaces.
 
 ``VoucherMatcher`` is the server's side of the protocol (outer step per voucher, threshold
-recovery per account); ``reference_server.pipeline.tpsi_matcher`` implements it with ``sdk.tpsi``.
+recovery per account); ``vouchsafe.server.pipeline.tpsi_matcher`` implements it with
+``vouchsafe.sdk.tpsi``.
 ``EntryIndex`` answers the confirmation step's question (the nearest hash-set entry within a
 distance); ``ListEntryIndex`` is the plain implementation over ``HashSetEntry`` values, and
-``reference_server.pipeline.bundle`` adapts the hash-set lifecycle's release bundle.
+``vouchsafe.server.pipeline.bundle`` adapts the hash-set lifecycle's release bundle.
 """
 
 from __future__ import annotations

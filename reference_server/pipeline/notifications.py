@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reference_server.context import ServerContext, new_id
-from reference_server.storage import Repos
-from reference_server.storage.records import NotificationRecord
+from vouchsafe.server.context import ServerContext, new_id
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import NotificationRecord
 
 
 def notify(

@@ -13,15 +13,15 @@ account unless another report on it still stands.
 
 from __future__ import annotations
 
-from protocol import api_pb2
-from protocol.provider_signatures import REPORT_DOMAIN, report_digest
-from reference_server.context import ServerContext, new_id
-from reference_server.errors import Conflict, InvalidArgument, NotFound
-from reference_server.pipeline.appeals import standing_reports
-from reference_server.pipeline.confirmation import parse_associated_data
-from reference_server.pipeline.notifications import notify
-from reference_server.storage import Repos
-from reference_server.storage.records import (
+from vouchsafe.protocol import api_pb2
+from vouchsafe.protocol.provider_signatures import REPORT_DOMAIN, report_digest
+from vouchsafe.server.context import ServerContext, new_id
+from vouchsafe.server.errors import Conflict, InvalidArgument, NotFound
+from vouchsafe.server.pipeline.appeals import standing_reports
+from vouchsafe.server.pipeline.confirmation import parse_associated_data
+from vouchsafe.server.pipeline.notifications import notify
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import (
     STATUS_ACTIVE,
     STATUS_SUSPENDED,
     AccountAction,

@@ -6,7 +6,7 @@ not subject to this job: they are the record of what happened and hold no vouche
 
 from __future__ import annotations
 
-from reference_server.context import ServerContext
+from vouchsafe.server.context import ServerContext
 
 # Why each table holds data (README "Reference server" lists the same).
 PURPOSES: dict[str, str] = {

@@ -8,13 +8,13 @@ match produces a report (``reporting``); a decision on an appeal item decides th
 
 from __future__ import annotations
 
-from protocol import api_pb2
-from reference_server.context import ServerContext, new_id
-from reference_server.errors import Conflict, Forbidden, InvalidArgument, NotFound
-from reference_server.pipeline import appeals, reporting
-from reference_server.pipeline.confirmation import parse_associated_data
-from reference_server.storage import Repos
-from reference_server.storage.records import Decision, ReviewItemRecord
+from vouchsafe.protocol import api_pb2
+from vouchsafe.server.context import ServerContext, new_id
+from vouchsafe.server.errors import Conflict, Forbidden, InvalidArgument, NotFound
+from vouchsafe.server.pipeline import appeals, reporting
+from vouchsafe.server.pipeline.confirmation import parse_associated_data
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import Decision, ReviewItemRecord
 
 MAX_NOTES_CHARS = 4000
 _KINDS = {"match": api_pb2.REVIEW_KIND_MATCH, "appeal": api_pb2.REVIEW_KIND_APPEAL}

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 
-from reference_server.context import ServerContext, new_id
-from reference_server.pipeline.confirmation import Confirmation, confirm_match
-from reference_server.storage import Repos
-from reference_server.storage.records import ProcessedItem, ReviewItemRecord, ThresholdState
-from sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.server.context import ServerContext, new_id
+from vouchsafe.server.pipeline.confirmation import Confirmation, confirm_match
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import ProcessedItem, ReviewItemRecord, ThresholdState
 
 
 def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:

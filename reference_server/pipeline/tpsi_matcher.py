@@ -1,4 +1,4 @@
-"""The server's role in tPSI-AD, from ``sdk.tpsi``: the real ``VoucherMatcher``.
+"""The server's role in tPSI-AD, from ``vouchsafe.sdk.tpsi``: the real ``VoucherMatcher``.
 
 ``outer_step`` reads the release a SafetyVoucher names (its ``params_digest``), decodes it
 strictly for that release's parameters and runs ``process_voucher`` with that release's blinded
@@ -18,9 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from reference_server.hashset.updates import VoucherReleaseExpired, VoucherReleaseUnknown
-from reference_server.pipeline.matching import RecoveredItem
-from sdk.tpsi import (
+from vouchsafe.sdk.tpsi import (
     BlindedHashSet,
     SafetyVoucher,
     ServerKey,
@@ -28,7 +26,9 @@ from sdk.tpsi import (
     recover_associated_data,
     wire,
 )
-from sdk.tpsi.params import check_account_compatible
+from vouchsafe.sdk.tpsi.params import check_account_compatible
+from vouchsafe.server.hashset.updates import VoucherReleaseExpired, VoucherReleaseUnknown
+from vouchsafe.server.pipeline.matching import RecoveredItem
 
 
 def _wall_clock_ms() -> int:

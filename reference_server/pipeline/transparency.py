@@ -12,7 +12,7 @@ import statistics
 from collections import Counter
 from datetime import UTC, datetime
 
-from reference_server.context import ServerContext
+from vouchsafe.server.context import ServerContext
 
 FIGURES = (
     ("vouchers_received", "voucher_received", "safety vouchers received"),

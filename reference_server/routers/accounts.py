@@ -9,15 +9,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from protocol import api_pb2
-from protocol.request_signing import key_id_for
-from reference_server.auth import Caller
-from reference_server.context import ServerContext
-from reference_server.errors import Conflict, InvalidArgument, NotFound
-from reference_server.http import parse_message, protobuf_response, read_body
-from reference_server.routers.base import signed_route
-from reference_server.storage import DuplicateKey, Repos
-from reference_server.storage.records import ROLE_USER, STATUS_ACTIVE, STATUS_SUSPENDED, Account
+from vouchsafe.protocol import api_pb2
+from vouchsafe.protocol.request_signing import key_id_for
+from vouchsafe.server.auth import Caller
+from vouchsafe.server.context import ServerContext
+from vouchsafe.server.errors import Conflict, InvalidArgument, NotFound
+from vouchsafe.server.http import parse_message, protobuf_response, read_body
+from vouchsafe.server.routers.base import signed_route
+from vouchsafe.server.storage import DuplicateKey, Repos
+from vouchsafe.server.storage.records import ROLE_USER, STATUS_ACTIVE, STATUS_SUSPENDED, Account
 
 HANDLE = re.compile(r"[a-z0-9_.-]{1,64}")
 _STATUS = {

@@ -7,14 +7,14 @@ import json
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from protocol import api_pb2
-from reference_server.audit_log import verify_audit_entries
-from reference_server.auth import Caller
-from reference_server.context import ServerContext
-from reference_server.errors import InvalidArgument
-from reference_server.routers.base import signed_route
-from reference_server.storage import Repos
-from reference_server.storage.records import ROLE_AUDITOR
+from vouchsafe.protocol import api_pb2
+from vouchsafe.server.audit_log import verify_audit_entries
+from vouchsafe.server.auth import Caller
+from vouchsafe.server.context import ServerContext
+from vouchsafe.server.errors import InvalidArgument
+from vouchsafe.server.routers.base import signed_route
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import ROLE_AUDITOR
 
 
 def verify(ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.AuditQuery) -> JSONResponse:

@@ -17,11 +17,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from protocol.request_signing import parse_signed_request
-from reference_server.auth import Caller, authenticate
-from reference_server.context import ServerContext
-from reference_server.http import parse_message, protobuf_response, read_body
-from reference_server.storage import Repos
+from vouchsafe.protocol.request_signing import parse_signed_request
+from vouchsafe.server.auth import Caller, authenticate
+from vouchsafe.server.context import ServerContext
+from vouchsafe.server.http import parse_message, protobuf_response, read_body
+from vouchsafe.server.storage import Repos
 
 M = TypeVar("M", bound=Message)
 Action = Callable[[ServerContext, Repos, Caller, Any], Message | Response]

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from reference_server.context import ServerContext
+from vouchsafe.server.context import ServerContext
 
 
 def routes(ctx: ServerContext) -> list[Route]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from protocol import api_pb2
-from reference_server.auth import Caller
-from reference_server.context import ServerContext
-from reference_server.errors import AccountSuspended, Conflict, InvalidArgument, NotFound
-from reference_server.routers.base import signed_route
-from reference_server.storage import Repos
-from reference_server.storage.records import ROLE_USER, STATUS_SUSPENDED, StoredMessage
+from vouchsafe.protocol import api_pb2
+from vouchsafe.server.auth import Caller
+from vouchsafe.server.context import ServerContext
+from vouchsafe.server.errors import AccountSuspended, Conflict, InvalidArgument, NotFound
+from vouchsafe.server.routers.base import signed_route
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import ROLE_USER, STATUS_SUSPENDED, StoredMessage
 
 MESSAGE_ID_BYTES = 16
 

@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from reference_server.context import ServerContext
-from reference_server.errors import NotFound
+from vouchsafe.server.context import ServerContext
+from vouchsafe.server.errors import NotFound
 
 PUBLIC_FILES = {
     "current": ("release.pb", "application/x-protobuf"),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from protocol import api_pb2
-from reference_server.auth import Caller
-from reference_server.context import ServerContext
-from reference_server.errors import InvalidArgument
-from reference_server.pipeline import reporting
-from reference_server.routers.base import signed_route
-from reference_server.storage import Repos
-from reference_server.storage.records import ROLE_AUDITOR, ROLE_AUTHORITY
+from vouchsafe.protocol import api_pb2
+from vouchsafe.server.auth import Caller
+from vouchsafe.server.context import ServerContext
+from vouchsafe.server.errors import InvalidArgument
+from vouchsafe.server.pipeline import reporting
+from vouchsafe.server.routers.base import signed_route
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import ROLE_AUDITOR, ROLE_AUTHORITY
 
 _BY_STATUS = {v: k for k, v in reporting.STATUS_NAMES.items()}
 

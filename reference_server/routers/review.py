@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from starlette.routing import Route
 
-from protocol import api_pb2
-from reference_server.auth import Caller
-from reference_server.context import ServerContext
-from reference_server.pipeline import review
-from reference_server.routers.base import signed_route
-from reference_server.storage import Repos
-from reference_server.storage.records import ROLE_REVIEWER
+from vouchsafe.protocol import api_pb2
+from vouchsafe.server.auth import Caller
+from vouchsafe.server.context import ServerContext
+from vouchsafe.server.pipeline import review
+from vouchsafe.server.routers.base import signed_route
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import ROLE_REVIEWER
 
 
 def queue(

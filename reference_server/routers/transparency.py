@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from reference_server.context import ServerContext
-from reference_server.errors import InvalidArgument
-from reference_server.pipeline.transparency import transparency_figures, transparency_html
+from vouchsafe.server.context import ServerContext
+from vouchsafe.server.errors import InvalidArgument
+from vouchsafe.server.pipeline.transparency import transparency_figures, transparency_html
 
 DEFAULT_PERIOD_MS = 365 * 86_400_000
 

@@ -6,15 +6,15 @@ import logging
 
 from starlette.routing import Route
 
-from protocol import api_pb2
-from reference_server.auth import Caller
-from reference_server.context import ServerContext
-from reference_server.errors import AccountSuspended, WrongAccount
-from reference_server.pipeline.intake import receive_voucher
-from reference_server.pipeline.threshold import run_threshold
-from reference_server.routers.base import signed_route
-from reference_server.storage import Repos
-from reference_server.storage.records import ROLE_USER, STATUS_SUSPENDED
+from vouchsafe.protocol import api_pb2
+from vouchsafe.server.auth import Caller
+from vouchsafe.server.context import ServerContext
+from vouchsafe.server.errors import AccountSuspended, WrongAccount
+from vouchsafe.server.pipeline.intake import receive_voucher
+from vouchsafe.server.pipeline.threshold import run_threshold
+from vouchsafe.server.routers.base import signed_route
+from vouchsafe.server.storage import Repos
+from vouchsafe.server.storage.records import ROLE_USER, STATUS_SUSPENDED
 
 
 def upload(

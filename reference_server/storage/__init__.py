@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from reference_server.storage.backend import Backend, DuplicateKey, StorageError
-from reference_server.storage.memory import MemoryBackend
-from reference_server.storage.sqlite import SqliteBackend
-from reference_server.storage.stores import Repos
+from vouchsafe.server.storage.backend import Backend, DuplicateKey, StorageError
+from vouchsafe.server.storage.memory import MemoryBackend
+from vouchsafe.server.storage.sqlite import SqliteBackend
+from vouchsafe.server.storage.stores import Repos
 
 __all__ = ["DuplicateKey", "Repos", "Storage", "StorageError", "open_storage"]
 

@@ -14,8 +14,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from reference_server.storage import records as r
-from sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.server.storage import records as r
 
 
 class StorageError(VouchsafeError):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from reference_server.storage.backend import (
+from vouchsafe.server.storage.backend import (
     TABLES,
     Condition,
     DuplicateKey,

@@ -1,7 +1,7 @@
 """The records the server stores, one frozen dataclass per noun (glossary names).
 
 Every record that holds data about a person carries ``expires_at_ms``: the retention job
-(``reference_server.pipeline.retention``) deletes it after that instant and logs the deletion.
+(``vouchsafe.server.pipeline.retention``) deletes it after that instant and logs the deletion.
 Times are integer milliseconds since the Unix epoch (UTC).
 """
 
@@ -193,7 +193,7 @@ class StoredMessage:
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One link of the hash-chained audit log (see ``reference_server.audit_log``)."""
+    """One link of the hash-chained audit log (see ``vouchsafe.server.audit_log``)."""
 
     seq: int
     at_ms: int

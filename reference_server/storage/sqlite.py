@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from reference_server.storage.backend import (
+from vouchsafe.server.storage.backend import (
     TABLES,
     Condition,
     DuplicateKey,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reference_server.storage import records as r
-from reference_server.storage.backend import Tx
+from vouchsafe.server.storage import records as r
+from vouchsafe.server.storage.backend import Tx
 
 
 @dataclass(frozen=True)

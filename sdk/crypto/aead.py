@@ -14,8 +14,8 @@ from typing import Final
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-from sdk.crypto.constant_time import bytes_eq
-from sdk.errors import DecryptionError
+from vouchsafe.sdk.crypto.constant_time import bytes_eq
+from vouchsafe.sdk.errors import DecryptionError
 
 KEY_LENGTH: Final = 32
 NONCE_LENGTH: Final = 12

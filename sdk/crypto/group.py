@@ -12,8 +12,8 @@ import ctypes
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sdk.crypto.randomness import Randomness
-from sdk.errors import (
+from vouchsafe.sdk.crypto.randomness import Randomness
+from vouchsafe.sdk.errors import (
     CryptoBackendMissingError,
     InvalidLengthError,
     InvalidPointError,

@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
-from sdk.crypto.group import UNIFORM_LENGTH, Element, from_uniform_bytes
-from sdk.crypto.labels import HASH_TO_GROUP
+from vouchsafe.sdk.crypto.group import UNIFORM_LENGTH, Element, from_uniform_bytes
+from vouchsafe.sdk.crypto.labels import HASH_TO_GROUP
 
 _SHA512_BLOCK: Final = 128
 _SHA512_OUT: Final = 64

@@ -1,6 +1,7 @@
 """HAZMAT: the single randomness entry point.
 
-The protocol layer (``sdk.tpsi``) takes a :class:`Randomness` explicitly so test vectors are
+The protocol layer (``vouchsafe.sdk.tpsi``) takes a :class:`Randomness` explicitly so test vectors
+are
 deterministic; everything else uses :func:`os_randomness`, which reads the operating system's
 CSPRNG through :mod:`secrets`. Seeded generators live only in tests and the vector generator
 (``protocol/vectors/drbg.py``).

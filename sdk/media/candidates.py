@@ -39,9 +39,9 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from sdk.errors import InvalidMedia
-from sdk.media import pdq
-from sdk.media.signal_types import PDQ, HashResult
+from vouchsafe.sdk.errors import InvalidMedia
+from vouchsafe.sdk.media import pdq
+from vouchsafe.sdk.media.signal_types import PDQ, HashResult
 
 CANDIDATE_SCHEME = "lowfreq52-mirror-multiprobe16-v1"
 CODE_BITS = 52
@@ -53,7 +53,7 @@ _LABEL = b"vouchsafe/v1/psi-candidate"
 
 @lru_cache(maxsize=8)
 def coarse_positions(signal_type: str, hash_bits: int) -> npt.NDArray[np.int64]:
-    """Bit indices (flag order of :func:`sdk.media.pdq.unpack_bits`) of the coarse code.
+    """Bit indices (flag order of :func:`vouchsafe.sdk.media.pdq.unpack_bits`) of the coarse code.
 
     PDQ: the 52 coefficients of lowest total frequency ``i + j`` (ties by row, then column).
     Other signal types: the first 52 bits (a seeded projection has no preferred order).

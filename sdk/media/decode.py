@@ -1,7 +1,8 @@
 """Safe decoding of a media item into RGB pixels (Pillow).
 
 Guarantees: the result is an RGB :class:`PIL.Image.Image` of at least 1x1 pixels with its EXIF
-orientation applied (the pixels as a viewer shows them), or a :class:`~sdk.errors.InvalidMedia`
+orientation applied (the pixels as a viewer shows them), or a
+:class:`~vouchsafe.sdk.errors.InvalidMedia`
 error. Files over ``max_file_bytes``, images over ``max_pixels`` (decompression bombs, checked from
 the header before any pixel is decoded), truncated or corrupt files, zero-size images and
 unsupported formats never crash and never yield an empty hash. Animated formats (GIF, WebP) give
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from sdk.errors import InvalidMedia
+from vouchsafe.sdk.errors import InvalidMedia
 
 # Formats Pillow may open (its JPEG opener also reads MPO, how many phone cameras store JPEG).
 SUPPORTED_FORMATS: tuple[str, ...] = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
@@ -81,7 +82,7 @@ def decode_image(
     ``apply_orientation=False`` keeps the stored pixel order (EXIF Orientation ignored), as the
     C++ PDQ reference tool hashes; the default shows the image as a viewer would.
 
-    Raises :class:`~sdk.errors.InvalidMedia` for anything that cannot be decoded safely.
+    Raises :class:`~vouchsafe.sdk.errors.InvalidMedia` for anything that cannot be decoded safely.
     """
     limits = limits or DecodeLimits()
     data = _read_bytes(source, limits)

@@ -8,7 +8,8 @@ learned model so the generic ``onnx`` signal type (seeded hyperplane projection 
 embedding, the NeuralHash structure) can be run and measured end to end; how good it is, is
 measured by ``vouchsafe eval hashing --signal-type onnx`` (README "Perceptual hashing").
 
-Run ``python -m sdk.media.embedding_graph`` to regenerate the file; a test checks it is fresh.
+Run ``python -m vouchsafe.sdk.media.embedding_graph`` to regenerate the file; a test checks it is
+fresh.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy.typing as npt
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from sdk.media.pdq import LUMA_WEIGHTS
+from vouchsafe.sdk.media.pdq import LUMA_WEIGHTS
 
 INPUT_SIZE = 64
 FREQUENCIES = 16

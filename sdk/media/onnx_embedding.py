@@ -21,9 +21,9 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from sdk.errors import InvalidMedia
-from sdk.media.pdq import hamming, pack_bits
-from sdk.media.signal_types import ONNX, HashResult
+from vouchsafe.sdk.errors import InvalidMedia
+from vouchsafe.sdk.media.pdq import hamming, pack_bits
+from vouchsafe.sdk.media.signal_types import ONNX, HashResult
 
 BUNDLED_MODEL = Path(__file__).resolve().parent / "models" / "lowfreq_dct_embedding.onnx"
 DEFAULT_BITS = 256

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from sdk.errors import InvalidMedia
+from vouchsafe.sdk.errors import InvalidMedia
 
 HASH_BITS = 256
 HASH_BYTES = HASH_BITS // 8

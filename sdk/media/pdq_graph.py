@@ -7,7 +7,8 @@ the 64x64 decimation as a batched matrix product (float64), the 16x16 DCT as two
 products, the median threshold (TopK) and the quality score. Outputs: ``bits`` (bool [256], flag
 ``k`` = coefficient ``16 i + j``), ``quality`` (int64 scalar), ``coefficients`` (float64 [16, 16]).
 
-Run ``python -m sdk.media.pdq_graph`` to regenerate ``sdk/media/models/pdq.onnx``; a test checks
+Run ``python -m vouchsafe.sdk.media.pdq_graph`` to regenerate ``sdk/media/models/pdq.onnx``; a test
+checks
 the committed file is what this builder produces.
 """
 
@@ -22,7 +23,7 @@ import numpy.typing as npt
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from sdk.media import pdq
+from vouchsafe.sdk.media import pdq
 
 OPSET = 17
 IR_VERSION = 8  # opset 17 needs IR >= 8; onnxruntime >= 1.18 reads it
@@ -54,7 +55,8 @@ class _Graph:
 
 
 def _band(g: _Graph, n: str) -> tuple[str, str]:
-    """In-graph :func:`sdk.media.pdq.decimation_band` for a dimension of ``n`` (int64 scalar)."""
+    """In-graph :func:`vouchsafe.sdk.media.pdq.decimation_band` for a dimension of ``n`` (int64
+    scalar)."""
     one, two, zero = g.const(1), g.const(2), g.const(0)
     w = g.op(
         "Div", g.op("Add", n, g.const(2 * pdq.DECIMATED_SIZE - 1)), g.const(2 * pdq.DECIMATED_SIZE)

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sdk.errors import InvalidMedia
-from sdk.media import pdq
+from vouchsafe.sdk.errors import InvalidMedia
+from vouchsafe.sdk.media import pdq
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "pdq.onnx"
 

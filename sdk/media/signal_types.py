@@ -16,8 +16,8 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from sdk.errors import InvalidMedia
-from sdk.media import pdq
+from vouchsafe.sdk.errors import InvalidMedia
+from vouchsafe.sdk.media import pdq
 
 PDQ = "pdq"
 ONNX = "onnx"
@@ -89,7 +89,7 @@ class PdqSignalType:
     def hash_media(self, image: Image.Image) -> HashResult:
         pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
         if self.backend == "onnx":
-            from sdk.media.pdq_onnx import pdq_onnx_from_pixels
+            from vouchsafe.sdk.media.pdq_onnx import pdq_onnx_from_pixels
 
             computed = pdq_onnx_from_pixels(pixels)
         else:
@@ -112,7 +112,7 @@ def get_signal_type(name: str, *, backend: Backend = "numpy") -> SignalType:
     if name == PDQ:
         return PdqSignalType(backend)
     if name == ONNX:
-        from sdk.media.onnx_embedding import OnnxEmbeddingSignalType
+        from vouchsafe.sdk.media.onnx_embedding import OnnxEmbeddingSignalType
 
         signal: SignalType = OnnxEmbeddingSignalType.bundled()
         return signal

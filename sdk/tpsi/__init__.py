@@ -7,20 +7,26 @@ step), :func:`recover_associated_data` (inner step). Device: :func:`new_account`
 ``rng`` keyword everywhere; the default is the operating system's CSPRNG.
 """
 
-from sdk.tpsi.account import AccountKeys, account_from_secret, new_account
-from sdk.tpsi.messages import (
+from vouchsafe.sdk.tpsi.account import AccountKeys, account_from_secret, new_account
+from vouchsafe.sdk.tpsi.messages import (
     OpenedVoucher,
     RecoveredItem,
     RecoveryResult,
     SafetyVoucher,
     VoucherHalf,
 )
-from sdk.tpsi.params import CIPHERSUITE, BlindedHashSet, CuckooReport, ServerKey, ServerParams
-from sdk.tpsi.server_inner import recover_associated_data
-from sdk.tpsi.server_outer import process_voucher
-from sdk.tpsi.server_setup import blind_element, blind_hash_set, generate_server_keys
-from sdk.tpsi.verify import verify_blinded_hash_set
-from sdk.tpsi.voucher import generate_voucher
+from vouchsafe.sdk.tpsi.params import (
+    CIPHERSUITE,
+    BlindedHashSet,
+    CuckooReport,
+    ServerKey,
+    ServerParams,
+)
+from vouchsafe.sdk.tpsi.server_inner import recover_associated_data
+from vouchsafe.sdk.tpsi.server_outer import process_voucher
+from vouchsafe.sdk.tpsi.server_setup import blind_element, blind_hash_set, generate_server_keys
+from vouchsafe.sdk.tpsi.verify import verify_blinded_hash_set
+from vouchsafe.sdk.tpsi.voucher import generate_voucher
 
 __all__ = [
     "CIPHERSUITE",

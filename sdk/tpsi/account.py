@@ -9,12 +9,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Final
 
-from sdk.crypto import labels
-from sdk.crypto.kdf import hkdf, prf
-from sdk.crypto.randomness import Randomness, os_randomness
-from sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME, evaluate
-from sdk.errors import InvalidLengthError, InvalidParameterError, ParamsMismatchError
-from sdk.tpsi.params import (
+from vouchsafe.sdk.crypto import labels
+from vouchsafe.sdk.crypto.kdf import hkdf, prf
+from vouchsafe.sdk.crypto.randomness import Randomness, os_randomness
+from vouchsafe.sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME, evaluate
+from vouchsafe.sdk.errors import InvalidLengthError, InvalidParameterError, ParamsMismatchError
+from vouchsafe.sdk.tpsi.params import (
     ACCOUNT_COMPATIBILITY_FIELDS,
     CIPHERSUITE,
     DHF_PRIME,

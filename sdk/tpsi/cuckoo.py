@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from sdk.crypto.labels import CUCKOO_POSITION_1, CUCKOO_POSITION_2
+from vouchsafe.sdk.crypto.labels import CUCKOO_POSITION_1, CUCKOO_POSITION_2
 
 EMPTY: Final = -1
 MAX_KICKS: Final = 1000

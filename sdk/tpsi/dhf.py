@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sdk.crypto.linear_algebra import left_kernel_support
-from sdk.tpsi.params import DHF_PRIME
+from vouchsafe.sdk.crypto.linear_algebra import left_kernel_support
+from vouchsafe.sdk.tpsi.params import DHF_PRIME
 
 
 def detection_row(x: int, r: Sequence[int], threshold: int) -> list[int]:

@@ -1,11 +1,12 @@
 """The protocol's messages as frozen dataclasses (SPEC.md sections "SafetyVoucher",
-"OpenedVoucher", "RecoveryResult"). ``sdk.tpsi.wire`` converts them to and from protobuf."""
+"OpenedVoucher", "RecoveryResult"). ``vouchsafe.sdk.tpsi.wire`` converts them to and from
+protobuf."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sdk.tpsi.params import CIPHERSUITE, VERSION
+from vouchsafe.sdk.tpsi.params import CIPHERSUITE, VERSION
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Final
 
-from sdk.crypto.aead import COMMITMENT_LENGTH, NONCE_LENGTH, TAG_LENGTH
-from sdk.crypto.group import ELEMENT_LENGTH, Element, Scalar
-from sdk.crypto.labels import CIPHERSUITE, PARAMS_DIGEST, TABLE_DIGEST
-from sdk.errors import ParamsMismatchError
+from vouchsafe.sdk.crypto.aead import COMMITMENT_LENGTH, NONCE_LENGTH, TAG_LENGTH
+from vouchsafe.sdk.crypto.group import ELEMENT_LENGTH, Element, Scalar
+from vouchsafe.sdk.crypto.labels import CIPHERSUITE, PARAMS_DIGEST, TABLE_DIGEST
+from vouchsafe.sdk.errors import ParamsMismatchError
 
 __all__ = [
     "CIPHERSUITE",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sdk.crypto import labels
-from sdk.crypto.aead import NONCE_LENGTH, open_
-from sdk.crypto.shamir import SHARE_PRIME, interpolate_at_zero
-from sdk.errors import (
+from vouchsafe.sdk.crypto import labels
+from vouchsafe.sdk.crypto.aead import NONCE_LENGTH, open_
+from vouchsafe.sdk.crypto.shamir import SHARE_PRIME, interpolate_at_zero
+from vouchsafe.sdk.errors import (
     DecryptionError,
     InconsistentSharesError,
     InvalidLengthError,
@@ -15,10 +15,10 @@ from sdk.errors import (
     InvalidScalarError,
     ParamsMismatchError,
 )
-from sdk.tpsi.account import adkey_from_shamir_secret
-from sdk.tpsi.dhf import detect_real_shares
-from sdk.tpsi.messages import OpenedVoucher, RecoveredItem, RecoveryResult
-from sdk.tpsi.params import DHF_PRIME, ServerParams, adct_length, check_account_compatible
+from vouchsafe.sdk.tpsi.account import adkey_from_shamir_secret
+from vouchsafe.sdk.tpsi.dhf import detect_real_shares
+from vouchsafe.sdk.tpsi.messages import OpenedVoucher, RecoveredItem, RecoveryResult
+from vouchsafe.sdk.tpsi.params import DHF_PRIME, ServerParams, adct_length, check_account_compatible
 
 
 def unpad_associated_data(padded: bytes) -> tuple[bytes, bytes]:

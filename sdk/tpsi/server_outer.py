@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import struct
 
-from sdk.crypto import labels
-from sdk.crypto.aead import ZERO_NONCE, open_, try_open_committing
-from sdk.crypto.group import scalarmult_bytes
-from sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME
-from sdk.errors import DecryptionError, InvalidPointError, MalformedVoucherError
-from sdk.tpsi.messages import OpenedVoucher, SafetyVoucher
-from sdk.tpsi.params import (
+from vouchsafe.sdk.crypto import labels
+from vouchsafe.sdk.crypto.aead import ZERO_NONCE, open_, try_open_committing
+from vouchsafe.sdk.crypto.group import scalarmult_bytes
+from vouchsafe.sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME
+from vouchsafe.sdk.errors import DecryptionError, InvalidPointError, MalformedVoucherError
+from vouchsafe.sdk.tpsi.messages import OpenedVoucher, SafetyVoucher
+from vouchsafe.sdk.tpsi.params import (
     DHF_ELEMENT_LENGTH,
     DHF_PRIME,
     MAX_THRESHOLD,
@@ -20,8 +20,8 @@ from sdk.tpsi.params import (
     ServerParams,
     adct_length,
 )
-from sdk.tpsi.voucher import half_key
-from sdk.tpsi.wire import check_voucher_shape, voucher_id
+from vouchsafe.sdk.tpsi.voucher import half_key
+from vouchsafe.sdk.tpsi.wire import check_voucher_shape, voucher_id
 
 
 def opening_keys(server_key: ServerKey, voucher: SafetyVoucher) -> list[bytes]:

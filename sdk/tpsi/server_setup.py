@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from sdk.crypto.group import (
+from vouchsafe.sdk.crypto.group import (
     ELEMENT_LENGTH,
     IDENTITY_ENCODING,
     UNIFORM_LENGTH,
@@ -14,11 +14,11 @@ from sdk.crypto.group import (
     random_nonzero_scalar,
     scalarmult_bytes,
 )
-from sdk.crypto.hash_to_group import hash_to_group_bytes
-from sdk.crypto.randomness import Randomness, os_randomness
-from sdk.errors import HashSetRejectedError, InvalidLengthError, InvalidParameterError
-from sdk.tpsi.cuckoo import EMPTY, CuckooPositions, build_cuckoo_table
-from sdk.tpsi.params import (
+from vouchsafe.sdk.crypto.hash_to_group import hash_to_group_bytes
+from vouchsafe.sdk.crypto.randomness import Randomness, os_randomness
+from vouchsafe.sdk.errors import HashSetRejectedError, InvalidLengthError, InvalidParameterError
+from vouchsafe.sdk.tpsi.cuckoo import EMPTY, CuckooPositions, build_cuckoo_table
+from vouchsafe.sdk.tpsi.params import (
     DEFAULT_EPSILON,
     DEFAULT_MAX_CANDIDATES,
     DEFAULT_PADDED_ASSOCIATED_DATA_LENGTH,
@@ -32,8 +32,8 @@ from sdk.tpsi.params import (
     ServerParams,
     table_digest,
 )
-from sdk.tpsi.validation import check_params_ranges
-from sdk.tpsi.verify import first_repeated_element
+from vouchsafe.sdk.tpsi.validation import check_params_ranges
+from vouchsafe.sdk.tpsi.verify import first_repeated_element
 
 MAX_REHASH_ATTEMPTS = 8
 _PROGRESS_STEP = 4096

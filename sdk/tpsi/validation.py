@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sdk.errors import InvalidParameterError
-from sdk.tpsi.params import (
+from vouchsafe.sdk.errors import InvalidParameterError
+from vouchsafe.sdk.tpsi.params import (
     MAX_MAX_CANDIDATES,
     MAX_PADDED_ASSOCIATED_DATA_LENGTH,
     MAX_SYNTHETIC_MAX,

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sdk.crypto.group import ELEMENT_LENGTH, is_valid_encoding
-from sdk.errors import HashSetRejectedError
-from sdk.tpsi.params import BlindedHashSet, table_digest
+from vouchsafe.sdk.crypto.group import ELEMENT_LENGTH, is_valid_encoding
+from vouchsafe.sdk.errors import HashSetRejectedError
+from vouchsafe.sdk.tpsi.params import BlindedHashSet, table_digest
 
 _PROGRESS_STEP = 8192
 

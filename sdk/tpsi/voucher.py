@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sdk.crypto import labels
-from sdk.crypto.aead import NONCE_LENGTH, ZERO_NONCE, seal, seal_committing
-from sdk.crypto.group import (
+from vouchsafe.sdk.crypto import labels
+from vouchsafe.sdk.crypto.aead import NONCE_LENGTH, ZERO_NONCE, seal, seal_committing
+from vouchsafe.sdk.crypto.group import (
     UNIFORM_LENGTH,
     add_bytes,
     from_uniform_bytes,
@@ -15,12 +15,12 @@ from sdk.crypto.group import (
     scalarmult_base_bytes,
     scalarmult_bytes,
 )
-from sdk.crypto.hash_to_group import hash_to_group_bytes
-from sdk.crypto.kdf import hkdf
-from sdk.crypto.randomness import Randomness, os_randomness, random_below, shuffle
-from sdk.crypto.shamir import SHARE_ELEMENT_LENGTH
-from sdk.errors import InvalidLengthError, InvalidParameterError, ParamsMismatchError
-from sdk.tpsi.account import (
+from vouchsafe.sdk.crypto.hash_to_group import hash_to_group_bytes
+from vouchsafe.sdk.crypto.kdf import hkdf
+from vouchsafe.sdk.crypto.randomness import Randomness, os_randomness, random_below, shuffle
+from vouchsafe.sdk.crypto.shamir import SHARE_ELEMENT_LENGTH
+from vouchsafe.sdk.errors import InvalidLengthError, InvalidParameterError, ParamsMismatchError
+from vouchsafe.sdk.tpsi.account import (
     AccountKeys,
     item_tag,
     real_dhf_value,
@@ -28,9 +28,9 @@ from sdk.tpsi.account import (
     synthetic_share,
     synthetic_slot,
 )
-from sdk.tpsi.cuckoo import CuckooPositions
-from sdk.tpsi.messages import SafetyVoucher, VoucherHalf
-from sdk.tpsi.params import (
+from vouchsafe.sdk.tpsi.cuckoo import CuckooPositions
+from vouchsafe.sdk.tpsi.messages import SafetyVoucher, VoucherHalf
+from vouchsafe.sdk.tpsi.params import (
     DHF_ELEMENT_LENGTH,
     HALF_CIPHERTEXT_LENGTH,
     MAX_CANDIDATE_LENGTH,

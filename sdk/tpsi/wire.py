@@ -4,7 +4,7 @@
 Decoding is strict and happens once, here: the bytes must be the canonical encoding (no
 unknown fields, no trailing or repeated fields, nothing truncated), the ciphersuite and version
 must be ours, and every length, point and range is checked. Failures raise the typed errors of
-``sdk.errors`` naming the offending field.
+``vouchsafe.sdk.errors`` naming the offending field.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from typing import TypeVar
 
 from google.protobuf.message import DecodeError, Message
 
-from protocol import tpsi_pb2
-from sdk.crypto.group import ELEMENT_LENGTH, Element, Scalar, is_valid_encoding
-from sdk.crypto.labels import VOUCHER_ID
-from sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME
-from sdk.errors import (
+from vouchsafe.protocol import tpsi_pb2
+from vouchsafe.sdk.crypto.group import ELEMENT_LENGTH, Element, Scalar, is_valid_encoding
+from vouchsafe.sdk.crypto.labels import VOUCHER_ID
+from vouchsafe.sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME
+from vouchsafe.sdk.errors import (
     InvalidLengthError,
     InvalidParameterError,
     InvalidPointError,
@@ -28,8 +28,8 @@ from sdk.errors import (
     ParamsMismatchError,
     UnsupportedCiphersuiteError,
 )
-from sdk.tpsi.messages import OpenedVoucher, SafetyVoucher, VoucherHalf
-from sdk.tpsi.params import (
+from vouchsafe.sdk.tpsi.messages import OpenedVoucher, SafetyVoucher, VoucherHalf
+from vouchsafe.sdk.tpsi.params import (
     CIPHERSUITE,
     DHF_ELEMENT_LENGTH,
     DHF_PRIME,
@@ -44,8 +44,8 @@ from sdk.tpsi.params import (
     ServerKey,
     ServerParams,
 )
-from sdk.tpsi.validation import check_params_ranges
-from sdk.tpsi.verify import verify_blinded_hash_set
+from vouchsafe.sdk.tpsi.validation import check_params_ranges
+from vouchsafe.sdk.tpsi.verify import verify_blinded_hash_set
 
 M = TypeVar("M", bound=Message)
 

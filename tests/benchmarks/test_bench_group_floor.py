@@ -96,7 +96,7 @@ def _inner_length() -> int:
     """Size of a voucher's inner plaintext under the default configuration (8542 bytes when the
     protocol core is not importable: t, x, y, 32 DHF values, 8 KiB padded associated data)."""
     try:
-        from sdk.tpsi import params
+        from vouchsafe.sdk.tpsi import params
     except ImportError:
         return 8542
     return int(

@@ -2,7 +2,8 @@
 vendor would otherwise pick, the C++ ``pdqhash`` package and ``imagehash.phash``, on the same
 decoded 512, 1024 and 2048 px images, and again including JPEG decode. Ratios are "ours per
 image / anchor per image" (above 1: we are slower), timed alternately round by round on the same
-input (rows.paired). Our rows decode with sdk.media.decode_image (EXIF orientation, limits), the
+input (rows.paired). Our rows decode with vouchsafe.sdk.media.decode_image (EXIF orientation,
+limits), the
 anchors with plain Pillow. ONNX Runtime uses its default thread pool (all cores); the others run
 on one thread; times are wall-clock.
 
@@ -65,8 +66,8 @@ def _pil_decode(data: bytes) -> Image.Image:
 def _hasher(impl: str) -> tuple[Callable[[Image.Image], object], Callable[[bytes], Image.Image]]:
     """(hash a decoded image, decode JPEG bytes) for one implementation, or skip the row."""
     if impl in ("numpy", "onnx"):
-        signal_types = require("sdk.media.signal_types", what="not landed")
-        decode = require("sdk.media.decode", what="not landed")
+        signal_types = require("vouchsafe.sdk.media.signal_types", what="not landed")
+        decode = require("vouchsafe.sdk.media.decode", what="not landed")
         signal = signal_types.get_signal_type("pdq", backend=impl)
         signal.hash_media(_image(512)[0])  # first call loads the ONNX session; keep it untimed
         return signal.hash_media, decode.decode_image

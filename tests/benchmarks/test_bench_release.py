@@ -35,9 +35,9 @@ _BUILD = """
 import time
 from pathlib import Path
 import pysodium
-from reference_server.hashset import blinding
-from reference_server.hashset.build import build_release
-from reference_server.hashset.provenance import InclusionRule
+from vouchsafe.server.hashset import blinding
+from vouchsafe.server.hashset.build import build_release
+from vouchsafe.server.hashset.provenance import InclusionRule
 src = Path({src!r})
 {blinder_setup}
 
@@ -74,7 +74,10 @@ _STAND_IN = (
     "from tests.hashset.stand_in import StandInBlinder, stand_in_keys\n"
     "blinder = StandInBlinder(deterministic=False)\nkey_function = stand_in_keys"
 )
-_IMPORTS = "from sdk.release import verify_release\nfrom sdk.tpsi import BlindedHashSet, wire\n"
+_IMPORTS = (
+    "from vouchsafe.sdk.release import verify_release\n"
+    "from vouchsafe.sdk.tpsi import BlindedHashSet, wire\n"
+)
 _HOLD = _IMPORTS + """
 import gc, time
 from pathlib import Path
@@ -96,7 +99,7 @@ result = {{"seconds": seconds, "held_rss_kib": held, "slots": release.slot_count
 
 
 def _sources(tmp: Path, n: int) -> Path:
-    from reference_server.hashset.demo import synthetic_sources
+    from vouchsafe.server.hashset.demo import synthetic_sources
 
     folder = tmp / "sources"
     synthetic_sources(folder, n, int(time.time()))
@@ -130,11 +133,11 @@ def test_release_build(benchmark: Any, size: str, tmp_path: Path) -> None:
             for kind in ("RAW", "GCS")
         ],
     )
-    tpsi = require("sdk.tpsi", what="not landed")
+    tpsi = require("vouchsafe.sdk.tpsi", what="not landed")
     if not hasattr(tpsi, "blind_hash_set"):
-        pytest.skip("not landed: sdk.tpsi.blind_hash_set")
-    require("sdk.media.candidates", what="not landed")
-    from sdk.tpsi.params import DEFAULT_EPSILON
+        pytest.skip("not landed: vouchsafe.sdk.tpsi.blind_hash_set")
+    require("vouchsafe.sdk.media.candidates", what="not landed")
+    from vouchsafe.sdk.tpsi.params import DEFAULT_EPSILON
 
     out = _build_row(benchmark, tmp_path, SIZES[size], _REAL)
     BUILT[size] = tmp_path / "release"

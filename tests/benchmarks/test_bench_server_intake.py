@@ -12,12 +12,18 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
-from protocol.api_client import ApiClient
-from reference_server.app import create_app
-from reference_server.pipeline.tpsi_matcher import TpsiMatcher
-from reference_server.settings import Settings
-from sdk.tpsi import blind_hash_set, generate_server_keys, generate_voucher, new_account, wire
 from tests.benchmarks.rows import THROUGHPUT, describe
+from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.sdk.tpsi import (
+    blind_hash_set,
+    generate_server_keys,
+    generate_voucher,
+    new_account,
+    wire,
+)
+from vouchsafe.server.app import create_app
+from vouchsafe.server.pipeline.tpsi_matcher import TpsiMatcher
+from vouchsafe.server.settings import Settings
 
 ROUNDS = 40
 CANDIDATES = 16

@@ -36,7 +36,7 @@ _RELEASE: list[Path] = []
 def _release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One release for every run (built once); skips the row if the server has not landed."""
     world = require("tests.reference_server.tpsi_world", what="not landed")
-    require("protocol.api_client", what="not landed")
+    require("vouchsafe.protocol.api_client", what="not landed")
     if not _RELEASE:
         import secrets
 
@@ -79,8 +79,8 @@ def test_bench_http_throughput(
                        "metric": "uploads/s", "to": f"http_{clients}", "to_metric": "messages/s"}])
     benchmark.extra_info["timing"] = False
     release_dir = _release_dir(tmp_path_factory)
-    from sdk.tpsi import wire
     from tests.reference_server.tpsi_world import fetch_blinded_hash_set
+    from vouchsafe.sdk.tpsi import wire
 
     with _server(tmp_path, release_dir, "relay") as server:
         blinded = fetch_blinded_hash_set(server.url)
@@ -106,8 +106,8 @@ def test_bench_http_throughput(
 def _voucher_size(blinded: Any, wire: Any) -> int:
     import secrets
 
-    from sdk.tpsi import generate_voucher, new_account
     from tests.benchmarks.throughput_clients import ASSOCIATED_DATA
+    from vouchsafe.sdk.tpsi import generate_voucher, new_account
 
     account = new_account(blinded.params, threshold=THRESHOLD)
     voucher = generate_voucher(account, blinded, candidate_hashes=[secrets.token_bytes(32)],

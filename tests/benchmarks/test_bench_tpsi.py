@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from sdk.crypto import group
-from sdk.tpsi import (
+from tests.benchmarks.rows import OUTER, RECOVERY, RELEASE, VOUCHER, describe
+from vouchsafe.sdk.crypto import group
+from vouchsafe.sdk.tpsi import (
     AccountKeys,
     BlindedHashSet,
     OpenedVoucher,
@@ -24,9 +25,8 @@ from sdk.tpsi import (
     recover_associated_data,
     wire,
 )
-from sdk.tpsi.account import synthetic_slot
-from sdk.tpsi.params import DEFAULT_EPSILON
-from tests.benchmarks.rows import OUTER, RECOVERY, RELEASE, VOUCHER, describe
+from vouchsafe.sdk.tpsi.account import synthetic_slot
+from vouchsafe.sdk.tpsi.params import DEFAULT_EPSILON
 
 SET_SIZE = 2000
 THRESHOLD = 10

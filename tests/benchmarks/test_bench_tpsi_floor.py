@@ -1,4 +1,5 @@
-"""Sections 2-4 of the report: the protocol core (sdk.tpsi) per voucher, next to its floor and
+"""Sections 2-4 of the report: the protocol core (vouchsafe.sdk.tpsi) per voucher, next to its
+floor and
 next to openmined-psi.
 
 Each voucher and outer-step row is timed alternately, round by round, with its floor kernels
@@ -25,9 +26,9 @@ _SETUPS: dict[tuple[int, int | None], tuple[Any, Any, list[bytes]]] = {}
 
 
 def _tpsi() -> Any:
-    tpsi = require("sdk.tpsi", what="not landed")
+    tpsi = require("vouchsafe.sdk.tpsi", what="not landed")
     if not hasattr(tpsi, "generate_voucher"):
-        pytest.skip("not landed: sdk.tpsi.generate_voucher")
+        pytest.skip("not landed: vouchsafe.sdk.tpsi.generate_voucher")
     return tpsi
 
 
@@ -46,7 +47,7 @@ def _setup(max_candidates: int, synthetic_max: int | None = None) -> tuple[Any, 
 
 def _aead_lengths(params: Any) -> tuple[int, int]:
     """(padded associated data, inner plaintext) lengths of a configuration."""
-    from sdk.tpsi import params as p
+    from vouchsafe.sdk.tpsi import params as p
 
     return (
         params.padded_associated_data_length,
@@ -146,7 +147,7 @@ def _opened_account(t: int) -> tuple[Any, list[Any]]:
     """One account's opened vouchers: t real matches plus one synthetic per slot (s_max = 3t),
     the most the inner step ever faces for this t."""
     tpsi = _tpsi()
-    from sdk.tpsi.account import synthetic_slot
+    from vouchsafe.sdk.tpsi.account import synthetic_slot
 
     server_key, blinded, known = _setup(1, synthetic_max=3 * t)
     params = blinded.params

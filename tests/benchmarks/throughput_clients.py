@@ -15,9 +15,9 @@ import secrets
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from protocol import api_pb2
-from protocol.api_client import PROTOBUF, ApiClient
-from protocol.request_signing import sign_request
+from vouchsafe.protocol import api_pb2
+from vouchsafe.protocol.api_client import PROTOBUF, ApiClient
+from vouchsafe.protocol.request_signing import sign_request
 
 Prepared = tuple[str, bytes, dict[str, str]]
 ASSOCIATED_DATA = b"benign benchmark payload " * 40
@@ -29,8 +29,8 @@ def _signed(key: Ed25519PrivateKey, path: str, body: bytes) -> Prepared:
 
 
 def prepare_uploads(*, index: int, count: int, url: str, threshold: int) -> list[Prepared]:
-    from sdk.tpsi import generate_voucher, new_account, wire
     from tests.reference_server.tpsi_world import fetch_blinded_hash_set
+    from vouchsafe.sdk.tpsi import generate_voucher, new_account, wire
 
     blinded = fetch_blinded_hash_set(url)
     key = Ed25519PrivateKey.generate()

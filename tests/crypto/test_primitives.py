@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from sdk.crypto import labels
-from sdk.crypto.aead import open_committing, seal_committing
-from sdk.crypto.constant_time import bytes_eq
-from sdk.crypto.group import GROUP_ORDER, Element, Scalar, from_uniform_bytes
-from sdk.crypto.hash_to_group import expand_message_xmd_sha512, hash_to_group
-from sdk.crypto.shamir import SHARE_PRIME, evaluate, interpolate_at_zero
-from sdk.errors import (
+from vouchsafe.sdk.crypto import labels
+from vouchsafe.sdk.crypto.aead import open_committing, seal_committing
+from vouchsafe.sdk.crypto.constant_time import bytes_eq
+from vouchsafe.sdk.crypto.group import GROUP_ORDER, Element, Scalar, from_uniform_bytes
+from vouchsafe.sdk.crypto.hash_to_group import expand_message_xmd_sha512, hash_to_group
+from vouchsafe.sdk.crypto.shamir import SHARE_PRIME, evaluate, interpolate_at_zero
+from vouchsafe.sdk.errors import (
     DecryptionError,
     InvalidLengthError,
     InvalidPointError,
@@ -140,7 +140,7 @@ def test_missing_libsodium_raises_a_clear_typed_error() -> None:
         "import sys\n"
         "sys.modules['pysodium'] = None  # as if pysodium / libsodium were absent\n"
         "try:\n"
-        "    import sdk.crypto.group\n"
+        "    import vouchsafe.sdk.crypto.group\n"
         "except ImportError as exc:\n"
         "    print(type(exc).__name__, exc.code, 'libsodium' in str(exc))\n"
     )

@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 import secrets
 
-from reference_server.hashset.release_file import ReleaseDraft, SignedRelease, sign_release
-from sdk import tpsi
-from sdk.crypto import ed25519, group
-from sdk.tpsi.params import table_digest
-from sdk.tpsi.wire import decode_server_key, encode_server_params
+from vouchsafe.sdk import tpsi
+from vouchsafe.sdk.crypto import ed25519, group
+from vouchsafe.sdk.tpsi.params import table_digest
+from vouchsafe.sdk.tpsi.wire import decode_server_key, encode_server_params
+from vouchsafe.server.hashset.release_file import ReleaseDraft, SignedRelease, sign_release
 
 CIPHERSUITE = tpsi.CIPHERSUITE
 NOW = 1_800_000_000

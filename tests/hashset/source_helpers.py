@@ -6,14 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reference_server.hashset.sources import (
+from vouchsafe.sdk.crypto import ed25519
+from vouchsafe.server.hashset.sources import (
     Organisation,
     OrganisationRegistry,
     SourceRecord,
     write_registry,
     write_source_list,
 )
-from sdk.crypto import ed25519
 
 ISSUED_AT = 1_800_000_000
 

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 
 import pysodium
 
-from reference_server.hashset.blinding import BlindedTable
-from sdk.tpsi import CIPHERSUITE, generate_server_keys
-from sdk.tpsi.wire import encode_server_key
 from tests.hashset.release_helpers import params_for, random_element
+from vouchsafe.sdk.tpsi import CIPHERSUITE, generate_server_keys
+from vouchsafe.sdk.tpsi.wire import encode_server_key
+from vouchsafe.server.hashset.blinding import BlindedTable
 
 
 def _element(*parts: bytes) -> bytes:
@@ -62,5 +62,6 @@ class StandInBlinder:
 
 
 def stand_in_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
-    """One PSI key per entry (the real derivation is sdk.media.candidates.hash_set_keys)."""
+    """One PSI key per entry (the real derivation is
+    vouchsafe.sdk.media.candidates.hash_set_keys)."""
     return [hashlib.sha256(b"stand-in/" + signal_type.encode() + perceptual_hash).digest()]

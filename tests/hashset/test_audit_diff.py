@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from reference_server.hashset.audit import audit_public_chain, audit_with_key
-from reference_server.hashset.build import BuildResult, build_release
-from reference_server.hashset.diff import diff_releases
-from reference_server.hashset.errors import AuditFailed
-from reference_server.hashset.provenance import InclusionRule
 from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
 from tests.hashset.stand_in import StandInBlinder, stand_in_keys
+from vouchsafe.server.hashset.audit import audit_public_chain, audit_with_key
+from vouchsafe.server.hashset.build import BuildResult, build_release
+from vouchsafe.server.hashset.diff import diff_releases
+from vouchsafe.server.hashset.errors import AuditFailed
+from vouchsafe.server.hashset.provenance import InclusionRule
 
 H = [bytes([i]) * 32 for i in range(1, 12)]
 BOTH = {"a": [("add", h) for h in H[:8]], "b": [("add", h) for h in H[:8]]}
@@ -88,7 +88,7 @@ def test_keyed_audit_catches_an_entry_the_rule_does_not_admit(tmp_path: Path) ->
     other_src = tmp_path / "auditor"
     other_src.mkdir()
     fewer = {"a": BOTH["a"], "b": BOTH["b"][1:]}
-    from reference_server.hashset.sources import SourceRecord, write_source_list
+    from vouchsafe.server.hashset.sources import SourceRecord, write_source_list
 
     b_path = other_src / "b.jsonl"
     write_source_list(

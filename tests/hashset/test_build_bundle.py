@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reference_server.hashset.build import build_release
-from reference_server.hashset.bundle import (
+from tests.hashset.source_helpers import ISSUED_AT, make_orgs, write_lists
+from tests.hashset.stand_in import StandInBlinder, stand_in_keys
+from vouchsafe.sdk.release import ReleaseHolder
+from vouchsafe.server.hashset.build import build_release
+from vouchsafe.server.hashset.bundle import (
     PRIVATE_DIR,
     RELEASE_FILE,
     SERVER_KEY_FILE,
     load_release_bundle,
 )
-from reference_server.hashset.provenance import InclusionRule
-from sdk.release import ReleaseHolder
-from tests.hashset.source_helpers import ISSUED_AT, make_orgs, write_lists
-from tests.hashset.stand_in import StandInBlinder, stand_in_keys
+from vouchsafe.server.hashset.provenance import InclusionRule
 
 H = [bytes([i]) * 32 for i in range(1, 6)]
 NOW = ISSUED_AT + 100

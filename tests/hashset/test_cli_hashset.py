@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from reference_server.hashset import blinding, demo
 from tests.hashset.stand_in import StandInBlinder, stand_in_keys
 from vouchsafe.cli import main
+from vouchsafe.server.hashset import blinding, demo
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +143,7 @@ def test_real_build_and_verify_without_stand_ins(
 
 
 def test_source_sign_on_defaults_writes_a_list_its_registry_verifies(tmp_path: Path) -> None:
-    from reference_server.hashset.sources import read_registry, read_source_list
+    from vouchsafe.server.hashset.sources import read_registry, read_source_list
 
     assert main(["hashset", "source-sign", "--out", str(tmp_path)]) == 0
     listed = read_source_list(

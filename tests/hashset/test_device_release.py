@@ -4,12 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from protocol import release_pb2
-from reference_server.hashset.release_file import make_delta
-from sdk import errors
-from sdk.crypto import ed25519
-from sdk.release import ReleaseHolder, verify_release
-from sdk.release_commitment import ALL_LABELS, merkle_root
 from tests.hashset.release_helpers import (
     NOW,
     RELEASE_PUB,
@@ -17,6 +11,12 @@ from tests.hashset.release_helpers import (
     params_for,
     random_table,
 )
+from vouchsafe.protocol import release_pb2
+from vouchsafe.sdk import errors
+from vouchsafe.sdk.crypto import ed25519
+from vouchsafe.sdk.release import ReleaseHolder, verify_release
+from vouchsafe.sdk.release_commitment import ALL_LABELS, merkle_root
+from vouchsafe.server.hashset.release_file import make_delta
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +256,7 @@ def test_release_with_undecodable_params_is_refused(table: bytes) -> None:
 
 
 def test_release_holding_the_blinding_public_key_in_a_slot_is_refused(table: bytes) -> None:
-    from sdk.tpsi.wire import decode_server_params
+    from vouchsafe.sdk.tpsi.wire import decode_server_params
 
     holder, v1 = _holder_with_v1(table)
     blinding_public = decode_server_params(params_for(table)).blinding_public.encoding

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sdk.crypto.keyed_stream import KeyedStream
+from vouchsafe.sdk.crypto.keyed_stream import KeyedStream
 
 SEED = bytes(range(32))
 

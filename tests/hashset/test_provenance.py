@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from reference_server.hashset.errors import (
+from tests.hashset.source_helpers import make_orgs, registry_of, write_lists
+from vouchsafe.server.hashset.errors import (
     SourceListInvalid,
     SourceListSignatureInvalid,
     UnknownOrganisation,
 )
-from reference_server.hashset.provenance import InclusionRule, Selection, select_entries
-from reference_server.hashset.sources import read_registry, read_source_list
-from tests.hashset.source_helpers import make_orgs, registry_of, write_lists
+from vouchsafe.server.hashset.provenance import InclusionRule, Selection, select_entries
+from vouchsafe.server.hashset.sources import read_registry, read_source_list
 
 H = [bytes([i]) * 32 for i in range(1, 9)]
 
@@ -136,7 +136,7 @@ def test_records_of_unknown_signal_types_are_counted_as_excluded(tmp_path: Path)
     orgs = make_orgs(("a", "DE"), ("b", "FR"))
     registry_path, paths = write_lists(tmp_path, orgs, {"a": [("add", H[0])], "b": [("add", H[0])]})
     # Re-sign list a with an extra record of an unknown signal type.
-    from reference_server.hashset.sources import SourceRecord, write_source_list
+    from vouchsafe.server.hashset.sources import SourceRecord, write_source_list
 
     write_source_list(
         paths[0],

@@ -12,22 +12,22 @@ from pathlib import Path
 
 import pytest
 
-from reference_server.hashset.audit import audit_public_chain, audit_with_key
-from reference_server.hashset.blinding import TpsiBlinder, hash_set_keys
-from reference_server.hashset.build import BuildResult, build_release
-from reference_server.hashset.provenance import InclusionRule
-from reference_server.hashset.updates import (
+from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
+from vouchsafe.imagegen import synthetic_images
+from vouchsafe.sdk import errors
+from vouchsafe.sdk.media.candidates import psi_candidates
+from vouchsafe.sdk.media.signal_types import HashResult, get_signal_type
+from vouchsafe.sdk.release import ReleaseHolder
+from vouchsafe.sdk.tpsi import account_from_secret, generate_voucher, process_voucher
+from vouchsafe.server.hashset.audit import audit_public_chain, audit_with_key
+from vouchsafe.server.hashset.blinding import TpsiBlinder, hash_set_keys
+from vouchsafe.server.hashset.build import BuildResult, build_release
+from vouchsafe.server.hashset.provenance import InclusionRule
+from vouchsafe.server.hashset.updates import (
     VOUCHER_GRACE_SECONDS,
     VoucherReleaseUnknown,
     load_release_window,
 )
-from sdk import errors
-from sdk.media.candidates import psi_candidates
-from sdk.media.signal_types import HashResult, get_signal_type
-from sdk.release import ReleaseHolder
-from sdk.tpsi import account_from_secret, generate_voucher, process_voucher
-from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
-from vouchsafe.imagegen import synthetic_images
 
 NOW = ISSUED_AT + 60
 SECRET = bytes(range(32))

@@ -1,1 +1,1 @@
-"""Tests of sdk.media."""
+"""Tests of vouchsafe.sdk.media."""

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from sdk.errors import InvalidMedia
-from sdk.media.candidates import (
+from vouchsafe.imagegen import synthetic_image
+from vouchsafe.sdk.errors import InvalidMedia
+from vouchsafe.sdk.media.candidates import (
     CANDIDATE_SCHEME,
     CODE_BITS,
     KEY_BYTES,
@@ -18,8 +19,7 @@ from sdk.media.candidates import (
     hash_set_keys,
     psi_candidates,
 )
-from sdk.media.signal_types import HashResult, PdqSignalType
-from vouchsafe.imagegen import synthetic_image
+from vouchsafe.sdk.media.signal_types import HashResult, PdqSignalType
 
 PDQ = PdqSignalType()
 

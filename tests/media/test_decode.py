@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sdk.errors import InvalidMedia, VouchsafeError
-from sdk.media.decode import DecodeLimits, decode_image
 from vouchsafe.imagegen import synthetic_image
+from vouchsafe.sdk.errors import InvalidMedia, VouchsafeError
+from vouchsafe.sdk.media.decode import DecodeLimits, decode_image
 
 
 def _encoded(image: Image.Image, fmt: str, **params: object) -> bytes:

@@ -11,12 +11,12 @@ import pytest
 from onnx import TensorProto, helper
 from PIL import Image
 
-from sdk.errors import InvalidMedia
-from sdk.media.candidates import MAX_CANDIDATES, hash_set_keys, psi_candidates
-from sdk.media.embedding_graph import MODEL_PATH, build_embedding_model
-from sdk.media.onnx_embedding import OnnxEmbeddingSignalType
-from sdk.media.signal_types import SignalType, get_signal_type
 from vouchsafe.imagegen import synthetic_image
+from vouchsafe.sdk.errors import InvalidMedia
+from vouchsafe.sdk.media.candidates import MAX_CANDIDATES, hash_set_keys, psi_candidates
+from vouchsafe.sdk.media.embedding_graph import MODEL_PATH, build_embedding_model
+from vouchsafe.sdk.media.onnx_embedding import OnnxEmbeddingSignalType
+from vouchsafe.sdk.media.signal_types import SignalType, get_signal_type
 
 
 def test_bundled_model_is_what_its_build_script_produces() -> None:

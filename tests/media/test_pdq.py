@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdk.errors import InvalidMedia
-from sdk.media.decode import decode_image
-from sdk.media.pdq import (
+from vouchsafe.imagegen import synthetic_image
+from vouchsafe.sdk.errors import InvalidMedia
+from vouchsafe.sdk.media.decode import decode_image
+from vouchsafe.sdk.media.pdq import (
     HASH_BYTES,
     bits_from_coefficients,
     decimation_band,
@@ -22,7 +23,6 @@ from sdk.media.pdq import (
     pdq_from_pixels,
     unpack_bits,
 )
-from vouchsafe.imagegen import synthetic_image
 
 Distances = dict[str, list[tuple[str, int, int, str]]]
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdk.media import pdq
-from sdk.media.decode import decode_image
-from sdk.media.pdq_graph import build_pdq_model
-from sdk.media.pdq_onnx import MODEL_PATH, pdq_onnx_from_pixels
 from vouchsafe.corpus import read_manifest
 from vouchsafe.imagegen import synthetic_image
+from vouchsafe.sdk.media import pdq
+from vouchsafe.sdk.media.decode import decode_image
+from vouchsafe.sdk.media.pdq_graph import build_pdq_model
+from vouchsafe.sdk.media.pdq_onnx import MODEL_PATH, pdq_onnx_from_pixels
 
 
 def _agree(pixels: np.ndarray) -> None:  # type: ignore[type-arg]

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sdk.media import pdq
-from sdk.media.decode import decode_image
 from vouchsafe.corpus import read_manifest
+from vouchsafe.sdk.media import pdq
+from vouchsafe.sdk.media.decode import decode_image
 
 pdqhash = pytest.importorskip("pdqhash")
 

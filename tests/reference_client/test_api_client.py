@@ -5,12 +5,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from protocol import api_pb2, common_pb2
-from protocol.request_signing import parse_signed_request, verify_request
-from reference_client.api import ApiClient
-from reference_client.errors import ServerRejected, ServerUnreachable, UnknownRecipient
-from reference_client.identity import generate_identity
 from vouchsafe.demo.server_process import free_loopback_port
+from vouchsafe.messenger.api import ApiClient
+from vouchsafe.messenger.errors import ServerRejected, ServerUnreachable, UnknownRecipient
+from vouchsafe.messenger.identity import generate_identity
+from vouchsafe.protocol import api_pb2, common_pb2
+from vouchsafe.protocol.request_signing import parse_signed_request, verify_request
 
 
 def test_unreachable_server_is_a_clear_error() -> None:

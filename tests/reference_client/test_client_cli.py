@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from reference_client.device import close_device, open_device
-from reference_client.media import prepare_photo
-from reference_client.profile import Profile
 from vouchsafe.cli import main
 from vouchsafe.demo.images import split_corpus
 from vouchsafe.demo.release import build_demo_release
 from vouchsafe.demo.result import DemoSettings
 from vouchsafe.demo.server_process import ServerProcess, demo_server_args, free_loopback_port
 from vouchsafe.demo.staff import make_staff
+from vouchsafe.messenger.device import close_device, open_device
+from vouchsafe.messenger.media import prepare_photo
+from vouchsafe.messenger.profile import Profile
 
 SETTINGS = DemoSettings(
     users=2,

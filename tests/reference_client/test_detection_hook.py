@@ -6,9 +6,9 @@ import hashlib
 import stat
 from pathlib import Path
 
-from reference_client.detection_hook import DISCLOSURE_TEXT, DetectionHook
-from reference_client.errors import ServerRejected, ServerUnreachable
-from sdk import PreparedVoucher
+from vouchsafe.messenger.detection_hook import DISCLOSURE_TEXT, DetectionHook
+from vouchsafe.messenger.errors import ServerRejected, ServerUnreachable
+from vouchsafe.sdk import PreparedVoucher
 
 
 class RecordingMaker:

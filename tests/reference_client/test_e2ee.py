@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from protocol import messenger_pb2
-from reference_client.e2ee import (
+from vouchsafe.messenger.e2ee import (
     MIN_PADDED_BYTES,
     MediaItem,
     Plaintext,
@@ -14,8 +13,9 @@ from reference_client.e2ee import (
     padded_length,
     seal_message,
 )
-from reference_client.errors import BadSignature, MalformedMessage, MessageUndecryptable
-from reference_client.identity import Identity, generate_identity, safety_number
+from vouchsafe.messenger.errors import BadSignature, MalformedMessage, MessageUndecryptable
+from vouchsafe.messenger.identity import Identity, generate_identity, safety_number
+from vouchsafe.protocol import messenger_pb2
 
 
 def _text(body: str = "meet at noon") -> Plaintext:
@@ -94,7 +94,7 @@ def test_impostor_is_seen_under_their_own_signing_key() -> None:
 def test_recipient_cannot_forward_a_signed_message_as_if_sent_to_someone_else() -> None:
     from nacl.public import PrivateKey
 
-    from reference_client import e2ee
+    from vouchsafe.messenger import e2ee
 
     alice, bob, carol = generate_identity(), generate_identity(), generate_identity()
     sealed = seal_message(alice, bob.public, _text())

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from reference_client.errors import UnreadableFile
-from reference_client.media import MAX_MEDIA_BYTES, prepare_photo
+from vouchsafe.messenger.errors import UnreadableFile
+from vouchsafe.messenger.media import MAX_MEDIA_BYTES, prepare_photo
 
 
 def test_missing_file_is_unreadable(tmp_path: Path) -> None:

@@ -7,18 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from reference_client.detection_hook import DetectionHook
-from reference_client.errors import (
+from vouchsafe.messenger.detection_hook import DetectionHook
+from vouchsafe.messenger.errors import (
     IdentityKeyChanged,
     ServerRejected,
     ServerUnreachable,
     UnknownRecipient,
 )
-from reference_client.identity import PublicIdentity, generate_identity
-from reference_client.messenger import Messenger
-from reference_client.profile import Profile
-from reference_client.relay import AccountRecord, Notification, RelayedBlob
-from sdk import PreparedVoucher
+from vouchsafe.messenger.identity import PublicIdentity, generate_identity
+from vouchsafe.messenger.messenger import Messenger
+from vouchsafe.messenger.profile import Profile
+from vouchsafe.messenger.relay import AccountRecord, Notification, RelayedBlob
+from vouchsafe.sdk import PreparedVoucher
 
 
 class MemoryRelay:

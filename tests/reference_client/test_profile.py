@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reference_client.errors import IdentityKeyChanged, ProfileError
-from reference_client.identity import generate_identity
-from reference_client.profile import IDENTITY_FILE, Profile
+from vouchsafe.messenger.errors import IdentityKeyChanged, ProfileError
+from vouchsafe.messenger.identity import generate_identity
+from vouchsafe.messenger.profile import IDENTITY_FILE, Profile
 
 
 def _mode(path: Path) -> int:

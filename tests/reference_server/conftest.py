@@ -10,12 +10,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
-from protocol.api_client import ApiClient
-from reference_server.app import create_app
-from reference_server.context import ServerContext, wall_clock_ms
-from reference_server.pipeline.matching import HashSetEntry, ListEntryIndex
-from reference_server.settings import Settings, StaffKey
 from tests.reference_server.fakes import FakeMatcher
+from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.server.app import create_app
+from vouchsafe.server.context import ServerContext, wall_clock_ms
+from vouchsafe.server.pipeline.matching import HashSetEntry, ListEntryIndex
+from vouchsafe.server.settings import Settings, StaffKey
 
 KNOWN_HASH = bytes.fromhex("f0" * 32)
 THRESHOLD = 3

@@ -2,7 +2,7 @@
 
 It is NOT a PSI protocol: a "voucher" here is plain bytes saying whether it matches. It lets the
 pipeline tests (threshold gating, idempotency, review, reports, appeals, retention) run without
-the cryptography; the end-to-end tests use the real ``sdk.tpsi``.
+the cryptography; the end-to-end tests use the real ``vouchsafe.sdk.tpsi``.
 Format: ``b"FAKE" + kind (1 byte: 0 non-match, 1 real match, 2 synthetic) + item id (16 bytes)
 + associated data``.
 """
@@ -14,10 +14,10 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from protocol import api_pb2, associated_data_pb2
-from protocol.api_client import ApiClient
-from reference_server.pipeline.matching import RecoveredItem
-from sdk.errors import VouchsafeError
+from vouchsafe.protocol import api_pb2, associated_data_pb2
+from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.server.pipeline.matching import RecoveredItem
 
 MAGIC = b"FAKE"
 

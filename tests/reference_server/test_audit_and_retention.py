@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from reference_server.audit_log import AuditLog, verify_audit_log
-from reference_server.context import ServerContext
-from reference_server.keys import generate_provider_key
-from reference_server.pipeline.retention import run_retention
-from reference_server.settings import DAY_MS
-from reference_server.storage import Storage, open_storage
 from tests.reference_server.conftest import THRESHOLD, InProcessServer
 from tests.reference_server.fakes import fake_voucher, upload
 from vouchsafe.cli import main
+from vouchsafe.server.audit_log import AuditLog, verify_audit_log
+from vouchsafe.server.context import ServerContext
+from vouchsafe.server.keys import generate_provider_key
+from vouchsafe.server.pipeline.retention import run_retention
+from vouchsafe.server.settings import DAY_MS
+from vouchsafe.server.storage import Storage, open_storage
 
 
 def _log_some(storage: Storage, log: AuditLog, n: int) -> None:

@@ -17,8 +17,6 @@ from pathlib import Path
 
 import httpx
 
-from reference_server.audit_log import verify_audit_log
-from reference_server.storage import open_storage
 from tests.conftest import REPO_ROOT
 from tests.reference_server.tpsi_world import (
     PDQ,
@@ -30,6 +28,8 @@ from tests.reference_server.tpsi_world import (
 )
 from vouchsafe.demo.server_process import free_loopback_port
 from vouchsafe.imagegen import synthetic_images
+from vouchsafe.server.audit_log import verify_audit_log
+from vouchsafe.server.storage import open_storage
 
 UPLOADERS = 3
 VOUCHERS_EACH = 25

@@ -18,19 +18,17 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
-from protocol import associated_data_pb2
-from protocol.api_client import ApiError
-from protocol.vectors.drbg import SeededRandomness
-from reference_server.app import create_app
-from reference_server.errors import status_for
-from reference_server.hashset.bundle import load_release_bundle
-from reference_server.hashset.updates import VoucherReleaseExpired
-from reference_server.pipeline.bundle import load_matcher
-from reference_server.pipeline.tpsi_matcher import MatcherRelease, TpsiMatcher
-from sdk import CANDIDATE_SCHEME, psi_candidates
-from sdk.errors import ParamsMismatchError
-from sdk.release import verify_release
-from sdk.tpsi import (
+from tests.hashset.source_helpers import make_orgs
+from tests.reference_server.conftest import Clock, InProcessServer, make_settings
+from tests.reference_server.tpsi_world import PDQ, THRESHOLD, build_release_folder
+from vouchsafe.imagegen import synthetic_images
+from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.protocol.api_client import ApiError
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.sdk import CANDIDATE_SCHEME, psi_candidates
+from vouchsafe.sdk.errors import ParamsMismatchError
+from vouchsafe.sdk.release import verify_release
+from vouchsafe.sdk.tpsi import (
     AccountKeys,
     BlindedHashSet,
     blind_hash_set,
@@ -39,10 +37,12 @@ from sdk.tpsi import (
     new_account,
     wire,
 )
-from tests.hashset.source_helpers import make_orgs
-from tests.reference_server.conftest import Clock, InProcessServer, make_settings
-from tests.reference_server.tpsi_world import PDQ, THRESHOLD, build_release_folder
-from vouchsafe.imagegen import synthetic_images
+from vouchsafe.server.app import create_app
+from vouchsafe.server.errors import status_for
+from vouchsafe.server.hashset.bundle import load_release_bundle
+from vouchsafe.server.hashset.updates import VoucherReleaseExpired
+from vouchsafe.server.pipeline.bundle import load_matcher
+from vouchsafe.server.pipeline.tpsi_matcher import MatcherRelease, TpsiMatcher
 
 IMAGES = list(synthetic_images(4, first_seed=700))
 HASHES = [PDQ.hash_media(image).bits for image in IMAGES]

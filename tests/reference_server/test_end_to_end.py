@@ -1,7 +1,7 @@
 """End to end over real HTTP on loopback: the server runs in a child process (``vouchsafe
 server``) on a release built from signed benign source lists (PDQ hashes of generated benign
-images) and blinded by ``sdk.tpsi``; devices hash their photos with the SDK (PDQ, PSI
-candidates), build real safety vouchers with ``sdk.tpsi`` and upload them through the API.
+images) and blinded by ``vouchsafe.sdk.tpsi``; devices hash their photos with the SDK (PDQ, PSI
+candidates), build real safety vouchers with ``vouchsafe.sdk.tpsi`` and upload them through the API.
 
 Read as a transcript: who sent what, what the reviewers saw, what reached the authority.
 """
@@ -20,10 +20,6 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
-from protocol import api_pb2
-from protocol.api_client import ApiClient
-from protocol.provider_signatures import verify_receipt, verify_signed_report
-from sdk.tpsi import BlindedHashSet
 from tests.reference_server.tpsi_world import (
     PDQ,
     THRESHOLD,
@@ -36,6 +32,10 @@ from tests.reference_server.tpsi_world import (
 )
 from vouchsafe.demo.server_process import ServerProcess
 from vouchsafe.imagegen import synthetic_images
+from vouchsafe.protocol import api_pb2
+from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.protocol.provider_signatures import verify_receipt, verify_signed_report
+from vouchsafe.sdk.tpsi import BlindedHashSet
 
 # Benign generated images play the "known" items; others are ordinary photos.
 KNOWN_IMAGES = synthetic_images(5, first_seed=700)

@@ -6,8 +6,8 @@ import secrets
 
 import pytest
 
-from protocol.api_client import ApiError
 from tests.reference_server.conftest import InProcessServer
+from vouchsafe.protocol.api_client import ApiError
 
 
 def test_messages_reach_only_their_recipient_in_order_and_ack_deletes(

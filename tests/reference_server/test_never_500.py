@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from protocol import common_pb2
-from protocol.request_signing import sign_request
-from reference_server.app import ROUTERS
 from tests.reference_server.conftest import InProcessServer
+from vouchsafe.protocol import common_pb2
+from vouchsafe.protocol.request_signing import sign_request
+from vouchsafe.server.app import ROUTERS
 
 PROTOBUF = {"content-type": "application/x-protobuf"}
 POST_PATHS = [

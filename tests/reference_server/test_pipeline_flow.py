@@ -7,16 +7,16 @@ import secrets
 
 import pytest
 
-from protocol import api_pb2
-from protocol.api_client import ApiError
-from protocol.provider_signatures import (
+from tests.reference_server.conftest import KNOWN_HASH, THRESHOLD, InProcessServer
+from tests.reference_server.fakes import fake_voucher, upload
+from vouchsafe.protocol import api_pb2
+from vouchsafe.protocol.api_client import ApiError
+from vouchsafe.protocol.provider_signatures import (
     ProviderSignatureError,
     verify_receipt,
     verify_signed_report,
 )
-from reference_server.audit_log import verify_audit_log
-from tests.reference_server.conftest import KNOWN_HASH, THRESHOLD, InProcessServer
-from tests.reference_server.fakes import fake_voucher, upload
+from vouchsafe.server.audit_log import verify_audit_log
 
 FAR_HASH = bytes.fromhex("0f" * 32)  # 256 bits from KNOWN_HASH: a coarse-key collision
 
@@ -171,7 +171,7 @@ def test_unfounded_verdict_keeps_the_suspension_while_another_report_stands(
 
 
 def test_threshold_rerun_does_not_queue_twice(server: InProcessServer) -> None:
-    from reference_server.pipeline.threshold import sweep_thresholds
+    from vouchsafe.server.pipeline.threshold import sweep_thresholds
 
     alice = server.user()
     for _ in range(THRESHOLD):
@@ -185,7 +185,7 @@ def test_threshold_rerun_does_not_queue_twice(server: InProcessServer) -> None:
 
 
 def test_nothing_is_stored_for_an_account_below_threshold(server: InProcessServer) -> None:
-    from reference_server.pipeline.threshold import sweep_thresholds
+    from vouchsafe.server.pipeline.threshold import sweep_thresholds
 
     alice = server.user()
     for _ in range(THRESHOLD - 1):
@@ -253,7 +253,7 @@ def test_transparency_page_is_html_with_the_same_figures(server: InProcessServer
 
 
 def test_scheduled_pass_sweeps_thresholds_and_checkpoints(server: InProcessServer) -> None:
-    from reference_server.app import scheduled_pass
+    from vouchsafe.server.app import scheduled_pass
 
     alice = server.user()
     for _ in range(THRESHOLD):
@@ -276,8 +276,8 @@ def test_report_digest_is_in_the_log_and_the_latest_checkpoint_is_published(
 ) -> None:
     import hashlib
 
-    from protocol.provider_signatures import CHECKPOINT_DOMAIN, verify_provider_signature
-    from reference_server.audit_log import checkpoint_bytes
+    from vouchsafe.protocol.provider_signatures import CHECKPOINT_DOMAIN, verify_provider_signature
+    from vouchsafe.server.audit_log import checkpoint_bytes
 
     alice, reviewer, authority = server.user(), server.staff("reviewer1"), server.staff("authority")
     for _ in range(THRESHOLD):

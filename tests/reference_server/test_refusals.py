@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from protocol import api_pb2, common_pb2
-from protocol.api_client import ApiClient
-from protocol.request_signing import sign_request
-from reference_server.storage.backend import TABLES
 from tests.reference_server.conftest import InProcessServer
 from tests.reference_server.fakes import fake_voucher, fake_voucher_id, upload
+from vouchsafe.protocol import api_pb2, common_pb2
+from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.protocol.request_signing import sign_request
+from vouchsafe.server.storage.backend import TABLES
 
 PROTOBUF = {"content-type": "application/x-protobuf"}
 
@@ -215,7 +215,7 @@ def test_voucher_id_that_is_not_the_voucher_s_id_is_refused(server: InProcessSer
 
 
 def test_rate_limit_refuses_a_flood(server: InProcessServer) -> None:
-    from reference_server.auth import RateLimiter
+    from vouchsafe.server.auth import RateLimiter
 
     server.ctx.limiter = RateLimiter(3)
     alice = server.user()

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from reference_server.app import create_app
-from reference_server.settings import Settings
-from sdk.release import apply_delta, verify_release
 from tests.hashset.source_helpers import make_orgs
 from tests.reference_server.tpsi_world import PDQ, build_release_folder
 from vouchsafe.imagegen import synthetic_images
+from vouchsafe.sdk.release import apply_delta, verify_release
+from vouchsafe.server.app import create_app
+from vouchsafe.server.settings import Settings
 
 HASHES = [PDQ.hash_media(image).bits for image in synthetic_images(4, first_seed=500)]
 

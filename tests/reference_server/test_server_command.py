@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from protocol.api_client import ApiClient, ApiError
-from reference_server.errors import InvalidArgument
-from reference_server.settings import load_staff_keys, settings_from_env
 from vouchsafe.demo.server_process import ServerProcess
+from vouchsafe.protocol.api_client import ApiClient, ApiError
+from vouchsafe.server.errors import InvalidArgument
+from vouchsafe.server.settings import load_staff_keys, settings_from_env
 
 
 def test_server_command_serves_and_refuses_vouchers_without_a_hash_set(tmp_path: Path) -> None:
@@ -80,8 +80,8 @@ def test_the_scheduler_checkpoints_the_log_while_running_and_on_shutdown(tmp_pat
 
     from starlette.testclient import TestClient
 
-    from reference_server.app import create_app
-    from reference_server.settings import Settings
+    from vouchsafe.server.app import create_app
+    from vouchsafe.server.settings import Settings
 
     settings = Settings(db_url=f"sqlite:///{tmp_path / 'tick.db'}", schedule_interval_s=0.05)
     app = create_app(settings)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reference_server.storage import DuplicateKey, Storage, StorageError, open_storage
-from reference_server.storage import records as r
+from vouchsafe.server.storage import DuplicateKey, Storage, StorageError, open_storage
+from vouchsafe.server.storage import records as r
 
 
 @pytest.fixture(params=["memory", "sqlite"])

@@ -1,5 +1,6 @@
 """A real deployment for subprocess tests: a release built from signed benign source lists (PDQ
-hashes of generated benign images), blinded by ``sdk.tpsi``, staff keys, and devices that hash
+hashes of generated benign images), blinded by ``vouchsafe.sdk.tpsi``, staff keys, and devices that
+hash
 photos with the SDK and build real safety vouchers.
 """
 
@@ -15,21 +16,21 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
-from protocol import api_pb2, associated_data_pb2
-from protocol.api_client import ApiClient
-from reference_server.hashset.blinding import default_blinder
-from reference_server.hashset.build import build_release
-from reference_server.hashset.provenance import InclusionRule
-from sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
-from sdk.release import verify_release
-from sdk.tpsi import (
+from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
+from vouchsafe.protocol import api_pb2, associated_data_pb2
+from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
+from vouchsafe.sdk.release import verify_release
+from vouchsafe.sdk.tpsi import (
     AccountKeys,
     BlindedHashSet,
     generate_voucher,
     new_account,
     wire,
 )
-from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
+from vouchsafe.server.hashset.blinding import default_blinder
+from vouchsafe.server.hashset.build import build_release
+from vouchsafe.server.hashset.provenance import InclusionRule
 
 THRESHOLD = 3
 PDQ = get_signal_type("pdq")

@@ -15,18 +15,18 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from protocol import associated_data_pb2
-from reference_server.hashset.blinding import default_blinder, hash_set_keys
-from reference_server.hashset.build import build_release
-from reference_server.hashset.bundle import load_release_bundle
-from reference_server.hashset.demo import corpus_demo_sources, pdq_of_image
-from reference_server.hashset.provenance import InclusionRule
-from sdk import DetectionClient, PreparedVoucher
-from sdk.errors import InvalidMedia, NoReleaseHeld, ReleaseSignatureInvalid
-from sdk.media.signal_types import PDQ
-from sdk.tpsi import process_voucher, recover_associated_data
-from sdk.tpsi.wire import decode_safety_voucher
 from vouchsafe.demo.images import sendable_copy, split_corpus
+from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.sdk import DetectionClient, PreparedVoucher
+from vouchsafe.sdk.errors import InvalidMedia, NoReleaseHeld, ReleaseSignatureInvalid
+from vouchsafe.sdk.media.signal_types import PDQ
+from vouchsafe.sdk.tpsi import process_voucher, recover_associated_data
+from vouchsafe.sdk.tpsi.wire import decode_safety_voucher
+from vouchsafe.server.hashset.blinding import default_blinder, hash_set_keys
+from vouchsafe.server.hashset.build import build_release
+from vouchsafe.server.hashset.bundle import load_release_bundle
+from vouchsafe.server.hashset.demo import corpus_demo_sources, pdq_of_image
+from vouchsafe.server.hashset.provenance import InclusionRule
 
 THRESHOLD = 3
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from sdk.visual_derivative import (
+from vouchsafe.sdk.visual_derivative import (
     DERIVATIVE_GREY_LEVELS,
     DERIVATIVE_MAX_SIDE,
     MAX_DERIVATIVE_BYTES,

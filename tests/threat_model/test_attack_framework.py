@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from threat_model.attacks import base
 from vouchsafe.cli import main
+from vouchsafe.threat_model.attacks import base
 
 
 def test_every_registered_attack_exposes_number_name_title_config_and_run() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from threat_model.attacks import below_threshold, counting
+from vouchsafe.threat_model.attacks import below_threshold, counting
 
 
 def test_opened_count_distribution_is_shifted_by_real_matches() -> None:

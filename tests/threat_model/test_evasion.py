@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from threat_model.attacks import evasion
-from threat_model.attacks.base import AttackOutcome
+from vouchsafe.threat_model.attacks import evasion
+from vouchsafe.threat_model.attacks.base import AttackOutcome
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from threat_model.attacks import framing
+from vouchsafe.threat_model.attacks import framing
 
 
 def test_black_box_forgeries_do_not_pass_full_hash_check_and_review() -> None:

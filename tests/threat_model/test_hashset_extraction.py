@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from threat_model.attacks import hashset_extraction
+from vouchsafe.threat_model.attacks import hashset_extraction
 
 
 def test_membership_tests_without_server_key_do_no_better_than_chance() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from threat_model.attacks import malformed
+from vouchsafe.threat_model.attacks import malformed
 
 
 def test_structurally_bad_messages_are_rejected_with_typed_errors_and_nothing_crashes() -> None:
@@ -16,7 +16,8 @@ def test_structurally_bad_messages_are_rejected_with_typed_errors_and_nothing_cr
 
 def test_high_bit_encodings_are_rejected_everywhere() -> None:
     # THREAT_MODEL.md T7: libsodium 1.0.18 accepts ristretto255 encodings with bit 255 set;
-    # sdk.crypto.group.is_valid_encoding rejects them, so re-encoded vouchers and duplicate
+    # vouchsafe.sdk.crypto.group.is_valid_encoding rejects them, so re-encoded vouchers and
+    # duplicate
     # table elements under a second encoding are refused.
     outcome = malformed.run(malformed.Config(cuts=5, flips=5))
     assert outcome.evidence["high_bit_encoding"].get("accepted", 0) == 0

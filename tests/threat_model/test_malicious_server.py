@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from threat_model.attacks import malicious_server
+from vouchsafe.threat_model.attacks import malicious_server
 
 
 def test_target_hidden_in_empty_slot_passes_device_checks_and_opens() -> None:

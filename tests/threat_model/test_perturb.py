@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from threat_model.attacks import perturb
 from vouchsafe.imagegen import synthetic_image
+from vouchsafe.threat_model.attacks import perturb
 
 
 def _pixels(seed: int) -> perturb.Pixels:

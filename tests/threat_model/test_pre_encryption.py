@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from threat_model.attacks import pre_encryption
+from vouchsafe.threat_model.attacks import pre_encryption
 
 
 def test_pre_encrypted_media_is_never_detected_while_plain_copies_are() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from threat_model.attacks import replay
+from vouchsafe.threat_model.attacks import replay
 
 
 def test_replayed_duplicated_and_foreign_vouchers_do_not_cross_the_threshold() -> None:

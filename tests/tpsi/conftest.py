@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from protocol.vectors.drbg import SeededRandomness
-from sdk.tpsi import BlindedHashSet, ServerKey, blind_hash_set, generate_server_keys
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.sdk.tpsi import BlindedHashSet, ServerKey, blind_hash_set, generate_server_keys
 
 
 @dataclass(frozen=True)

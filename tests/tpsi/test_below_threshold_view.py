@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from protocol.vectors.drbg import SeededRandomness
-from sdk.crypto.linear_algebra import left_kernel_support
-from sdk.crypto.shamir import SHARE_PRIME
-from sdk.tpsi import new_account, recover_associated_data
-from sdk.tpsi.account import item_tag, real_dhf_value, real_share, synthetic_share
-from sdk.tpsi.dhf import detect_real_shares
-from sdk.tpsi.params import DHF_PRIME
 from tests.tpsi.conftest import Setup
 from tests.tpsi.test_threshold import T, _open, _real_ids, _synthetic_ids
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.sdk.crypto.linear_algebra import left_kernel_support
+from vouchsafe.sdk.crypto.shamir import SHARE_PRIME
+from vouchsafe.sdk.tpsi import new_account, recover_associated_data
+from vouchsafe.sdk.tpsi.account import item_tag, real_dhf_value, real_share, synthetic_share
+from vouchsafe.sdk.tpsi.dhf import detect_real_shares
+from vouchsafe.sdk.tpsi.params import DHF_PRIME
 
 
 def test_t_minus_1_real_shares_are_uniform_given_the_secret(setup: Setup) -> None:

@@ -3,10 +3,10 @@ synthetic shares after REFERENCE_ITEMS items."""
 
 from __future__ import annotations
 
-from protocol.vectors.drbg import SeededRandomness
-from sdk.tpsi import new_account
-from sdk.tpsi.account import REFERENCE_ITEMS, default_synthetic_rate, synthetic_slot
 from tests.tpsi.conftest import make_setup
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.sdk.tpsi import new_account
+from vouchsafe.sdk.tpsi.account import REFERENCE_ITEMS, default_synthetic_rate, synthetic_slot
 
 
 def test_default_rate_gives_about_t_distinct_synthetic_shares_after_reference_items() -> None:

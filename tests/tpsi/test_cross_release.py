@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from protocol.vectors.drbg import SeededRandomness as seeded
-from sdk.crypto.randomness import Randomness
-from sdk.errors import ParamsMismatchError
-from sdk.tpsi import (
+from vouchsafe.protocol.vectors.drbg import SeededRandomness as seeded
+from vouchsafe.sdk.crypto.randomness import Randomness
+from vouchsafe.sdk.errors import ParamsMismatchError
+from vouchsafe.sdk.tpsi import (
     AccountKeys,
     BlindedHashSet,
     OpenedVoucher,

@@ -7,10 +7,10 @@ import math
 
 import pytest
 
-from protocol.vectors.drbg import SeededRandomness
-from sdk.tpsi.cuckoo import EMPTY, CuckooPositions, build_cuckoo_table
-from sdk.tpsi.params import DEFAULT_EPSILON
 from tests.tpsi.conftest import make_setup
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.sdk.tpsi.cuckoo import EMPTY, CuckooPositions, build_cuckoo_table
+from vouchsafe.sdk.tpsi.params import DEFAULT_EPSILON
 
 
 def _build(
@@ -58,8 +58,8 @@ def test_one_million_random_hashes_drop_nothing_at_default_epsilon() -> None:
 
 
 def test_each_filled_slot_is_the_blinded_element_of_its_hash() -> None:
-    from sdk.tpsi import blind_element
-    from sdk.tpsi.cuckoo import CuckooPositions as Positions
+    from vouchsafe.sdk.tpsi import blind_element
+    from vouchsafe.sdk.tpsi.cuckoo import CuckooPositions as Positions
 
     setup = make_setup(seed=b"slots", n=32)
     params = setup.blinded.params

@@ -3,11 +3,11 @@ except what SPEC.md "Counting opened halves" states (and this file measures)."""
 
 from __future__ import annotations
 
-from protocol.vectors.drbg import SeededRandomness
-from sdk.tpsi import AccountKeys, SafetyVoucher, generate_voucher, new_account, wire
-from sdk.tpsi.server_outer import opening_keys
 from tests.tpsi.conftest import Setup, make_setup
 from tests.tpsi.test_threshold import _real_ids, _synthetic_ids
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.sdk.tpsi import AccountKeys, SafetyVoucher, generate_voucher, new_account, wire
+from vouchsafe.sdk.tpsi.server_outer import opening_keys
 
 
 def _voucher(

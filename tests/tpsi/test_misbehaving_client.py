@@ -6,11 +6,16 @@ import dataclasses
 
 import pytest
 
-from protocol.vectors.drbg import SeededRandomness
-from sdk.errors import MalformedVoucherError
-from sdk.tpsi import generate_voucher, new_account, process_voucher, recover_associated_data
 from tests.tpsi.conftest import Setup
 from tests.tpsi.test_threshold import T, _open, _real_ids
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.sdk.errors import MalformedVoucherError
+from vouchsafe.sdk.tpsi import (
+    generate_voucher,
+    new_account,
+    process_voucher,
+    recover_associated_data,
+)
 
 
 def test_a_voucher_whose_half_opens_but_inner_layer_is_garbage_is_typed(
@@ -50,7 +55,7 @@ def test_undecryptable_associated_data_is_reported_not_dropped(
 def test_a_stored_opened_voucher_of_the_wrong_width_is_a_typed_error(
     setup: Setup, rng: SeededRandomness
 ) -> None:
-    from sdk.errors import InvalidLengthError
+    from vouchsafe.sdk.errors import InvalidLengthError
 
     account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
     opened = [

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from protocol.vectors.drbg import SeededRandomness
-from sdk.crypto.shamir import SHARE_PRIME, evaluate, interpolate_at_zero
-from sdk.errors import VouchsafeError
-from sdk.tpsi import recover_associated_data, wire
-from sdk.tpsi.dhf import detect_real_shares
-from sdk.tpsi.messages import OpenedVoucher, SafetyVoucher, VoucherHalf
-from sdk.tpsi.params import DHF_PRIME, ServerParams, adct_length
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.sdk.crypto.shamir import SHARE_PRIME, evaluate, interpolate_at_zero
+from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.tpsi import recover_associated_data, wire
+from vouchsafe.sdk.tpsi.dhf import detect_real_shares
+from vouchsafe.sdk.tpsi.messages import OpenedVoucher, SafetyVoucher, VoucherHalf
+from vouchsafe.sdk.tpsi.params import DHF_PRIME, ServerParams, adct_length
 
 field_p = st.integers(min_value=0, max_value=SHARE_PRIME - 1)
 field_q = st.integers(min_value=0, max_value=DHF_PRIME - 1)
@@ -161,7 +161,7 @@ def _small_params() -> ServerParams:
 @settings(max_examples=25, deadline=None)
 @given(st.integers(2, 40), st.integers(1, 2**255), st.binary(min_size=32, max_size=32))
 def test_packed_dhf_evaluation_equals_horner(t: int, x: int, secret: bytes) -> None:
-    from sdk.tpsi.account import account_from_secret, real_dhf_value
+    from vouchsafe.sdk.tpsi.account import account_from_secret, real_dhf_value
 
     params = _small_params()
     account = account_from_secret(params, secret, threshold=t)

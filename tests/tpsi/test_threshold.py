@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from protocol.vectors.drbg import SeededRandomness
-from sdk.errors import InconsistentSharesError
-from sdk.tpsi import (
+from tests.tpsi.conftest import Setup
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.sdk.errors import InconsistentSharesError
+from vouchsafe.sdk.tpsi import (
     AccountKeys,
     OpenedVoucher,
     account_from_secret,
@@ -16,8 +17,7 @@ from sdk.tpsi import (
     process_voucher,
     recover_associated_data,
 )
-from sdk.tpsi.account import synthetic_slot
-from tests.tpsi.conftest import Setup
+from vouchsafe.sdk.tpsi.account import synthetic_slot
 
 T = 3
 

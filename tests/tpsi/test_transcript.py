@@ -3,8 +3,8 @@ server, two devices of one account, and the server's storage."""
 
 from __future__ import annotations
 
-from protocol.vectors.drbg import SeededRandomness
-from sdk.tpsi import (
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.sdk.tpsi import (
     account_from_secret,
     blind_hash_set,
     generate_server_keys,
@@ -14,7 +14,7 @@ from sdk.tpsi import (
     recover_associated_data,
     wire,
 )
-from sdk.tpsi.account import synthetic_slot
+from vouchsafe.sdk.tpsi.account import synthetic_slot
 
 
 def test_transcript_two_devices_reach_threshold_over_the_wire() -> None:

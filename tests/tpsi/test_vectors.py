@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from protocol.vectors.generate import VECTORS_PATH, check_vectors, render
 from vouchsafe.cli import main
+from vouchsafe.protocol.vectors.generate import VECTORS_PATH, check_vectors, render
 
 
 def test_committed_vectors_regenerate_identically_and_verify() -> None:

@@ -6,9 +6,10 @@ import contextlib
 
 import pytest
 
-from protocol import tpsi_pb2
-from protocol.vectors.drbg import SeededRandomness
-from sdk.errors import (
+from tests.tpsi.conftest import Setup, make_setup
+from vouchsafe.protocol import tpsi_pb2
+from vouchsafe.protocol.vectors.drbg import SeededRandomness
+from vouchsafe.sdk.errors import (
     HashSetRejectedError,
     InvalidLengthError,
     InvalidPointError,
@@ -17,10 +18,9 @@ from sdk.errors import (
     UnsupportedCiphersuiteError,
     VouchsafeError,
 )
-from sdk.tpsi import SafetyVoucher, generate_voucher, new_account, process_voucher, wire
-from sdk.tpsi.params import table_digest
-from sdk.tpsi.verify import first_repeated_element
-from tests.tpsi.conftest import Setup, make_setup
+from vouchsafe.sdk.tpsi import SafetyVoucher, generate_voucher, new_account, process_voucher, wire
+from vouchsafe.sdk.tpsi.params import table_digest
+from vouchsafe.sdk.tpsi.verify import first_repeated_element
 
 
 @pytest.fixture(scope="module")

@@ -92,7 +92,7 @@ def load(name: str) -> AttackModule:
     modules = dict(REGISTRY)
     if name not in modules:
         raise KeyError(name)
-    module: ModuleType = importlib.import_module(f"threat_model.attacks.{modules[name]}")
+    module: ModuleType = importlib.import_module(f"vouchsafe.threat_model.attacks.{modules[name]}")
     return cast(AttackModule, module)
 
 

@@ -2,7 +2,8 @@
 
 The honest-but-curious server cannot read associated data below the match threshold ``t``, but
 per account it sees how many vouchers it received (``n``), how many opened, and the tag (share
-x-coordinate) of each opened one. In ``sdk.tpsi`` a synthetic voucher opens like a match and
+x-coordinate) of each opened one. In ``vouchsafe.sdk.tpsi`` a synthetic voucher opens like a match
+and
 carries the share of one of ``s_max`` synthetic slots, so two synthetics of the same slot show
 the same tag, while every real match shows its own. The server's statistics are therefore
 
@@ -15,7 +16,8 @@ floor printed beside it) the advantage of the best of these statistics at tellin
 match from none (``adv_1``) and ``t - 1`` from none, and searches the rate needed to keep
 ``adv_1`` under a bound. When the protocol core is installed it takes the defaults (``t``,
 ``s_max``, the calibrated rate) from it and checks the model against the real protocol: it
-makes the vouchers of a small account with ``sdk.tpsi`` and compares what ``process_voucher``
+makes the vouchers of a small account with ``vouchsafe.sdk.tpsi`` and compares what
+``process_voucher``
 opens with the model's prediction for that account, item by item.
 """
 
@@ -25,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from threat_model.attacks import counting
-from threat_model.attacks.base import AttackOutcome, AttackUnavailable
+from vouchsafe.threat_model.attacks import counting
+from vouchsafe.threat_model.attacks.base import AttackOutcome, AttackUnavailable
 
 NUMBER = 3
 NAME = "below-threshold"
@@ -60,11 +62,13 @@ class Config:
 
 def _defaults(config: Config) -> tuple[float, int, bool]:
     try:
-        from sdk.tpsi.account import default_synthetic_rate
-        from sdk.tpsi.params import DEFAULT_SYNTHETIC_MAX
+        from vouchsafe.sdk.tpsi.account import default_synthetic_rate
+        from vouchsafe.sdk.tpsi.params import DEFAULT_SYNTHETIC_MAX
     except ImportError:
         if not (config.rate and config.slots):
-            raise AttackUnavailable("needs sdk.tpsi, or both rate= and slots= set") from None
+            raise AttackUnavailable(
+                "needs vouchsafe.sdk.tpsi, or both rate= and slots= set"
+            ) from None
         return config.rate, config.slots, False
     slots = config.slots or int(DEFAULT_SYNTHETIC_MAX)
     rate = config.rate or default_synthetic_rate(config.threshold, slots)
@@ -126,7 +130,7 @@ def run(config: Config) -> AttackOutcome:
     evidence: dict[str, object] = {
         "rate": rate,
         "slots": slots,
-        "defaults_from": "sdk.tpsi" if from_protocol else "config",
+        "defaults_from": "vouchsafe.sdk.tpsi" if from_protocol else "config",
         "adv_1_at_default_rate": default_adv,
         "worst_adv_1_at_default_rate": worst,
         "advantage_table": table,
@@ -142,7 +146,7 @@ def run(config: Config) -> AttackOutcome:
         if config.timing_pairs:
             evidence["generation_time_ms"] = _generation_timing(config.timing_pairs)
     else:
-        notes.append("model not checked against the protocol (sdk.tpsi absent)")
+        notes.append("model not checked against the protocol (vouchsafe.sdk.tpsi absent)")
     return AttackOutcome(claim=claim, held=held, evidence=evidence, notes=tuple(notes))
 
 
@@ -155,14 +159,14 @@ def _check_against_protocol(config: Config) -> dict[str, object]:
     """
     from collections import Counter
 
-    from sdk.tpsi import (
+    from vouchsafe.sdk.tpsi import (
         blind_hash_set,
         generate_server_keys,
         generate_voucher,
         new_account,
         process_voucher,
     )
-    from sdk.tpsi.account import synthetic_slot
+    from vouchsafe.sdk.tpsi.account import synthetic_slot
 
     known = [bytes([i]) * 32 for i in range(1, 9)]
     server_key = generate_server_keys()
@@ -211,7 +215,12 @@ def _generation_timing(pairs: int) -> dict[str, float]:
     import statistics
     import time
 
-    from sdk.tpsi import blind_hash_set, generate_server_keys, generate_voucher, new_account
+    from vouchsafe.sdk.tpsi import (
+        blind_hash_set,
+        generate_server_keys,
+        generate_voucher,
+        new_account,
+    )
 
     known = [bytes([i]) * 32 for i in range(1, 65)]
     blinded = blind_hash_set(generate_server_keys(), known, max_candidates=16)

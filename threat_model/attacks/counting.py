@@ -86,7 +86,7 @@ def smallest_rate(
 def simulate_view(
     n: int, m: int, rate: float, slots: int, trials: int, rng: np.random.Generator
 ) -> dict[str, NDArray[np.int64]]:
-    """Samples what the server sees of an account with the slot design of ``sdk.tpsi``.
+    """Samples what the server sees of an account with the slot design of ``vouchsafe.sdk.tpsi``.
 
     Each of the ``n`` item ids is synthetic with probability ``rate`` and then carries the
     share of slot j, uniform in [0, slots) (``synthetic_slot``): the same slot means the same

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from threat_model.attacks import perturb, pipeline
-from threat_model.attacks.base import AttackOutcome
+from vouchsafe.threat_model.attacks import perturb, pipeline
+from vouchsafe.threat_model.attacks.base import AttackOutcome
 
 NUMBER = 2
 NAME = "evasion"

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from threat_model.attacks import perturb, pipeline
-from threat_model.attacks.base import AttackOutcome
+from vouchsafe.threat_model.attacks import perturb, pipeline
+from vouchsafe.threat_model.attacks.base import AttackOutcome
 
 NUMBER = 1
 NAME = "framing"
@@ -179,7 +179,7 @@ def _receive_path_makes_vouchers(entry: str = "receive") -> bool:
     import ast
     import inspect
 
-    from reference_client.messenger import Messenger
+    from vouchsafe.messenger.messenger import Messenger
 
     seen: set[str] = set()
     pending = [entry]
@@ -209,7 +209,7 @@ def _white_box(
     target_hash: bytes,
 ) -> dict[str, object]:
     """The white-box forger: coarse-code collision, then full hash within 31 (aiming at 24)."""
-    from threat_model.attacks import pdq_whitebox
+    from vouchsafe.threat_model.attacks import pdq_whitebox
 
     coarse = pdq_whitebox.forge(source, target_bits, pipeline.coarse_mask(), allowed_wrong=0)
     psi = bool(pipeline.hash_pixels(coarse.pixels).candidates & keys)

@@ -23,11 +23,11 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from threat_model.attacks import pipeline
-from threat_model.attacks.base import AttackOutcome
+from vouchsafe.threat_model.attacks import pipeline
+from vouchsafe.threat_model.attacks.base import AttackOutcome
 
 if TYPE_CHECKING:
-    from sdk.crypto.group import Scalar
+    from vouchsafe.sdk.crypto.group import Scalar
 
 NUMBER = 5
 NAME = "hashset-extraction"
@@ -52,9 +52,9 @@ def _accuracy(says_member: list[bool], truth: list[bool]) -> float:
 def run(config: Config) -> AttackOutcome:
     """Runs each membership test on members and non-members and scores it."""
     pipeline.require_tpsi()
-    from sdk.crypto.hash_to_group import hash_to_group
-    from sdk.tpsi import blind_hash_set, generate_server_keys
-    from sdk.tpsi.cuckoo import CuckooPositions
+    from vouchsafe.sdk.crypto.hash_to_group import hash_to_group
+    from vouchsafe.sdk.tpsi import blind_hash_set, generate_server_keys
+    from vouchsafe.sdk.tpsi.cuckoo import CuckooPositions
 
     members = [_key("member", i) for i in range(config.members)]
     others = [_key("other", i) for i in range(config.members)]
@@ -125,6 +125,6 @@ def run(config: Config) -> AttackOutcome:
 
 def _scalar_from_element(encoding: bytes) -> Scalar:
     """The public element's bytes read as a scalar (a device's only guess at a key)."""
-    from sdk.crypto.group import Scalar
+    from vouchsafe.sdk.crypto.group import Scalar
 
     return Scalar.from_uniform(hashlib.sha512(encoding).digest())

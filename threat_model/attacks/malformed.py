@@ -30,8 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from threat_model.attacks import pipeline
-from threat_model.attacks.base import AttackOutcome
+from vouchsafe.threat_model.attacks import pipeline
+from vouchsafe.threat_model.attacks.base import AttackOutcome
 
 NUMBER = 7
 NAME = "malformed"
@@ -54,9 +54,9 @@ def _key(i: int) -> bytes:
 def run(config: Config) -> AttackOutcome:
     """Builds valid messages, derives every hostile variant, and classifies each outcome."""
     pipeline.require_tpsi()
-    from protocol import tpsi_pb2
-    from sdk.errors import VouchsafeError
-    from sdk.tpsi import (
+    from vouchsafe.protocol import tpsi_pb2
+    from vouchsafe.sdk.errors import VouchsafeError
+    from vouchsafe.sdk.tpsi import (
         blind_hash_set,
         generate_server_keys,
         generate_voucher,
@@ -228,10 +228,10 @@ def _release_family(
     attempt: Callable[[str, Callable[[bytes], object], bytes, bool], None],
 ) -> None:
     """Signed releases on the device: rollback to an older release, and tampered files."""
-    from reference_server.hashset.release_file import ReleaseDraft, sign_release
-    from sdk.crypto import ed25519
-    from sdk.release import verify_release
-    from sdk.tpsi import wire
+    from vouchsafe.sdk.crypto import ed25519
+    from vouchsafe.sdk.release import verify_release
+    from vouchsafe.sdk.tpsi import wire
+    from vouchsafe.server.hashset.release_file import ReleaseDraft, sign_release
 
     private = ed25519.generate_private_key()
     public = ed25519.public_key(private)
@@ -291,10 +291,10 @@ def _high_bit_family(
     """
     import dataclasses
 
-    from sdk.release import check_elements
-    from sdk.tpsi import verify_blinded_hash_set, wire
-    from sdk.tpsi.messages import VoucherHalf
-    from sdk.tpsi.params import BlindedHashSet, table_digest
+    from vouchsafe.sdk.release import check_elements
+    from vouchsafe.sdk.tpsi import verify_blinded_hash_set, wire
+    from vouchsafe.sdk.tpsi.messages import VoucherHalf
+    from vouchsafe.sdk.tpsi.params import BlindedHashSet, table_digest
 
     halves = tuple(VoucherHalf(q=_high_bit(h.q), ct=h.ct) for h in voucher.halves)
     malleable = dataclasses.replace(voucher, halves=halves)

@@ -25,8 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from threat_model.attacks import pipeline
-from threat_model.attacks.base import AttackOutcome
+from vouchsafe.threat_model.attacks import pipeline
+from vouchsafe.threat_model.attacks.base import AttackOutcome
 
 NUMBER = 4
 NAME = "malicious-server"
@@ -42,16 +42,16 @@ class Config:
 
 
 def _key(label: str, i: int) -> bytes:
-    # Stand-in PSI keys: 32 bytes, like sdk.media.candidates keys; no image involved.
+    # Stand-in PSI keys: 32 bytes, like vouchsafe.sdk.media.candidates keys; no image involved.
     return hashlib.sha256(f"vouchsafe/threat/{label}/{i}".encode()).digest()
 
 
 def run(config: Config) -> AttackOutcome:
     """Tampers with a fresh blinded set once per target and records what notices."""
     pipeline.require_tpsi()
-    from sdk.crypto.hash_to_group import hash_to_group
-    from sdk.errors import VouchsafeError
-    from sdk.tpsi import (
+    from vouchsafe.sdk.crypto.hash_to_group import hash_to_group
+    from vouchsafe.sdk.errors import VouchsafeError
+    from vouchsafe.sdk.tpsi import (
         blind_hash_set,
         generate_server_keys,
         generate_voucher,
@@ -59,8 +59,8 @@ def run(config: Config) -> AttackOutcome:
         process_voucher,
         verify_blinded_hash_set,
     )
-    from sdk.tpsi.cuckoo import CuckooPositions
-    from sdk.tpsi.params import BlindedHashSet, table_digest
+    from vouchsafe.sdk.tpsi.cuckoo import CuckooPositions
+    from vouchsafe.sdk.tpsi.params import BlindedHashSet, table_digest
 
     admitted = [_key("admitted", i) for i in range(config.admitted)]
     server_key = generate_server_keys()
@@ -156,11 +156,11 @@ def _seeded_build(server_key: Any, admitted: list[bytes]) -> Callable[[bytes], b
     """The release build's deterministic table (``TpsiBlinder`` with a build seed), and a check
     that an auditor re-building it byte for byte sees a target hidden in one of its empty slots.
     """
-    from reference_server.hashset.blinding import TpsiBlinder
-    from sdk.crypto.group import scalarmult_bytes
-    from sdk.crypto.hash_to_group import hash_to_group_bytes
-    from sdk.tpsi import wire
-    from sdk.tpsi.cuckoo import CuckooPositions
+    from vouchsafe.sdk.crypto.group import scalarmult_bytes
+    from vouchsafe.sdk.crypto.hash_to_group import hash_to_group_bytes
+    from vouchsafe.sdk.tpsi import wire
+    from vouchsafe.sdk.tpsi.cuckoo import CuckooPositions
+    from vouchsafe.server.hashset.blinding import TpsiBlinder
 
     blinder = TpsiBlinder()
     key_bytes = wire.encode_server_key(server_key)

@@ -2,7 +2,8 @@
 
 From the luminance ``L`` (H x W) to the 16 x 16 coefficients the hash thresholds, PDQ is
 ``C = P L Q^T`` with ``P = D R`` and ``Q = D S`` (``R``, ``S``: the Jarosz-filter decimation
-matrices of ``sdk.media.pdq.decimation_band``; ``D``: its 16 x 64 DCT). The smallest luminance
+matrices of ``vouchsafe.sdk.media.pdq.decimation_band``; ``D``: its 16 x 64 DCT). The smallest
+luminance
 change that moves ``C`` by ``dC`` is ``P^+ dC (Q^+)^T`` (pseudo-inverses). The forger moves each
 wrong coefficient to ``margin`` past the current median, adds the same offset to R, G and B,
 rounds and clips, and repeats (the median and the clipping shift a little each time).
@@ -14,13 +15,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from threat_model.attacks.perturb import Pixels, SearchResult
+from vouchsafe.threat_model.attacks.perturb import Pixels, SearchResult
 
 FloatArray = NDArray[np.float64]
 
 
 def _decimation_matrix(n: int) -> FloatArray:
-    from sdk.media import pdq
+    from vouchsafe.sdk.media import pdq
 
     index, weight = pdq.decimation_band(n)
     out = np.zeros((pdq.DECIMATED_SIZE, n))
@@ -45,7 +46,7 @@ def forge(
     ``allowed_wrong`` most expensive ones; bits in ``must`` are always fixed (the coarse code,
     when the forgery must also be a PSI collision). ``score`` is the number of wrong bits.
     """
-    from sdk.media import pdq
+    from vouchsafe.sdk.media import pdq
 
     height, width = source.shape[:2]
     d = pdq.dct_matrix()

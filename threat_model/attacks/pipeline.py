@@ -1,4 +1,5 @@
-"""The detection path as the attacks see it: the one place they call ``sdk.media``/``sdk.tpsi``.
+"""The detection path as the attacks see it: the one place they call
+``vouchsafe.sdk.media``/``vouchsafe.sdk.tpsi``.
 
 Attackers get what a device gives anyone holding it: the perceptual hash and the PSI candidates
 of any image (the on-device code is a black box they can query), and the hash-set keys a known
@@ -19,24 +20,24 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from threat_model.attacks.base import AttackUnavailable
+from vouchsafe.threat_model.attacks.base import AttackUnavailable
 
 Pixels = NDArray[np.uint8]
 
 
 def require_media() -> None:
-    """Raises AttackUnavailable unless the hashing module (sdk.media) is installed."""
+    """Raises AttackUnavailable unless the hashing module (vouchsafe.sdk.media) is installed."""
     try:
-        importlib.import_module("sdk.media.candidates")
-        importlib.import_module("sdk.media.signal_types")
+        importlib.import_module("vouchsafe.sdk.media.candidates")
+        importlib.import_module("vouchsafe.sdk.media.signal_types")
     except ImportError as exc:
-        raise AttackUnavailable(f"needs the hashing module sdk.media ({exc})") from None
+        raise AttackUnavailable(f"needs the hashing module vouchsafe.sdk.media ({exc})") from None
 
 
 def require_tpsi() -> None:
-    """Raises AttackUnavailable unless the protocol core (sdk.tpsi) is installed."""
-    if not hasattr(importlib.import_module("sdk.tpsi"), "generate_voucher"):
-        raise AttackUnavailable("needs the protocol core sdk.tpsi (generate_voucher)")
+    """Raises AttackUnavailable unless the protocol core (vouchsafe.sdk.tpsi) is installed."""
+    if not hasattr(importlib.import_module("vouchsafe.sdk.tpsi"), "generate_voucher"):
+        raise AttackUnavailable("needs the protocol core vouchsafe.sdk.tpsi (generate_voucher)")
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,8 @@ class Hashed:
 
 def hash_pixels(pixels: Pixels) -> Hashed:
     """The device's hash and PSI candidates of an RGB uint8 array."""
-    from sdk.media.candidates import psi_candidates
-    from sdk.media.signal_types import get_signal_type
+    from vouchsafe.sdk.media.candidates import psi_candidates
+    from vouchsafe.sdk.media.signal_types import get_signal_type
 
     result = get_signal_type("pdq").hash_media(Image.fromarray(pixels))
     keys = psi_candidates(result)
@@ -60,8 +61,8 @@ def hash_pixels(pixels: Pixels) -> Hashed:
 
 def hash_bits(pixels: Pixels) -> NDArray[np.bool_]:
     """The 256 PDQ bits of an image as a boolean array (the attacker's query)."""
-    from sdk.media.pdq import unpack_bits
-    from sdk.media.signal_types import get_signal_type
+    from vouchsafe.sdk.media.pdq import unpack_bits
+    from vouchsafe.sdk.media.signal_types import get_signal_type
 
     bits: NDArray[np.bool_] = unpack_bits(get_signal_type("pdq").hash_media(
         Image.fromarray(pixels)).bits)
@@ -70,7 +71,7 @@ def hash_bits(pixels: Pixels) -> NDArray[np.bool_]:
 
 def coarse_mask() -> NDArray[np.bool_]:
     """The hash bits the PSI candidates are made of (the candidate scheme is public)."""
-    from sdk.media.candidates import CODE_BITS, coarse_positions
+    from vouchsafe.sdk.media.candidates import CODE_BITS, coarse_positions
 
     mask = np.zeros(256, dtype=bool)
     mask[coarse_positions("pdq", 256)] = True
@@ -81,28 +82,28 @@ def coarse_mask() -> NDArray[np.bool_]:
 
 def set_keys(perceptual_hash: bytes) -> frozenset[bytes]:
     """The hash-set keys a known item's full hash expands to (what the server blinds)."""
-    from sdk.media.candidates import hash_set_keys
+    from vouchsafe.sdk.media.candidates import hash_set_keys
 
     return frozenset(hash_set_keys("pdq", perceptual_hash))
 
 
 def distance(a: bytes, b: bytes) -> int:
     """PDQ Hamming distance (the server's second, full-hash check uses <= 31)."""
-    from sdk.media.signal_types import get_signal_type
+    from vouchsafe.sdk.media.signal_types import get_signal_type
 
     return get_signal_type("pdq").distance(a, b)
 
 
 def match_distance() -> int:
     """The full-hash confirmation distance (PDQ: 31)."""
-    from sdk.media.signal_types import get_signal_type
+    from vouchsafe.sdk.media.signal_types import get_signal_type
 
     return get_signal_type("pdq").match_distance
 
 
 def decode_bytes(data: bytes) -> Pixels:
     """Decodes media bytes the way the device does; raises the SDK's InvalidMedia."""
-    from sdk.media.decode import decode_image
+    from vouchsafe.sdk.media.decode import decode_image
 
     return np.asarray(decode_image(data).convert("RGB"), dtype=np.uint8)
 
@@ -149,8 +150,8 @@ class Deployment:
     """A provider holding a blinded hash set built from ``known`` hashes, and its server key."""
 
     def __init__(self, known_keys: Sequence[bytes], threshold: int) -> None:
-        from sdk.media.candidates import MAX_CANDIDATES
-        from sdk.tpsi import blind_hash_set, generate_server_keys
+        from vouchsafe.sdk.media.candidates import MAX_CANDIDATES
+        from vouchsafe.sdk.tpsi import blind_hash_set, generate_server_keys
 
         self.server_key: Any = generate_server_keys()
         self.blinded: Any = blind_hash_set(
@@ -160,13 +161,13 @@ class Deployment:
 
     def new_account(self) -> Any:
         """A fresh account (secret on the device) for this release."""
-        from sdk.tpsi import new_account
+        from vouchsafe.sdk.tpsi import new_account
 
         return new_account(self.blinded.params, threshold=self.threshold)
 
     def voucher(self, account: Any, candidates: Sequence[bytes], item_id: bytes, ad: bytes) -> Any:
         """The device's safety voucher for one item."""
-        from sdk.tpsi import generate_voucher
+        from vouchsafe.sdk.tpsi import generate_voucher
 
         return generate_voucher(
             account,
@@ -178,12 +179,12 @@ class Deployment:
 
     def process(self, voucher: Any) -> Any:
         """The server's outer step: an opened voucher, or None for a non-match."""
-        from sdk.tpsi import process_voucher
+        from vouchsafe.sdk.tpsi import process_voucher
 
         return process_voucher(self.server_key, self.blinded, voucher)
 
     def recover(self, opened: Sequence[Any]) -> Any:
         """The server's inner step over an account's opened vouchers."""
-        from sdk.tpsi import recover_associated_data
+        from vouchsafe.sdk.tpsi import recover_associated_data
 
         return recover_associated_data(self.blinded.params, list(opened))

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from threat_model.attacks import pipeline
-from threat_model.attacks.base import AttackOutcome, AttackUnavailable
+from vouchsafe.threat_model.attacks import pipeline
+from vouchsafe.threat_model.attacks.base import AttackOutcome, AttackUnavailable
 
 NUMBER = 8
 NAME = "pre-encryption"
@@ -71,7 +71,7 @@ def _from_pixels(pixels: pipeline.Pixels) -> bytes:
 
 def _detected(data: bytes, known: frozenset[bytes]) -> tuple[bool, bool, frozenset[bytes]]:
     """(decoded, matched, candidates) for media bytes on the device's detection path."""
-    from sdk.errors import InvalidMedia
+    from vouchsafe.sdk.errors import InvalidMedia
 
     try:
         pixels = pipeline.decode_bytes(data)

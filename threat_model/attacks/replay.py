@@ -21,11 +21,11 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from threat_model.attacks import pipeline
-from threat_model.attacks.base import AttackOutcome
+from vouchsafe.threat_model.attacks import pipeline
+from vouchsafe.threat_model.attacks.base import AttackOutcome
 
 if TYPE_CHECKING:
-    from sdk.tpsi import AccountKeys, OpenedVoucher, RecoveryResult, SafetyVoucher
+    from vouchsafe.sdk.tpsi import AccountKeys, OpenedVoucher, RecoveryResult, SafetyVoucher
 
 NUMBER = 6
 NAME = "replay"
@@ -47,7 +47,7 @@ def _key(i: int) -> bytes:
 def run(config: Config) -> AttackOutcome:
     """Builds the below-threshold account, injects each kind, and records the inner step."""
     pipeline.require_tpsi()
-    from sdk.tpsi import (
+    from vouchsafe.sdk.tpsi import (
         account_from_secret,
         blind_hash_set,
         generate_server_keys,

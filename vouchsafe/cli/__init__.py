@@ -3,7 +3,8 @@
 Each subcommand is a module in this package exposing ``NAME``, ``HELP``,
 ``configure(parser)`` and ``run(args) -> int``; register it in ``SUBCOMMANDS``. Modules keep
 heavy imports inside ``run`` so that ``vouchsafe --help`` stays fast. User errors (a
-:class:`~sdk.errors.VouchsafeError` or :class:`UsageError`) print one clear line and exit 2.
+:class:`~vouchsafe.sdk.errors.VouchsafeError` or :class:`UsageError`) print one clear line and exit
+2.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from sdk._version import __version__
-from sdk.errors import VouchsafeError
+from vouchsafe.sdk._version import __version__
+from vouchsafe.sdk.errors import VouchsafeError
 
 # Module names under vouchsafe.cli, in the order `vouchsafe --help` lists them.
 # One name per line, so that parallel work adding subcommands merges cleanly.

@@ -30,8 +30,8 @@ def run(args: argparse.Namespace) -> int:
     """
     import dataclasses
 
-    from threat_model.attacks import base
     from vouchsafe.cli import UsageError
+    from vouchsafe.threat_model.attacks import base
 
     if args.list:
         for name in base.names():

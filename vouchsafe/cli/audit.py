@@ -22,9 +22,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from reference_server.audit_log import verify_audit_log
-    from reference_server.storage import open_storage
     from vouchsafe.cli import UsageError
+    from vouchsafe.server.audit_log import verify_audit_log
+    from vouchsafe.server.storage import open_storage
 
     url: str = args.db
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():

@@ -49,6 +49,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Runs the chosen action; user errors surface as one line and exit status 2."""
-    from reference_client.cli import run_action
+    from vouchsafe.messenger.cli import run_action
 
     return run_action(args)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PIL import Image
 
-    from sdk.media.signal_types import SignalType
+    from vouchsafe.sdk.media.signal_types import SignalType
 
 NAME = "hash"
 HELP = "print the perceptual hash, quality and PSI candidates of image files"
@@ -27,7 +27,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _hash_one(label: str, image: Image.Image, signal: SignalType) -> dict[str, object]:
-    from sdk.media.candidates import CANDIDATE_SCHEME, psi_candidates
+    from vouchsafe.sdk.media.candidates import CANDIDATE_SCHEME, psi_candidates
 
     result = signal.hash_media(image)
     return {
@@ -46,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from sdk.media.decode import decode_image
-    from sdk.media.signal_types import get_signal_type
     from vouchsafe.imagegen import synthetic_image
+    from vouchsafe.sdk.media.decode import decode_image
+    from vouchsafe.sdk.media.signal_types import get_signal_type
 
     signal = get_signal_type(args.signal_type, backend=args.backend)
     labels: list[str] = list(args.files) or [f"generated:{seed}" for seed in (1, 2)]

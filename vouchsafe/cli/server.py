@@ -46,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from reference_server.app import create_app
-    from reference_server.settings import load_staff_keys, settings_from_env
+    from vouchsafe.server.app import create_app
+    from vouchsafe.server.settings import load_staff_keys, settings_from_env
 
     settings = settings_from_env(
         db_url=args.db,

@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
         return _keygen(Path(args.out))
     import httpx
 
-    from protocol.api_client import ApiClient, ApiError
     from vouchsafe.cli import UsageError
+    from vouchsafe.protocol.api_client import ApiClient, ApiError
 
     client = ApiClient(args.server, _load_key(Path(args.key)))
     try:
@@ -133,8 +133,8 @@ def _decide(client: Any, args: argparse.Namespace) -> int:
 
 
 def _reports(client: Any, args: argparse.Namespace) -> int:
-    from protocol import api_pb2
-    from protocol.provider_signatures import verify_signed_report
+    from vouchsafe.protocol import api_pb2
+    from vouchsafe.protocol.provider_signatures import verify_signed_report
 
     provider_key = bytes.fromhex(client.provider()["provider_public_key"])
     entries = client.reports()
@@ -151,7 +151,7 @@ def _reports(client: Any, args: argparse.Namespace) -> int:
 
 
 def _dispose(client: Any, args: argparse.Namespace) -> int:
-    from protocol import api_pb2
+    from vouchsafe.protocol import api_pb2
 
     answer = client.dispose(args.report_id, bool(args.forwarded), args.reason)
     print(f"{answer.report_id}: {api_pb2.ReportStatus.Name(answer.status)}")

@@ -30,8 +30,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """0 when the vectors check out (or were written), 1 with one line per problem."""
-    from protocol.vectors.generate import VECTORS_PATH, check_vectors, write_vectors
     from vouchsafe.cli import UsageError
+    from vouchsafe.protocol.vectors.generate import VECTORS_PATH, check_vectors, write_vectors
 
     path = args.path or VECTORS_PATH
     if args.action == "generate":

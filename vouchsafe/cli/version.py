@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
     """Prints one line per component."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from sdk._version import __version__
+    from vouchsafe.sdk._version import __version__
 
     print(f"vouchsafe {__version__}")
     runtime = ("pysodium", "cryptography", "pynacl", "numpy", "onnxruntime", "protobuf", "pillow")

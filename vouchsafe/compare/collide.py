@@ -2,7 +2,8 @@
 
 PDQ is linear up to its final median threshold: the 16x16 coefficients are ``D A D^T`` of the
 64x64 decimated luminance ``A``. To move an ordinary photo's hash onto a target hash, we compute
-its real coefficients (``sdk.media.pdq``), choose for each coefficient on the wrong side of the
+its real coefficients (``vouchsafe.sdk.media.pdq``), choose for each coefficient on the wrong side
+of the
 median (or too close to it) the change that puts it on the target's side with a margin, map that
 change back to pixels with ``D^T delta D`` (upsampled to the image), add it to every colour
 channel, re-encode the image exactly as the messenger would, and repeat until the sent image's
@@ -21,13 +22,13 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from sdk.media import pdq
-from sdk.media.decode import decode_image
 from vouchsafe.compare.matching import hamming
 from vouchsafe.compare.population import encode_for_sending
 from vouchsafe.compare.scenario import Scenario
 from vouchsafe.compare.signals import Signals
 from vouchsafe.compare.sketch import dct_basis, hash_signs
+from vouchsafe.sdk.media import pdq
+from vouchsafe.sdk.media.decode import decode_image
 
 GOAL_DISTANCE = 8
 MAX_ROUNDS = 40

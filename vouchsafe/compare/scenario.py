@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from sdk.errors import VouchsafeError
 from vouchsafe.corpus import REPO_ROOT
+from vouchsafe.sdk.errors import VouchsafeError
 
 SCENARIO_DIR = REPO_ROOT / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "baseline.yaml"

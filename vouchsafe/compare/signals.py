@@ -1,7 +1,7 @@
-"""The device's media computations for the harness, through ``sdk.media``.
+"""The device's media computations for the harness, through ``vouchsafe.sdk.media``.
 
 ``PdqSignals`` decodes an item, computes its PDQ hash and its PSI candidates
-(``sdk.media.candidates``), and turns a hash-set entry's hash into its PSI keys.
+(``vouchsafe.sdk.media.candidates``), and turns a hash-set entry's hash into its PSI keys.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from sdk.media import candidates as psi
-from sdk.media.decode import decode_image
-from sdk.media.signal_types import PDQ, get_signal_type
+from vouchsafe.sdk.media import candidates as psi
+from vouchsafe.sdk.media.decode import decode_image
+from vouchsafe.sdk.media.signal_types import PDQ, get_signal_type
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Signals(Protocol):
 
 
 class PdqSignals:
-    """PDQ through ``sdk.media``; see the module docstring."""
+    """PDQ through ``vouchsafe.sdk.media``; see the module docstring."""
 
     name = "pdq"
 

@@ -7,7 +7,8 @@ picture of the image's coarse light-dark layout: what anyone holding the hash in
 provider in ``hash_upload``) can see of an ordinary photo. :func:`sketch_correlation` measures
 how close the sketch is to the photo (Pearson r against its 64x64 luminance).
 
-Bit layout as in ``sdk.media.pdq``: bit ``k = 16 i + j`` (weight ``2**k`` of the big-endian
+Bit layout as in ``vouchsafe.sdk.media.pdq``: bit ``k = 16 i + j`` (weight ``2**k`` of the
+big-endian
 256-bit integer) is coefficient ``(i, j)``.
 """
 

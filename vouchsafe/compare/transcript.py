@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from protocol import detection_modes_pb2 as pb
+from vouchsafe.protocol import detection_modes_pb2 as pb
 
 CIPHERSUITE = "vouchsafe-compare-v1"
 VERSION = 1

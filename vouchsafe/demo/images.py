@@ -4,7 +4,8 @@ Every image is from the openly licensed corpus (``../shared/corpus``); "known" i
 photos that play that role. A user who sends a known item sends a *modified copy* (resized and
 re-encoded as JPEG at a random quality), as happens when images are forwarded between apps, so the
 demo exercises perceptual rather than byte-exact matching. Such copies do not always survive the
-PSI candidates (about 80% did on 60 corpus photos, measured with ``sdk.media``), which is why the
+PSI candidates (about 80% did on 60 corpus photos, measured with ``vouchsafe.sdk.media``), which is
+why the
 flagged user sends 2t of them.
 """
 

@@ -13,16 +13,16 @@ from collections.abc import Iterator
 
 import httpx
 
-from protocol import api_pb2
-from protocol.provider_signatures import verify_signed_report
-from reference_client.api import ApiClient
-from reference_client.errors import ServerRejected
-from sdk.media.decode import decode_image
-from sdk.visual_derivative import visual_derivative
 from vouchsafe.demo.release import DemoRelease
 from vouchsafe.demo.result import DemoSettings
 from vouchsafe.demo.staff import StaffMember, looks_like, staff_client
 from vouchsafe.demo.users import DemoUser
+from vouchsafe.messenger.api import ApiClient
+from vouchsafe.messenger.errors import ServerRejected
+from vouchsafe.protocol import api_pb2
+from vouchsafe.protocol.provider_signatures import verify_signed_report
+from vouchsafe.sdk.media.decode import decode_image
+from vouchsafe.sdk.visual_derivative import visual_derivative
 
 # The server sweeps thresholds every second in the demo; give it a generous margin.
 QUEUE_WAIT_S = 30.0

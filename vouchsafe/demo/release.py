@@ -12,12 +12,12 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reference_server.hashset.blinding import HashSetBlinder
-from reference_server.hashset.build import BuildResult, build_release
-from reference_server.hashset.demo import corpus_demo_sources, pdq_of_image
-from reference_server.hashset.provenance import InclusionRule
 from vouchsafe.demo.images import CorpusSplit
 from vouchsafe.demo.result import DemoSettings
+from vouchsafe.server.hashset.blinding import HashSetBlinder
+from vouchsafe.server.hashset.build import BuildResult, build_release
+from vouchsafe.server.hashset.demo import corpus_demo_sources, pdq_of_image
+from vouchsafe.server.hashset.provenance import InclusionRule
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def build_demo_release(
 ) -> DemoRelease:
     """Writes source lists and the release into ``folder`` (``blinder``: the lifecycle's
     default blinding unless given)."""
-    from reference_server.hashset.blinding import default_blinder, hash_set_keys
+    from vouchsafe.server.hashset.blinding import default_blinder, hash_set_keys
 
     now = int(time.time())
     sources = corpus_demo_sources(folder / "sources", list(known), now)
@@ -74,7 +74,7 @@ def build_demo_release(
         blinder=blinder or default_blinder(),
         key_function=hash_set_keys,
     )
-    from reference_server.hashset.bundle import load_release_bundle
+    from vouchsafe.server.hashset.bundle import load_release_bundle
 
     bundle = load_release_bundle(result.directory)
     admitted = frozenset(bytes(bundle.entry(i).perceptual_hash) for i in range(bundle.entry_count))

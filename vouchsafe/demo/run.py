@@ -19,7 +19,6 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from reference_server.hashset.blinding import HashSetBlinder
 from vouchsafe.demo.images import split_corpus
 from vouchsafe.demo.leakcheck import (
     Needle,
@@ -34,6 +33,7 @@ from vouchsafe.demo.result import DemoResult, DemoSettings, Step
 from vouchsafe.demo.server_process import ServerProcess, demo_server_args
 from vouchsafe.demo.staff import make_staff
 from vouchsafe.demo.users import close_all, create_users, deliver, exchange
+from vouchsafe.server.hashset.blinding import HashSetBlinder
 
 Echo = Callable[[str], None]
 

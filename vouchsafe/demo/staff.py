@@ -19,8 +19,8 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from reference_client.api import ApiClient
-from reference_client.identity import Identity
+from vouchsafe.messenger.api import ApiClient
+from vouchsafe.messenger.identity import Identity
 
 STAFF = (
     ("reviewer-1", "reviewer"),

@@ -1,6 +1,6 @@
 """The demo's users: real messenger devices talking to the real server over HTTP.
 
-Each user is a :class:`~reference_client.messenger.Messenger` built exactly as ``vouchsafe
+Each user is a :class:`~vouchsafe.messenger.messenger.Messenger` built exactly as ``vouchsafe
 client init`` builds one (own profile folder, identity keys, detection account secret). The
 harness remembers what it sent (the ground truth) to check deliveries and to compare with what
 the provider learned.
@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reference_client.detection_hook import FlushResult
-from reference_client.device import close_device, create_device
-from reference_client.messenger import Messenger
 from vouchsafe.demo.images import CorpusSplit, sendable_copy
 from vouchsafe.demo.result import AccountOutcome, DemoSettings
+from vouchsafe.messenger.detection_hook import FlushResult
+from vouchsafe.messenger.device import close_device, create_device
+from vouchsafe.messenger.messenger import Messenger
 
 NAMES = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy")
 ROLE_HEAVY = "sends known items (more than t)"

@@ -1,9 +1,11 @@
 """``vouchsafe eval hashing``: PSI recall per transform, PDQ@31 baseline, false-match figures.
 
 For every image of a folder (the shared corpus by default) the harness hashes the original (the
-hash-set side: :func:`~sdk.media.candidates.hash_set_keys` of its hash only) and each transformed
+hash-set side: :func:`~vouchsafe.sdk.media.candidates.hash_set_keys` of its hash only) and each
+transformed
 copy of :mod:`vouchsafe.evaluation.transforms` (the device side:
-:func:`~sdk.media.candidates.psi_candidates`). Per transform it reports the PSI recall (the copy
+:func:`~vouchsafe.sdk.media.candidates.psi_candidates`). Per transform it reports the PSI recall
+(the copy
 shares a candidate with its original's keys) next to the plaintext baseline (Hamming distance
 <= the signal type's match distance, 31 for PDQ). Between distinct images it counts candidate
 collisions (every original and every copy against every other original's keys) and turns them
@@ -73,10 +75,10 @@ def collect_records(
     Shards of one config, merged with :func:`merge_records`, give exactly the records of one
     unsharded run (in a different image order); ``wrap`` may add a progress bar.
     """
-    from sdk.errors import InvalidMedia
-    from sdk.media.candidates import hash_set_keys, psi_candidates
-    from sdk.media.decode import decode_image
-    from sdk.media.signal_types import get_signal_type
+    from vouchsafe.sdk.errors import InvalidMedia
+    from vouchsafe.sdk.media.candidates import hash_set_keys, psi_candidates
+    from vouchsafe.sdk.media.decode import decode_image
+    from vouchsafe.sdk.media.signal_types import get_signal_type
 
     unknown = [t for t in config.transforms if t not in TRANSFORMS_BY_NAME]
     if unknown:
@@ -140,8 +142,8 @@ def run_hashing_eval(
 
 def summarize(config: HashingEvalConfig, records: dict[str, Any]) -> dict[str, Any]:
     """The report (see the module docstring) from the records of all images."""
-    from sdk.media.candidates import CANDIDATE_SCHEME, MAX_CANDIDATES, coarse_positions
-    from sdk.media.signal_types import get_signal_type
+    from vouchsafe.sdk.media.candidates import CANDIDATE_SCHEME, MAX_CANDIDATES, coarse_positions
+    from vouchsafe.sdk.media.signal_types import get_signal_type
 
     signal = get_signal_type(config.signal_type, backend=config.backend)  # type: ignore[arg-type]
     names: list[str] = records["names"]
@@ -230,11 +232,11 @@ def _distinct(
 def _coarse_dof(signal_type: str, hashes: list[bytes], code_bits: int) -> fm.DegreesOfFreedom:
     import numpy as np
 
-    from sdk.media.candidates import coarse_positions
+    from vouchsafe.sdk.media.candidates import coarse_positions
 
     packed = np.frombuffer(b"".join(hashes), dtype=np.uint8).reshape(len(hashes), -1)
     flags = np.unpackbits(packed, axis=1)
-    flags = flags[:, ::-1]  # flag k = bit k, as sdk.media.pdq.unpack_bits
+    flags = flags[:, ::-1]  # flag k = bit k, as vouchsafe.sdk.media.pdq.unpack_bits
     codes = flags[:, coarse_positions(signal_type, flags.shape[1])].astype(np.int16)
     upper = np.triu_indices(len(hashes), 1)
     distances = (codes[:, None, :] != codes[None, :, :]).sum(axis=2)[upper]

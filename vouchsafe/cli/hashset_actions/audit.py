@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reference_server.hashset.provenance import InclusionRule
+    from vouchsafe.server.hashset.provenance import InclusionRule
 
 NAME = "audit"
 HELP = "audit releases: public chain checks; with sources and server key, re-derive the set"
@@ -31,8 +31,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def _rule(release: Path, args: argparse.Namespace) -> InclusionRule:
     import json
 
-    from reference_server.hashset.bundle import BUILD_FILE, PRIVATE_DIR
-    from reference_server.hashset.provenance import InclusionRule
+    from vouchsafe.server.hashset.bundle import BUILD_FILE, PRIVATE_DIR
+    from vouchsafe.server.hashset.provenance import InclusionRule
 
     built = json.loads((release / PRIVATE_DIR / BUILD_FILE).read_text(encoding="utf-8"))["rule"]
     return InclusionRule(
@@ -43,11 +43,11 @@ def _rule(release: Path, args: argparse.Namespace) -> InclusionRule:
 
 def run(args: argparse.Namespace) -> int:
     """Prints each check; exits 2 (AuditFailed) if any problem was found."""
-    from reference_server.hashset import blinding
-    from reference_server.hashset.audit import audit_public_chain, audit_with_key
-    from reference_server.hashset.demo import REGISTRY_FILE
     from vouchsafe.cli import UsageError
     from vouchsafe.cli.hashset_actions.common import default_out, demo_release_pair
+    from vouchsafe.server.hashset import blinding
+    from vouchsafe.server.hashset.audit import audit_public_chain, audit_with_key
+    from vouchsafe.server.hashset.demo import REGISTRY_FILE
 
     releases: list[Path] = list(args.release)
     registry: Path | None = args.registry

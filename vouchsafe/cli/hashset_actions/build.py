@@ -39,11 +39,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Builds and prints the release's figures and where the public and private parts are."""
-    from reference_server.hashset.bundle import PRIVATE_DIR
-    from reference_server.hashset.demo import DemoSources
-    from reference_server.hashset.provenance import InclusionRule
     from vouchsafe.cli import UsageError
     from vouchsafe.cli.hashset_actions.common import build, default_out, make_demo_sources
+    from vouchsafe.server.hashset.bundle import PRIVATE_DIR
+    from vouchsafe.server.hashset.demo import DemoSources
+    from vouchsafe.server.hashset.provenance import InclusionRule
 
     out = default_out(args.out, "release")
     if args.min_sources < 1:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from reference_server.hashset import blinding
-from reference_server.hashset.build import BuildResult, build_release
-from reference_server.hashset.demo import DemoSources, corpus_demo_sources, synthetic_sources
-from reference_server.hashset.provenance import InclusionRule
+from vouchsafe.server.hashset import blinding
+from vouchsafe.server.hashset.build import BuildResult, build_release
+from vouchsafe.server.hashset.demo import DemoSources, corpus_demo_sources, synthetic_sources
+from vouchsafe.server.hashset.provenance import InclusionRule
 
 DEMO_IMAGES = 18  # listed by two organisations each (one withdrawn)
 DEMO_SINGLES = 4  # listed by one organisation only
@@ -77,7 +77,7 @@ def add_tombstone(sources: DemoSources, folder: Path) -> DemoSources:
     """A copy of ``sources`` in which the first organisation withdraws its first entry."""
     import shutil
 
-    from reference_server.hashset.sources import (
+    from vouchsafe.server.hashset.sources import (
         SourceRecord,
         read_registry,
         read_source_list,

@@ -22,9 +22,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Prints the summary; writes the delta next to NEW unless --delta-out says otherwise."""
-    from reference_server.hashset.diff import diff_releases
     from vouchsafe.cli import UsageError
     from vouchsafe.cli.hashset_actions.common import default_out, demo_release_pair
+    from vouchsafe.server.hashset.diff import diff_releases
 
     old, new = args.old, args.new
     if (old is None) != (new is None):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reference_server.hashset.sources import SourceRecord
+    from vouchsafe.server.hashset.sources import SourceRecord
 
 NAME = "source-sign"
 HELP = "sign a list of perceptual hashes as an organisation's source list"
@@ -30,8 +30,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _read_tsv(path: Path, now: int) -> list[SourceRecord]:
-    from reference_server.hashset.sources import SourceRecord
     from vouchsafe.cli import UsageError
+    from vouchsafe.server.hashset.sources import SourceRecord
 
     records: list[SourceRecord] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -50,17 +50,17 @@ def _read_tsv(path: Path, now: int) -> list[SourceRecord]:
 
 def run(args: argparse.Namespace) -> int:
     """Writes ``source-list.jsonl`` (and key and registry when new) into the output folder."""
-    from reference_server.hashset.bundle import write_private
-    from reference_server.hashset.demo import DEMO_LABEL
-    from reference_server.hashset.sources import (
+    from vouchsafe.cli.hashset_actions.common import default_out
+    from vouchsafe.sdk.crypto import ed25519
+    from vouchsafe.server.hashset.bundle import write_private
+    from vouchsafe.server.hashset.demo import DEMO_LABEL
+    from vouchsafe.server.hashset.sources import (
         Organisation,
         OrganisationRegistry,
         SourceRecord,
         write_registry,
         write_source_list,
     )
-    from sdk.crypto import ed25519
-    from vouchsafe.cli.hashset_actions.common import default_out
 
     out = default_out(args.out, "source-sign")
     out.mkdir(parents=True, exist_ok=True)
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _demo_hashes() -> list[bytes]:
     """PDQ of eight generated benign images."""
-    from reference_server.hashset.demo import pdq_of_pil
     from vouchsafe.imagegen import synthetic_images
+    from vouchsafe.server.hashset.demo import pdq_of_pil
 
     return [pdq_of_pil(image) for image in synthetic_images(8)]

@@ -1,6 +1,6 @@
 """``vouchsafe hashset verify RELEASE --root HEX --release-key PUB``: the device's checks.
 
-Runs exactly what a device runs before it uses a release (``sdk.release``). ``--held OLD``
+Runs exactly what a device runs before it uses a release (``vouchsafe.sdk.release``). ``--held OLD``
 verifies OLD first, so rollback and chain checks apply. With no RELEASE, builds a demo release
 and verifies it.
 """
@@ -42,8 +42,8 @@ def _hex(value: str | None, folder: Path, name: str) -> bytes:
 
 def run(args: argparse.Namespace) -> int:
     """Prints the accepted release's figures; a refusal exits 2 with its error code."""
-    from sdk.release import ReleaseHolder
     from vouchsafe.cli.hashset_actions.common import build, default_out, make_demo_sources
+    from vouchsafe.sdk.release import ReleaseHolder
 
     release_path: Path | None = args.release
     if release_path is None:

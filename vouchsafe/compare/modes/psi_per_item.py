@@ -8,7 +8,8 @@ hash-set key at setup, learns for each item whether any tag is in its set. So th
 every single match at once (no threshold), and because the tags are deterministic it can also
 link every repeat of an item (match or not) and test any image it likes against the tags.
 
-Group operations come from ``sdk.crypto`` (libsodium ristretto255). The one scalar inverse is
+Group operations come from ``vouchsafe.sdk.crypto`` (libsodium ristretto255). The one scalar
+inverse is
 computed with Python's ``pow`` modulo the group order, which is not constant-time: acceptable in
 a measurement harness, not in a product.
 """
@@ -19,8 +20,6 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 
-from sdk.crypto.group import GROUP_ORDER, UNIFORM_LENGTH, Element, Scalar
-from sdk.crypto.hash_to_group import hash_to_group
 from vouchsafe.compare.modes.base import (
     DetectionMode,
     DeviceItem,
@@ -40,6 +39,8 @@ from vouchsafe.compare.transcript import (
     Transcript,
     wire_field,
 )
+from vouchsafe.sdk.crypto.group import GROUP_ORDER, UNIFORM_LENGTH, Element, Scalar
+from vouchsafe.sdk.crypto.hash_to_group import hash_to_group
 
 HASH_TO_GROUP_LABEL = b"vouchsafe-compare-v1 psi_per_item HashToGroup"
 TAG_LABEL = b"vouchsafe-compare-v1 psi_per_item Tag"

@@ -23,7 +23,6 @@ from nacl.exceptions import BadSignatureError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
-from sdk.errors import VouchsafeError
 from vouchsafe.compare.matching import HashTable
 from vouchsafe.compare.modes.base import (
     DetectionMode,
@@ -50,6 +49,7 @@ from vouchsafe.compare.transcript import (
     Transcript,
     wire_field,
 )
+from vouchsafe.sdk.errors import VouchsafeError
 
 MATCHING_SERVICE = "matching_service"
 ENCLAVE = "enclave_sim"

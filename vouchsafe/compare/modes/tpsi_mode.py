@@ -1,4 +1,4 @@
-"""``tpsi``: this project's threshold PSI with associated data, through ``sdk.tpsi``.
+"""``tpsi``: this project's threshold PSI with associated data, through ``vouchsafe.sdk.tpsi``.
 
 Setup: the provider receives the hash set (PSI keys and full PDQ hashes), blinds the keys
 (``blind_hash_set``) and sends the blinded hash set to the device, which verifies it on
@@ -17,22 +17,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from protocol import associated_data_pb2
-from sdk.tpsi import (
-    OpenedVoucher,
-    blind_hash_set,
-    generate_server_keys,
-    generate_voucher,
-    new_account,
-    process_voucher,
-    recover_associated_data,
-)
-from sdk.tpsi.wire import (
-    decode_blinded_hash_set,
-    decode_safety_voucher,
-    encode_blinded_hash_set,
-    encode_safety_voucher,
-)
 from vouchsafe.compare.matching import HashTable
 from vouchsafe.compare.modes.base import (
     DetectionMode,
@@ -52,6 +36,22 @@ from vouchsafe.compare.transcript import (
     Phase,
     Transcript,
     wire_field,
+)
+from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.sdk.tpsi import (
+    OpenedVoucher,
+    blind_hash_set,
+    generate_server_keys,
+    generate_voucher,
+    new_account,
+    process_voucher,
+    recover_associated_data,
+)
+from vouchsafe.sdk.tpsi.wire import (
+    decode_blinded_hash_set,
+    decode_safety_voucher,
+    encode_blinded_hash_set,
+    encode_safety_voucher,
 )
 
 MAX_CANDIDATES = 16
