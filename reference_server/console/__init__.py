@@ -13,8 +13,7 @@ from collections.abc import Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount
-from starlette.staticfiles import StaticFiles
+from starlette.routing import BaseRoute, Route
 
 from vouchsafe.server.console import (
     audit_pages,
@@ -25,7 +24,6 @@ from vouchsafe.server.console import (
 )
 from vouchsafe.server.console.web import (
     STAFF_HOME,
-    STATIC_DIR,
     Console,
     StaffSession,
     page,
@@ -46,12 +44,16 @@ def routes(ctx: ServerContext) -> list[BaseRoute]:
     ) -> Response:
         return see_other(STAFF_HOME[staff.role])
 
+    async def favicon(request: Request) -> Response:
+        # No icon: an empty answer, so browsers stop asking and log no error.
+        return Response(status_code=204, headers={"cache-control": "max-age=86400"})
+
     return [
+        Route("/favicon.ico", favicon, methods=["GET"]),
         page(console, "/console/", set(STAFF_HOME), home),
         *signin_pages.routes(console),
         *review_pages.routes(console),
         *authority_pages.routes(console),
         *audit_pages.routes(console),
         *transparency_page.routes(console),
-        Mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static"),
     ]
