@@ -6,8 +6,8 @@ staff file lists (``vouchsafe staff login``) and pastes the resulting **sign-in 
 
     code = base64url( challenge_len (1 byte) || challenge || public_key (32) || signature (64) )
 
-The signature is over ``lp(CONSOLE_SIGNIN_DOMAIN) || lp(challenge)``, a context no other
-signature of the project uses, so a sign-in code can never be replayed as an API request and
+The signature is over ``framed(LABEL("ConsoleSignIn"), challenge)``, a label no other signature
+of the project uses, so a sign-in code can never be replayed as an API request and
 an API request signature never signs anyone in.
 """
 
@@ -17,14 +17,12 @@ import base64
 import binascii
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from vouchsafe.sdk.crypto import ed25519, labels
+from vouchsafe.sdk.crypto.ed25519 import PUBLIC_KEY_SIZE, SIGNATURE_SIZE
 from vouchsafe.sdk.errors import VouchsafeError
 
-CONSOLE_SIGNIN_DOMAIN = b"vouchsafe-v1/console-signin"
-PUBLIC_KEY_SIZE = 32
-SIGNATURE_SIZE = 64
 MAX_CHALLENGE_BYTES = 128
 
 
@@ -40,15 +38,6 @@ class SignInCode:
 
     challenge: bytes
     public_key: bytes
-
-
-def _lp(data: bytes) -> bytes:
-    return len(data).to_bytes(4, "big") + data
-
-
-def signin_message(challenge: bytes) -> bytes:
-    """The exact bytes a staff key signs to answer ``challenge``."""
-    return _lp(CONSOLE_SIGNIN_DOMAIN) + _lp(challenge)
 
 
 def _b64decode(text: str) -> bytes:
@@ -69,7 +58,7 @@ def sign_in_code(challenge: str, key: Ed25519PrivateKey) -> str:
     if not 0 < len(raw) <= MAX_CHALLENGE_BYTES:
         raise InvalidSignInCode("the challenge has the wrong length")
     public_key = key.public_key().public_bytes_raw()
-    signature = key.sign(signin_message(raw))
+    signature = ed25519.sign(key, labels.CONSOLE_SIGN_IN, raw)
     return _b64encode(bytes([len(raw)]) + raw + public_key + signature)
 
 
@@ -84,10 +73,8 @@ def verify_sign_in_code(code: str) -> SignInCode:
         raise InvalidSignInCode("the sign-in code has the wrong length")
     n = raw[0]
     challenge, public_key, signature = raw[1 : 1 + n], raw[1 + n : 33 + n], raw[33 + n :]
-    try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, signin_message(challenge))
-    except (InvalidSignature, ValueError):
-        raise InvalidSignInCode("the sign-in code does not verify") from None
+    if not ed25519.verify(public_key, signature, labels.CONSOLE_SIGN_IN, challenge):
+        raise InvalidSignInCode("the sign-in code does not verify")
     return SignInCode(challenge, public_key)
 
 

@@ -24,9 +24,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from vouchsafe.sdk.console_signin import encode_challenge
+from vouchsafe.sdk.crypto.labels import CONSOLE_MAC_KEY, framed
 from vouchsafe.server.keys import ProviderKey
 
-CONSOLE_KEY_INFO = b"vouchsafe-v1/console-mac-key"
 CHALLENGE_TTL_MS = 5 * 60_000
 SESSION_TTL_MS = 30 * 60_000
 MAC_SIZE = 16
@@ -57,11 +57,13 @@ class ConsoleKeys:
     def __init__(self, provider_key: ProviderKey) -> None:
         seed = provider_key.private_key.private_bytes_raw()
         self._key = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=CONSOLE_KEY_INFO
+            algorithm=hashes.SHA256(), length=32, salt=None, info=CONSOLE_MAC_KEY
         ).derive(seed)
 
     def _mac(self, purpose: bytes, data: bytes) -> bytes:
-        return hmac.new(self._key, purpose + b"\x00" + data, hashlib.sha256).digest()[:MAC_SIZE]
+        # One key, three purposes (challenge, session, csrf), each in its own framed field.
+        message = framed(CONSOLE_MAC_KEY, purpose, data)
+        return hmac.new(self._key, message, hashlib.sha256).digest()[:MAC_SIZE]
 
     # -- challenges -----------------------------------------------------------------------
     def new_challenge(self, now_ms: int) -> str:

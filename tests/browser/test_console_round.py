@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.harness import check_page
 from tests.browser.live_server import LiveServer, live_server
@@ -30,19 +32,26 @@ def live(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
 
 
+def _click(browser: Any, selector: str, by: str = By.CSS_SELECTOR) -> None:
+    """Clicks and waits until the browser has left the page (a form post or a link)."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(by, selector).click()
+    WebDriverWait(browser, 30).until(staleness_of(page))
+
+
 def _sign_in(browser: Any, live: LiveServer, name: str) -> None:
     check_page(browser, live.url + "/console/login", f"console-login-{name}")
     challenge = browser.find_element(By.ID, "challenge").text.strip()
     browser.find_element(By.ID, "code").send_keys(sign_in_code(challenge, live.staff_keys[name]))
-    browser.find_element(By.CSS_SELECTOR, "form[action='/console/login'] button").click()
+    _click(browser, "form[action='/console/login'] button")
 
 
 def _sign_out(browser: Any) -> None:
-    browser.find_element(By.CSS_SELECTOR, "form.signout button").click()
+    _click(browser, "form.signout button")
 
 
 def _submit(browser: Any, action: str) -> None:
-    browser.find_element(By.CSS_SELECTOR, f"form[action='{action}'] button[type=submit]").click()
+    _click(browser, f"form[action='{action}'] button[type=submit]")
 
 
 def test_full_console_round_in_chromium(browser: Any, live: LiveServer) -> None:
@@ -55,7 +64,7 @@ def test_full_console_round_in_chromium(browser: Any, live: LiveServer) -> None:
     _sign_in(browser, live, "reviewer1")
     queue = check_page(browser, live.url + "/console/review", "console-review-queue")
     assert "3 item(s) waiting for you" in queue.text
-    browser.find_element(By.CSS_SELECTOR, "a.button").click()
+    _click(browser, "a.button")
     item_url = browser.current_url
     review_id = item_url.rsplit("/", 1)[1]
     blurred = check_page(browser, item_url, "console-item-blurred")
@@ -75,7 +84,7 @@ def test_full_console_round_in_chromium(browser: Any, live: LiveServer) -> None:
     reports = check_page(browser, live.url + "/console/reports", "console-reports")
     assert "valid" in reports.text
     browser.find_element(By.CSS_SELECTOR, "input[value=forwarded]").click()
-    browser.find_element(By.CSS_SELECTOR, "form[action$='/disposition'] button").click()
+    _click(browser, "form[action$='/disposition'] button")
     assert "forwarded" in browser.find_element(By.TAG_NAME, "main").text
     _sign_out(browser)
 
@@ -87,7 +96,7 @@ def test_full_console_round_in_chromium(browser: Any, live: LiveServer) -> None:
     _sign_in(browser, live, "reviewer2")
     appeals = check_page(browser, live.url + "/console/appeals", "console-appeals")
     assert "This is a photo of my garden." in appeals.text and "confirmed by" in appeals.text
-    browser.find_element(By.LINK_TEXT, "Re-review this item").click()
+    _click(browser, "Re-review this item", By.LINK_TEXT)
     appeal_id = browser.current_url.rsplit("/", 1)[1]
     browser.find_element(By.CSS_SELECTOR, "input[value=not_confirmed]").click()
     _submit(browser, f"/console/review/{appeal_id}/decide")
