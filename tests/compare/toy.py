@@ -17,6 +17,7 @@ from vouchsafe.compare.modes.base import DeviceItem, KnownEntry
 from vouchsafe.compare.population import KNOWN, ORDINARY, Population, Truth
 from vouchsafe.compare.scenario import Group, Scenario
 from vouchsafe.compare.signals import ItemSignal
+from vouchsafe.compare.study import Study
 
 
 def keys_of(perceptual_hash: bytes) -> tuple[bytes, ...]:
@@ -108,3 +109,20 @@ def toy_population(
         candidate_scheme="toy",
     )
     return population, signals
+
+
+def toy_study(
+    names: tuple[str, ...] = ("none", "hash_upload", "tpsi", "third_party"),
+    seeds: int = 2,
+    sweep: str | None = None,
+) -> Study:
+    """A comparison over ``seeds`` toy populations (one offender each), optionally swept."""
+    from vouchsafe.compare.study import parse_sweep, study_populations
+
+    populations = [toy_population(seed=11 + s, synthetic_rate=0.1)[0] for s in range(seeds)]
+    signals = ToySignals()
+    for s in range(seeds):
+        signals.table.update(toy_population(seed=11 + s, synthetic_rate=0.1)[1].table)
+    return study_populations(
+        populations, signals, names, sweep=parse_sweep(sweep) if sweep else None
+    )
