@@ -1,5 +1,5 @@
-"""Every report, rendered in a real browser: the comparison (toy and real benign images, with a
-sweep), the demo report, and the hashing evaluation page."""
+"""Every report, rendered in a real browser: the comparison (toy with a sweep, and real benign
+images), the demo report, and the hashing evaluation page."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from vouchsafe.compare.report import write_report as write_compare
 from vouchsafe.compare.scenario import SCENARIO_DIR
 from vouchsafe.demo.report import write_report as write_demo
 from vouchsafe.demo.result import AccountOutcome, DemoResult, DemoSettings, Step
+from vouchsafe.evaluation.hashing import HashingEvalConfig, run_hashing_eval
+from vouchsafe.evaluation.page import hashing_report_html
+from vouchsafe.imagegen import synthetic_image
 
 from ..compare.toy import toy_study
 from .harness import check_page
@@ -71,3 +74,15 @@ def test_demo_report_renders_cleanly_at_1280_px(browser: Any, tmp_path: Path) ->
     assert page.charts == 2
     assert "carol <b>" in page.text
     assert "Known photos per account against the threshold" in page.text
+
+
+def test_hashing_evaluation_page_renders_cleanly(browser: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "images"
+    folder.mkdir()
+    for seed in range(4):
+        synthetic_image(seed, (256, 192)).save(folder / f"generated_{seed}.png")
+    report = run_hashing_eval(HashingEvalConfig(folder=folder, transforms=("jpeg_q90", "hflip")))
+    path = tmp_path / "hashing.html"
+    path.write_text(hashing_report_html(report), encoding="utf-8")
+    page = check_page(browser, path, "eval-hashing")
+    assert page.charts == 1 and "jpeg_q90" in page.text

@@ -79,25 +79,38 @@ def _legend_below(ax: Any) -> None:
     )
 
 
-def detection_chart(study: Study, intended_zero: bool) -> Chart:
-    """Per known item: the share that counts as a match, with 95% intervals."""
-    plt = pyplot()
+def detection_chart(study: Study, intended_zero: bool) -> Chart | None:
+    """Per known photo: the share that counts as a match, and the share the provider learned
+    of, with 95% intervals; None when the scenario sent no known photo."""
     ran = _ran(study)
-    fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(ran) + 1.4))
+    if not any(s.detection.trials for s in ran):
+        return None
+    plt = pyplot()
+    fig, ax = plt.subplots(figsize=(8.5, 0.7 * len(ran) + 1.8))
     _pct_bars(
         ax,
         [short_name(s.name) for s in ran],
-        [("known items matched", [s.detection_estimate for s in ran])],
+        [
+            ("counts as a match (once past the threshold)", [s.detection_estimate for s in ran]),
+            ("the provider learned of it", [s.item_recall.estimate for s in ran]),
+        ],
     )
-    ax.set_xlabel("known items that count as a match (% of known items sent; bars: 95% interval)")
+    ax.set_xlabel("known photos (% of known photos sent; whiskers: 95% interval)")
     ax.set_ylabel("detection mode")
-    note = " Where 0% is intended, the scenario's box above says why." if intended_zero else ""
+    _legend_below(ax)
+    note = (
+        " Here nobody reaches the threshold, so 0% learned is the intended outcome for a "
+        "threshold design (see the box at the top)."
+        if intended_zero
+        else ""
+    )
     return to_chart(
         fig,
-        "How often a re-shared known item is recognised",
-        "bar chart of the share of known items matched per mode, with 95% intervals",
-        "Longer is better; modes whose whiskers overlap cannot be told apart on these runs. "
-        "For threshold PSI this is the match rate once an account is past the threshold." + note,
+        "How often a re-shared known photo is recognised",
+        "bar chart of the share of known photos matched and learned of per mode, with 95% "
+        "intervals",
+        "Longer blue is better detection; modes whose whiskers overlap cannot be told apart on "
+        "these runs. Red is what the provider actually learned." + note,
     )
 
 

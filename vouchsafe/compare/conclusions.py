@@ -181,6 +181,11 @@ def _flags(study: Study) -> list[str]:
 
 def _model(study: Study) -> list[str]:
     spec = study.spec
+    if not study.models:
+        return [
+            "The population model is not run on this scenario: nobody sent a known photo, so "
+            "the runs measured no detection rate to scale."
+        ]
     lines = [
         f"Population model ({spec.accounts:,} accounts, {spec.prevalence:.4%} re-sharing known "
         f"photos, {spec.items_per_account:,.0f} photos per account and "
@@ -200,16 +205,18 @@ def _model(study: Study) -> list[str]:
         assert bound is not None
         lines.append(
             f"No ordinary photo counted as a match in any run ({ratio(zero[0].false_match)}), "
-            f"which bounds the per-photo false-match rate below {100 * bound.high:.2f}% (95%); "
-            "the false-flag intervals above are wide because that bound is all these small "
-            "runs can say. A larger benign sample (vouchsafe eval hashing) narrows it."
+            "which bounds the per-photo false-match rate against this scenario's list below "
+            f"{100 * bound.high:.2f}% (95%); the false-flag intervals above are wide because "
+            "that bound is all these small runs can say. It is also a rate against a list of "
+            f"{study.scenario.known_items} real pictures (the other entries are random "
+            "stand-ins), not a deployed list of a million: vouchsafe eval hashing models that."
         )
     return lines
 
 
 def _privacy(study: Study) -> list[str]:
     lines = []
-    all_hashes, some = [], []
+    all_hashes, every_result, some = [], [], []
     for s in _ran(study):
         pooled = {p.party: p for p in s.pooled_ledger()}
         provider = pooled.get(PROVIDER)
@@ -219,6 +226,8 @@ def _privacy(study: Study) -> list[str]:
         known = max(provider.item_hashes_in_clear, provider.media_in_clear)
         if known >= items:
             all_hashes.append(s.name)
+        elif provider.match_results_known >= items:
+            every_result.append(s.name)
         elif provider.match_results_known:
             some.append(f"{plain_name(s.name)} {provider.match_results_known} of {items}")
     if all_hashes:
@@ -226,9 +235,16 @@ def _privacy(study: Study) -> list[str]:
             f"The provider ends up with the photo or its full fingerprint for every photo in: "
             f"{_names(all_hashes)}."
         )
+    if every_result:
+        lines.append(
+            "The provider learns, photo by photo, whether every photo matched (without its "
+            f"fingerprint) in: {_names(every_result)}."
+        )
     if some:
         lines.append(
-            "The provider learns match results for only some photos in: " + "; ".join(some) + "."
+            "The provider learns match results for only some photos (of all photos sent) in: "
+            + "; ".join(some)
+            + "."
         )
     return lines
 

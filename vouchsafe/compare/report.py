@@ -139,21 +139,23 @@ def model_table(study: Study) -> Table:
 
 
 def difference_table(study: Study) -> Table:
-    """Each mode minus the reference mode, with Newcombe 95% intervals."""
+    """Each mode minus the reference mode, one row per mode, with Newcombe 95% intervals."""
     ref = reference(study)
-    rows = []
+    by_mode: dict[str, dict[str, str]] = {}
     for d in differences(study):
         e = d.estimate
-        text = (
+        by_mode.setdefault(d.mode, {})[d.figure] = (
             "n/a"
             if e is None
-            else f"{100 * e.value:+.0f} points ({100 * e.low:+.0f} to {100 * e.high:+.0f})"
+            else f"{100 * e.value:+.0f} points ({100 * e.low:+.0f} to {100 * e.high:+.0f}): "
+            f"{d.verdict}"
         )
-        rows.append([plain_name(d.mode), d.figure, text, d.verdict])
+    figures = ("known items matched", "offenders flagged", "false flags")
     return Table(
-        ["mode", "figure", f"difference from {plain_name(ref) if ref else '-'}", "verdict"],
-        rows,
-    )
+        ["mode", *(f"{f}, minus {plain_name(ref) if ref else '-'}" for f in figures)],
+        [[plain_name(mode), *(cells.get(f, "n/a") for f in figures)] for mode, cells in
+         by_mode.items()],
+    )  # fmt: skip
 
 
 def _sentence(p: PartyLedger, items: int) -> str:
@@ -352,11 +354,11 @@ def render_html(study: Study) -> str:
         "charts": {
             "detection": charts.detection_chart(study, intended_zero=no_offenders),
             "accounts": charts.accounts_chart(study),
-            "model": charts.model_chart(study),
+            "model": charts.model_chart(study) if study.models else None,
             "bytes": charts.cost_chart(study, "bytes"),
             "cpu": charts.cost_chart(study, "cpu"),
             "leakage": charts.leakage_heatmap(study),
-            "sweep": charts.sweep_charts(study),
+            "sweep": charts.sweep_charts(study) if study.models else [],
         },
         "sweep_table": sweep_table(study),
         "sweep_label": SWEEPABLE[study.sweep.parameter] if study.sweep else "",

@@ -102,11 +102,13 @@ def model_spec(scenario: Scenario, threshold: int | None = None) -> ModelSpec:
 
 
 def models_for(replicates: Replicates, spec: ModelSpec) -> dict[str, ModelResult]:
-    """The population model for every mode that ran."""
+    """The population model for every detecting mode that ran on known photos (``none`` finds
+    nothing by construction; a scenario without known photos measured no detection rate, so
+    there is nothing to scale)."""
     return {
         name: run_model(spec, name, s.detection_by_transform, s.false_match, s.detection_scale)
         for name, s in replicates.modes.items()
-        if s.available and s.runs
+        if s.available and s.runs and name != "none" and s.detection.trials
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,26 +20,49 @@ from vouchsafe.server.web import Chart, Table, render_page
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def matches_chart(result: DemoResult) -> Chart:
-    """Per account: known photos sent (truth) and matches the provider could open, against t."""
+def _paired_bars(
+    result: DemoResult,
+    series: tuple[tuple[str, list[int], str], tuple[str, list[int], str]],
+    y_label: str,
+    height: float,
+) -> tuple[Any, Any]:
+    """Two bars per demo user, each with its count written on top; returns (figure, axes)."""
     plt = pyplot()
     names = [a.name for a in result.accounts]
-    known = [a.known_sent for a in result.accounts]
-    opened = [a.items_in_review for a in result.accounts]
-    t = result.settings.threshold
-    figure, axes = plt.subplots(figsize=(8, 3.6))
+    figure, axes = plt.subplots(figsize=(8, height))
     x = np.arange(len(names))
-    axes.bar(x - 0.2, known, 0.4, label="known photos sent (ground truth)", color=PALETTE[1])
-    axes.bar(x + 0.2, opened, 0.4, label="matches the provider could open", color=PALETTE[0])
-    for pos, value in [*zip(x - 0.2, known, strict=True), *zip(x + 0.2, opened, strict=True)]:
-        axes.text(pos, value + 0.1, str(value), ha="center", va="bottom", fontsize=8, color=INK)
-    axes.axhline(t, color=INK, linestyle="--", lw=1)
-    axes.text(len(names) - 0.5, t + 0.1, f"threshold t = {t}", ha="right", va="bottom", fontsize=8)
+    for offset, (label, values, colour) in zip((-0.2, 0.2), series, strict=True):
+        axes.bar(x + offset, values, 0.4, label=label, color=colour)
+        for pos, value in zip(x + offset, values, strict=True):
+            axes.text(pos, value + 0.1, str(value), ha="center", va="bottom", fontsize=8, color=INK)
     axes.set_xticks(list(x), names)
     axes.set_xlabel("demo user")
-    axes.set_ylabel("photos per account")
-    axes.set_ylim(0, max([*known, *opened, t]) * 1.25 + 1)
+    axes.set_ylabel(y_label)
+    top = max([*series[0][1], *series[1][1], result.settings.threshold, 1])
+    axes.set_ylim(0, top * 1.25 + 1)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    return figure, axes
+
+
+def matches_chart(result: DemoResult) -> Chart:
+    """Per account: known photos sent (truth) and matches the provider could open, against t."""
+    t = result.settings.threshold
+    figure, axes = _paired_bars(
+        result,
+        (
+            ("known photos sent (ground truth)", [a.known_sent for a in result.accounts],
+             PALETTE[1]),
+            ("matches the provider could open", [a.items_in_review for a in result.accounts],
+             PALETTE[0]),
+        ),
+        "photos per account",
+        3.6,
+    )  # fmt: skip
+    axes.axhline(t, color=INK, linestyle="--", lw=1)
+    axes.text(
+        len(result.accounts) - 0.5, t + 0.1, f"threshold t = {t}", ha="right", va="bottom",
+        fontsize=8,
+    )  # fmt: skip
     return to_chart(
         figure,
         "Known photos per account against the threshold",
@@ -50,21 +74,16 @@ def matches_chart(result: DemoResult) -> Chart:
 
 def vouchers_chart(result: DemoResult) -> Chart:
     """Per account: photos sent and the vouchers the server received (real plus synthetic)."""
-    plt = pyplot()
-    names = [a.name for a in result.accounts]
-    photos = [a.photos_sent for a in result.accounts]
-    vouchers = [a.vouchers_uploaded for a in result.accounts]
-    figure, axes = plt.subplots(figsize=(8, 3.4))
-    x = np.arange(len(names))
-    axes.bar(x - 0.2, photos, 0.4, label="photos sent", color=PALETTE[3])
-    axes.bar(x + 0.2, vouchers, 0.4, label="vouchers the server received", color=PALETTE[6])
-    for pos, value in [*zip(x - 0.2, photos, strict=True), *zip(x + 0.2, vouchers, strict=True)]:
-        axes.text(pos, value + 0.1, str(value), ha="center", va="bottom", fontsize=8, color=INK)
-    axes.set_xticks(list(x), names)
-    axes.set_xlabel("demo user")
-    axes.set_ylabel("photos or vouchers per account")
-    axes.set_ylim(0, max([*photos, *vouchers, 1]) * 1.25)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1))
+    figure, _axes = _paired_bars(
+        result,
+        (
+            ("photos sent", [a.photos_sent for a in result.accounts], PALETTE[3]),
+            ("vouchers the server received", [a.vouchers_uploaded for a in result.accounts],
+             PALETTE[6]),
+        ),
+        "photos or vouchers per account",
+        3.4,
+    )  # fmt: skip
     return to_chart(
         figure,
         "What the server sees per account: vouchers, not matches",
