@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,34 @@ def test_crafted_image_collides_with_a_known_item(corpus_dir: Path) -> None:
     after = hamming(signals.hash_media(sent)[0], target_hash)
     assert before > 31
     assert after == distance <= 31
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("flags", "bars"), [((), True), (("--no-progress",), False)])
+def test_progress_bars_only_on_a_terminal_and_never_with_no_progress(
+    corpus_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    flags: tuple[str, ...],
+    bars: bool,
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    args = ["compare", "--scenario", str(SCENARIO_DIR / "tiny.yaml"), "--modes", "none",
+            "--seeds", "1", "--corpus", str(corpus_dir), "--out", str(tmp_path)]  # fmt: skip
+    args += flags
+    assert main(args) == 0
+    assert ("mode runs" in terminal.getvalue()) is bars
+
+
+def test_no_progress_bars_when_stderr_is_not_a_terminal(
+    corpus_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["compare", "--scenario", str(SCENARIO_DIR / "tiny.yaml"), "--modes", "none",
+            "--seeds", "1", "--corpus", str(corpus_dir), "--out", str(tmp_path)]  # fmt: skip
+    assert main(args) == 0
+    assert "mode runs" not in capsys.readouterr().err

@@ -15,7 +15,7 @@ import numpy as np
 
 from vouchsafe.compare.modes.base import DeviceItem, KnownEntry
 from vouchsafe.compare.population import KNOWN, ORDINARY, Population, Truth
-from vouchsafe.compare.scenario import Group, Scenario
+from vouchsafe.compare.scenario import Group, PopulationSettings, Scenario
 from vouchsafe.compare.signals import ItemSignal
 from vouchsafe.compare.study import Study
 
@@ -98,6 +98,7 @@ def toy_population(
         threshold=threshold,
         synthetic_rate=synthetic_rate,
         groups=(Group("toy", users + 1, 3.0),),
+        model=PopulationSettings(known_items_per_sharer=10.0, items_per_account=1000.0),
     )
     population = Population(
         scenario=scenario,

@@ -151,7 +151,8 @@ def model_chart(study: Study) -> Chart:
             fmt="o", color=PALETTE[index % len(PALETTE)], capsize=3, label=short_name(name),
         )  # fmt: skip
     ax.set_xscale("symlog", linthresh=1)
-    ax.set_xlim(left=0)
+    widest = max([1.0, *(m.false_flags_per_million.high for m in study.models.values())])
+    ax.set_xlim(0, widest * 2)
     ax.set_ylim(-3, 103)
     ax.set_xlabel("false flags per million accounts per year (symmetric log scale; 0 at the left)")
     ax.set_ylabel("account recall (% of offenders flagged)")
@@ -256,24 +257,37 @@ def sweep_charts(study: Study) -> list[Chart]:
     out = []
     for axis in ("false flags", "leakage"):
         fig, ax = plt.subplots(figsize=(8.5, 4.2))
+        widest = 1.0
         for index, name in enumerate(names):
-            xs, ys = [], []
+            colour = PALETTE[index % len(PALETTE)]
+            xs, ys, lows, highs = [], [], [], []
             for point in study.sweep_points:
                 model: ModelResult = point.models[name]
                 if axis == "false flags":
-                    xs.append(model.false_flags_per_million.value)
+                    f = model.false_flags_per_million
+                    xs.append(f.value)
+                    lows.append(f.value - f.low)
+                    highs.append(f.high - f.value)
+                    widest = max(widest, f.high)
                 else:
                     leaked = point.replicates.modes[name].leaked_items.estimate
                     xs.append(100 * leaked.value if leaked else 0.0)
+                    lows.append(0.0)
+                    highs.append(0.0)
                 ys.append(100 * model.account_recall.value)
-            ax.plot(xs, ys, "o-", color=PALETTE[index % len(PALETTE)], label=short_name(name))
+            ax.plot(xs, ys, "o-", color=colour, label=short_name(name))
+            if axis == "false flags":
+                ax.errorbar(xs, ys, xerr=[lows, highs], fmt="none", ecolor=colour, capsize=3,
+                            alpha=0.6)  # fmt: skip
             for x, y, point in zip(xs, ys, study.sweep_points, strict=True):
                 ax.annotate(f"{point.value:g}", (x, y), textcoords="offset points",
                             xytext=(4, 4), fontsize=7)  # fmt: skip
         if axis == "false flags":
             ax.set_xscale("symlog", linthresh=1)
-            ax.set_xlim(left=0)
-            ax.set_xlabel("false flags per million accounts per year (model; symmetric log)")
+            ax.set_xlim(0, widest * 2)
+            ax.set_xlabel(
+                "false flags per million accounts per year (model; symmetric log; whiskers: 95%)"
+            )
         else:
             ax.set_xlim(-3, 103)
             ax.set_xlabel("photos the most-informed other party learns about (% of photos, runs)")

@@ -216,7 +216,7 @@ def _model(study: Study) -> list[str]:
 
 def _privacy(study: Study) -> list[str]:
     lines = []
-    all_hashes, every_result, some = [], [], []
+    all_hashes, every_result, some, nothing = [], [], [], []
     for s in _ran(study):
         pooled = {p.party: p for p in s.pooled_ledger()}
         provider = pooled.get(PROVIDER)
@@ -224,7 +224,9 @@ def _privacy(study: Study) -> list[str]:
         if provider is None or not items:
             continue
         known = max(provider.item_hashes_in_clear, provider.media_in_clear)
-        if known >= items:
+        if not known and not provider.match_results_known:
+            nothing.append(s.name)
+        elif known >= items:
             all_hashes.append(s.name)
         elif provider.match_results_known >= items:
             every_result.append(s.name)
@@ -245,6 +247,11 @@ def _privacy(study: Study) -> list[str]:
             "The provider learns match results for only some photos (of all photos sent) in: "
             + "; ".join(some)
             + "."
+        )
+    if nothing:
+        lines.append(
+            "The provider learned nothing about any single photo (no photo, fingerprint or match "
+            f"result) in: {_names(nothing)}."
         )
     return lines
 
