@@ -93,6 +93,11 @@ def vouchers_chart(result: DemoResult) -> Chart:
     )
 
 
+def _plain(status: str) -> str:
+    """``REPORT_STATUS_FORWARDED`` as ``forwarded``; ``-`` when empty."""
+    return status.removeprefix("REPORT_STATUS_").replace("_", " ").lower() or "-"
+
+
 def _tables(result: DemoResult) -> dict[str, Table]:
     accounts = Table(
         [
@@ -103,7 +108,7 @@ def _tables(result: DemoResult) -> dict[str, Table]:
         [
             [
                 a.name, a.role, a.texts_sent, a.photos_sent, a.known_sent, a.vouchers_uploaded,
-                a.items_in_review, a.confirmed_by_reviewer, a.report_status or "-",
+                a.items_in_review, a.confirmed_by_reviewer, _plain(a.report_status),
                 "yes" if a.suspended else "no", a.appeal_status or "-",
                 f"{a.messages_received_intact}/{a.messages_received}",
             ]
