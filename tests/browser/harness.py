@@ -4,7 +4,8 @@
 1,280 px wide, or a chart without axis labels (every chart image carries its axis titles as
 ``data-x-label``/``data-y-label``, written from the chart's own axes), and saves a full-page
 screenshot under ``out/browser/`` either way. Any page of the project (reports, the
-transparency page, the console) can be checked with it.
+transparency page, the console) can be checked with it; the ``browser`` fixture giving the
+driver is in ``tests/conftest.py``, so any test may use it.
 """
 
 from __future__ import annotations

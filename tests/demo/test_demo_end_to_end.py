@@ -8,6 +8,7 @@ server's log contains any sent text or photo bytes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +17,8 @@ from vouchsafe.demo.report import write_report
 from vouchsafe.demo.result import DemoResult, DemoSettings
 from vouchsafe.demo.run import run_demo
 from vouchsafe.demo.summary import summary_lines
+
+from ..browser.harness import check_page
 
 SETTINGS = DemoSettings(
     users=3,
@@ -99,8 +102,11 @@ def test_no_plaintext_on_the_server_and_audit_log_verifies(demo: DemoResult) -> 
     assert demo.server_blob_count == SETTINGS.users * (2 + SETTINGS.images_per_user)
 
 
-def test_summary_passes_and_report_is_written(demo: DemoResult, tmp_path: Path) -> None:
+def test_summary_passes_and_report_is_written(
+    demo: DemoResult, tmp_path: Path, browser: Any
+) -> None:
     lines, ok = summary_lines(demo)
     assert ok, lines
     path = write_report(demo, tmp_path)
-    assert "alice" in path.read_text(encoding="utf-8")
+    page = check_page(browser, path, "demo-real")
+    assert "alice" in page.text and page.charts == 2
