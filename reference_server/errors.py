@@ -82,6 +82,12 @@ class NotReady(VouchsafeError):
     code = ErrorCode.NOT_READY
 
 
+class DerivativeNotViewed(VouchsafeError):
+    """A reviewer tried to confirm an item whose visual derivative they never revealed."""
+
+    code = ErrorCode.DERIVATIVE_NOT_VIEWED
+
+
 STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.MALFORMED_REQUEST: 400,
     ErrorCode.INVALID_ARGUMENT: 400,
@@ -95,6 +101,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.CONFLICT: 409,
+    ErrorCode.DERIVATIVE_NOT_VIEWED: 409,
     ErrorCode.REPLAYED_REQUEST: 409,
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,12 +12,26 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SKIPPED = (
+    ".git",
+    ".venv",
+    "out",
+    "build",
+    "dist",
+    "*.egg-info",
+    "*_cache",
+    ".hypothesis",
+    "__pycache__",
+)
 NOT_IN_THE_CORE = {"starlette", "uvicorn", "matplotlib", "onnxruntime", "tqdm", "pyyaml", "pynacl"}
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
-    """Builds the wheel from this checkout without the network (no build isolation)."""
+    """Builds the wheel from a copy of this checkout (setuptools writes build/ into the source
+    tree) without the network (no build isolation)."""
+    source = tmp_path_factory.mktemp("source") / "vouchsafe"
+    shutil.copytree(REPO_ROOT, source, symlinks=True, ignore=shutil.ignore_patterns(*SKIPPED))
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [
@@ -29,7 +44,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
             "--quiet",
             "--wheel-dir",
             str(out),
-            str(REPO_ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,

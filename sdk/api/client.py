@@ -212,16 +212,22 @@ class ApiClient:
         request = api_pb2.ListReviewItemsRequest(version=API_VERSION, limit=limit)
         return list(self.call("/v1/review/queue", request, api_pb2.ListReviewItemsResponse).items)
 
+    def reveal(self, review_id: str) -> api_pb2.RevealDerivativeResponse:
+        """``POST /v1/review/reveal`` (reviewers): the item's visual derivative; the server
+        records the exposure, and refuses to confirm an item nobody revealed."""
+        request = api_pb2.RevealDerivativeRequest(version=API_VERSION, review_id=review_id)
+        return self.call("/v1/review/reveal", request, api_pb2.RevealDerivativeResponse)
+
     def decide(
         self,
         review_id: str,
         confirmed: bool,
         *,
-        derivative_viewed: bool = True,
         notes: str = "",
         urgent: bool = False,
     ) -> api_pb2.ReviewDecisionResponse:
-        """``POST /v1/review/decisions`` (reviewers): confirms or rejects one review item."""
+        """``POST /v1/review/decisions`` (reviewers): confirms or rejects one review item
+        (confirming needs a :meth:`reveal` first: ``derivative_not_viewed`` otherwise)."""
         outcome = (
             api_pb2.REVIEW_OUTCOME_CONFIRMED if confirmed else api_pb2.REVIEW_OUTCOME_NOT_CONFIRMED
         )
@@ -229,7 +235,6 @@ class ApiClient:
             version=API_VERSION,
             review_id=review_id,
             outcome=outcome,
-            derivative_viewed=derivative_viewed,
             notes=notes,
             urgent=urgent,
         )
@@ -271,6 +276,11 @@ class ApiClient:
         return self.call_json("/v1/audit/opinions", api_pb2.AuditQuery(version=API_VERSION))
 
     # -- public -------------------------------------------------------------------------------
+    def console_challenge(self) -> str:
+        """``GET /console/challenge``: a fresh sign-in challenge of the provider's web console
+        (answer it with :func:`vouchsafe.sdk.console_signin.sign_in_code`)."""
+        return self._checked("GET", "/console/challenge").text.strip()
+
     def provider(self) -> ProviderInfo:
         """``GET /v1/provider``: the provider's name, key, match threshold and release id."""
         return provider_info_from_json(_json(self._checked("GET", "/v1/provider")))

@@ -98,11 +98,17 @@ class ProviderSide:
                 )
         return lines
 
+    @staticmethod
+    def _reveal(reviewer: ApiClient, review_id: str) -> bytes:
+        """The derivative, through the reveal endpoint (the server records the exposure)."""
+        return bytes(reviewer.reveal(review_id).visual_derivative)
+
     def _review(self, items: list[api_pb2.ReviewItem]) -> list[str]:
         lines = []
         for item in items:
             user = self._by_account.get(item.account_id)
-            same, difference = looks_like(bytes(item.visual_derivative), self.listed)
+            derivative = self._reveal(self.reviewer, item.review_id)
+            same, difference = looks_like(derivative, self.listed)
             self.reviewed.append(
                 (
                     self._by_account[item.account_id].name
@@ -110,13 +116,12 @@ class ProviderSide:
                     else item.account_id[:12],
                     item.item_id[:12],
                     "confirmed" if same else "not confirmed",
-                    bytes(item.visual_derivative),
+                    derivative,
                 )
             )
             reply = self.reviewer.decide(
                 item.review_id,
                 same,
-                derivative_viewed=True,
                 notes=f"derivative vs listed picture: difference {difference:.1f}",
             )
             name = user.name if user else item.account_id[:12]
@@ -125,7 +130,7 @@ class ProviderSide:
                 if reply.report_id:
                     user.outcome.report_id = reply.report_id
             lines.append(
-                f"reviewer-1 viewed the {len(item.visual_derivative)}-byte derivative "
+                f"reviewer-1 revealed the {len(derivative)}-byte derivative "
                 f"of {name}'s item {item.item_id[:12]} (PDQ distance "
                 f"{item.match_distance}): {'confirmed' if same else 'not confirmed'}"
                 + (f" -> report {reply.report_id[:12]}" if reply.report_id else "")
@@ -193,11 +198,11 @@ class ProviderSide:
             for item in self._queue(self.second_reviewer):
                 if item.kind != api_pb2.REVIEW_KIND_APPEAL:
                     continue
-                same, difference = looks_like(bytes(item.visual_derivative), self.listed)
+                derivative = self._reveal(self.second_reviewer, item.review_id)
+                same, difference = looks_like(derivative, self.listed)
                 self.second_reviewer.decide(
                     item.review_id,
                     same,
-                    derivative_viewed=True,
                     notes=f"re-review, difference {difference:.1f}",
                 )
                 user.outcome.appeal_status = "rejected" if same else "upheld"
