@@ -24,11 +24,13 @@ from vouchsafe.messenger.errors import ProfileError, ServerRejected, ServerUnrea
 from vouchsafe.messenger.identity import generate_identity
 from vouchsafe.messenger.messenger import Messenger
 from vouchsafe.messenger.profile import IDENTITY_FILE, VOUCHER_QUEUE_DIR, Profile, write_private
-from vouchsafe.sdk import DetectionClient, ReleaseError
+from vouchsafe.sdk import DetectionClient, PreparedVoucher, ReleaseError
 
 SERVER_ENV = "VOUCHSAFE_SERVER"
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 ACCOUNT_SECRET_FILE = "detection-account.key"
+# The device's synthetic decisions (SyntheticSchedule), kept with the account secret.
+SYNTHETIC_SCHEDULE_FILE = "detection-synthetic.state"
 RELEASE_FILE = "release.pb"
 ROOT_FILE = "release.root"
 
@@ -55,8 +57,23 @@ def _store_release(profile: Profile, release: bytes, root: bytes, release_id: st
     profile.set_setting("release_id", release_id)
 
 
+class _PersistingMaker:
+    """Makes vouchers with the DetectionClient and persists its synthetic schedule after each,
+    so a re-sent item keeps its decision across restarts."""
+
+    def __init__(self, detection: DetectionClient, path: Path) -> None:
+        self._detection = detection
+        self._path = path
+
+    def voucher_for_media(self, media: bytes) -> PreparedVoucher:
+        voucher = self._detection.voucher_for_media(media)
+        write_private(self._path, self._detection.synthetic_schedule)
+        return voucher
+
+
 def _hook(profile: Profile, api: ApiClient, detection: DetectionClient) -> DetectionHook:
-    return DetectionHook(detection, api, profile.folder / VOUCHER_QUEUE_DIR)
+    maker = _PersistingMaker(detection, profile.folder / SYNTHETIC_SCHEDULE_FILE)
+    return DetectionHook(maker, api, profile.folder / VOUCHER_QUEUE_DIR)
 
 
 def create_device(
@@ -82,7 +99,10 @@ def create_device(
         if threshold is None:
             threshold = api.match_threshold()
         detection = DetectionClient(
-            bytes.fromhex(key_hex), threshold=threshold, synthetic_rate=synthetic_rate
+            bytes.fromhex(key_hex),
+            threshold=threshold,
+            account_id=account_id,
+            synthetic_rate=synthetic_rate,
         )
         release, root = _fetch_release(api)
         release_id = detection.install_release(release, root)
@@ -109,8 +129,15 @@ def open_device(folder: Path) -> Messenger:
         raise ProfileError(
             f"the profile in {folder} is incomplete; run init again", field="profile"
         )
+    schedule_path = folder / SYNTHETIC_SCHEDULE_FILE
+    rate = profile.setting("synthetic_rate")
     detection = DetectionClient(
-        bytes.fromhex(key_hex), threshold=threshold, account_secret=secret_path.read_bytes()
+        bytes.fromhex(key_hex),
+        threshold=threshold,
+        account_id=str(profile.setting("account_id")),
+        synthetic_rate=rate if isinstance(rate, float) else None,
+        account_secret=secret_path.read_bytes(),
+        synthetic_schedule=schedule_path.read_bytes() if schedule_path.is_file() else None,
     )
     detection.install_release(
         (folder / RELEASE_FILE).read_bytes(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-CIPHERSUITE: Final = "vouchsafe-tpsi-ristretto255-sha512-v1"
+CIPHERSUITE: Final = "vouchsafe-tpsi-ristretto255-sha512-v2"
 CONTEXT: Final = CIPHERSUITE.encode("ascii")
 
 

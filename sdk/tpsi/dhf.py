@@ -1,19 +1,24 @@
-"""The detectable hash function's detection step (SPEC.md "DetectRealShares"; the Apple PSI
+"""The detectable hash function's detection rows (SPEC.md "DetectRealShares"; the Apple PSI
 paper, sections 3.2 and 4.3, after Coppersmith and Sudan).
 
 A real share carries r = (g_1(x), ..., g_m(x)) with every g_k of degree t - 2 over GF(q), a
-synthetic share m uniform values. Row i of M is (1, x_i, ..., x_i^{t-2}, r_i1, ..., r_im).
-A vector c with c^T M = 0 supported on real rows exists exactly when there are >= t real
-rows; synthetic rows (at most m of them) are never in the kernel's support except with
-probability about m / q. Hence: the real shares are the support of M's left kernel.
+synthetic share m pseudorandom values. Row i of M is (1, x_i, ..., x_i^{t-2}, r_i1, ..., r_im).
+Real rows span a space of dimension t - 1, so the t-th real row is the first row that depends
+on the rows before it; synthetic rows (at most m of them) are independent of everything else
+except with probability about m / q. ``vouchsafe.sdk.tpsi.recovery`` feeds the rows one at a
+time into a row space and stops at the first dependency.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vouchsafe.sdk.crypto.linear_algebra import left_kernel_support
 from vouchsafe.sdk.tpsi.params import DHF_PRIME
+
+
+def detection_width(threshold: int, synthetic_max: int) -> int:
+    """Number of columns of M: t - 1 Vandermonde columns and s_max DHF values."""
+    return threshold - 1 + synthetic_max
 
 
 def detection_row(x: int, r: Sequence[int], threshold: int) -> list[int]:
@@ -23,12 +28,3 @@ def detection_row(x: int, r: Sequence[int], threshold: int) -> list[int]:
     for i in range(1, threshold - 1):
         powers[i] = powers[i - 1] * xq % DHF_PRIME
     return powers + list(r)
-
-
-def detect_real_shares(points: Sequence[tuple[int, Sequence[int]]], threshold: int) -> set[int]:
-    """Indices of ``points`` ((x, r) pairs) the kernel test identifies as real.
-
-    Empty whenever fewer than ``threshold`` points are real.
-    """
-    rows = [detection_row(x, r, threshold) for x, r in points]
-    return left_kernel_support(rows, DHF_PRIME)
