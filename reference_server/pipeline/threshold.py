@@ -4,7 +4,8 @@
 account's recovery state (``ctx.recoveries``; the work per record is bounded, SPEC.md 8.3).
 Below the match threshold it does nothing at all: no record, no audit entry, no log line (so
 operators learn no count). An account whose shares no honest client makes is marked once in
-the audit log (``recovery_abuse_suspected``) and never recomputed. Past it, every real match not yet handled is confirmed against the full hashes
+the audit log (``recovery_abuse_suspected``) and never recomputed. Past the threshold, every
+real match not yet handled is confirmed against the full hashes
 (``confirmation.confirm_match``): confirmed ones join the human review queue with their visual
 derivative, coarse-key collisions are dropped and logged as such. Reruns are idempotent.
 """

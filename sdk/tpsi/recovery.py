@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from vouchsafe.sdk.crypto.linear_algebra import RowSpace
 from vouchsafe.sdk.crypto.shamir import SHARE_PRIME, lagrange_coefficients
 from vouchsafe.sdk.errors import (
     InconsistentSharesError,
@@ -32,7 +31,7 @@ from vouchsafe.sdk.errors import (
     ParamsMismatchError,
 )
 from vouchsafe.sdk.tpsi.account import adkey_from_shamir_secret
-from vouchsafe.sdk.tpsi.dhf import detection_row, detection_width
+from vouchsafe.sdk.tpsi.dhf import RealShareDetector
 from vouchsafe.sdk.tpsi.messages import OpenedVoucher, RecoveredItem
 from vouchsafe.sdk.tpsi.params import DHF_PRIME, ServerParams, adct_length, check_account_compatible
 from vouchsafe.sdk.tpsi.sealing import open_associated_data
@@ -124,8 +123,7 @@ class AccountRecovery:
         self.abuse_reason = ""
         self._shares: dict[bytes, OpenedVoucher] = {}
         self._pending: list[OpenedVoucher] = []
-        self._space: RowSpace | None = None
-        self._real_space: RowSpace | None = None
+        self._detector: RealShareDetector | None = None
         self._adkey = b""
         self.items: list[RecoveredItem] = []
         self.real_item_tags: list[bytes] = []
@@ -149,7 +147,7 @@ class AccountRecovery:
     @property
     def rows_kept(self) -> int:
         """Rows held in the detection row space (bounded by t - 1 + s_max)."""
-        return 0 if self._space is None else self._space.rank
+        return 0 if self._detector is None else self._detector.rows_kept
 
     def add(
         self, opened: Sequence[OpenedVoucher], *, trace: RecoveryTrace = _no_trace
@@ -191,29 +189,18 @@ class AccountRecovery:
 
     # -- below threshold ------------------------------------------------------------------
 
-    def _row(self, o: OpenedVoucher) -> list[int]:
-        assert self.threshold is not None
-        return detection_row(int.from_bytes(o.item_tag, "big"), o.dhf_value, self.threshold)
-
     def _add_below(self, o: OpenedVoucher, out: _Collected, trace: RecoveryTrace) -> None:
         assert self.threshold is not None
-        if self._space is None:
-            width = detection_width(self.threshold, self.synthetic_max)
-            self._space = RowSpace(width, DHF_PRIME, width)
-        row = self._row(o)
-        if self._space.add(row):
-            self._pending.append(o)
+        if self._detector is None:
+            self._detector = RealShareDetector(self.threshold, self.synthetic_max)
+        self._pending.append(o)
+        crossing = self._detector.add(int.from_bytes(o.item_tag, "big"), o.dhf_value)
+        if crossing is None:
             return
-        coefficients = self._space.dependency(row)
-        support = [p for p, c in zip(self._pending, coefficients, strict=True) if c]
-        support.append(o)
-        trace("kernel", [*coefficients, DHF_PRIME - 1])
+        support = [self._pending[k] for k in crossing.support]
+        trace("kernel", list(crossing.kernel))
         trace("kernel_support", [s.item_tag for s in support])
-        self._cross(support, out, trace)
-
-    def _cross(self, support: list[OpenedVoucher], out: _Collected, trace: RecoveryTrace) -> None:
         t = self.threshold
-        assert t is not None
         if len(support) != t:
             self._abuse(f"a dependency among {len(support)} shares, not t = {t}")
             return
@@ -225,21 +212,18 @@ class AccountRecovery:
         trace("lagrange_at_zero", lagrange)
         trace("a_0", a_0)
         self._adkey = adkey_from_shamir_secret(a_0)
-        width = detection_width(t, self.synthetic_max)
-        self._real_space = RowSpace(width, DHF_PRIME, t - 1)
-        for s in basis[: t - 1]:
-            self._real_space.add(self._row(s))
+        self._detector.accept([(x, s.dhf_value) for x, s in zip(xs, basis, strict=True)][: t - 1])
         self.status = RECOVERED
-        pending, self._pending, self._space = self._pending, [], None
-        for p in sorted([*pending, support[-1]], key=lambda s: s.item_tag):
+        pending, self._pending = self._pending, []
+        for p in sorted(pending, key=lambda s: s.item_tag):
             self._classify(p, out)
         trace("real_item_tags", sorted(self.real_item_tags))
 
     # -- past threshold -------------------------------------------------------------------
 
     def _classify(self, o: OpenedVoucher, out: _Collected) -> None:
-        assert self._real_space is not None
-        if not self._real_space.contains(self._row(o)):
+        assert self._detector is not None
+        if not self._detector.is_real(int.from_bytes(o.item_tag, "big"), o.dhf_value):
             self.synthetic_count += 1
             out.synthetic.append(o.item_tag)
             if self.synthetic_count > self.synthetic_max:
@@ -258,7 +242,7 @@ class AccountRecovery:
     def _abuse(self, reason: str) -> None:
         self.status = ABUSE_SUSPECTED
         self.abuse_reason = reason
-        self._space = self._real_space = None
+        self._detector = None
         self._pending = []
 
 

@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 from tests.hashset.source_helpers import make_orgs
 from tests.reference_server.conftest import Clock, InProcessServer, make_settings
 from tests.reference_server.tpsi_world import PDQ, THRESHOLD, build_release_folder
+from tests.tpsi.conftest import TEST_ACCOUNT_ID
 from vouchsafe.imagegen import synthetic_images
 from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.protocol.api_client import ApiError
@@ -37,6 +38,7 @@ from vouchsafe.sdk.tpsi import (
     new_account,
     wire,
 )
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.server.app import create_app
 from vouchsafe.server.errors import status_for
 from vouchsafe.server.hashset.bundle import load_release_bundle
@@ -83,6 +85,8 @@ def _voucher(account: AccountKeys, blinded: BlindedHashSet, index: int) -> tuple
         candidate_hashes=psi_candidates(result),
         item_id=b"photo-%d" % index,
         associated_data=ad,
+        account_id=TEST_ACCOUNT_ID,
+        schedule=SyntheticSchedule.never(),
     )
     return wire.voucher_id(voucher), wire.encode_safety_voucher(voucher)
 
@@ -112,7 +116,7 @@ def test_matches_under_two_releases_count_toward_one_threshold(
     assert THRESHOLD == 3
     alice = server.user("alice")
     reviewer = server.staff("reviewer1")
-    account = new_account(r1.params, threshold=THRESHOLD, synthetic_rate=0.0)
+    account = new_account(r1.params, threshold=THRESHOLD)
     for index in (0, 1):  # t - 1 matches under release 1
         alice.upload_voucher(*_voucher(account, r1, index))
     moved = account.for_release(r2.params)
@@ -129,13 +133,15 @@ def test_voucher_of_a_release_the_server_does_not_hold_is_refused(
     server: InProcessServer, releases: tuple[Path, Path]
 ) -> None:
     r2 = _blinded(releases[1])
-    account = new_account(r2.params, threshold=THRESHOLD, synthetic_rate=0.0)
+    account = new_account(r2.params, threshold=THRESHOLD)
     voucher = generate_voucher(
         account,
         r2,
         candidate_hashes=psi_candidates(PDQ.hash_media(IMAGES[0])),
         item_id=b"photo",
         associated_data=b"",
+        account_id=TEST_ACCOUNT_ID,
+        schedule=SyntheticSchedule.never(),
     )
     stray = dataclasses.replace(voucher, params_digest=bytes(32))
     alice = server.user("alice")
@@ -157,7 +163,7 @@ def test_voucher_of_an_earlier_release_is_refused_after_its_window(
         second, THRESHOLD, (first,), grace_ms=grace_ms, clock=lambda: now["ms"]
     )
     expires_ms = load_release_bundle(first).release.expires_at * 1000
-    account = new_account(r1.params, threshold=THRESHOLD, synthetic_rate=0.0)
+    account = new_account(r1.params, threshold=THRESHOLD)
     _, old = _voucher(account, r1, 0)
     _, new = _voucher(account.for_release(r2.params), r2, 1)
     now["ms"] = expires_ms + grace_ms  # last moment of the window

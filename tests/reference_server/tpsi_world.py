@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
+from tests.tpsi.conftest import TEST_ACCOUNT_ID
 from vouchsafe.protocol import api_pb2, associated_data_pb2
 from vouchsafe.protocol.api_client import ApiClient
 from vouchsafe.sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
@@ -28,6 +29,7 @@ from vouchsafe.sdk.tpsi import (
     new_account,
     wire,
 )
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.server.hashset.blinding import default_blinder
 from vouchsafe.server.hashset.build import build_release
 from vouchsafe.server.hashset.provenance import InclusionRule
@@ -172,6 +174,8 @@ class Device:
             candidate_hashes=psi_candidates(result),
             item_id=secrets.token_bytes(16),
             associated_data=ad,
+            account_id=TEST_ACCOUNT_ID,
+            schedule=SyntheticSchedule.never(),
         )
         return wire.voucher_id(voucher), wire.encode_safety_voucher(voucher)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.tpsi.conftest import TEST_ACCOUNT_ID
 from vouchsafe.demo.images import sendable_copy, split_corpus
 from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.sdk import DetectionClient, PreparedVoucher
@@ -45,7 +46,7 @@ class Release:
         self.blinded = bundle.blinded_hash_set()
 
     def client(self, **kwargs: object) -> DetectionClient:
-        client = DetectionClient(self.key, threshold=THRESHOLD, synthetic_rate=0.0, **kwargs)  # type: ignore[arg-type]
+        client = DetectionClient(self.key, threshold=THRESHOLD, **kwargs)  # type: ignore[arg-type]
         client.install_release(self.data, self.root)
         return client
 
@@ -72,7 +73,9 @@ def _open(release: Release, vouchers: list[PreparedVoucher]) -> list[object]:
     opened = []
     for prepared in vouchers:
         voucher = decode_safety_voucher(prepared.safety_voucher, release.blinded.params)
-        result = process_voucher(release.server_key, release.blinded, voucher)
+        result = process_voucher(
+            release.server_key, release.blinded, voucher, account_id=TEST_ACCOUNT_ID
+        )
         if result is not None:
             opened.append(result)
     return opened

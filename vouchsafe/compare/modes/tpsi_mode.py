@@ -40,9 +40,9 @@ from vouchsafe.compare.transcript import (
 from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.sdk.tpsi import (
     OpenedVoucher,
+    SyntheticSchedule,
     blind_hash_set,
     generate_server_keys,
-    SyntheticSchedule,
     generate_voucher,
     new_account,
     process_voucher,
