@@ -69,7 +69,9 @@ def _blinded(folder: Path) -> BlindedHashSet:
     return BlindedHashSet(wire.decode_server_params(release.server_params), release.table)
 
 
-def _voucher(account: AccountKeys, blinded: BlindedHashSet, index: int) -> tuple[bytes, bytes]:
+def _voucher(
+    account: AccountKeys, blinded: BlindedHashSet, index: int, account_id: str = "alice"
+) -> tuple[bytes, bytes]:
     result = PDQ.hash_media(IMAGES[index])
     ad = associated_data_pb2.AssociatedData(
         version=1,
@@ -85,7 +87,7 @@ def _voucher(account: AccountKeys, blinded: BlindedHashSet, index: int) -> tuple
         candidate_hashes=psi_candidates(result),
         item_id=b"photo-%d" % index,
         associated_data=ad,
-        account_id=TEST_ACCOUNT_ID,
+        account_id=account_id.encode(),
         schedule=SyntheticSchedule.never(),
     )
     return wire.voucher_id(voucher), wire.encode_safety_voucher(voucher)
@@ -118,11 +120,11 @@ def test_matches_under_two_releases_count_toward_one_threshold(
     reviewer = server.staff("reviewer1")
     account = new_account(r1.params, threshold=THRESHOLD)
     for index in (0, 1):  # t - 1 matches under release 1
-        alice.upload_voucher(*_voucher(account, r1, index))
+        alice.upload_voucher(*_voucher(account, r1, index, alice.account_id))
     moved = account.for_release(r2.params)
-    alice.upload_voucher(*_voucher(moved, r2, 0))  # the same photo again, under release 2
+    alice.upload_voucher(*_voucher(moved, r2, 0, alice.account_id))  # the same photo, release 2
     assert reviewer.review_queue() == []  # counted once: still t - 1 distinct matches
-    alice.upload_voucher(*_voucher(moved, r2, 2))  # one match under release 2
+    alice.upload_voucher(*_voucher(moved, r2, 2, alice.account_id))  # one match, release 2
     queue = reviewer.review_queue()
     assert len(queue) == THRESHOLD
     assert {item.item_id for item in queue} == {(b"photo-%d" % i).hex() for i in range(3)}
@@ -167,14 +169,14 @@ def test_voucher_of_an_earlier_release_is_refused_after_its_window(
     _, old = _voucher(account, r1, 0)
     _, new = _voucher(account.for_release(r2.params), r2, 1)
     now["ms"] = expires_ms + grace_ms  # last moment of the window
-    assert matcher.outer_step(old) is not None
+    assert matcher.outer_step(old, "alice") is not None
     now["ms"] = expires_ms + grace_ms + 1
     with pytest.raises(VoucherReleaseExpired) as refused:
-        matcher.outer_step(old)
+        matcher.outer_step(old, "alice")
     assert refused.value.code == "voucher_release_expired"
     assert refused.value.field == "params_digest"
     assert matcher.voucher_id(old)  # a retried upload can still be matched to its receipt
-    assert matcher.outer_step(new) is not None  # the current release has no end
+    assert matcher.outer_step(new, "alice") is not None  # the current release has no end
 
 
 def test_server_refuses_to_hold_an_incompatible_earlier_release() -> None:

@@ -17,7 +17,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
-from tests.tpsi.conftest import TEST_ACCOUNT_ID
 from vouchsafe.protocol import api_pb2, associated_data_pb2
 from vouchsafe.protocol.api_client import ApiClient
 from vouchsafe.sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
@@ -141,6 +140,7 @@ class Device:
     api: ApiClient
     blinded: BlindedHashSet
     account: AccountKeys
+    schedule: SyntheticSchedule
 
     @classmethod
     def register(
@@ -152,8 +152,13 @@ class Device:
     ) -> Device:
         api = ApiClient(url, Ed25519PrivateKey.generate())
         api.register(handle=handle)
-        account = new_account(blinded.params, threshold=THRESHOLD, synthetic_rate=synthetic_rate)
-        return cls(api, blinded, account)
+        account = new_account(blinded.params, threshold=THRESHOLD)
+        schedule = (
+            SyntheticSchedule.for_account(account)
+            if synthetic_rate is None
+            else SyntheticSchedule.constant_rate(synthetic_rate, account.synthetic_max)
+        )
+        return cls(api, blinded, account, schedule)
 
     def voucher_for(self, image: Image.Image) -> tuple[bytes, bytes]:
         """(VoucherId, encoded SafetyVoucher) for one photo, as the SDK makes them."""
@@ -174,8 +179,8 @@ class Device:
             candidate_hashes=psi_candidates(result),
             item_id=secrets.token_bytes(16),
             associated_data=ad,
-            account_id=TEST_ACCOUNT_ID,
-            schedule=SyntheticSchedule.never(),
+            account_id=self.api.account_id.encode(),
+            schedule=self.schedule,
         )
         return wire.voucher_id(voucher), wire.encode_safety_voucher(voucher)
 
