@@ -213,7 +213,7 @@ def synthetic_share(account: AccountKeys, item_id: bytes) -> tuple[int, int, tup
     stream = hkdf(
         account.fkey,
         salt=None,
-        info=labels.SYNTHETIC_DHF + item_id,
+        info=labels.framed(labels.SYNTHETIC_DHF, item_id),
         length=16 * account.synthetic_max,
     )
     r = tuple(

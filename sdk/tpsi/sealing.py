@@ -1,10 +1,10 @@
 """The three authenticated encryptions of a voucher and what each one binds (SPEC.md section 7,
 "HalfKey", "InnerCiphertext", "AssociatedDataCiphertext"). Device and server both use these,
-so the associated data of every AEAD is written once.
+so the associated data of every AEAD is written once, each ``labels.framed`` (SPEC.md 3.1).
 
-- a half: key and commitment from ``HalfKey(S, params_digest, Q)``, AAD ``params_digest || Q``:
+- a half: key and commitment from ``HalfKey(S, params_digest, Q)``, AAD ``(params_digest, Q)``:
   a half opens only under the release and the ``Q`` it was made with;
-- the inner ciphertext ``rct``: AAD ``params_digest || account_id``: a voucher opens only for
+- the inner ciphertext ``rct``: AAD ``(params_digest, account_id)``: a voucher opens only for
   the account that made it, so a copy uploaded by another account (re-ordered halves give it a
   new VoucherId) never yields a share there;
 - the associated-data ciphertext ``adct``: AAD the item tag ``x``: the associated data of one
@@ -33,18 +33,19 @@ MAX_ACCOUNT_ID_LENGTH: Final = 255
 
 
 def half_key(s: bytes, params_digest: bytes, q: bytes) -> tuple[bytes, bytes]:
-    """HalfKey: (AEAD key, 32-byte commitment) = split(KDF(S, none, HalfKey || digest || Q), 32)."""
-    okm = hkdf(s, salt=None, info=labels.HALF_KEY + params_digest + q, length=64)
+    """HalfKey: (AEAD key, 32-byte commitment) = split(KDF(S, none, framed(HalfKey, digest, Q)),
+    32)."""
+    okm = hkdf(s, salt=None, info=labels.framed(labels.HALF_KEY, params_digest, q), length=64)
     return okm[:32], okm[32:]
 
 
 def half_aad(params_digest: bytes, q: bytes) -> bytes:
-    """The half ciphertext's associated data."""
-    return labels.HALF_CIPHERTEXT + params_digest + q
+    """The half ciphertext's associated data: framed(HalfCiphertext, digest, Q)."""
+    return labels.framed(labels.HALF_CIPHERTEXT, params_digest, q)
 
 
 def seal_half(s: bytes, params_digest: bytes, q: bytes, rkey: bytes) -> bytes:
-    """ct = commitment || ChaCha20-Poly1305(key, 0, rkey, HalfCiphertext || digest || Q)."""
+    """ct = commitment || ChaCha20-Poly1305(key, 0, rkey, half_aad(digest, Q))."""
     key, commitment = half_key(s, params_digest, q)
     return seal_committing(key, commitment, rkey, half_aad(params_digest, q))
 
@@ -65,9 +66,9 @@ def check_account_id(account_id: bytes) -> bytes:
 
 
 def inner_aad(params_digest: bytes, account_id: bytes) -> bytes:
-    """The inner ciphertext's associated data: InnerCiphertext || digest || lp(account_id)."""
+    """The inner ciphertext's associated data: framed(InnerCiphertext, digest, account_id)."""
     check_account_id(account_id)
-    return labels.INNER_CIPHERTEXT + params_digest + bytes([len(account_id)]) + account_id
+    return labels.framed(labels.INNER_CIPHERTEXT, params_digest, account_id)
 
 
 def seal_inner(rkey: bytes, inner: bytes, params_digest: bytes, account_id: bytes) -> bytes:
@@ -85,8 +86,8 @@ def open_inner(rkey: bytes, rct: bytes, params_digest: bytes, account_id: bytes)
 
 
 def adct_aad(item_tag: bytes) -> bytes:
-    """The adct's associated data: AssociatedDataCiphertext || I2OSP(x, 32)."""
-    return labels.ASSOCIATED_DATA_CIPHERTEXT + item_tag
+    """The adct's associated data: framed(AssociatedDataCiphertext, I2OSP(x, 32))."""
+    return labels.framed(labels.ASSOCIATED_DATA_CIPHERTEXT, item_tag)
 
 
 def pad_associated_data(item_id: bytes, associated_data: bytes, length: int) -> bytes:
