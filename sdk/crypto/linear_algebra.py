@@ -31,11 +31,14 @@ def _flint() -> Any:
 class RowSpace:
     """The span of the rows added so far, grown one row at a time.
 
-    :meth:`add` costs O(capacity * width) field operations whatever was added before (the
-    span is kept in reduced row echelon form), so feeding rows as they arrive never redoes
-    earlier work. At most ``capacity`` independent rows are kept; a row found dependent is not
-    kept. :meth:`dependency` expresses a dependent row in the kept rows, once, by one
-    null-space computation.
+    :meth:`add` costs three vector-matrix products of size ``capacity x width`` whatever was
+    added before, so feeding rows as they arrive never redoes earlier work. The kept rows are
+    reduced against the rows before them (row j is zero at the pivots of rows < j and 1 at its
+    own), so the pivot block ``P`` is unit upper triangular; ``P^-1`` is kept alongside and
+    extended by one row and column per added row. A new row ``v`` reduces to
+    ``v - (v[pivots] P^-1) E``. At most ``capacity`` independent rows are kept; a row found
+    dependent is not kept. :meth:`dependency` expresses a dependent row in the kept rows, once,
+    by one null-space computation.
     """
 
     def __init__(self, width: int, modulus: int, capacity: int) -> None:
@@ -46,7 +49,9 @@ class RowSpace:
         self.modulus = modulus
         self.capacity = capacity
         self._echelon: nmod_mat = self._flint.nmod_mat(capacity, width, modulus)
+        self._pivot_inverse: nmod_mat = self._flint.nmod_mat(capacity, capacity, modulus)
         self._pivots: list[int] = []
+        self._rows: list[list[int]] = []  # the echelon rows, mirrored for cheap column reads
         self._kept: list[list[int]] = []
 
     @property
@@ -63,12 +68,13 @@ class RowSpace:
         if len(row) != self.width:
             raise ValueError(f"rows have {self.width} entries")
         flint, q = self._flint, self.modulus
-        v = flint.nmod_mat(1, self.width, [int(e) % q for e in row], q)
+        reduced = [int(e) % q for e in row]
+        v = flint.nmod_mat(1, self.width, reduced, q)
         if not self._pivots:
             return cast("nmod_mat", v)
-        lead = [v[0, p] for p in self._pivots]
-        d = flint.nmod_mat(1, self.capacity, lead + [0] * (self.capacity - len(lead)), q)
-        return cast("nmod_mat", v - d * self._echelon)
+        lead = [reduced[p] for p in self._pivots]
+        b = flint.nmod_mat(1, self.capacity, lead + [0] * (self.capacity - len(lead)), q)
+        return cast("nmod_mat", v - (b * self._pivot_inverse) * self._echelon)
 
     def contains(self, row: Sequence[int]) -> bool:
         """Whether ``row`` is in the span of the kept rows (nothing is added)."""
@@ -87,20 +93,25 @@ class RowSpace:
             raise OverflowError("the row space is at capacity")
         flint, q = self._flint, self.modulus
         inverse = pow(entries[pivot], -1, q)
-        normalised = [e * inverse % q for e in entries]
-        new = flint.nmod_mat(1, self.width, normalised, q)
         r = self.rank
-        column = [int(self._echelon[i, pivot]) for i in range(r)]
-        if any(column):
-            col = flint.nmod_mat(self.capacity, 1, column + [0] * (self.capacity - r), q)
-            self._echelon = self._echelon - col * new
+        if r:
+            column = [self._rows[i][pivot] for i in range(r)]
+            if any(column):
+                c = flint.nmod_mat(self.capacity, 1, column + [0] * (self.capacity - r), q)
+                u = self._pivot_inverse * c
+                for i in range(r):
+                    value = int(u[i, 0])
+                    if value:
+                        self._pivot_inverse[i, r] = q - value
+        self._pivot_inverse[r, r] = 1
+        normalised = [e * inverse % q for e in entries]
         for j, e in enumerate(normalised):
             if e:
                 self._echelon[r, j] = e
+        self._rows.append(normalised)
         self._pivots.append(pivot)
         self._kept.append([int(e) % q for e in row])
         return True
-
     def dependency(self, row: Sequence[int]) -> list[int]:
         """Coefficients ``c`` (one per kept row, in order) with ``sum c_i kept_i = row``.
 

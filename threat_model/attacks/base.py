@@ -82,6 +82,7 @@ REGISTRY: tuple[tuple[str, str], ...] = (
     ("replay", "replay"),
     ("malformed", "malformed"),
     ("pre-encryption", "pre_encryption"),
+    ("recovery-flood", "recovery_flood"),
 )
 
 
