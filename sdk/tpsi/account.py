@@ -177,9 +177,10 @@ def real_share(account: AccountKeys, x: int) -> int:
 
 
 # Lane width for evaluating all s_max DHF polynomials with one big-integer multiply-add per
-# coefficient: a lane accumulates at most 1000 products < q^2 < 2^128, so 2^138 never overflows.
-_LANE_BITS: Final = 138
-_LANE_MASK: Final = (1 << _LANE_BITS) - 1
+# coefficient: a lane accumulates at most 1000 products < q^2 < 2^128, so 2^144 never overflows;
+# 144 bits = 18 bytes, so the lanes are read back by slicing one byte string.
+_LANE_BYTES: Final = 18
+_LANE_BITS: Final = 8 * _LANE_BYTES
 
 
 def _pack_lanes(polynomials: list[tuple[int, ...]], terms: int) -> tuple[int, ...]:
@@ -199,9 +200,11 @@ def real_dhf_value(account: AccountKeys, x: int) -> tuple[int, ...]:
     acc = 0
     for packed, power in zip(account.dhf_packed, powers, strict=True):
         acc += packed * power
+    m = len(account.dhf_coefficients)
+    raw = acc.to_bytes(_LANE_BYTES * m, "little")
     return tuple(
-        ((acc >> (_LANE_BITS * k)) & _LANE_MASK) % DHF_PRIME
-        for k in range(len(account.dhf_coefficients))
+        int.from_bytes(raw[_LANE_BYTES * k : _LANE_BYTES * (k + 1)], "little") % DHF_PRIME
+        for k in range(m)
     )
 
 
@@ -217,7 +220,7 @@ def synthetic_share(account: AccountKeys, item_id: bytes) -> tuple[int, int, tup
         length=16 * account.synthetic_max,
     )
     r = tuple(
-        _field_element(stream[16 * k : 16 * k + 16], DHF_PRIME)
+        int.from_bytes(stream[16 * k : 16 * k + 16], "big") % DHF_PRIME
         for k in range(account.synthetic_max)
     )
     return x, y, r
