@@ -13,6 +13,12 @@ Safe defaults, and what the caller must do:
 - Randomness comes from the operating system; the account secret is drawn once and must be
   persisted by the app (``account_secret``) with the care of a private key, and restored with
   ``account_secret=`` so the shares of one account keep adding up to the same threshold.
+- The device's synthetic schedule (which of its items are synthetic, SPEC.md section 10) must
+  be persisted beside the secret after every voucher (``synthetic_schedule``) and restored with
+  ``synthetic_schedule=``; ``devices`` is how many devices share the account (each gets
+  ``s_max / devices`` synthetics). ``synthetic_rate`` replaces the schedule by a constant rate,
+  for labs and demos only: it does not keep hiding at volume.
+- ``account_id`` is the provider's id of the uploading account: vouchers open only for it.
 - The release key and the match threshold are constructor arguments: a vendor ships both inside
   the app, so that the provider cannot hand one user a lower threshold or another hash set.
 - The item id is a keyed hash of the exact media bytes, so sending the same bytes twice gives

@@ -10,14 +10,6 @@ from vouchsafe.sdk.tpsi.params import ServerParams
 from vouchsafe.sdk.tpsi.recovery import ABUSE_SUSPECTED, AccountRecovery, RecoveryTrace, _no_trace
 
 
-def distinct_shares(opened: Sequence[OpenedVoucher]) -> list[OpenedVoucher]:
-    """One opened voucher per item tag (the first seen): duplicates never count twice."""
-    by_tag: dict[bytes, OpenedVoucher] = {}
-    for o in opened:
-        by_tag.setdefault(o.item_tag, o)
-    return list(by_tag.values())
-
-
 def recover_associated_data(
     params: ServerParams | Sequence[ServerParams],
     opened: Sequence[OpenedVoucher],
