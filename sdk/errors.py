@@ -244,7 +244,7 @@ class ReleaseError(VouchsafeError):
     code = ErrorCode.RELEASE_ERROR
 
 
-class ReleaseMalformed(ReleaseError):
+class ReleaseMalformed(ReleaseError, MalformedMessageError):
     """The bytes are not a well-formed release: bad protobuf, wrong lengths, missing fields."""
 
     code = ErrorCode.RELEASE_MALFORMED
@@ -338,7 +338,7 @@ class NoReleaseHeld(ReleaseError):
 # the API client (vouchsafe.sdk.api) raises for refusals and transport failures. ---
 
 
-class MalformedRequest(VouchsafeError):
+class MalformedRequest(MalformedMessageError):
     """The request body is not a well-formed message of the expected type."""
 
     code = ErrorCode.MALFORMED_REQUEST
