@@ -28,7 +28,7 @@ from vouchsafe.sdk.tpsi import (
 )
 from vouchsafe.sdk.tpsi.params import check_account_compatible
 from vouchsafe.server.hashset.updates import VoucherReleaseExpired, VoucherReleaseUnknown
-from vouchsafe.server.pipeline.matching import RecoveredItem
+from vouchsafe.server.pipeline.matching import RecoveredMatch
 
 
 def _wall_clock_ms() -> int:
@@ -99,7 +99,7 @@ class TpsiMatcher:
         opened = process_voucher(key, blinded, voucher)
         return None if opened is None else wire.encode_opened_voucher(opened)
 
-    def recover(self, opened: Sequence[bytes]) -> list[RecoveredItem]:
+    def recover(self, opened: Sequence[bytes]) -> list[RecoveredMatch]:
         records = [wire.decode_opened_voucher(o) for o in opened]
         releases = [self.blinded.params, *(r.blinded.params for r in self.previous)]
         digests = {p.params_digest for p in releases}
@@ -111,4 +111,4 @@ class TpsiMatcher:
         result = recover_associated_data(releases, usable)
         if not result.threshold_reached:
             return []
-        return [RecoveredItem(item.item_id.hex(), item.associated_data) for item in result.items]
+        return [RecoveredMatch(item.item_id.hex(), item.associated_data) for item in result.items]

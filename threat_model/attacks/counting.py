@@ -61,28 +61,6 @@ def distinguishing_advantage(n: int, m: int, rate: float, cap: int | None) -> fl
     return total_variation(opened_count_pmf(n, 0, rate, cap), opened_count_pmf(n, m, rate, cap))
 
 
-def guessing_advantage(n: int, threshold: int, rate: float, cap: int | None) -> float:
-    """Accuracy gain of the server's best guess of m (uniform prior on 0..t-1) over 1/t.
-
-    The best guess given a count is the m maximising P[O = count | m] (MAP under the uniform
-    prior); its accuracy is the sum over counts of the largest likelihood, divided by t.
-    """
-    support = min(threshold, n + 1)
-    table = np.stack([opened_count_pmf(n, m, rate, cap) for m in range(support)])
-    accuracy = float(table.max(axis=0).sum()) / support
-    return accuracy - 1.0 / support
-
-
-def smallest_rate(
-    n: int, m: int, cap: int | None, bound: float, grid: FloatArray
-) -> float | None:
-    """The smallest rate in ``grid`` (ascending) keeping the m-vs-0 advantage <= ``bound``."""
-    for rate in grid:
-        if distinguishing_advantage(n, m, float(rate), cap) <= bound:
-            return float(rate)
-    return None
-
-
 def simulate_view(
     n: int, m: int, rate: float, slots: int, trials: int, rng: np.random.Generator
 ) -> dict[str, NDArray[np.int64]]:
