@@ -80,7 +80,6 @@ class ErrorCode(StrEnum):
     VOUCHER_RELEASE_UNKNOWN = "voucher_release_unknown"
     VOUCHER_RELEASE_EXPIRED = "voucher_release_expired"
     RELEASE_EPOCH_MISMATCH = "release_epoch_mismatch"
-    PROTOCOL_UNAVAILABLE = "protocol_unavailable"
     STORAGE_ERROR = "storage_error"
     # API client (never sent by the server)
     SERVER_UNREACHABLE = "server_unreachable"
@@ -244,7 +243,7 @@ class ReleaseError(VouchsafeError):
     code = ErrorCode.RELEASE_ERROR
 
 
-class ReleaseMalformed(ReleaseError):
+class ReleaseMalformed(ReleaseError, MalformedMessageError):
     """The bytes are not a well-formed release: bad protobuf, wrong lengths, missing fields."""
 
     code = ErrorCode.RELEASE_MALFORMED
@@ -338,7 +337,7 @@ class NoReleaseHeld(ReleaseError):
 # the API client (vouchsafe.sdk.api) raises for refusals and transport failures. ---
 
 
-class MalformedRequest(VouchsafeError):
+class MalformedRequest(MalformedMessageError):
     """The request body is not a well-formed message of the expected type."""
 
     code = ErrorCode.MALFORMED_REQUEST

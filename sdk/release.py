@@ -170,7 +170,7 @@ def verify_release(
 
     ``now`` is the current Unix time; ``None`` skips the expiry check (provider side only).
     """
-    message = decode_message(release_pb2.Release(), data, "release")
+    message = decode_message(release_pb2.Release, data, "release")
     return verify_release_parts(
         message.header,
         message.signature_scheme,
@@ -192,7 +192,7 @@ def apply_delta(
     now: int,
 ) -> VerifiedRelease:
     """Applies a release delta to ``held`` and verifies the result as a full release."""
-    message = decode_message(release_pb2.ReleaseDelta(), data, "release delta")
+    message = decode_message(release_pb2.ReleaseDelta, data, "release delta")
     if message.format_version != RELEASE_FORMAT_VERSION:
         raise ReleaseUnsupported("delta format version not supported", field="format_version")
     if message.base_release_digest != held.digest:

@@ -11,10 +11,10 @@ from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from google.protobuf.message import DecodeError
 
 from vouchsafe.protocol import release_pb2
 from vouchsafe.sdk.crypto import ed25519, group, labels
+from vouchsafe.sdk.decoding import decode_canonical
 from vouchsafe.sdk.errors import (
     ReleaseChainBroken,
     ReleaseDuplicateElement,
@@ -44,16 +44,11 @@ MAX_SLOT_COUNT = 1 << 24
 _M = TypeVar("_M", release_pb2.Release, release_pb2.ReleaseDelta)
 
 
-def decode_message(message: _M, data: bytes, what: str) -> _M:
-    try:
-        message.ParseFromString(data)
-    except DecodeError:
-        raise ReleaseMalformed(f"the {what} is not a well-formed protobuf message") from None
-    # Re-encoding must give back exactly the bytes received: no unknown fields, no padding,
-    # no non-canonical varints, no trailing data.
-    if message.SerializeToString(deterministic=True) != data:
-        raise ReleaseMalformed(f"the {what} is not in canonical encoding or has unknown fields")
-    return message
+def decode_message(message_type: type[_M], data: bytes, what: str) -> _M:
+    """The one strict decoder (``vouchsafe.sdk.decoding``), failing as ReleaseMalformed."""
+    return decode_canonical(
+        message_type, data, field=None, what=f"the {what}", error=ReleaseMalformed
+    )
 
 
 def verify_header(
@@ -68,11 +63,13 @@ def verify_header(
             "the release signature does not verify against the pinned release key",
             field="signature",
         )
-    header = release_pb2.ReleaseHeader()
-    try:
-        header.ParseFromString(header_bytes)
-    except DecodeError:
-        raise ReleaseMalformed("the signed header is not well formed", field="header") from None
+    header = decode_canonical(
+        release_pb2.ReleaseHeader,
+        header_bytes,
+        field="header",
+        what="the signed header",
+        error=ReleaseMalformed,
+    )
     if header.format_version != RELEASE_FORMAT_VERSION:
         raise ReleaseUnsupported(
             f"release format version {header.format_version} is not supported",

@@ -19,10 +19,8 @@ from vouchsafe.sdk import tpsi
 from vouchsafe.sdk.crypto import group, labels
 from vouchsafe.sdk.crypto.hash_to_group import hash_to_group_bytes
 from vouchsafe.sdk.crypto.keyed_stream import KeyedStream
-from vouchsafe.sdk.errors import ErrorCode
 from vouchsafe.sdk.media import candidates
 from vouchsafe.sdk.tpsi import wire
-from vouchsafe.server.hashset.errors import HashSetError
 
 
 @dataclass(frozen=True)
@@ -85,12 +83,6 @@ class KeyedBlinder(HashSetBlinder, Protocol):
     def blinded_element(self, server_key: bytes, psi_key: bytes) -> bytes:
         """The element an admitted PSI key contributes to the table under ``server_key``."""
         ...
-
-
-class ProtocolUnavailable(HashSetError):
-    """A part of the protocol core this build needs is not installed."""
-
-    code = ErrorCode.PROTOCOL_UNAVAILABLE
 
 
 def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.media.pdq import PDQ_MATCH_DISTANCE
 from vouchsafe.sdk.release import VerifiedRelease, verify_release
 from vouchsafe.sdk.tpsi import BlindedHashSet, ServerKey
 from vouchsafe.sdk.tpsi.wire import decode_server_key
@@ -46,7 +47,6 @@ RELEASE_PRIVATE_KEY_FILE = "release_key"
 BUILD_SEED_FILE = "build_seed"
 ENTRIES_FILE = "entries.jsonl"
 BUILD_FILE = "build.json"
-PDQ_MATCH_DISTANCE = 31  # PDQ's recommended match threshold (Meta, "The TMK+PDQF/PDQ paper")
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
