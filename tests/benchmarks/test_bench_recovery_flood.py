@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
 from tests.benchmarks.rows import RECOVERY, THROUGHPUT, describe, metric
-from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.sdk.api import ApiClient
 from vouchsafe.sdk.tpsi import (
     AccountRecovery,
     SyntheticSchedule,
