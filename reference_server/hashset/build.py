@@ -3,9 +3,12 @@
 ``build_release`` streams the source lists in, applies the provenance rule column-wise, derives
 each admitted entry's PSI keys, blinds them with the server key (the protocol core's
 ``blind_hash_set``), signs the release and writes the public release and the private server
-bundle (layout in :mod:`vouchsafe.server.hashset.bundle`). A follow-up release (``previous``)
-reuses the previous server key and release key, so vouchers made under older releases keep
-counting toward the same account threshold, and chains to the previous release's digest.
+bundle (layout in :mod:`vouchsafe.server.hashset.bundle`). Every release gets a **fresh server
+key**: with a key shared by two releases, ``alpha * H(y)`` would sit in both tables and anyone
+holding both could test membership offline (SPEC.md R.7, attack ``cross-release``). A follow-up
+release (``previous``) keeps only the release signing key and chains to the previous release's
+digest; vouchers made under older releases still count toward the same account threshold,
+because account keys do not depend on the server key (SPEC.md section 6.3).
 """
 
 from __future__ import annotations
@@ -103,16 +106,19 @@ def psi_keys_of(
 
 
 def _keys_for(previous: Path | None, blinder: HashSetBlinder) -> tuple[bytes, bytes, int, bytes]:
-    """(server key, release private key, version, previous digest) for the next release."""
+    """(server key, release private key, version, previous digest) for the next release.
+
+    The server key is always fresh (never carried over from ``previous``); the release key is.
+    """
+    server_key = blinder.generate_server_key()
     if previous is None:
-        return blinder.generate_server_key(), ed25519.generate_private_key(), 1, b""
+        return server_key, ed25519.generate_private_key(), 1, b""
     prior = layout.load_public_release(previous)
     private = previous / layout.PRIVATE_DIR
     try:
-        server_key = (private / layout.SERVER_KEY_FILE).read_bytes()
         release_key = (private / layout.RELEASE_PRIVATE_KEY_FILE).read_bytes()
     except OSError:
-        raise BundleInvalid(f"{private} lacks the keys of the previous release") from None
+        raise BundleInvalid(f"{private} lacks the release key of the previous release") from None
     return server_key, release_key, prior.version + 1, prior.digest
 
 

@@ -71,7 +71,7 @@ def test_bundle_finds_entries_within_pdq_distance_with_provenance(tmp_path: Path
     assert loaded.find_entries("pdq", far) == []
 
 
-def test_next_release_chains_keeps_keys_and_drops_tombstoned_entries(tmp_path: Path) -> None:
+def test_next_release_keeps_release_key_draws_fresh_server_key(tmp_path: Path) -> None:
     first, orgs = _build(
         tmp_path, "r1", {"a": [("add", H[0]), ("add", H[1])], "b": [("add", H[0]), ("add", H[1])]}
     )
@@ -89,7 +89,8 @@ def test_next_release_chains_keeps_keys_and_drops_tombstoned_entries(tmp_path: P
     assert second.release.slot_count > 0
     r1, r2 = load_release_bundle(first.directory), load_release_bundle(second.directory)
     assert r2.release.version == 2 and r2.release.previous_release_digest == r1.release.digest
-    assert r2.server_key_bytes == r1.server_key_bytes
+    assert r2.server_key_bytes != r1.server_key_bytes
+    assert r2.release.params.blinding_public != r1.release.params.blinding_public
     assert (r1.entry_count, r2.entry_count) == (2, 1)
     assert r2.find_entries("pdq", H[1]) == [] and second.selection.exclusions["withdrawn"] == 1
     pub = bytes.fromhex((first.directory / "release_key.pub").read_text())

@@ -2,7 +2,7 @@
 
 ``--source`` (repeatable) and ``--registry`` name the inputs; without them, demo sources are
 made first (in ``OUT/demo-sources``). ``--previous DIR`` makes the next release of a chain
-(same server key and release key, version + 1, previous digest).
+(same release key, a fresh server key, version + 1, previous digest).
 """
 
 from __future__ import annotations
