@@ -79,6 +79,7 @@ REGISTRY: tuple[tuple[str, str], ...] = (
     ("replay", "replay"),
     ("malformed", "malformed"),
     ("pre-encryption", "pre_encryption"),
+    ("cross-release", "cross_release"),
 )
 
 
