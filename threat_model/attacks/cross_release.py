@@ -24,7 +24,7 @@ import math
 import secrets
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -164,7 +164,7 @@ def shared_elements(first: VerifiedRelease, second: VerifiedRelease) -> int:
 
 
 def _oracle_counts(
-    first: VerifiedRelease, second: VerifiedRelease, groups: dict[str, Sequence[bytes]]
+    first: VerifiedRelease, second: VerifiedRelease, groups: Mapping[str, Sequence[bytes]]
 ) -> dict[str, int]:
     counts = {f"{name}_flagged": sum(flagged(first, second, v) for v in values)
               for name, values in groups.items()}
