@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vouchsafe.sdk.errors import VouchsafeError
-from vouchsafe.sdk.release import VerifiedRelease, verify_release
+from vouchsafe.sdk.release import VerifiedRelease, verify_release_file
 from vouchsafe.sdk.tpsi import BlindedHashSet, ServerKey
 from vouchsafe.sdk.tpsi.wire import decode_server_key
 from vouchsafe.server.hashset.errors import BundleInvalid
@@ -174,10 +174,11 @@ def load_public_release(directory: Path, *, now: int | None = None) -> VerifiedR
     release_key = read_hex(directory / RELEASE_PUBLIC_KEY_FILE, 32, "release key")
     root = read_hex(directory / ROOT_FILE, 32, "root")
     try:
-        data = (directory / RELEASE_FILE).read_bytes()
+        return verify_release_file(
+            directory / RELEASE_FILE, release_key=release_key, published_root=root, now=now
+        )
     except OSError:
         raise BundleInvalid(f"{directory / RELEASE_FILE} is missing", field="release") from None
-    return verify_release(data, release_key=release_key, published_root=root, now=now)
 
 
 def load_release_bundle(directory: Path | str) -> ReleaseBundle:

@@ -153,8 +153,10 @@ def check_account_compatible(reference: ServerParams, other: ServerParams) -> No
 
 
 def table_digest(table: bytes) -> bytes:
-    """TableDigest: SHA-512(label || table) truncated to 32 bytes."""
-    return hashlib.sha512(TABLE_DIGEST + table).digest()[:DIGEST_LENGTH]
+    """TableDigest: SHA-512(label || table) truncated to 32 bytes (the table is not copied)."""
+    h = hashlib.sha512(TABLE_DIGEST)
+    h.update(table)
+    return h.digest()[:DIGEST_LENGTH]
 
 
 @dataclass(frozen=True, slots=True)
