@@ -9,13 +9,13 @@ validated once; they call libsodium directly.
 from __future__ import annotations
 
 import ctypes
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 
+from vouchsafe.sdk.cores import available_cores
 from vouchsafe.sdk.crypto.randomness import Randomness
 from vouchsafe.sdk.errors import (
     CryptoBackendMissingError,
@@ -117,13 +117,6 @@ def _first_rejected_by_libsodium(address: int, start: int, stop: int) -> int | N
     return None
 
 
-def _worker_count() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def first_invalid_encoding(table: bytes) -> int | None:
     """The index of the first 32-byte slot of ``table`` that is not the canonical encoding of a
     non-identity element (exactly :func:`is_valid_encoding` per slot), or None if all are.
@@ -148,7 +141,7 @@ def first_invalid_encoding(table: bytes) -> int | None:
     holder = ctypes.c_char_p(table)  # points into ``table``'s own buffer (no copy)
     address = ctypes.cast(holder, ctypes.c_void_p).value
     assert address is not None
-    workers = min(_worker_count(), max(1, stop // _BULK_CHUNK))
+    workers = min(available_cores(), max(1, stop // _BULK_CHUNK))
     if workers == 1:
         rejected = _first_rejected_by_libsodium(address, 0, stop)
     else:

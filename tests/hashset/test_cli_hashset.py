@@ -19,7 +19,7 @@ from vouchsafe.server.hashset import blinding, demo
 
 @pytest.fixture(autouse=True)
 def _stand_ins(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(blinding, "default_blinder", StandInBlinder)
+    monkeypatch.setattr(blinding, "default_blinder", lambda workers=None: StandInBlinder())
     monkeypatch.setattr(blinding, "hash_set_keys", stand_in_keys)
     monkeypatch.setattr(
         demo, "pdq_of_image", lambda path: hashlib.sha256(Path(path).read_bytes()).digest()
