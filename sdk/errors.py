@@ -200,6 +200,13 @@ class ReleaseParamsMismatch(ReleaseError):
     code = "release_params_mismatch"
 
 
+class ReleasePolicyRefused(ReleaseError):
+    """The release's protocol parameters are outside the policy the device pins (for example
+    fewer synthetic shares than the pinned minimum, which would weaken below-threshold hiding)."""
+
+    code = "release_policy_refused"
+
+
 class ReleaseDeltaBaseMismatch(ReleaseError):
     """A release delta does not apply to the release in use."""
 

@@ -6,7 +6,8 @@ than the release held (no rollback), nor a different release under the same vers
 direct successor names the held release as its predecessor; it has not expired; its root is the
 published root the device was given; the table hashes to that root; and every element is a
 valid, non-identity ristretto255 element, pairwise distinct; and the protocol parameters commit
-to exactly this table. Each failure is its own
+to exactly this table; and they are inside the device's pinned policy (minimum synthetic
+shares, allowed open weights). Each failure is its own
 :class:`~vouchsafe.sdk.errors.ReleaseError`. :class:`ReleaseHolder` swaps in a release only after
 all
 checks passed, so a refused release never replaces the one in use.
@@ -47,6 +48,7 @@ from vouchsafe.sdk.release_checks import (
     verify_header,
 )
 from vouchsafe.sdk.release_commitment import ROOT_SIZE, merkle_root, release_digest
+from vouchsafe.sdk.release_policy import DEVICE_POLICY, ReleasePolicy
 from vouchsafe.sdk.tpsi.params import BlindedHashSet, ServerParams
 
 __all__ = [
@@ -121,6 +123,7 @@ def verify_release_parts(
     published_root: bytes,
     now: int | None,
     held: VerifiedRelease | None = None,
+    policy: ReleasePolicy = DEVICE_POLICY,
 ) -> VerifiedRelease:
     """Runs every release check on a header, its signature and a table (see module docstring).
 
@@ -144,6 +147,7 @@ def verify_release_parts(
         raise ReleaseTableMismatch("the table does not hash to the signed root", field="table")
     check_elements(table, header.element_size)
     params = check_params(header, table)
+    policy.check(params)
     return VerifiedRelease(
         version=header.version,
         digest=digest,
@@ -171,6 +175,7 @@ def verify_release_stream(
     published_root: bytes,
     now: int | None,
     held: VerifiedRelease | None = None,
+    policy: ReleasePolicy = DEVICE_POLICY,
 ) -> VerifiedRelease:
     """Reads a release file from a binary stream and verifies it (see :func:`verify_release`).
 
@@ -187,6 +192,7 @@ def verify_release_stream(
         published_root=published_root,
         now=now,
         held=held,
+        policy=policy,
     )
 
 
@@ -197,6 +203,7 @@ def verify_release(
     published_root: bytes,
     now: int | None,
     held: VerifiedRelease | None = None,
+    policy: ReleasePolicy = DEVICE_POLICY,
 ) -> VerifiedRelease:
     """Decodes and verifies a release file; returns it, or raises its own ReleaseError.
 
@@ -210,6 +217,7 @@ def verify_release(
         published_root=published_root,
         now=now,
         held=held,
+        policy=policy,
     )
 
 
@@ -220,11 +228,17 @@ def verify_release_file(
     published_root: bytes,
     now: int | None,
     held: VerifiedRelease | None = None,
+    policy: ReleasePolicy = DEVICE_POLICY,
 ) -> VerifiedRelease:
     """Verifies the release file at ``path`` (a download), reading the table once."""
     with open(path, "rb") as stream:
         return verify_release_stream(
-            stream, release_key=release_key, published_root=published_root, now=now, held=held
+            stream,
+            release_key=release_key,
+            published_root=published_root,
+            now=now,
+            held=held,
+            policy=policy,
         )
 
 
@@ -235,6 +249,7 @@ def apply_delta(
     release_key: bytes,
     published_root: bytes,
     now: int,
+    policy: ReleasePolicy = DEVICE_POLICY,
 ) -> VerifiedRelease:
     """Applies a release delta to ``held`` and verifies the result as a full release."""
     message = decode_message(release_pb2.ReleaseDelta(), data, "release delta")
@@ -268,6 +283,7 @@ def apply_delta(
         published_root=published_root,
         now=now,
         held=held,
+        policy=policy,
     )
 
 
@@ -275,14 +291,21 @@ class ReleaseHolder:
     """Holds the release in use; replaces it only with a release that passed every check.
 
     ``release_key`` is the pinned 32-byte Ed25519 release public key; ``clock`` returns the
-    current Unix time (tests pass a fixed one).
+    current Unix time (tests pass a fixed one); ``policy`` is the pinned parameter policy
+    (:data:`~vouchsafe.sdk.release_policy.DEVICE_POLICY` unless the vendor pins another).
     """
 
-    def __init__(self, release_key: bytes, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        release_key: bytes,
+        clock: Callable[[], float] = time.time,
+        policy: ReleasePolicy = DEVICE_POLICY,
+    ) -> None:
         if len(release_key) != ed25519.PUBLIC_KEY_SIZE:
             raise ReleaseMalformed("the pinned release key must be 32 bytes", field="release_key")
         self._release_key = release_key
         self._clock = clock
+        self._policy = policy
         self._current: VerifiedRelease | None = None
 
     @property
@@ -305,6 +328,7 @@ class ReleaseHolder:
             published_root=published_root,
             now=int(self._clock()),
             held=self._current,
+            policy=self._policy,
         )
         self._current = release
         return release
@@ -317,6 +341,7 @@ class ReleaseHolder:
             published_root=published_root,
             now=int(self._clock()),
             held=self._current,
+            policy=self._policy,
         )
         self._current = release
         return release
@@ -329,6 +354,7 @@ class ReleaseHolder:
             release_key=self._release_key,
             published_root=published_root,
             now=int(self._clock()),
+            policy=self._policy,
         )
         self._current = release
         return release
