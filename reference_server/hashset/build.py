@@ -207,7 +207,7 @@ def _write_private_part(
     progress: bool,
 ) -> None:
     private = out_dir / layout.PRIVATE_DIR
-    private.mkdir(parents=True, exist_ok=True, mode=0o700)
+    layout.make_private_dir(private)
     layout.write_private(private / layout.SERVER_KEY_FILE, server_key)
     layout.write_private(private / layout.RELEASE_PRIVATE_KEY_FILE, release_key)
     with (private / layout.ENTRIES_FILE).open("w", encoding="utf-8") as out:

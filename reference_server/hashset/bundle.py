@@ -51,10 +51,18 @@ _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Writes a secret file readable by its owner only (created 0600, never widened)."""
+    """Writes a secret file readable by its owner only: mode 0600, also when the file existed
+    with a wider mode (it is narrowed before anything is written)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
     with os.fdopen(fd, "wb") as out:
         out.write(data)
+
+
+def make_private_dir(path: Path) -> None:
+    """Creates (or narrows) a directory only its owner may enter: mode 0700."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
 
 
 def read_hex(path: Path, size: int, what: str) -> bytes:
