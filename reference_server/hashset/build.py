@@ -134,8 +134,13 @@ def build_release(
     blinder: HashSetBlinder | None = None,
     key_function: KeyFunction = hash_set_keys,
     progress: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Builds one release folder (see module docstring); returns what it wrote.
+
+    ``progress`` shows bars on the terminal; ``on_progress(done, total)`` is called as the
+    blinding advances (cuckoo insertion, then the slots, batch by batch from the worker
+    processes), for callers that report progress themselves.
 
     Memory: the source lists are held column-wise; provenance is written out and the source
     columns are dropped before blinding, the step that needs the most.
@@ -161,17 +166,25 @@ def build_release(
     )
     del selection
     build_seed = secrets.token_bytes(SEED_SIZE)
-    expected_slots = 2 * math.ceil((1 + DEFAULT_EPSILON) * len(psi_keys))
-    with tqdm(total=expected_slots, desc="blinding", unit="slot", disable=not progress) as bar:
+    # insertion reports one step per key, blinding one per slot
+    expected_slots = len(psi_keys) + math.ceil((1 + DEFAULT_EPSILON) * len(psi_keys))
+    done = [0]  # a disabled tqdm bar does not count
+    with tqdm(total=expected_slots, desc="blinding", unit="step", disable=not progress) as bar:
 
         def blinded_slots(count: int) -> None:
             bar.update(count)
+            done[0] = min(done[0] + count, expected_slots)
+            if on_progress is not None:
+                on_progress(done[0], expected_slots)
 
         if isinstance(blinder, ProgressBlinder):
             blinded = blinder.blind_with_progress(server_key, psi_keys, build_seed, blinded_slots)
         else:
             blinded = blinder.blind(server_key, psi_keys, build_seed)
         bar.update(max(0, expected_slots - bar.n))
+        if on_progress is not None and done[0] < expected_slots:
+            on_progress(expected_slots, expected_slots)
+    psi_key_count = len(psi_keys)
     del psi_keys
     layout.write_private(out_dir / layout.PRIVATE_DIR / layout.BUILD_SEED_FILE, build_seed)
     draft = ReleaseDraft(
@@ -193,7 +206,7 @@ def build_release(
 
         signed = sign_release(draft, blinded.table, release_key, advance)
     _write_public_part(out_dir, signed, release_key)
-    result = BuildResult(out_dir, signed, summary, len(blinded.table) // 32, len(signed.data))
+    result = BuildResult(out_dir, signed, summary, psi_key_count, len(signed.data))
     _write_summary(out_dir, result, draft)
     return result
 
