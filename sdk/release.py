@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from vouchsafe.protocol import release_pb2
 from vouchsafe.sdk.crypto import ed25519
@@ -64,7 +63,6 @@ __all__ = [
     "verify_release",
     "verify_release_file",
     "verify_release_parts",
-    "verify_release_stream",
 ]
 
 
@@ -168,34 +166,6 @@ def verify_release_parts(
     )
 
 
-def verify_release_stream(
-    stream: BinaryIO,
-    *,
-    release_key: bytes,
-    published_root: bytes,
-    now: int | None,
-    held: VerifiedRelease | None = None,
-    policy: ReleasePolicy = DEVICE_POLICY,
-) -> VerifiedRelease:
-    """Reads a release file from a binary stream and verifies it (see :func:`verify_release`).
-
-    The table is read once, straight into the bytes the returned release holds: memory is the
-    table plus about 10 bytes per slot while checking, and the table alone afterwards.
-    """
-    parts = read_release(stream)
-    return verify_release_parts(
-        parts.header,
-        parts.signature_scheme,
-        parts.signature,
-        parts.table,
-        release_key=release_key,
-        published_root=published_root,
-        now=now,
-        held=held,
-        policy=policy,
-    )
-
-
 def verify_release(
     data: bytes,
     *,
@@ -211,8 +181,8 @@ def verify_release(
     The release keeps a copy of the table, so ``data`` and the release together cost twice
     the table; :func:`verify_release_file` costs it once.
     """
-    return verify_release_stream(
-        io.BytesIO(data),
+    return verify_release_parts(
+        *read_release(io.BytesIO(data)),
         release_key=release_key,
         published_root=published_root,
         now=now,
@@ -230,16 +200,19 @@ def verify_release_file(
     held: VerifiedRelease | None = None,
     policy: ReleasePolicy = DEVICE_POLICY,
 ) -> VerifiedRelease:
-    """Verifies the release file at ``path`` (a download), reading the table once."""
+    """Verifies the release file at ``path`` (a download) in bounded memory: the table is read
+    once, straight into the bytes the returned release holds, so checking needs the table plus
+    about 10 bytes per slot, and holding it the table alone."""
     with open(path, "rb") as stream:
-        return verify_release_stream(
-            stream,
-            release_key=release_key,
-            published_root=published_root,
-            now=now,
-            held=held,
-            policy=policy,
-        )
+        parts = read_release(stream)
+    return verify_release_parts(
+        *parts,
+        release_key=release_key,
+        published_root=published_root,
+        now=now,
+        held=held,
+        policy=policy,
+    )
 
 
 def apply_delta(
