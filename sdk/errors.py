@@ -67,6 +67,7 @@ class ErrorCode(StrEnum):
     RELEASE_IDENTITY_ELEMENT = "release_identity_element"
     RELEASE_DUPLICATE_ELEMENT = "release_duplicate_element"
     RELEASE_PARAMS_MISMATCH = "release_params_mismatch"
+    RELEASE_POLICY_REFUSED = "release_policy_refused"
     RELEASE_DELTA_BASE_MISMATCH = "release_delta_base_mismatch"
     NO_RELEASE_HELD = "no_release_held"
     # provider signatures, hash sets and server internals
@@ -326,7 +327,7 @@ class ReleasePolicyRefused(ReleaseError):
     """The release's protocol parameters are outside the policy the device pins (for example
     fewer synthetic shares than the pinned minimum, which would weaken below-threshold hiding)."""
 
-    code = "release_policy_refused"
+    code = ErrorCode.RELEASE_POLICY_REFUSED
 
 
 class ReleaseDeltaBaseMismatch(ReleaseError):
