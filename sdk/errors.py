@@ -67,6 +67,7 @@ class ErrorCode(StrEnum):
     RELEASE_IDENTITY_ELEMENT = "release_identity_element"
     RELEASE_DUPLICATE_ELEMENT = "release_duplicate_element"
     RELEASE_PARAMS_MISMATCH = "release_params_mismatch"
+    RELEASE_POLICY_REFUSED = "release_policy_refused"
     RELEASE_DELTA_BASE_MISMATCH = "release_delta_base_mismatch"
     NO_RELEASE_HELD = "no_release_held"
     # provider signatures, hash sets and server internals
@@ -319,6 +320,13 @@ class ReleaseParamsMismatch(ReleaseError):
     """The release's protocol parameters do not decode or do not describe its table."""
 
     code = ErrorCode.RELEASE_PARAMS_MISMATCH
+
+
+class ReleasePolicyRefused(ReleaseError):
+    """The release's protocol parameters are outside the policy the device pins (for example
+    fewer synthetic shares than the pinned minimum, which would weaken below-threshold hiding)."""
+
+    code = ErrorCode.RELEASE_POLICY_REFUSED
 
 
 class ReleaseDeltaBaseMismatch(ReleaseError):
