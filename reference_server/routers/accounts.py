@@ -61,27 +61,34 @@ def register(
     return api_pb2.RegisterAccountResponse(version=1, account_id=account_id, key_id=account_id)
 
 
-def account_info(account: Account) -> api_pb2.AccountInfo:
-    """The public wire view of an account."""
-    return api_pb2.AccountInfo(
+def account_info(account: Account, *, with_status: bool) -> api_pb2.AccountInfo:
+    """The wire view of an account; ``status`` only when ``with_status`` (the account itself).
+
+    A suspension follows a confirmed report, so other users are never told about it: for them
+    ``status`` is ``ACCOUNT_STATUS_UNSPECIFIED`` whatever the account's state.
+    """
+    info = api_pb2.AccountInfo(
         version=1,
         account_id=account.account_id,
         handle=account.handle,
         signing_public_key=account.signing_public_key,
         encryption_public_key=account.encryption_public_key,
-        status=_STATUS.get(account.status, api_pb2.ACCOUNT_STATUS_UNSPECIFIED),
     )
+    if with_status:
+        info.status = _STATUS.get(account.status, api_pb2.ACCOUNT_STATUS_UNSPECIFIED)
+    return info
 
 
 def lookup(
     ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.LookupAccountRequest
 ) -> api_pb2.AccountInfo:
+    """A user account by id or handle; its status is told only to the account itself."""
     if bool(req.account_id) == bool(req.handle):
         raise InvalidArgument("give exactly one of account_id and handle", field="account_id")
     found = tx.accounts.get(req.account_id) if req.account_id else tx.accounts.by_handle(req.handle)
     if found is None or found.role != ROLE_USER:
         raise NotFound("no such account", field="account_id" if req.account_id else "handle")
-    return account_info(found)
+    return account_info(found, with_status=found.account_id == caller.account_id)
 
 
 def routes(ctx: ServerContext) -> list[Route]:
