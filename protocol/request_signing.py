@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from vouchsafe.protocol import api_pb2
+from vouchsafe.sdk.crypto import ed25519
 from vouchsafe.sdk.errors import VouchsafeError
 
 SIGNATURE_SCHEME = "vouchsafe-request-ed25519-v1"
@@ -168,13 +169,17 @@ def verify_request(
 ) -> None:
     """Checks that ``envelope`` was signed by ``public_key`` for this endpoint, recently.
 
-    Raises InvalidRequestSignature (wrong key, endpoint or bytes; no detail beyond that) or
-    StaleRequest. Replay refusal needs state and is the server's job, after this succeeds.
+    Raises InvalidRequestSignature (wrong key, endpoint or bytes, or a key no private key stands
+    behind: small order or non-canonical; no detail beyond that) or StaleRequest. Replay
+    refusal needs state and is the server's job, after this succeeds.
     """
     if envelope.method.upper() != method.upper() or envelope.path != path:
         raise InvalidRequestSignature("request was signed for another endpoint", field="path")
     if key_id_for(public_key) != envelope.key_id:
         raise InvalidRequestSignature("key_id does not match the account's key", field="key_id")
+    if not ed25519.is_valid_public_key(public_key):
+        # A small-order key verifies forged signatures (R = identity, S = 0 for the identity).
+        raise InvalidRequestSignature("the account's key is not a valid Ed25519 key")
     if abs(now_ms - envelope.timestamp_ms) > window_ms:
         raise StaleRequest(
             f"timestamp is more than {window_ms // 1000} s away from the server clock",

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from vouchsafe.sdk.crypto import ed25519
 from vouchsafe.server.errors import InvalidArgument
 from vouchsafe.server.storage.records import ROLE_USER, ROLES
 
@@ -83,8 +84,12 @@ def load_staff_keys(path: Path) -> tuple[StaffKey, ...]:
     for member in staff:
         if member.role not in ROLES or member.role == ROLE_USER:
             raise InvalidArgument(f"staff role must be one of {ROLES[1:]}", field="role")
-        if len(member.public_key) != 32:
-            raise InvalidArgument("staff public keys are 32-byte Ed25519 keys", field="public_key")
+        if not ed25519.is_valid_public_key(member.public_key):
+            raise InvalidArgument(
+                f"staff key of {member.name!r} is not a canonical 32-byte Ed25519 key of prime "
+                "order",
+                field="public_key",
+            )
     return staff
 
 

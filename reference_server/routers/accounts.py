@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from vouchsafe.protocol import api_pb2
 from vouchsafe.protocol.request_signing import key_id_for
+from vouchsafe.sdk.crypto import ed25519
 from vouchsafe.server.auth import Caller
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import Conflict, InvalidArgument, NotFound
@@ -32,6 +33,11 @@ def register(
     """Binds a new user account to the request's Ed25519 key (idempotent per key)."""
     if len(request.signing_public_key) != 32:
         raise InvalidArgument("signing_public_key must be 32 bytes", field="signing_public_key")
+    if not ed25519.is_valid_public_key(request.signing_public_key):
+        raise InvalidArgument(
+            "signing_public_key is not a canonical Ed25519 key of prime order",
+            field="signing_public_key",
+        )
     if request.encryption_public_key and len(request.encryption_public_key) != 32:
         raise InvalidArgument(
             "encryption_public_key must be 32 bytes", field="encryption_public_key"

@@ -11,9 +11,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from vouchsafe.sdk.crypto.group import load_libsodium
+
 PUBLIC_KEY_SIZE = 32
 PRIVATE_KEY_SIZE = 32
 SIGNATURE_SIZE = 64
+
+_sodium = load_libsodium()
 
 
 def _framed(label: bytes, message: bytes) -> bytes:
@@ -33,6 +37,20 @@ def public_key(private_key: bytes) -> bytes:
     """The 32-byte public key of a 32-byte private key seed."""
     key = Ed25519PrivateKey.from_private_bytes(private_key)
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def is_valid_public_key(public_key_bytes: bytes) -> bool:
+    """True only for the canonical encoding of a point in the prime-order subgroup.
+
+    Refuses what ``cryptography``'s verification accepts but no honest key generation yields:
+    small-order points (the identity among them, for which ``R = identity, S = 0`` verifies on
+    every message, so a signature needs no private key), points with a small-order component,
+    non-canonical encodings (y >= p, or x = 0 with the sign bit set) and non-points. Uses
+    libsodium's ``crypto_core_ed25519_is_valid_point``.
+    """
+    if len(public_key_bytes) != PUBLIC_KEY_SIZE:
+        return False
+    return bool(_sodium.crypto_core_ed25519_is_valid_point(bytes(public_key_bytes)) == 1)
 
 
 def sign(private_key: bytes, label: bytes, message: bytes) -> bytes:
