@@ -43,7 +43,7 @@ from vouchsafe.server.routers import (
 )
 from vouchsafe.server.settings import Settings
 from vouchsafe.server.storage import Storage, open_storage
-from vouchsafe.server.storage.records import STATUS_ACTIVE, Account
+from vouchsafe.server.storage.records import ROLE_REVOKED, STATUS_ACTIVE, Account
 
 log = logging.getLogger("vouchsafe.server")
 ROUTERS = (
@@ -72,12 +72,18 @@ def _provider_key(settings: Settings) -> ProviderKey:
 
 
 def _provision_staff(ctx: ServerContext) -> None:
-    """Creates (or re-roles) the staff accounts named in the settings; logged."""
+    """Makes the staff file the truth: creates or re-roles every member, revokes everyone else.
+
+    A staff account no longer listed keeps its row (its decisions name it) with the role
+    ``revoked``, which no endpoint accepts. Every change is audit-logged.
+    """
     from vouchsafe.protocol.request_signing import key_id_for
 
     with ctx.storage.transaction() as tx:
+        listed: set[str] = set()
         for member in ctx.settings.staff:
             account_id = key_id_for(member.public_key)
+            listed.add(account_id)
             existing = tx.accounts.get(account_id)
             if existing is None:
                 now = ctx.clock()
@@ -101,6 +107,16 @@ def _provision_staff(ctx: ServerContext) -> None:
                 tx,
                 "staff_provisioned",
                 {"account_id": account_id, "role": member.role, "name": member.name},
+            )
+        for account in tx.accounts.staff():
+            if account.account_id in listed or account.role == ROLE_REVOKED:
+                continue
+            tx.accounts.set_role(account.account_id, ROLE_REVOKED)
+            ctx.log(tx, "staff_revoked", {"account_id": account.account_id, "role": account.role})
+            log.warning(
+                "staff account %s (%s) revoked: not in the staff file",
+                account.account_id,
+                account.role,
             )
 
 

@@ -42,6 +42,10 @@ class AccountStore(_Store):
     def set_role(self, account_id: str, role: str) -> bool:
         return self.tx.update("accounts", (account_id,), {"role": role})
 
+    def staff(self) -> list[r.Account]:
+        """Every account whose role is not ``user`` (revoked staff included)."""
+        return self.tx.select("accounts", [("role", "!=", r.ROLE_USER)])
+
 
 class NonceStore(_Store):
     """Nonces of accepted requests, for replay refusal."""
