@@ -11,10 +11,50 @@ from starlette.responses import Response
 from vouchsafe.protocol import common_pb2
 from vouchsafe.protocol.request_signing import MalformedRequest
 from vouchsafe.sdk.errors import VouchsafeError
-from vouchsafe.server.errors import PayloadTooLarge, UnsupportedMediaType, status_for
+from vouchsafe.server.errors import (
+    InvalidArgument,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    status_for,
+)
 
 PROTOBUF = "application/x-protobuf"
 M = TypeVar("M", bound=Message)
+# The largest integer every storage backend holds (SQL BIGINT): sequence numbers and cursors.
+MAX_STORED_INT = 2**63 - 1
+# 9999-12-31T00:00:00Z: a period may end here and still have its last day named by a date.
+MAX_TIMESTAMP_MS = 253_402_214_400_000
+_MAX_QUERY_DIGITS = 20
+
+
+def at_most(value: int, maximum: int, field: str) -> int:
+    """``value`` when it is ``<= maximum``; InvalidArgument naming ``field`` otherwise."""
+    if value > maximum:
+        raise InvalidArgument(f"{field} is at most {maximum}", field=field)
+    return value
+
+
+def query_ints(request: Request, names: tuple[str, ...], maximum: int) -> dict[str, int]:
+    """The query parameters given among ``names``, as integers in ``[0, maximum]``.
+
+    Only ASCII digits are accepted (no sign, no underscore, no other script's digits); an unknown
+    or repeated parameter is refused, so a typo never silently falls back to a default.
+    """
+    unknown = sorted(set(request.query_params.keys()) - set(names))
+    if unknown:
+        raise InvalidArgument(f"unknown query parameter {unknown[0]!r}", field=unknown[0])
+    values: dict[str, int] = {}
+    for name in names:
+        given = request.query_params.getlist(name)
+        if not given:
+            continue
+        if len(given) > 1:
+            raise InvalidArgument(f"{name} is given more than once", field=name)
+        text = given[0]
+        if not (0 < len(text) <= _MAX_QUERY_DIGITS and text.isascii() and text.isdigit()):
+            raise InvalidArgument(f"{name} must be a non-negative integer", field=name)
+        values[name] = at_most(int(text), maximum, name)
+    return values
 
 
 async def read_body(request: Request, limit: int) -> bytes:
