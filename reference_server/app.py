@@ -3,7 +3,8 @@
 One router per noun (``reference_server/routers``), one error mapper (every VouchsafeError
 becomes its HTTP status and a protobuf ``vouchsafe.v1.Error``; an unexpected exception becomes
 ``internal_error``/500 and is logged), and a scheduler that runs the threshold sweep, the
-retention job, audit checkpoints and the request-tally flush every ``schedule_interval_s``.
+retention job, audit checkpoints and the request-tally flush every ``schedule_interval_s``, and
+signs an audit checkpoint every ``checkpoint_interval_s`` and at shutdown.
 """
 
 from __future__ import annotations
@@ -156,12 +157,17 @@ def build_context(
     return ctx
 
 
+def checkpoint_pass(ctx: ServerContext) -> None:
+    """Signs the audit log's head unless it is signed already (timer and shutdown)."""
+    with ctx.storage.transaction() as tx:
+        ctx.audit.checkpoint(tx, ctx.clock())
+
+
 def scheduled_pass(ctx: ServerContext) -> None:
     """One scheduler tick: threshold sweep, retention, checkpoint, tally flush."""
     sweep_thresholds(ctx)
     run_retention(ctx)
-    with ctx.storage.transaction() as tx:
-        ctx.audit.checkpoint(tx, ctx.clock())
+    checkpoint_pass(ctx)
     ctx.tallies.flush(ctx.storage)
 
 
@@ -191,24 +197,31 @@ def create_app(
         ctx.tallies.count("internal_error")
         return error_response("internal_error", "the server failed; nothing was accepted")
 
-    async def ticker() -> None:
+    async def every(interval_s: float, job: Callable[[ServerContext], None], name: str) -> None:
         while True:
-            await asyncio.sleep(settings.schedule_interval_s)
+            await asyncio.sleep(interval_s)
             try:
-                await run_in_threadpool(scheduled_pass, ctx)
+                await run_in_threadpool(job, ctx)
             except Exception:
-                log.exception("scheduled pass failed")
+                log.exception("%s failed", name)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        task = asyncio.create_task(ticker()) if settings.schedule_interval_s > 0 else None
+        jobs = (
+            (settings.schedule_interval_s, scheduled_pass, "scheduled pass"),
+            (settings.checkpoint_interval_s, checkpoint_pass, "audit checkpoint"),
+        )
+        tasks = [
+            asyncio.create_task(every(interval, job, name))
+            for interval, job, name in jobs
+            if interval > 0
+        ]
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
-            with ctx.storage.transaction() as tx:
-                ctx.audit.checkpoint(tx, ctx.clock())
+            checkpoint_pass(ctx)
             ctx.tallies.flush(ctx.storage)
 
     routes = [route for module in ROUTERS for route in module.routes(ctx)]

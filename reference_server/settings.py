@@ -59,6 +59,9 @@ class Settings:
     # How long a user notice is held back after an account action (0 = notify at once).
     notification_deferral_ms: int = 0
     checkpoint_every: int = 64
+    # Seconds between signed audit checkpoints of the log's head (0 = only every
+    # ``checkpoint_every`` entries and at shutdown): bounds the unsigned tail a crash leaves.
+    checkpoint_interval_s: float = 30.0
     # Seconds between scheduled threshold sweeps, retention runs and checkpoints (0 = off).
     schedule_interval_s: float = 30.0
     legal_basis: str = (
@@ -122,8 +125,15 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
                 values[name] = int(e[key])
             except ValueError as exc:
                 raise InvalidArgument(f"{key} must be an integer", field=key) from exc
-    if "VOUCHSAFE_SCHEDULE_INTERVAL_S" in e:
-        values["schedule_interval_s"] = float(e["VOUCHSAFE_SCHEDULE_INTERVAL_S"])
+    for name, key in (
+        ("schedule_interval_s", "VOUCHSAFE_SCHEDULE_INTERVAL_S"),
+        ("checkpoint_interval_s", "VOUCHSAFE_CHECKPOINT_INTERVAL_S"),
+    ):
+        if key in e:
+            try:
+                values[name] = float(e[key])
+            except ValueError as exc:
+                raise InvalidArgument(f"{key} must be a number", field=key) from exc
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings().with_overrides(**values)
 

@@ -26,6 +26,8 @@ def verify(ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.AuditQuer
             "checkpoints": result.checkpoints,
             "first_broken_seq": result.first_broken_seq,
             "reason": result.reason,
+            "signed_through": result.signed_through,
+            "unsigned_entries": result.unsigned_entries,
         }
     )
 

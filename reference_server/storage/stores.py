@@ -261,6 +261,11 @@ class AuditStore(_Store):
         rows = self.tx.select("checkpoints", [], "seq", descending=True, limit=1)
         return rows[0] if rows else None
 
+    def checkpoint_before(self, seq: int) -> r.Checkpoint | None:
+        """The latest checkpoint at an entry before ``seq`` (the one a checkpoint chains to)."""
+        rows = self.tx.select("checkpoints", [("seq", "<", seq)], "seq", descending=True, limit=1)
+        return rows[0] if rows else None
+
 
 class TallyStore(_Store):
     """Per-day counts of request outcomes (for the error rates in the transparency figures)."""

@@ -294,7 +294,10 @@ def test_report_digest_is_in_the_log_and_the_latest_checkpoint_is_published(
         bytes.fromhex(alice.provider()["provider_public_key"]),
         CHECKPOINT_DOMAIN,
         checkpoint_bytes(
-            published["seq"], bytes.fromhex(published["entry_hash"]), published["at_ms"]
+            published["seq"],
+            bytes.fromhex(published["entry_hash"]),
+            published["at_ms"],
+            published["previous_seq"],
         ),
         bytes.fromhex(published["signature"]),
     )

@@ -39,6 +39,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--schedule-interval", type=float, default=None, help="seconds between scheduled passes"
     )
+    parser.add_argument(
+        "--checkpoint-interval",
+        type=float,
+        default=None,
+        help="seconds between signed audit checkpoints (default 30; also at shutdown)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -58,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         staff=load_staff_keys(Path(args.staff_keys)) if args.staff_keys else None,
         provider_key_path=Path(args.provider_key) if args.provider_key else None,
         schedule_interval_s=args.schedule_interval,
+        checkpoint_interval_s=args.checkpoint_interval,
         match_threshold=args.match_threshold,
     )
     app = create_app(settings)
