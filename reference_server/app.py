@@ -18,6 +18,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -25,7 +26,7 @@ from vouchsafe.sdk.errors import VouchsafeError
 from vouchsafe.server.audit_log import AuditLog
 from vouchsafe.server.auth import RateLimiter
 from vouchsafe.server.context import RequestTallies, ServerContext, wall_clock_ms
-from vouchsafe.server.http import error_response, vouchsafe_error_response
+from vouchsafe.server.http import BodyDeadline, error_response, vouchsafe_error_response
 from vouchsafe.server.keys import ProviderKey, generate_provider_key, load_or_create_provider_key
 from vouchsafe.server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
 from vouchsafe.server.pipeline.retention import run_retention
@@ -227,6 +228,7 @@ def create_app(
     routes = [route for module in ROUTERS for route in module.routes(ctx)]
     app = Starlette(
         routes=routes,
+        middleware=[Middleware(BodyDeadline, timeout_s=settings.body_timeout_s)],
         exception_handlers={
             VouchsafeError: on_library_error,
             HTTPException: on_http_error,

@@ -76,6 +76,12 @@ class InvalidArgument(VouchsafeError):
     code = "invalid_argument"
 
 
+class RequestTimeout(VouchsafeError):
+    """The request (its headers or its body) did not arrive within the server's deadline."""
+
+    code = "request_timeout"
+
+
 class NotReady(VouchsafeError):
     """The server cannot take this request yet (e.g. no hash set is loaded)."""
 
@@ -94,6 +100,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "account_suspended": 403,
     "not_found": 404,
     "method_not_allowed": 405,
+    "request_timeout": 408,
     "conflict": 409,
     "replayed_request": 409,
     "payload_too_large": 413,
@@ -101,6 +108,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "rate_limited": 429,
     "internal_error": 500,
     "not_ready": 503,
+    # Answered by the connection layer (serving.py) before any request is read.
+    "server_busy": 503,
 }
 
 DEFAULT_LIBRARY_ERROR_STATUS = 400

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+import asyncio
+from typing import Any, TypeVar
 
 from google.protobuf.message import DecodeError, Message
 from starlette.requests import Request
@@ -14,6 +15,7 @@ from vouchsafe.sdk.errors import VouchsafeError
 from vouchsafe.server.errors import (
     InvalidArgument,
     PayloadTooLarge,
+    RequestTimeout,
     UnsupportedMediaType,
     status_for,
 )
@@ -110,3 +112,52 @@ def error_response(code: str, message: str, field: str | None = None) -> Respons
 def vouchsafe_error_response(exc: VouchsafeError) -> Response:
     """Maps a typed library or server error to its response."""
     return error_response(exc.code, exc.message, exc.field)
+
+
+ASGIApp = Any
+
+
+class BodyDeadline:
+    """ASGI middleware: a request's body must arrive within ``timeout_s`` of its start.
+
+    Every ``receive()`` while the body is incomplete waits at most until the deadline, then
+    raises RequestTimeout (408, answered with ``connection: close``), so a client that announces
+    1,000 bytes and sends 10 cannot hold a connection and a worker forever. Once the body is
+    complete, ``receive()`` (a disconnect listener) is not bounded. ``timeout_s <= 0``: off.
+    """
+
+    def __init__(self, app: ASGIApp, timeout_s: float) -> None:
+        self.app = app
+        self.timeout_s = timeout_s
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or self.timeout_s <= 0:
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
+        body_done = False
+        timed_out = False
+
+        async def bounded_receive() -> Any:
+            nonlocal body_done, timed_out
+            if body_done:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+            except TimeoutError:
+                timed_out = True
+                raise RequestTimeout(
+                    f"the request body did not arrive within {self.timeout_s:g} s"
+                ) from None
+            if message.get("type") != "http.request" or not message.get("more_body", False):
+                body_done = True
+            return message
+
+        async def closing_send(message: Any) -> None:
+            if timed_out and message.get("type") == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() != b"connection"]
+                message = {**message, "headers": [*headers, (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, bounded_receive, closing_send)

@@ -48,6 +48,16 @@ class Settings:
     max_voucher_bytes: int = 64 * 1024
     max_message_bytes: int = 256 * 1024
     signature_window_ms: int = 300_000
+    # Connections (``vouchsafe server``): open at once, and from one client address (0 = no
+    # per-address cap; set 0 behind a proxy, where every client has the proxy's address).
+    max_connections: int = 1000
+    max_connections_per_client: int = 64
+    # Seconds for a request's headers to arrive (from the connection's start or its previous
+    # response), for its whole body to arrive, and an idle keep-alive connection to stay open.
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
+    keep_alive_timeout_s: int = 5
+    max_header_bytes: int = 16 * 1024
     # Requests per account per minute (token bucket, burst = one minute's worth).
     rate_limit_per_minute: int = 600
     # Default TTL of stored personal data: 12 months.
@@ -119,6 +129,10 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         ("checkpoint_every", "VOUCHSAFE_CHECKPOINT_EVERY"),
         ("match_threshold", "VOUCHSAFE_MATCH_THRESHOLD"),
         ("release_grace_ms", "VOUCHSAFE_RELEASE_GRACE_MS"),
+        ("max_connections", "VOUCHSAFE_MAX_CONNECTIONS"),
+        ("max_connections_per_client", "VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT"),
+        ("keep_alive_timeout_s", "VOUCHSAFE_KEEP_ALIVE_TIMEOUT_S"),
+        ("max_header_bytes", "VOUCHSAFE_MAX_HEADER_BYTES"),
     ):
         if key in e:
             try:
@@ -128,6 +142,8 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
     for name, key in (
         ("schedule_interval_s", "VOUCHSAFE_SCHEDULE_INTERVAL_S"),
         ("checkpoint_interval_s", "VOUCHSAFE_CHECKPOINT_INTERVAL_S"),
+        ("header_timeout_s", "VOUCHSAFE_HEADER_TIMEOUT_S"),
+        ("body_timeout_s", "VOUCHSAFE_BODY_TIMEOUT_S"),
     ):
         if key in e:
             try:
