@@ -1,10 +1,10 @@
 """The audit log: append-only, every entry hash-chained to the one before, with signed checkpoints.
 
-``entry_hash = SHA-256(lp(ENTRY_DOMAIN) || lp(prev_hash) || lp(seq) || lp(at_ms) || lp(kind) ||
-lp(payload))`` where ``payload`` is canonical JSON and the first entry's ``prev_hash`` is 32 zero
-bytes. Every ``checkpoint_every`` entries (and whenever ``checkpoint`` is called: the server
-does on a timer and at shutdown) the provider key signs ``(seq, entry_hash, at_ms,
-previous_seq)``, ``previous_seq`` being the seq of the checkpoint before (0 for the first).
+``entry_hash = SHA-256(framed(LABEL("AuditEntry"), prev_hash, seq, at_ms, kind, payload))`` where
+``payload`` is canonical JSON and the first entry's ``prev_hash`` is 32 zero bytes. Every
+``checkpoint_every`` entries (and whenever ``checkpoint`` is called: the server does on a timer
+and at shutdown) the provider key signs ``(seq, entry_hash, at_ms, previous_seq)``,
+``previous_seq`` being the seq of the checkpoint before (0 for the first).
 
 What verification catches: an edited entry (its hash), a deleted entry (a gap in seq), a tail
 rewritten consistently (a checkpoint no longer matches the chain), a log re-signed with another
@@ -23,6 +23,7 @@ import json
 import struct
 from dataclasses import dataclass
 
+from vouchsafe.sdk.crypto import labels
 from vouchsafe.server.keys import (
     CHECKPOINT_DOMAIN,
     ProviderKey,
@@ -32,15 +33,10 @@ from vouchsafe.server.keys import (
 from vouchsafe.server.storage import Repos, Storage
 from vouchsafe.server.storage.records import AuditEntry, Checkpoint
 
-ENTRY_DOMAIN = b"vouchsafe-v1/audit-entry"
 GENESIS_HASH = bytes(32)
 DEFAULT_CHECKPOINT_EVERY = 64
 
 Payload = dict[str, str | int | bool | list[str] | None]
-
-
-def _lp(data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + data
 
 
 def canonical_payload(payload: Payload) -> str:
@@ -50,14 +46,14 @@ def canonical_payload(payload: Payload) -> str:
 
 def entry_hash(prev_hash: bytes, seq: int, at_ms: int, kind: str, payload: str) -> bytes:
     """The hash that chains an entry (see the module docstring)."""
-    return hashlib.sha256(
-        _lp(ENTRY_DOMAIN)
-        + _lp(prev_hash)
-        + _lp(struct.pack(">Q", seq))
-        + _lp(struct.pack(">q", at_ms))
-        + _lp(kind.encode("utf-8"))
-        + _lp(payload.encode("utf-8"))
-    ).digest()
+    fields = (
+        prev_hash,
+        struct.pack(">Q", seq),
+        struct.pack(">q", at_ms),
+        kind.encode("utf-8"),
+        payload.encode("utf-8"),
+    )
+    return hashlib.sha256(labels.framed(labels.AUDIT_ENTRY, *fields)).digest()
 
 
 def checkpoint_bytes(seq: int, head_hash: bytes, at_ms: int, previous_seq: int) -> bytes:

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from vouchsafe.sdk.crypto import labels
+
 
 @dataclass(frozen=True)
 class RecoveredItem:
@@ -59,7 +61,7 @@ class VoucherMatcher(Protocol):
 def entry_id_for(signal_type: str, full_hash: bytes) -> str:
     """A stable opaque id for a hash-set entry that does not reveal its hash."""
     digest = hashlib.sha256(
-        b"vouchsafe-v1/entry-id\x00" + signal_type.encode() + b"\x00" + full_hash
+        labels.framed(labels.HASH_SET_ENTRY_ID, signal_type.encode(), full_hash)
     )
     return digest.hexdigest()[:32]
 
