@@ -4,42 +4,15 @@ from __future__ import annotations
 
 import pytest
 from google.protobuf.descriptor import FieldDescriptor
-from google.protobuf.message import Message
 
 from tests.reference_server.conftest import InProcessServer
+from tests.reference_server.routes import INNER, SIGNER
 from tests.reference_server.test_never_500 import POST_PATHS
 from vouchsafe.protocol import api_pb2, common_pb2
 from vouchsafe.protocol.request_signing import sign_request
 from vouchsafe.server.http import MAX_STORED_INT, MAX_TIMESTAMP_MS
 
 PROTOBUF = {"content-type": "application/x-protobuf"}
-# The inner message each signed route decodes (registration is unsigned).
-INNER: dict[str, type[Message]] = {
-    "/v1/accounts/lookup": api_pb2.LookupAccountRequest,
-    "/v1/vouchers": api_pb2.UploadVoucherRequest,
-    "/v1/messages/send": api_pb2.SendMessageRequest,
-    "/v1/messages/fetch": api_pb2.FetchMessagesRequest,
-    "/v1/messages/ack": api_pb2.AckMessagesRequest,
-    "/v1/review/queue": api_pb2.ListReviewItemsRequest,
-    "/v1/review/decisions": api_pb2.ReviewDecisionRequest,
-    "/v1/authority/reports": api_pb2.ListReportsRequest,
-    "/v1/authority/dispositions": api_pb2.DispositionRequest,
-    "/v1/notifications": api_pb2.ListNotificationsRequest,
-    "/v1/appeals": api_pb2.FileAppealRequest,
-    "/v1/appeals/status": api_pb2.ListAppealsRequest,
-    "/v1/audit/verify": api_pb2.AuditQuery,
-    "/v1/audit/entries": api_pb2.AuditQuery,
-    "/v1/audit/opinions": api_pb2.AuditQuery,
-}
-SIGNER = {
-    "/v1/review/queue": "reviewer1",
-    "/v1/review/decisions": "reviewer1",
-    "/v1/authority/reports": "authority",
-    "/v1/authority/dispositions": "authority",
-    "/v1/audit/verify": "auditor",
-    "/v1/audit/entries": "auditor",
-    "/v1/audit/opinions": "auditor",
-}
 _T = FieldDescriptor
 EXTREMES = {
     _T.TYPE_INT32: (-(2**31), 2**31 - 1),
