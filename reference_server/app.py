@@ -21,8 +21,10 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute
 
 from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.server import console
 from vouchsafe.server.audit_log import AuditLog
 from vouchsafe.server.auth import RateLimiter
 from vouchsafe.server.context import RequestTallies, ServerContext, wall_clock_ms
@@ -225,7 +227,8 @@ def create_app(
             checkpoint_pass(ctx)
             ctx.tallies.flush(ctx.storage)
 
-    routes = [route for module in ROUTERS for route in module.routes(ctx)]
+    routes: list[BaseRoute] = [route for module in ROUTERS for route in module.routes(ctx)]
+    routes += console.routes(ctx)
     app = Starlette(
         routes=routes,
         middleware=[Middleware(BodyDeadline, timeout_s=settings.body_timeout_s)],

@@ -72,6 +72,9 @@ class Settings:
     # Seconds between signed audit checkpoints of the log's head (0 = only every
     # ``checkpoint_every`` entries and at shutdown): bounds the unsigned tail a crash leaves.
     checkpoint_interval_s: float = 30.0
+    # Console cookies get ``Secure``: None = when the request came over https; set True behind a
+    # TLS-terminating proxy that forwards plain HTTP.
+    console_secure_cookies: bool | None = None
     # Seconds between scheduled threshold sweeps, retention runs and checkpoints (0 = off).
     schedule_interval_s: float = 30.0
     legal_basis: str = (

@@ -91,6 +91,8 @@ API_LABEL_NAMES: Final = (  # SPEC "Provider API" and the server's pipeline
     "AuditCheckpoint",
     "VoucherDigest",
     "HashSetEntryId",
+    "ConsoleSignIn",
+    "ConsoleMacKey",
 )
 MESSENGER_LABEL_NAMES: Final = (  # reference_client/
     "MessengerKeyWrap",
@@ -155,6 +157,8 @@ BUILD_RANDOMNESS: Final = LABELS["BuildRandomness"]
 # provider API
 KEY_ID: Final = LABELS["KeyId"]
 REQUEST_SIGNATURE: Final = LABELS["RequestSignature"]
+CONSOLE_SIGN_IN: Final = LABELS["ConsoleSignIn"]
+CONSOLE_MAC_KEY: Final = LABELS["ConsoleMacKey"]
 VOUCHER_RECEIPT: Final = LABELS["VoucherReceipt"]
 REPORT: Final = LABELS["Report"]
 AUDIT_ENTRY: Final = LABELS["AuditEntry"]
