@@ -89,6 +89,7 @@ def _populated(server: InProcessServer) -> dict[str, list[Any]]:
         upload(alice, fake_voucher(1, KNOWN_HASH))
     reviewer = server.staff("reviewer1")
     queue = reviewer.review_queue()
+    reviewer.reveal(queue[0].review_id)
     report_id = reviewer.decide(queue[0].review_id, True).report_id
     appeal = alice.file_appeal(report_id, "mine")
     strings = [alice.account_id, bob.account_id, "alice", "bob", report_id, appeal.appeal_id]

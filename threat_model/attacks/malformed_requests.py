@@ -41,13 +41,16 @@ _QUERIES = (
 _PATH_JUNK = ("zz", "0" * 64, "%2e%2e%2fserver", "a" * 2000, "%ff")
 
 
-def _classify(status: int, body: bytes) -> str:
+def _classify(status: int, body: bytes, api: bool = True) -> str:
+    """``api``: an error must carry the API's Error body; the console answers with a page."""
     from vouchsafe.protocol import common_pb2
 
     if status == 500:
         return "crashed"
-    if status < 300:
+    if status < 300 or (not api and status < 400):
         return "accepted"
+    if not api:
+        return "rejected"
     try:
         code = common_pb2.Error.FromString(body).code
     except Exception:
@@ -115,13 +118,19 @@ def run_against_routes(
         http.post("/v1/accounts", content=register.SerializeToString(), headers=PROTOBUF)
 
         def record(kind: str, reply: Any) -> None:
-            results.setdefault(kind, Counter())[_classify(reply.status_code, reply.content)] += 1
+            api = reply.request.url.path.startswith("/v1/")
+            outcome = _classify(reply.status_code, reply.content, api)
+            results.setdefault(kind, Counter())[outcome] += 1
 
         for route in app.routes:
             path = getattr(route, "path", "")
             methods = getattr(route, "methods", None) or set()
             concrete = path.replace("{part}", "root").replace("{base}", "00" * 32)
-            if "POST" in methods:
+            if "POST" in methods and not path.startswith("/v1/"):
+                _form_family(http, concrete, rng, limit, record)
+            elif "POST" in methods:
+                if path not in types:
+                    raise KeyError(f"{path}: add its request type to INNER_TYPE_NAMES")
                 record("wrong_method", http.get(concrete))
                 signer = staff.get(role_for(path), user)
                 _post_family(http, concrete, types.get(path), signer, user, rng, limit, record)
@@ -144,6 +153,7 @@ INNER_TYPE_NAMES = {
     "/v1/messages/fetch": "FetchMessagesRequest",
     "/v1/messages/ack": "AckMessagesRequest",
     "/v1/review/queue": "ListReviewItemsRequest",
+    "/v1/review/reveal": "RevealDerivativeRequest",
     "/v1/review/decisions": "ReviewDecisionRequest",
     "/v1/authority/reports": "ListReportsRequest",
     "/v1/authority/dispositions": "DispositionRequest",
@@ -219,3 +229,16 @@ def _post_family(
     once = sign_request(signer, "POST", path, inner).SerializeToString()
     post("first_send", once)
     post("replayed", once)
+
+
+def _form_family(
+    http: Any, path: str, rng: random.Random, max_body: int, record: Callable[[str, Any], None]
+) -> None:
+    """The console's form posts: no session, wrong encodings, oversized and random forms."""
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    record("form_no_session", http.post(path, content=b"csrf=x&a=b", headers=form))
+    record("form_bad_encoding", http.post(path, content=b"%zz=%ff&&==", headers=form))
+    record("form_oversized", http.post(path, content=b"a=" + b"b" * (max_body + 1), headers=form))
+    record("form_wrong_type", http.post(path, content=b"\x08\x01", headers=PROTOBUF))
+    noise = bytes(rng.getrandbits(8) for _ in range(300))
+    record("form_random", http.post(path, content=noise, headers=form))
