@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.server.keys import (
-    CHECKPOINT_DOMAIN,
     ProviderKey,
     ProviderSignatureError,
     verify_provider_signature,
@@ -109,7 +108,8 @@ class AuditLog:
         previous = tx.audit.last_checkpoint()
         previous_seq = 0 if previous is None else previous.seq
         signature = self.key.sign(
-            CHECKPOINT_DOMAIN, checkpoint_bytes(head.seq, head.entry_hash, at_ms, previous_seq)
+            labels.AUDIT_CHECKPOINT,
+            checkpoint_bytes(head.seq, head.entry_hash, at_ms, previous_seq),
         )
         cp = Checkpoint(
             head.seq, head.entry_hash, at_ms, self.key.key_id, self.key.public_key, signature
@@ -208,7 +208,7 @@ def verify_audit_entries(
         try:
             verify_provider_signature(
                 key,
-                CHECKPOINT_DOMAIN,
+                labels.AUDIT_CHECKPOINT,
                 checkpoint_bytes(cp.seq, cp.entry_hash, cp.at_ms, previous_seq),
                 cp.signature,
             )

@@ -25,7 +25,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from vouchsafe.protocol import common_pb2
-from vouchsafe.server.errors import status_for
+from vouchsafe.server.errors import RequestTimeout, ServerBusy, status_for
 from vouchsafe.server.settings import Settings
 
 log = logging.getLogger("vouchsafe.server")
@@ -89,10 +89,12 @@ def _raw_error(status: int, code: str, message: str) -> bytes:
 
 
 _BUSY = _raw_error(
-    status_for("server_busy"), "server_busy", "too many open connections; retry shortly"
+    status_for(ServerBusy.code), ServerBusy.code, "too many open connections; retry shortly"
 )
 _HEADER_TIMEOUT = _raw_error(
-    status_for("request_timeout"), "request_timeout", "the request headers did not arrive in time"
+    status_for(RequestTimeout.code),
+    RequestTimeout.code,
+    "the request headers did not arrive in time",
 )
 
 

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
 from tests.benchmarks.rows import THROUGHPUT, describe
-from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.sdk.api import ApiClient
 from vouchsafe.sdk.tpsi import (
     blind_hash_set,
     generate_server_keys,

@@ -36,7 +36,7 @@ _RELEASE: list[Path] = []
 def _release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One release for every run (built once); skips the row if the server has not landed."""
     world = require("tests.reference_server.tpsi_world", what="not landed")
-    require("vouchsafe.protocol.api_client", what="not landed")
+    require("vouchsafe.sdk.api", what="not landed")
     if not _RELEASE:
         import secrets
 

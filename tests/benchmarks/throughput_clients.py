@@ -16,8 +16,9 @@ import secrets
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.api_client import PROTOBUF, ApiClient
-from vouchsafe.protocol.request_signing import sign_request
+from vouchsafe.sdk.api import ApiClient
+from vouchsafe.sdk.api.client import PROTOBUF
+from vouchsafe.sdk.api.signing import sign_request
 
 Prepared = tuple[str, bytes, dict[str, str]]
 ASSOCIATED_DATA = b"benign benchmark payload " * 40

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.request_signing import sign_request
+from vouchsafe.sdk.api.signing import sign_request
 
 
 @dataclass(frozen=True)

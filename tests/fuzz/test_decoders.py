@@ -86,7 +86,7 @@ def test_release_delta_applier(data: bytes) -> None:
 @FUZZ
 @given(data=hostile(W.signed_request))
 def test_signed_request_envelope_decoder(data: bytes) -> None:
-    from vouchsafe.protocol.request_signing import parse_signed_request
+    from vouchsafe.sdk.api.signing import parse_signed_request
 
     _typed_or_accepted(parse_signed_request, data)
 

@@ -18,7 +18,7 @@ from tests.reference_server.conftest import KNOWN_HASH, THRESHOLD, InProcessServ
 from tests.reference_server.fakes import fake_voucher, upload
 from tests.reference_server.routes import INNER, SIGNER
 from vouchsafe.protocol import api_pb2, common_pb2
-from vouchsafe.protocol.request_signing import sign_request
+from vouchsafe.sdk.api.signing import sign_request
 
 PROTOBUF = {"content-type": "application/x-protobuf"}
 _T = FieldDescriptor

@@ -14,16 +14,16 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vouchsafe.protocol import api_pb2, associated_data_pb2
-from vouchsafe.protocol.api_client import ApiClient
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.sdk.api import ApiClient, Receipt
+from vouchsafe.sdk.errors import ErrorCode, VouchsafeError
 from vouchsafe.server.pipeline.matching import RecoveredItem
 
 MAGIC = b"FAKE"
 
 
 class FakeVoucherInvalid(VouchsafeError):
-    code = "invalid_voucher"
+    code = ErrorCode.MALFORMED_MESSAGE
 
 
 @dataclass
@@ -78,6 +78,6 @@ def fake_voucher_id(safety_voucher: bytes) -> bytes:
     return hashlib.sha512(b"fake voucher id" + safety_voucher).digest()[:32]
 
 
-def upload(client: ApiClient, voucher: bytes) -> api_pb2.VoucherReceipt:
+def upload(client: ApiClient, voucher: bytes) -> Receipt:
     """Uploads a stand-in voucher under its VoucherId."""
     return client.upload_voucher(fake_voucher_id(voucher), voucher)

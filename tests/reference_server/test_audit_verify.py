@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from tests.reference_server.conftest import InProcessServer
 from vouchsafe.cli import main
-from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.sdk.api import ApiClient
 from vouchsafe.server.app import checkpoint_pass, create_app
 from vouchsafe.server.audit_log import AuditLog
 from vouchsafe.server.keys import generate_provider_key

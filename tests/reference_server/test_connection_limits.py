@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests.conftest import REPO_ROOT
 from vouchsafe.demo.server_process import free_loopback_port
 from vouchsafe.protocol import common_pb2
-from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.sdk.api import ApiClient
 
 DESCRIPTOR_LIMIT = 256
 ATTACK_ADDRESSES = [f"127.0.0.{n}" for n in range(2, 6)]

@@ -23,10 +23,9 @@ from tests.reference_server.conftest import Clock, InProcessServer, make_setting
 from tests.reference_server.tpsi_world import PDQ, THRESHOLD, build_release_folder
 from vouchsafe.imagegen import synthetic_images
 from vouchsafe.protocol import associated_data_pb2
-from vouchsafe.protocol.api_client import ApiError
 from vouchsafe.protocol.vectors.drbg import SeededRandomness
 from vouchsafe.sdk import CANDIDATE_SCHEME, psi_candidates
-from vouchsafe.sdk.errors import ParamsMismatchError
+from vouchsafe.sdk.errors import ParamsMismatchError, ServerRejected
 from vouchsafe.sdk.release import verify_release
 from vouchsafe.sdk.tpsi import (
     AccountKeys,
@@ -139,9 +138,9 @@ def test_voucher_of_a_release_the_server_does_not_hold_is_refused(
     )
     stray = dataclasses.replace(voucher, params_digest=bytes(32))
     alice = server.user("alice")
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(ServerRejected) as refused:
         alice.upload_voucher(wire.voucher_id(stray), wire.encode_safety_voucher(stray))
-    assert refused.value.code == "voucher_release_unknown"
+    assert refused.value.server_code == "voucher_release_unknown"
     assert refused.value.field == "params_digest"
     assert refused.value.status == status_for("voucher_release_unknown") == 400
 

@@ -9,7 +9,7 @@ from tests.reference_server.conftest import InProcessServer
 from tests.reference_server.routes import INNER, SIGNER
 from tests.reference_server.test_never_500 import POST_PATHS
 from vouchsafe.protocol import api_pb2, common_pb2
-from vouchsafe.protocol.request_signing import sign_request
+from vouchsafe.sdk.api.signing import sign_request
 from vouchsafe.server.http import MAX_STORED_INT, MAX_TIMESTAMP_MS
 
 PROTOBUF = {"content-type": "application/x-protobuf"}

@@ -13,7 +13,7 @@ import pytest
 from tests.crypto import edwards_reference as ed
 from tests.reference_server.conftest import InProcessServer
 from vouchsafe.protocol import api_pb2, common_pb2
-from vouchsafe.protocol.request_signing import (
+from vouchsafe.sdk.api.signing import (
     API_VERSION,
     SIGNATURE_SCHEME,
     key_id_for,

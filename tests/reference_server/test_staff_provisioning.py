@@ -19,7 +19,7 @@ from tests.reference_server.conftest import (
 )
 from tests.reference_server.fakes import FakeMatcher, fake_voucher, upload
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.api_client import ApiError
+from vouchsafe.sdk.errors import ServerRejected
 from vouchsafe.server.app import create_app
 from vouchsafe.server.pipeline.matching import HashSetEntry, ListEntryIndex
 from vouchsafe.server.settings import StaffKey
@@ -61,10 +61,10 @@ def test_a_reviewer_removed_from_the_staff_file_can_no_longer_decide(
     without = {name: key for name, key in staff_keys.items() if name != "reviewer2"}
     with _started(tmp_path, without) as server:
         reviewer2 = server.client(staff_keys["reviewer2"])
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(ServerRejected) as refused:
             reviewer2.decide(appeal_review, False, notes="appeal upheld")
-        assert (refused.value.status, refused.value.code) == (403, "forbidden")
-        with pytest.raises(ApiError):
+        assert (refused.value.status, refused.value.server_code) == (403, "forbidden")
+        with pytest.raises(ServerRejected):
             reviewer2.review_queue()
         with server.ctx.storage.read() as tx:
             assert tx.accounts.get(reviewer2.account_id).role == ROLE_REVOKED  # type: ignore[union-attr]
@@ -88,10 +88,10 @@ def test_a_changed_role_in_the_staff_file_replaces_the_old_one(
     )
     with _started(tmp_path, staff_keys, staff=moved) as server:
         former = server.staff("reviewer1")
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(ServerRejected) as refused:
             former.review_queue()
-        assert refused.value.code == "forbidden"
-        assert former.signed_json("/v1/audit/verify", api_pb2.AuditQuery(version=1))["ok"]
+        assert refused.value.server_code == "forbidden"
+        assert former.audit_verify()["ok"]
 
 
 def test_starting_without_a_staff_file_revokes_every_staff_account(

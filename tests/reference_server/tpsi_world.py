@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
-from vouchsafe.protocol import api_pb2, associated_data_pb2
-from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
+from vouchsafe.sdk.api import ApiClient, Receipt
 from vouchsafe.sdk.release import verify_release
 from vouchsafe.sdk.tpsi import (
     AccountKeys,
@@ -122,9 +122,9 @@ def fetch_blinded_hash_set(url: str) -> BlindedHashSet:
     client = ApiClient(url, Ed25519PrivateKey.generate())
     try:
         release = verify_release(
-            client.http.get("/v1/releases/current").content,
-            release_key=bytes.fromhex(client.http.get("/v1/releases/current/key").text),
-            published_root=bytes.fromhex(client.http.get("/v1/releases/current/root").text),
+            client.release(),
+            release_key=bytes.fromhex(client.release_key()),
+            published_root=bytes.fromhex(client.release_root()),
             now=None,
         )
     finally:
@@ -175,5 +175,5 @@ class Device:
         )
         return wire.voucher_id(voucher), wire.encode_safety_voucher(voucher)
 
-    def send_photo(self, image: Image.Image) -> api_pb2.VoucherReceipt:
+    def send_photo(self, image: Image.Image) -> Receipt:
         return self.api.upload_voucher(*self.voucher_for(image))

@@ -196,7 +196,7 @@ def _post_family(
 ) -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from vouchsafe.protocol.request_signing import sign_request
+    from vouchsafe.sdk.api.signing import sign_request
 
     def post(kind: str, body: bytes, headers: dict[str, str] | None = None) -> None:
         record(

@@ -105,7 +105,7 @@ def _known(paths: list[str]) -> tuple[KnownCheckpoint, ...]:
 
 def run(args: argparse.Namespace) -> int:
     from vouchsafe.cli import UsageError
-    from vouchsafe.protocol.request_signing import key_id_for
+    from vouchsafe.sdk.api.signing import key_id_for
     from vouchsafe.server.audit_log import verify_audit_log
     from vouchsafe.server.storage import open_storage
 
