@@ -246,4 +246,25 @@ def serve(app: Any, settings: Settings, host: str, port: int) -> None:
     )
 
 
-__all__ = ["GuardedH11Protocol", "OncePerInterval", "descriptor_budget", "serve"]
+def serve_workers(factory: str, settings: Settings, host: str, port: int, workers: int) -> None:
+    """Runs ``workers`` uvicorn worker processes of the app ``factory`` (an import string) with
+    the limits uvicorn applies itself: the connection cap (503 past it), keep-alive timeout,
+    header size and backlog. The per-address cap and the header timeout of
+    :class:`GuardedH11Protocol` apply with one worker only (its class is built per process)."""
+    max_connections, backlog = descriptor_budget(settings.max_connections)
+    logging.getLogger("asyncio").addFilter(AcceptFailureFilter(OncePerInterval()))
+    uvicorn.run(
+        factory,
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        limit_concurrency=max_connections + 1,
+        timeout_keep_alive=settings.keep_alive_timeout_s,
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        backlog=backlog,
+    )
+
+
+__all__ = ["GuardedH11Protocol", "OncePerInterval", "descriptor_budget", "serve", "serve_workers"]

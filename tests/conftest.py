@@ -48,6 +48,43 @@ def generated_images() -> list[Image.Image]:
 
 
 @pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """One throwaway PostgreSQL cluster for the session (``tests/postgres.py``)."""
+    from tests.postgres import PostgresServer
+
+    server = PostgresServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _postgres_shared_url(postgres_server: object) -> str:
+    from tests.postgres import PostgresServer
+
+    assert isinstance(postgres_server, PostgresServer)
+    return postgres_server.fresh_database()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: object, _postgres_shared_url: str) -> str:
+    """A migrated PostgreSQL database with no rows in it, for one test."""
+    from tests.postgres import PostgresServer
+
+    assert isinstance(postgres_server, PostgresServer)
+    return postgres_server.emptied(_postgres_shared_url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database URL, once per backend: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    url = request.getfixturevalue("postgres_url")
+    assert isinstance(url, str)
+    return url
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Debian Chromium for the session, driven by selenium through
     chromium-driver (installed by scripts/ensure_system_deps.sh when missing, never skipped);

@@ -1,8 +1,9 @@
 """Steps 2 and 3, threshold and confirmation, per account.
 
-``run_threshold`` feeds an account's opened records that are new since its last run into the
-account's recovery state (``ctx.recoveries``; the work per record is bounded, SPEC.md 8.3).
-Below the match threshold it does nothing at all: no record, no audit entry, no log line (so
+``run_threshold`` (run as the account's recovery job, ``recovery_jobs``) feeds an account's
+opened records that are new since its last run into the account's recovery state
+(``ctx.recoveries``, per worker process; the work per record is bounded, SPEC.md 8.3). Below
+the match threshold it does nothing at all: no record, no audit entry, no log line (so
 operators learn no count). An account whose shares no honest client makes is marked once in
 the audit log (``recovery_abuse_suspected``) and never recomputed. Past the threshold, every
 real match not yet handled is confirmed against the full hashes
@@ -18,7 +19,7 @@ from vouchsafe.sdk.errors import VouchsafeError
 from vouchsafe.server.context import AccountRecoveryRun, ServerContext, new_id
 from vouchsafe.server.pipeline.confirmation import Confirmation, confirm_match
 from vouchsafe.server.storage import Repos
-from vouchsafe.server.storage.records import ProcessedItem, ReviewItemRecord, ThresholdState
+from vouchsafe.server.storage.records import ProcessedItem, ReviewItemRecord
 
 
 def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
@@ -50,7 +51,6 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
         return 0
     now = ctx.clock()
     expires = now + ctx.settings.retention_ms
-    tx.processed.set_state(ThresholdState(account_id, len(opened), now, expires))
     done = tx.processed.item_ids(account_id)
     fresh = [item for item in recovered if item.item_id not in done]
     if not fresh:
@@ -107,15 +107,4 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
                     "signal_type": outcome.signal_type,
                 },
             )
-    return queued
-
-
-def sweep_thresholds(ctx: ServerContext) -> int:
-    """The scheduled pass: runs ``run_threshold`` for every account holding opened records."""
-    with ctx.storage.transaction() as tx:
-        accounts = tx.vouchers.accounts_with_opened()
-    queued = 0
-    for account_id in accounts:
-        with ctx.storage.transaction() as tx:
-            queued += run_threshold(ctx, tx, account_id)
     return queued

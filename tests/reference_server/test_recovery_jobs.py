@@ -1,0 +1,65 @@
+"""Recovery as a durable job: enqueued with the voucher, run after the response, repaired after a
+crash between the voucher commit and the threshold step (by the retry or by any worker's poll).
+
+The crash is simulated by making the post-response step do nothing, which is what a process
+killed right after the commit leaves behind: the voucher and its due job, no recovery.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.reference_server.conftest import KNOWN_HASH, THRESHOLD, InProcessServer
+from tests.reference_server.fakes import fake_voucher, upload
+from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
+from vouchsafe.server.routers import vouchers
+
+
+def _crash_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vouchers, "run_recovery_jobs", lambda ctx, account_id=None: 0)
+
+
+def test_a_retry_after_a_crash_runs_the_threshold_step_that_never_ran(
+    server: InProcessServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = server.user()
+    sent = [fake_voucher(1, KNOWN_HASH) for _ in range(THRESHOLD)]
+    with monkeypatch.context() as crashing:
+        _crash_after_commit(crashing)
+        for voucher in sent:
+            upload(alice, voucher)
+    reviewer = server.staff("reviewer1")
+    assert reviewer.review_queue() == []  # the step never ran
+    with server.ctx.storage.read() as tx:
+        job = tx.recovery.get(alice.account_id)
+        assert job is not None and job.due  # ... but the job committed with the voucher
+    assert upload(alice, sent[-1]).duplicate  # the device retries the unanswered upload
+    assert len(reviewer.review_queue()) == THRESHOLD
+
+
+def test_a_worker_poll_repairs_a_crash_without_any_retry(
+    server: InProcessServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = server.user()
+    _crash_after_commit(monkeypatch)
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    assert server.staff("reviewer1").review_queue() == []
+    assert run_recovery_jobs(server.ctx) == THRESHOLD  # what every worker's poll runs
+    assert len(server.staff("reviewer1").review_queue()) == THRESHOLD
+    assert run_recovery_jobs(server.ctx) == 0  # done: nothing is due any more
+
+
+def test_uploads_make_the_same_writes_whether_or_not_they_matched(
+    server: InProcessServer,
+) -> None:
+    """A match and a non-match touch the same tables (the job row is written for both), so
+    neither the writes nor the work before the response tell them apart."""
+    alice, bob = server.user(), server.user()
+    upload(alice, fake_voucher(0))  # no match
+    upload(bob, fake_voucher(2))  # a (synthetic) match
+    with server.ctx.storage.read() as tx:
+        quiet, matched = tx.recovery.get(alice.account_id), tx.recovery.get(bob.account_id)
+    assert quiet is not None and matched is not None
+    assert (quiet.opened, matched.opened) == (0, 1)
+    assert not quiet.due and not matched.due  # below threshold: no recovery runs at all
