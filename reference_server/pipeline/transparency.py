@@ -12,7 +12,6 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from vouchsafe.server.context import ServerContext
-from vouchsafe.server.web import Table, render_page
 
 FIGURES = (
     ("vouchers_received", "voucher_received", "safety vouchers received"),
@@ -85,25 +84,3 @@ def transparency_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> dict[s
             "signature": checkpoint.signature.hex(),
         },
     }
-
-
-def transparency_html(report: dict[str, object]) -> str:
-    """A self-contained HTML page of the same figures (the shared stylesheet and base page)."""
-    figures = report["figures"]
-    assert isinstance(figures, dict)
-    labels = {name: label for name, _, label in FIGURES}
-    period = report["period"]
-    assert isinstance(period, dict)
-    rows = [
-        [labels.get(k, k.replace("_", " ")), v if isinstance(v, int) else json.dumps(v)]
-        for k, v in figures.items()
-    ]
-    return render_page(
-        "transparency.html",
-        {
-            "provider": str(report["provider"]),
-            "period_from": _day(period["from_ms"]),
-            "period_to": _day(period["to_ms"]),
-            "figures": Table(["figure", "value"], rows),
-        },
-    )

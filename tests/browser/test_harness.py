@@ -33,11 +33,18 @@ def _chart(x: str, y: str) -> str:
 
 
 def test_clean_page_from_the_shared_base_passes(browser: Any, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html").write_text(
+        '{% extends "base.html" %}{% from "macros.html" import table %}'
+        "{% block content %}{{ table(figures) }}{% endblock %}",
+        encoding="utf-8",
+    )
     html = render_page(
-        "transparency.html",
-        {"provider": "example", "period_from": "2026-01-01", "period_to": "2026-12-31",
-         "figures": Table(["figure", "value"], [["vouchers <b>received</b>", 3]])},
-    )  # fmt: skip
+        "page.html",
+        {"figures": Table(["figure", "value"], [["vouchers <b>received</b>", 3]])},
+        [templates],
+    )
     path = tmp_path / "clean.html"
     path.write_text(html, encoding="utf-8")
     page = check_page(browser, path, "harness-clean")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from vouchsafe.demo.report import write_report
@@ -30,6 +31,23 @@ SETTINGS = DemoSettings(
 )
 
 
+CONSOLE_SEEN: dict[str, str] = {}
+
+
+def _use_console(console_url: str, key_files: dict[str, Path]) -> None:
+    """What `vouchsafe demo --serve` lets a person do: sign in to the live console with a key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from vouchsafe.sdk.console_signin import sign_in_code
+
+    with httpx.Client(base_url=console_url.removesuffix("/console/")) as browser:
+        challenge = browser.get("/console/challenge").text
+        key = Ed25519PrivateKey.from_private_bytes(key_files["reviewer-1"].read_bytes())
+        browser.post("/console/login", data={"code": sign_in_code(challenge, key)})
+        CONSOLE_SEEN["review"] = browser.get("/console/review").text
+        CONSOLE_SEEN["transparency"] = browser.get("/transparency").text
+
+
 @pytest.fixture(scope="module")
 def demo(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
     lines: list[str] = []
@@ -39,9 +57,18 @@ def demo(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DemoResu
         echo=lines.append,
         progress=False,
         keep_dir=tmp_path_factory.mktemp("demo"),
+        serve=_use_console,
     )
     assert lines
     return result
+
+
+def test_serve_keeps_the_console_up_for_a_person_with_a_staff_key(demo: DemoResult) -> None:
+    assert demo.console_url.endswith("/console/")
+    assert "Review queue" in CONSOLE_SEEN["review"]  # signed in as reviewer-1
+    assert "Latest signed checkpoint" in CONSOLE_SEEN["transparency"]
+    with pytest.raises(httpx.TransportError):  # and nothing is left running afterwards
+        httpx.get(demo.console_url, timeout=2)
 
 
 def test_account_past_threshold_is_flagged_confirmed_and_reported(demo: DemoResult) -> None:
