@@ -30,13 +30,15 @@ from vouchsafe.messenger.profile import (
     write_private,
 )
 from vouchsafe.messenger.relay import ServerRelay
-from vouchsafe.sdk import DetectionClient, ReleaseError
+from vouchsafe.sdk import DetectionClient, PreparedVoucher, ReleaseError
 from vouchsafe.sdk.api import ApiClient
 from vouchsafe.sdk.errors import MalformedResponse, ServerRejected, ServerUnreachable
 
 SERVER_ENV = "VOUCHSAFE_SERVER"
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 ACCOUNT_SECRET_FILE = "detection-account.key"
+# The device's synthetic decisions (SyntheticSchedule), kept with the account secret.
+SYNTHETIC_SCHEDULE_FILE = "detection-synthetic.state"
 RELEASE_FILE = "release.pb"
 ROOT_FILE = "release.root"
 # Short: uploads happen after a message is sent and must never hold the user up for long.
@@ -72,11 +74,24 @@ def _store_release(profile: Profile, release: bytes, root: bytes, release_id: st
     profile.set_setting("release_id", release_id)
 
 
+class _PersistingMaker:
+    """Makes vouchers with the DetectionClient and persists its synthetic schedule after each,
+    so a re-sent item keeps its decision across restarts."""
+
+    def __init__(self, detection: DetectionClient, path: Path) -> None:
+        self._detection = detection
+        self._path = path
+
+    def voucher_for_media(self, media: bytes) -> PreparedVoucher:
+        voucher = self._detection.voucher_for_media(media)
+        write_private(self._path, self._detection.synthetic_schedule)
+        return voucher
+
+
 def _hook(profile: Profile, relay: ServerRelay, detection: DetectionClient) -> DetectionHook:
     folder = profile.folder
-    return DetectionHook(
-        detection, relay, folder / VOUCHER_QUEUE_DIR, folder / VOUCHER_RECEIPTS_DIR
-    )
+    maker = _PersistingMaker(detection, folder / SYNTHETIC_SCHEDULE_FILE)
+    return DetectionHook(maker, relay, folder / VOUCHER_QUEUE_DIR, folder / VOUCHER_RECEIPTS_DIR)
 
 
 def create_device(
@@ -104,7 +119,10 @@ def create_device(
         if threshold is None:
             threshold = api.match_threshold()
         detection = DetectionClient(
-            bytes.fromhex(key_hex), threshold=threshold, synthetic_rate=synthetic_rate
+            bytes.fromhex(key_hex),
+            threshold=threshold,
+            account_id=account_id,
+            synthetic_rate=synthetic_rate,
         )
         release, root = _fetch_release(api)
         release_id = detection.install_release(release, root)
@@ -132,8 +150,15 @@ def open_device(folder: Path) -> Messenger:
         raise ProfileError(
             f"the profile in {folder} is incomplete; run init again", field="profile"
         )
+    schedule_path = folder / SYNTHETIC_SCHEDULE_FILE
+    rate = profile.setting("synthetic_rate")
     detection = DetectionClient(
-        bytes.fromhex(key_hex), threshold=threshold, account_secret=secret_path.read_bytes()
+        bytes.fromhex(key_hex),
+        threshold=threshold,
+        account_id=str(profile.setting("account_id")),
+        synthetic_rate=rate if isinstance(rate, float) else None,
+        account_secret=secret_path.read_bytes(),
+        synthetic_schedule=schedule_path.read_bytes() if schedule_path.is_file() else None,
     )
     detection.install_release(
         (folder / RELEASE_FILE).read_bytes(),

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any, TypeVar
 
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import Message
 from starlette.requests import Request
 from starlette.responses import Response
 
 from vouchsafe.protocol import common_pb2
+from vouchsafe.sdk.decoding import decode_canonical
 from vouchsafe.sdk.errors import ErrorCode, MalformedRequest, VouchsafeError
 from vouchsafe.server.errors import (
     InvalidArgument,
@@ -81,14 +82,9 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def parse_message(message_type: type[M], data: bytes, field: str = "body") -> M:
-    """Decodes ``data`` as ``message_type``; MalformedRequest when it is not one."""
-    message = message_type()
-    try:
-        message.ParseFromString(data)
-    except (DecodeError, ValueError, RuntimeError) as exc:
-        raise MalformedRequest(
-            f"body is not a {message_type.DESCRIPTOR.name} message", field=field
-        ) from exc
+    """Decodes ``data`` as ``message_type`` with the one strict decoder (canonical encoding,
+    no unknown fields); MalformedRequest naming ``field`` when it is not one."""
+    message = decode_canonical(message_type, data, field=field, error=MalformedRequest)
     version = getattr(message, "version", 1)
     if version not in (0, 1):
         raise MalformedRequest(

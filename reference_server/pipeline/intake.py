@@ -40,7 +40,7 @@ def receive_voucher(
         if existing.account_id != account_id:
             raise Conflict("this voucher was uploaded by another account", field="voucher_id")
         return _receipt(ctx, existing, duplicate=True)
-    opened = ctx.matcher.outer_step(request.safety_voucher)
+    opened = ctx.matcher.outer_step(request.safety_voucher, account_id)
     now = ctx.clock()
     ttl = ctx.settings.retention_ms if opened is not None else ctx.settings.nonmatch_retention_ms
     record = VoucherRecord(request.voucher_id, account_id, now, digest, opened, now + ttl)

@@ -28,6 +28,7 @@ from vouchsafe.sdk.tpsi import (
     new_account,
     wire,
 )
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.server.hashset.blinding import default_blinder
 from vouchsafe.server.hashset.build import build_release
 from vouchsafe.server.hashset.provenance import InclusionRule
@@ -139,6 +140,7 @@ class Device:
     api: ApiClient
     blinded: BlindedHashSet
     account: AccountKeys
+    schedule: SyntheticSchedule
 
     @classmethod
     def register(
@@ -150,8 +152,13 @@ class Device:
     ) -> Device:
         api = ApiClient(url, Ed25519PrivateKey.generate())
         api.register(handle=handle)
-        account = new_account(blinded.params, threshold=THRESHOLD, synthetic_rate=synthetic_rate)
-        return cls(api, blinded, account)
+        account = new_account(blinded.params, threshold=THRESHOLD)
+        schedule = (
+            SyntheticSchedule.for_account(account)
+            if synthetic_rate is None
+            else SyntheticSchedule.constant_rate(synthetic_rate, account.synthetic_max)
+        )
+        return cls(api, blinded, account, schedule)
 
     def voucher_for(self, image: Image.Image) -> tuple[bytes, bytes]:
         """(VoucherId, encoded SafetyVoucher) for one photo, as the SDK makes them."""
@@ -172,6 +179,8 @@ class Device:
             candidate_hashes=psi_candidates(result),
             item_id=secrets.token_bytes(16),
             associated_data=ad,
+            account_id=self.api.account_id.encode(),
+            schedule=self.schedule,
         )
         return wire.voucher_id(voucher), wire.encode_safety_voucher(voucher)
 
