@@ -33,6 +33,9 @@ class World:
     image: bytes
 
 
+FUZZ_ACCOUNT_ID = b"fuzz-account"
+
+
 def _known(i: int) -> bytes:
     return hashlib.sha256(f"vouchsafe/fuzz/known/{i}".encode()).digest()
 
@@ -47,6 +50,7 @@ def world() -> World:
     from vouchsafe.messenger.identity import generate_identity
     from vouchsafe.sdk.crypto import ed25519
     from vouchsafe.sdk.tpsi import (
+        SyntheticSchedule,
         blind_hash_set,
         generate_server_keys,
         generate_voucher,
@@ -60,11 +64,17 @@ def world() -> World:
     server_key = generate_server_keys()
     old = blind_hash_set(server_key, known[:8], max_candidates=1)
     blinded = blind_hash_set(server_key, known, max_candidates=1)
-    account = new_account(blinded.params, threshold=3, synthetic_rate=0.0)
+    account = new_account(blinded.params, threshold=3)
     voucher = generate_voucher(
-        account, blinded, candidate_hashes=[known[0]], item_id=b"i", associated_data=b"a"
+        account,
+        blinded,
+        candidate_hashes=[known[0]],
+        item_id=b"i",
+        associated_data=b"a",
+        account_id=FUZZ_ACCOUNT_ID,
+        schedule=SyntheticSchedule.never(),
     )
-    opened = process_voucher(server_key, blinded, voucher)
+    opened = process_voucher(server_key, blinded, voucher, account_id=FUZZ_ACCOUNT_ID)
     assert opened is not None
     private = ed25519.generate_private_key()
     signed = []
