@@ -125,34 +125,30 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         values["previous_release_dirs"] = tuple(
             Path(p) for p in e["VOUCHSAFE_PREVIOUS_RELEASE_DIRS"].split(os.pathsep) if p
         )
-    for name, key in (
-        ("rate_limit_per_minute", "VOUCHSAFE_RATE_LIMIT_PER_MINUTE"),
-        ("retention_ms", "VOUCHSAFE_RETENTION_MS"),
-        ("notification_deferral_ms", "VOUCHSAFE_NOTIFICATION_DEFERRAL_MS"),
-        ("checkpoint_every", "VOUCHSAFE_CHECKPOINT_EVERY"),
-        ("match_threshold", "VOUCHSAFE_MATCH_THRESHOLD"),
-        ("release_grace_ms", "VOUCHSAFE_RELEASE_GRACE_MS"),
-        ("max_connections", "VOUCHSAFE_MAX_CONNECTIONS"),
-        ("max_connections_per_client", "VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT"),
-        ("keep_alive_timeout_s", "VOUCHSAFE_KEEP_ALIVE_TIMEOUT_S"),
-        ("max_header_bytes", "VOUCHSAFE_MAX_HEADER_BYTES"),
-    ):
+    numbers: tuple[tuple[str, type[int] | type[float]], ...] = (
+        ("rate_limit_per_minute", int),
+        ("retention_ms", int),
+        ("notification_deferral_ms", int),
+        ("checkpoint_every", int),
+        ("match_threshold", int),
+        ("release_grace_ms", int),
+        ("max_connections", int),
+        ("max_connections_per_client", int),
+        ("keep_alive_timeout_s", int),
+        ("max_header_bytes", int),
+        ("schedule_interval_s", float),
+        ("checkpoint_interval_s", float),
+        ("header_timeout_s", float),
+        ("body_timeout_s", float),
+    )
+    for name, kind in numbers:
+        key = "VOUCHSAFE_" + name.upper()
         if key in e:
             try:
-                values[name] = int(e[key])
+                values[name] = kind(e[key])
             except ValueError as exc:
-                raise InvalidArgument(f"{key} must be an integer", field=key) from exc
-    for name, key in (
-        ("schedule_interval_s", "VOUCHSAFE_SCHEDULE_INTERVAL_S"),
-        ("checkpoint_interval_s", "VOUCHSAFE_CHECKPOINT_INTERVAL_S"),
-        ("header_timeout_s", "VOUCHSAFE_HEADER_TIMEOUT_S"),
-        ("body_timeout_s", "VOUCHSAFE_BODY_TIMEOUT_S"),
-    ):
-        if key in e:
-            try:
-                values[name] = float(e[key])
-            except ValueError as exc:
-                raise InvalidArgument(f"{key} must be a number", field=key) from exc
+                what = "an integer" if kind is int else "a number"
+                raise InvalidArgument(f"{key} must be {what}", field=key) from exc
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings().with_overrides(**values)
 
