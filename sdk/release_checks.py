@@ -28,6 +28,7 @@ from vouchsafe.sdk.errors import (
     ReleaseUnsupported,
     VouchsafeError,
 )
+from vouchsafe.sdk.media.candidates import SCHEMES
 from vouchsafe.sdk.release_commitment import DIGEST_SIZE, LABEL_RELEASE_SIGNATURE, ROOT_SIZE
 from vouchsafe.sdk.tpsi.params import CIPHERSUITE, ServerParams, table_digest
 from vouchsafe.sdk.tpsi.wire import decode_server_params
@@ -159,6 +160,7 @@ def check_params(header: release_pb2.ReleaseHeader, table: bytes) -> ServerParam
         raise ReleaseParamsMismatch(
             "the parameters do not commit to this table", field="server_params"
         )
+    check_candidate_scheme(header.candidate_scheme, params)
     blinding_public = params.blinding_public.encoding
     in_table = bool(
         np.any(np.all(_as_rows(table, ELEMENT_SIZE) == _as_rows(blinding_public, 32), axis=1))
@@ -168,3 +170,18 @@ def check_params(header: release_pb2.ReleaseHeader, table: bytes) -> ServerParam
             "the blinding public key is invalid or appears in the table", field="server_params"
         )
     return params
+
+
+def check_candidate_scheme(name: str, params: ServerParams) -> None:
+    """The signed PSI-candidate scheme is one this SDK knows, and the parameters take at most
+    its budget of candidates per voucher (SPEC.md "PSI candidates", P.1)."""
+    scheme = SCHEMES.get(name)
+    if scheme is None:
+        raise ReleaseUnsupported(
+            f"candidate scheme {name!r} is not supported", field="candidate_scheme"
+        )
+    if params.max_candidates > scheme.max_candidates:
+        raise ReleaseParamsMismatch(
+            f"max_candidates {params.max_candidates} exceeds the budget of {name}",
+            field="candidate_scheme",
+        )

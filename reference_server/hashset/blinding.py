@@ -97,17 +97,34 @@ BUILD_RANDOMNESS_LABEL = b"vouchsafe-release-v1/build-randomness"
 
 
 def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
-    """The PSI keys one hash-set entry contributes
+    """The PSI keys one hash-set entry contributes under the default candidate scheme
     (``vouchsafe.sdk.media.candidates.hash_set_keys``)."""
     return candidates.hash_set_keys(signal_type, perceptual_hash)
+
+
+def keys_for_scheme(scheme: candidates.CandidateScheme) -> Callable[[str, bytes], list[bytes]]:
+    """The key function of a release built for ``scheme``."""
+    return lambda signal_type, perceptual_hash: candidates.hash_set_keys(
+        signal_type, perceptual_hash, scheme
+    )
 
 
 class TpsiBlinder:
     """The protocol core's ``blind_hash_set``, with table randomness from the build seed.
 
     Deterministic: the same server key, PSI keys and build seed give the same table, so an
-    auditor holding the key and the seed can re-build it byte for byte.
+    auditor holding the key and the seed can re-build it byte for byte. ``scheme`` (the
+    default candidate scheme unless given) sets ``max_candidates`` to its budget and is the
+    scheme the release names.
     """
+
+    def __init__(self, scheme: candidates.CandidateScheme = candidates.DEFAULT_SCHEME) -> None:
+        self.scheme = scheme
+
+    @property
+    def candidate_scheme(self) -> str:
+        """The name of the PSI-candidate scheme this blinder builds for."""
+        return self.scheme.name
 
     @property
     def ciphersuite(self) -> str:
@@ -148,14 +165,13 @@ class TpsiBlinder:
     ) -> BlindedTable:
         """``blind_hash_set`` with ``rng = KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL)``.
 
-        ``max_candidates`` is the device's PSI candidate count
-        (``vouchsafe.sdk.media.candidates``), so
-        a voucher has room for every candidate of an item.
+        ``max_candidates`` is the scheme's budget, so a voucher has room for every candidate of
+        an item.
         """
         blinded = tpsi.blind_hash_set(
             wire.decode_server_key(server_key),
             psi_keys,
-            max_candidates=candidates.MAX_CANDIDATES,
+            max_candidates=self.scheme.max_candidates,
             rng=KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL),
             progress=progress,
         )
@@ -169,6 +185,9 @@ class TpsiBlinder:
         return group.scalarmult_bytes(alpha, hash_to_group_bytes(psi_key))
 
 
-def default_blinder() -> KeyedBlinder:
-    """The protocol core's blinding (``vouchsafe.sdk.tpsi``), deterministic under the build seed."""
-    return TpsiBlinder()
+def default_blinder(
+    scheme: candidates.CandidateScheme = candidates.DEFAULT_SCHEME,
+) -> KeyedBlinder:
+    """The protocol core's blinding (``vouchsafe.sdk.tpsi``), deterministic under the build seed,
+    for the PSI-candidate ``scheme``."""
+    return TpsiBlinder(scheme)

@@ -43,6 +43,7 @@ LABEL_NAMES: Final = (
     "HalfCiphertext",
     "InnerCiphertext",
     "AssociatedDataCiphertext",
+    "PsiCandidateKey",
 )
 
 LABELS: Final[dict[str, bytes]] = {name: derive_label(name) for name in LABEL_NAMES}
@@ -67,3 +68,4 @@ HALF_KEY: Final = LABELS["HalfKey"]
 HALF_CIPHERTEXT: Final = LABELS["HalfCiphertext"]
 INNER_CIPHERTEXT: Final = LABELS["InnerCiphertext"]
 ASSOCIATED_DATA_CIPHERTEXT: Final = LABELS["AssociatedDataCiphertext"]
+PSI_CANDIDATE_KEY: Final = LABELS["PsiCandidateKey"]

@@ -35,6 +35,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="with no --source: N random demo entries instead of corpus PDQ",
     )
     parser.add_argument("--out", type=Path, default=None, help="release folder to write")
+    parser.add_argument(
+        "--max-candidates", type=int, default=None, metavar="K",
+        help="candidate budget of the release (16, 32, 64, 128, 256; default 64)",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,6 +52,10 @@ def run(args: argparse.Namespace) -> int:
     out = default_out(args.out, "release")
     if args.min_sources < 1:
         raise UsageError("--min-sources must be at least 1")
+    from vouchsafe.sdk.media.candidates import BUDGETS
+
+    if args.max_candidates is not None and args.max_candidates not in BUDGETS:
+        raise UsageError(f"--max-candidates must be one of {BUDGETS}")
     if args.source:
         if args.registry is None:
             raise UsageError("--registry is required with --source")
@@ -61,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         rule=rule,
         previous=args.previous,
         validity_days=args.validity_days,
+        max_candidates=args.max_candidates,
     )
     release = result.release
     print(

@@ -42,8 +42,13 @@ def build(
     previous: Path | None = None,
     validity_days: int = 30,
     progress: bool = True,
+    max_candidates: int | None = None,
 ) -> BuildResult:
-    """Builds a release with the protocol core's blinding and PSI keys."""
+    """Builds a release with the protocol core's blinding and PSI keys, for the candidate
+    scheme of budget ``max_candidates`` (the default scheme unless given)."""
+    from vouchsafe.sdk.media.candidates import DEFAULT_SCHEME, scheme_for_budget
+
+    scheme = DEFAULT_SCHEME if max_candidates is None else scheme_for_budget(max_candidates)
     if isinstance(sources, DemoSources):
         registry, paths = sources.registry_path, list(sources.source_paths)
     else:
@@ -55,8 +60,8 @@ def build(
         rule=rule or InclusionRule(),
         previous=previous,
         validity_days=validity_days,
-        blinder=blinding.default_blinder(),
-        key_function=blinding.hash_set_keys,
+        blinder=blinding.default_blinder(scheme),
+        key_function=blinding.keys_for_scheme(scheme),
         progress=progress,
     )
 

@@ -38,6 +38,7 @@ from vouchsafe.compare.transcript import (
     wire_field,
 )
 from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.sdk.media.candidates import DEFAULT_SCHEME
 from vouchsafe.sdk.tpsi import (
     OpenedVoucher,
     blind_hash_set,
@@ -54,7 +55,8 @@ from vouchsafe.sdk.tpsi.wire import (
     encode_safety_voucher,
 )
 
-MAX_CANDIDATES = 16
+# The default release budget (SPEC "PSI candidates"): the device sends its whole list.
+MAX_CANDIDATES = DEFAULT_SCHEME.max_candidates
 PADDED_ASSOCIATED_DATA_LENGTH = 256
 
 
@@ -123,7 +125,7 @@ class TpsiMode(DetectionMode):
                     synthetic_rate=self._config.synthetic_rate,
                 )
                 self._accounts[item.account] = account
-            candidates = sorted(set(item.candidates))
+            candidates = list(dict.fromkeys(item.candidates))  # most likely first, as sent
             if len(candidates) > MAX_CANDIDATES:
                 self._truncated += 1
                 candidates = candidates[:MAX_CANDIDATES]
