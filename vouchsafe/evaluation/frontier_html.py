@@ -93,9 +93,11 @@ def frontier_page(report: dict[str, Any]) -> str:
             f"{cost.get('device_ms_generate_voucher', 0):.1f}",
         ])  # fmt: skip
     check_body = [
-        [str(r["max_candidates"]), str(c["bits"]), f"{c['colliding_pairs']} / {c['pairs']}",
+        [what, str(r["max_candidates"]), str(c["bits"]), f"{c['colliding_pairs']} / {c['pairs']}",
          f"{c['measured_pair_rate']:.2e}", f"{c['model_pair_rate']:.2e}"]
-        for r in rows for c in r["false_match"]["shortened_codes"]
+        for key, what in (("shortened_codes", "all"),
+                          ("shortened_codes_without_astronomy", "without astronomy"))
+        for r in rows for c in r["false_match"][key]
     ]  # fmt: skip
     config = report["config"]
     return f"""<!doctype html>
@@ -120,6 +122,6 @@ binomial model, and measured (rule of three when no collision was seen).</p>
 <h2>Model check at shortened codes</h2>
 <p>Share of (query, unrelated entry) pairs that share a key when codes are cut to their first
 b bits, measured against the binomial model's prediction for b bits.</p>
-{_table(["K", "b", "colliding pairs", "measured rate", "model rate"], check_body)}
+{_table(["images", "K", "b", "colliding pairs", "measured rate", "model rate"], check_body)}
 </body></html>
 """

@@ -232,6 +232,8 @@ def _budget_rows(
     from vouchsafe.evaluation.cost import budget_cost
     from vouchsafe.sdk.media.candidates import scheme_for_budget
 
+    names: list[str] = records["names"]
+    astronomy = frozenset(i for i, n in enumerate(names) if n.startswith(ASTRONOMY_PREFIX))
     rows = []
     for budget in config.max_candidates:
         scheme = scheme_for_budget(budget)
@@ -248,7 +250,8 @@ def _budget_rows(
                 "code_bits": scheme.code_bits,
                 "psi_recall": recall,
                 "false_match": bd.false_match_for_budget(
-                    codes["entries"], queries, scheme.code_bits, budget, config.hash_set_size
+                    codes["entries"], queries, scheme.code_bits, budget, config.hash_set_size,
+                    astronomy,
                 ),
                 "cost": budget_cost(budget) if config.measure_cost else None,
             }

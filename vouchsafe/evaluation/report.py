@@ -82,11 +82,14 @@ def format_budget_table(report: dict[str, Any]) -> str:
             f"{cost.get('voucher_bytes', 0):7d} {cost.get('device_ms_generate_voucher', 0):9.1f} "
             f"{cost.get('server_ms_outer_step', 0):9.1f}"
         )
-    lines += ["", "model check at shortened codes (pair collision rate, measured vs model):"]
-    for r in rows:
-        cells = "  ".join(
-            f"{c['bits']}b {c['measured_pair_rate']:.1e}/{c['model_pair_rate']:.1e}"
-            for c in r["false_match"]["shortened_codes"]
-        )
-        lines.append(f"  K={r['max_candidates']:<4} {cells}")
+    for key, what in (("shortened_codes", "all images"),
+                      ("shortened_codes_without_astronomy", "without astronomy images")):
+        lines += ["", f"model check at shortened codes, {what} (pair collision rate, "
+                  "measured/model):"]  # fmt: skip
+        for r in rows:
+            cells = "  ".join(
+                f"{c['bits']}b {c['measured_pair_rate']:.1e}/{c['model_pair_rate']:.1e}"
+                for c in r["false_match"][key]
+            )
+            lines.append(f"  K={r['max_candidates']:<4} {cells}")
     return "\n".join(lines)

@@ -61,7 +61,11 @@ def build(
         previous=previous,
         validity_days=validity_days,
         blinder=blinding.default_blinder(scheme),
-        key_function=blinding.keys_for_scheme(scheme),
+        key_function=(
+            blinding.hash_set_keys
+            if scheme == DEFAULT_SCHEME
+            else blinding.keys_for_scheme(scheme)
+        ),
         progress=progress,
     )
 
