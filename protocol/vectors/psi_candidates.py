@@ -32,7 +32,7 @@ def _bits(code: Any) -> str:
 
 
 def _case(seed: int, size: tuple[int, int], budget: int) -> dict[str, Any]:
-    from vouchsafe.sdk.crypto.labels import PSI_CANDIDATE_KEY
+    from vouchsafe.sdk.crypto.labels import PSI_CANDIDATE
     from vouchsafe.sdk.media.candidates import (
         candidate_codes,
         coarse_positions,
@@ -53,7 +53,7 @@ def _case(seed: int, size: tuple[int, int], budget: int) -> dict[str, Any]:
         "image_png_base64": base64.b64encode(data).decode("ascii"),
         "candidate_scheme": scheme.name,
         "key_domain": scheme.key_domain,
-        "psi_candidate_key_label": PSI_CANDIDATE_KEY.hex(),
+        "psi_candidate_label": PSI_CANDIDATE.hex(),
         "pdq_hash": result.hex,
         "code_positions": [int(p) for p in coarse_positions("pdq", 256, scheme.code_bits)],
         "roots": [

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from vouchsafe.sdk.crypto import labels
+
 
 @dataclass(frozen=True)
 class RecoveredItem:
@@ -59,7 +61,7 @@ class VoucherMatcher(Protocol):
 def entry_id_for(signal_type: str, full_hash: bytes) -> str:
     """A stable opaque id for a hash-set entry that does not reveal its hash."""
     digest = hashlib.sha256(
-        b"vouchsafe-v1/entry-id\x00" + signal_type.encode() + b"\x00" + full_hash
+        labels.framed(labels.HASH_SET_ENTRY_ID, signal_type.encode(), full_hash)
     )
     return digest.hexdigest()[:32]
 
@@ -71,6 +73,20 @@ def hamming_distance(a: bytes, b: bytes) -> int:
     return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).bit_count()
 
 
+@dataclass(frozen=True)
+class Listing:
+    """One source's listing of a hash-set entry, as a reviewer sees it."""
+
+    organisation: str
+    jurisdiction: str
+    list_id: str
+    listed_at: int
+    labels: tuple[str, ...]
+
+
+Provenance = tuple[Listing, ...]
+
+
 class EntryIndex(Protocol):
     """The hash-set entries the server confirms against."""
 
@@ -78,6 +94,11 @@ class EntryIndex(Protocol):
         self, signal_type: str, perceptual_hash: bytes, max_distance: int
     ) -> tuple[str, int] | None:
         """(entry id, distance) of the closest entry within ``max_distance``, else None."""
+
+    def provenance(self, signal_type: str, perceptual_hash: bytes, entry_id: str) -> Provenance:
+        """Who listed entry ``entry_id`` (found near ``perceptual_hash``): for the reviewer.
+
+        Empty when the index keeps no provenance or the entry is no longer near the hash."""
 
 
 @dataclass(frozen=True)
@@ -97,3 +118,6 @@ class ListEntryIndex:
             if distance <= max_distance and (best is None or distance < best[1]):
                 best = (entry.entry_id, distance)
         return best
+
+    def provenance(self, signal_type: str, perceptual_hash: bytes, entry_id: str) -> Provenance:
+        return ()

@@ -37,7 +37,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from vouchsafe.sdk.crypto.labels import PSI_CANDIDATE_KEY
+from vouchsafe.sdk.crypto import labels
 from vouchsafe.sdk.errors import InvalidMedia
 from vouchsafe.sdk.media import pdq, probes
 from vouchsafe.sdk.media.signal_types import PDQ, HashResult
@@ -135,15 +135,11 @@ def _flags(perceptual_hash: bytes) -> npt.NDArray[np.bool_]:
 def candidate_key(
     signal_type: str, code: npt.NDArray[np.bool_], scheme: CandidateScheme = DEFAULT_SCHEME
 ) -> bytes:
-    """``SHA-256(PsiCandidateKey || u16 len || key domain || u16 len || signal type ||
-    packbits(code))``: 32 bytes, domain-separated by code and signal type."""
-    domain = scheme.key_domain.encode("ascii")
-    name = signal_type.encode()
-    h = hashlib.sha256(PSI_CANDIDATE_KEY)
-    h.update(len(domain).to_bytes(2, "big") + domain)
-    h.update(len(name).to_bytes(2, "big") + name)
-    h.update(np.packbits(code.astype(np.uint8)).tobytes())
-    return h.digest()
+    """``SHA-256(framed(PsiCandidate, key domain, signal type, packbits(code)))``: 32 bytes,
+    domain-separated by code length and signal type (``labels.framed``)."""
+    code_bytes = np.packbits(code.astype(np.uint8)).tobytes()
+    fields = (scheme.key_domain.encode("ascii"), signal_type.encode(), code_bytes)
+    return hashlib.sha256(labels.framed(labels.PSI_CANDIDATE, *fields)).digest()
 
 
 def _check(signal_type: str, perceptual_hash: bytes) -> None:

@@ -93,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
     import tempfile
 
     from vouchsafe.cli import UsageError
-    from vouchsafe.evaluation.frontier_html import frontier_page
     from vouchsafe.evaluation.hashing import HashingEvalConfig
+    from vouchsafe.evaluation.page import hashing_report_html
     from vouchsafe.evaluation.report import format_budget_table, format_hashing_report
     from vouchsafe.evaluation.transforms import TRANSFORMS
 
@@ -136,8 +136,8 @@ def run(args: argparse.Namespace) -> int:
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     page = args.html or args.json.with_suffix(".html")
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(frontier_page(report), encoding="utf-8")
-    print(f"report: {args.json}\nfrontier page: {page}")
+    page.write_text(hashing_report_html(report), encoding="utf-8")
+    print(f"report: {args.json} and {page} (with the recall-cost frontier)")
     return 0
 
 
