@@ -9,8 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vouchsafe.protocol import common_pb2
-from vouchsafe.protocol.request_signing import MalformedRequest
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import ErrorCode, MalformedRequest, VouchsafeError
 from vouchsafe.server.errors import PayloadTooLarge, UnsupportedMediaType, status_for
 
 PROTOBUF = "application/x-protobuf"
@@ -61,8 +60,12 @@ def protobuf_response(message: Message, status: int = 200) -> Response:
     return Response(message.SerializeToString(deterministic=True), status, media_type=PROTOBUF)
 
 
-def error_response(code: str, message: str, field: str | None = None) -> Response:
-    """The one error body: ``vouchsafe.v1.Error`` with the status mapped from ``code``."""
+def error_response(code: ErrorCode, message: str, field: str | None = None) -> Response:
+    """The one error body: ``vouchsafe.v1.Error`` with the status mapped from ``code``.
+
+    ``code`` is always an :class:`ErrorCode` (SPEC.md A.4), whatever raised it.
+    """
+    code = ErrorCode(code)
     body = common_pb2.Error(code=code, message=message, field=field or "")
     return protobuf_response(body, status_for(code))
 

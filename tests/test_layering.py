@@ -59,7 +59,7 @@ def test_importing_sdk_pulls_in_no_server_lab_or_web_framework() -> None:
         "bad = [m for m in sys.modules if m.startswith(('vouchsafe.server', 'vouchsafe.messenger',"
         " 'vouchsafe.compare', 'vouchsafe.demo', 'vouchsafe.cli', 'vouchsafe.threat_model'))"
         " or m.split('.')[0] in {'starlette', 'uvicorn', 'matplotlib', 'onnxruntime', 'yaml',"
-        " 'tqdm', 'nacl', 'sdk', 'protocol', 'reference_server', 'reference_client'}]\n"
+        " 'flint', 'tqdm', 'nacl', 'sdk', 'protocol', 'reference_server', 'reference_client'}]\n"
         "print(','.join(bad))\n"
     )
     result = subprocess.run(

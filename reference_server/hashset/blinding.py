@@ -19,6 +19,7 @@ from vouchsafe.sdk import tpsi
 from vouchsafe.sdk.crypto import group, labels
 from vouchsafe.sdk.crypto.hash_to_group import hash_to_group_bytes
 from vouchsafe.sdk.crypto.keyed_stream import KeyedStream
+from vouchsafe.sdk.errors import ErrorCode
 from vouchsafe.sdk.media import candidates
 from vouchsafe.sdk.tpsi import wire
 from vouchsafe.server.hashset.errors import HashSetError
@@ -89,7 +90,7 @@ class KeyedBlinder(HashSetBlinder, Protocol):
 class ProtocolUnavailable(HashSetError):
     """A part of the protocol core this build needs is not installed."""
 
-    code = "protocol_unavailable"
+    code = ErrorCode.PROTOCOL_UNAVAILABLE
 
 
 def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:

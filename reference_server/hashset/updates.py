@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from vouchsafe.sdk.errors import ErrorCode
 from vouchsafe.sdk.tpsi import OpenedVoucher, RecoveryResult, recover_associated_data
 from vouchsafe.server.hashset.bundle import ReleaseBundle, load_release_bundle
 from vouchsafe.server.hashset.errors import HashSetError
@@ -29,19 +30,19 @@ VOUCHER_GRACE_SECONDS = 7 * 86_400
 class VoucherReleaseUnknown(HashSetError):
     """A voucher names a release the server does not (or no longer) process vouchers for."""
 
-    code = "voucher_release_unknown"
+    code = ErrorCode.VOUCHER_RELEASE_UNKNOWN
 
 
 class VoucherReleaseExpired(HashSetError):
     """A voucher names an earlier release whose processing window (expiry plus grace) ended."""
 
-    code = "voucher_release_expired"
+    code = ErrorCode.VOUCHER_RELEASE_EXPIRED
 
 
 class ReleaseEpochMismatch(HashSetError):
     """Releases given as one window do not share a server key and share configuration."""
 
-    code = "release_epoch_mismatch"
+    code = ErrorCode.RELEASE_EPOCH_MISMATCH
 
 
 def _epoch(bundle: ReleaseBundle) -> tuple[bytes, int, int, str]:

@@ -27,6 +27,20 @@ class RecoveredItem:
 
 
 @dataclass(frozen=True)
+class RecoveryProgress:
+    """Where one account's threshold recovery stands after ``recover_new``.
+
+    ``items``: every real match recovered so far (not only the new ones; the caller skips
+    those it handled). ``abuse_suspected``: the account's shares cannot come from an honest
+    client (SPEC.md section 8.3); it is never recomputed, so later calls cost nothing.
+    """
+
+    items: tuple[RecoveredItem, ...]
+    abuse_suspected: bool
+    abuse_reason: str = ""
+
+
+@dataclass(frozen=True)
 class HashSetEntry:
     """One hash-set entry the server can confirm against (never shipped to devices)."""
 
@@ -50,12 +64,21 @@ class VoucherMatcher(Protocol):
     def voucher_id(self, safety_voucher: bytes) -> bytes:
         """The protocol's VoucherId of the voucher; raises a VouchsafeError if it is malformed."""
 
-    def outer_step(self, safety_voucher: bytes) -> bytes | None:
+    def outer_step(self, safety_voucher: bytes, account_id: str) -> bytes | None:
         """Decodes and checks one voucher (raising a VouchsafeError on malformed input) and runs
-        the outer step: the encoded opened record for a (real or synthetic) match, else None."""
+        the outer step for the uploading account: the encoded opened record for a (real or
+        synthetic) match, else None (also for a voucher made for another account)."""
 
     def recover(self, opened: Sequence[bytes]) -> list[RecoveredItem]:
-        """Threshold recovery over one account's opened records; empty below t."""
+        """Threshold recovery over one account's opened records, from scratch; empty below t."""
+
+    def new_recovery(self) -> object:
+        """An empty per-account recovery state for ``recover_new`` (held by the caller, one per
+        account, used by one worker at a time; rebuilt from all records if lost)."""
+
+    def recover_new(self, state: object, opened: Sequence[bytes]) -> RecoveryProgress:
+        """Adds the account's opened records that are new since the last call on ``state``
+        (only those: work is proportional to them, and bounded per account)."""
 
 
 def entry_id_for(signal_type: str, full_hash: bytes) -> str:

@@ -22,7 +22,7 @@ __all__ = [
     "check_account_compatible",
 ]
 
-VERSION: Final = 1
+VERSION: Final = 2
 DIGEST_LENGTH: Final = 32
 NONCE_BYTES: Final = 32
 # Cuckoo table slack: n' = ceil((1 + eps) n). Two-choice cuckoo hashing with one element per
@@ -30,7 +30,7 @@ NONCE_BYTES: Final = 32
 # 1M random hashes with no drop in tests/tpsi/test_cuckoo.py (slow).
 DEFAULT_EPSILON: Final = 1.2
 DEFAULT_MAX_CANDIDATES: Final = 4
-DEFAULT_SYNTHETIC_MAX: Final = 32
+DEFAULT_SYNTHETIC_MAX: Final = 512
 DEFAULT_PADDED_ASSOCIATED_DATA_LENGTH: Final = 8192
 # Largest release budget (SPEC "PSI candidates": max_candidates 16..256).
 MAX_MAX_CANDIDATES: Final = 256

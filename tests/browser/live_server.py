@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.reference_server.conftest import KNOWN_HASH, make_settings
 from tests.reference_server.fakes import FakeMatcher
-from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.sdk.api import ApiClient
 from vouchsafe.server.app import create_app
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.pipeline.matching import HashSetEntry, ListEntryIndex

@@ -41,6 +41,7 @@ from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.sdk.media.candidates import DEFAULT_SCHEME
 from vouchsafe.sdk.tpsi import (
     OpenedVoucher,
+    SyntheticSchedule,
     blind_hash_set,
     generate_server_keys,
     generate_voucher,
@@ -107,6 +108,7 @@ class TpsiMode(DetectionMode):
             self._device_set = decode_blinded_hash_set(download.fields[0].value)
         self._config = config
         self._accounts: dict[str, object] = {}
+        self._schedules: dict[str, SyntheticSchedule] = {}
         self._opened: dict[str, list[OpenedVoucher]] = defaultdict(list)
         self._book = MatchBook(config.threshold)
         self._voucher_bytes: set[int] = set()
@@ -119,12 +121,13 @@ class TpsiMode(DetectionMode):
         with wire.cpu(DEVICE):
             account = self._accounts.get(item.account)
             if account is None:
-                account = new_account(
-                    self._device_set.params,
-                    threshold=self._config.threshold,
-                    synthetic_rate=self._config.synthetic_rate,
-                )
+                account = new_account(self._device_set.params, threshold=self._config.threshold)
                 self._accounts[item.account] = account
+                # The scenario's constant rate (its small accounts would otherwise sit inside
+                # the protocol schedule's first, all-synthetic items).
+                self._schedules[item.account] = SyntheticSchedule.constant_rate(
+                    self._config.synthetic_rate, account.synthetic_max
+                )
             candidates = list(dict.fromkeys(item.candidates))  # most likely first, as sent
             if len(candidates) > MAX_CANDIDATES:
                 self._truncated += 1
@@ -142,6 +145,8 @@ class TpsiMode(DetectionMode):
                 candidate_hashes=candidates,
                 item_id=item.item_id.encode(),
                 associated_data=ad,
+                account_id=item.account.encode(),
+                schedule=self._schedules[item.account],
             )
             encoded = encode_safety_voucher(voucher)
         self._voucher_bytes.add(len(encoded))
@@ -154,7 +159,9 @@ class TpsiMode(DetectionMode):
         )
         with wire.cpu(PROVIDER):
             received = decode_safety_voucher(upload.fields[0].value, self._blinded.params)
-            opened = process_voucher(self._server_key, self._blinded, received)
+            opened = process_voucher(
+                self._server_key, self._blinded, received, account_id=item.account.encode()
+            )
             if opened is not None:
                 self._opened[item.account].append(opened)
 

@@ -1,4 +1,4 @@
-"""Request signing for the reference server's API: pure functions both sides share.
+"""Request signing for the provider API (SPEC.md A.1): pure functions both sides share.
 
 A client signs every authenticated request with its account's Ed25519 key; the server verifies
 the signature, the timestamp window and (with its own state) that the nonce is new. Nothing here
@@ -21,7 +21,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.crypto import ed25519, labels
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import (
+    InvalidRequestSignature,
+    MalformedRequest,
+    StaleRequest,
+    UnsignedRequest,
+)
 
 SIGNATURE_SCHEME = "vouchsafe-request-ed25519-v1"
 API_VERSION = 1
@@ -32,30 +37,6 @@ KEY_ID_HEX_CHARS = 32
 # Five minutes either way: wide enough for unsynchronised phone clocks, narrow enough that the
 # server's nonce memory (which must outlive the window) stays small.
 DEFAULT_WINDOW_MS = 300_000
-
-
-class MalformedRequest(VouchsafeError):
-    """The request body is not a well-formed message of the expected type."""
-
-    code = "malformed_request"
-
-
-class UnsignedRequest(VouchsafeError):
-    """The request carries no signature envelope, or its envelope misses a required part."""
-
-    code = "unsigned_request"
-
-
-class InvalidRequestSignature(VouchsafeError):
-    """The signature does not verify under the key the request names."""
-
-    code = "invalid_signature"
-
-
-class StaleRequest(VouchsafeError):
-    """The request's timestamp lies outside the accepted window."""
-
-    code = "stale_request"
 
 
 def key_id_for(public_key: bytes) -> str:
