@@ -17,6 +17,7 @@ from typing import Any
 
 HASH_SET_SIZE = 64
 ASSOCIATED_DATA = b"benign eval payload"
+ACCOUNT_ID = b"eval-account"
 
 
 def _median_ms(run: Callable[[], object], repeats: int) -> float:
@@ -36,13 +37,14 @@ def budget_cost(max_candidates: int, repeats: int = 3) -> dict[str, Any]:
     server_key = tpsi.generate_server_keys()
     known = [secrets.token_bytes(32) for _ in range(HASH_SET_SIZE)]
     blinded = tpsi.blind_hash_set(server_key, known, max_candidates=max_candidates)
-    account = tpsi.new_account(blinded.params, threshold=10, synthetic_rate=0.0)
+    account = tpsi.new_account(blinded.params, threshold=10)
     candidates = known[:1] + [secrets.token_bytes(32) for _ in range(max_candidates - 1)]
+    never = tpsi.SyntheticSchedule.never()
 
     def generate() -> Any:
         return tpsi.generate_voucher(
             account, blinded, candidate_hashes=candidates, item_id=b"eval-item",
-            associated_data=ASSOCIATED_DATA,
+            associated_data=ASSOCIATED_DATA, account_id=ACCOUNT_ID, schedule=never,
         )  # fmt: skip
 
     voucher = generate()
@@ -52,7 +54,8 @@ def budget_cost(max_candidates: int, repeats: int = 3) -> dict[str, Any]:
         "voucher_bytes": len(encode_safety_voucher(voucher)),
         "device_ms_generate_voucher": _median_ms(generate, repeats),
         "server_ms_outer_step": _median_ms(
-            lambda: tpsi.process_voucher(server_key, blinded, voucher), repeats
+            lambda: tpsi.process_voucher(server_key, blinded, voucher, account_id=ACCOUNT_ID),
+            repeats,
         ),
     }
 
