@@ -11,18 +11,19 @@ tests substitute stand-ins.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from vouchsafe.sdk import tpsi
+from vouchsafe.sdk.cores import available_cores
 from vouchsafe.sdk.crypto import group, labels
 from vouchsafe.sdk.crypto.hash_to_group import hash_to_group_bytes
 from vouchsafe.sdk.crypto.keyed_stream import KeyedStream
-from vouchsafe.sdk.errors import ErrorCode
 from vouchsafe.sdk.media import candidates
-from vouchsafe.sdk.tpsi import wire
-from vouchsafe.server.hashset.errors import HashSetError
+from vouchsafe.sdk.tpsi import server_setup, wire
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,6 @@ class KeyedBlinder(HashSetBlinder, Protocol):
         ...
 
 
-class ProtocolUnavailable(HashSetError):
-    """A part of the protocol core this build needs is not installed."""
-
-    code = ErrorCode.PROTOCOL_UNAVAILABLE
-
-
 def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
     """The PSI keys one hash-set entry contributes under the default candidate scheme
     (``vouchsafe.sdk.media.candidates.hash_set_keys``)."""
@@ -112,11 +107,24 @@ class TpsiBlinder:
     Deterministic: the same server key, PSI keys and build seed give the same table, so an
     auditor holding the key and the seed can re-build it byte for byte. ``scheme`` (the
     default candidate scheme unless given) sets ``max_candidates`` to its budget and is the
-    scheme the release names.
+    scheme the release names. ``workers`` processes blind the slots (default: one per available
+    core; 1 blinds in this process); the table does not depend on the number of workers.
     """
 
-    def __init__(self, scheme: candidates.CandidateScheme = candidates.DEFAULT_SCHEME) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        scheme: candidates.CandidateScheme = candidates.DEFAULT_SCHEME,
+    ) -> None:
+        if workers is not None and workers < 1:
+            raise ValueError("workers must be at least 1")
+        self._workers = workers or available_cores()
         self.scheme = scheme
+
+    @property
+    def workers(self) -> int:
+        """How many processes blind the slots."""
+        return self._workers
 
     @property
     def candidate_scheme(self) -> str:
@@ -165,13 +173,24 @@ class TpsiBlinder:
         ``max_candidates`` is the scheme's budget, so a voucher has room for every candidate of
         an item.
         """
-        blinded = tpsi.blind_hash_set(
-            wire.decode_server_key(server_key),
-            psi_keys,
-            max_candidates=self.scheme.max_candidates,
-            rng=KeyedStream(build_seed, labels.BUILD_RANDOMNESS),
-            progress=progress,
-        )
+        key = wire.decode_server_key(server_key)
+        rng = KeyedStream(build_seed, labels.BUILD_RANDOMNESS)
+        if self._workers == 1 or len(psi_keys) < server_setup.BLIND_BATCH_SLOTS:
+            blinded = tpsi.blind_hash_set(
+                key, psi_keys, max_candidates=self.scheme.max_candidates, rng=rng, progress=progress
+            )
+        else:
+            # fork: workers inherit the loaded modules, so starting them costs milliseconds
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(self._workers, mp_context=context) as pool:
+                blinded = tpsi.blind_hash_set(
+                    key,
+                    psi_keys,
+                    max_candidates=self.scheme.max_candidates,
+                    rng=rng,
+                    progress=progress,
+                    executor=pool,
+                )
         return BlindedTable(
             server_params=wire.encode_server_params(blinded.params), table=blinded.table
         )
@@ -183,8 +202,9 @@ class TpsiBlinder:
 
 
 def default_blinder(
+    workers: int | None = None,
     scheme: candidates.CandidateScheme = candidates.DEFAULT_SCHEME,
 ) -> KeyedBlinder:
     """The protocol core's blinding (``vouchsafe.sdk.tpsi``), deterministic under the build seed,
-    for the PSI-candidate ``scheme``."""
-    return TpsiBlinder(scheme)
+    on ``workers`` processes (default: one per available core), for the PSI-candidate ``scheme``."""
+    return TpsiBlinder(workers, scheme)

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
-from vouchsafe.protocol.api_client import ApiClient
 
 from tests.benchmarks.rows import RECOVERY, THROUGHPUT, describe, metric
+from vouchsafe.sdk.api import ApiClient
 from vouchsafe.sdk.tpsi import (
     AccountRecovery,
     SyntheticSchedule,

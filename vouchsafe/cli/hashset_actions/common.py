@@ -42,10 +42,12 @@ def build(
     previous: Path | None = None,
     validity_days: int = 30,
     progress: bool = True,
+    workers: int | None = None,
     max_candidates: int | None = None,
 ) -> BuildResult:
-    """Builds a release with the protocol core's blinding and PSI keys, for the candidate
-    scheme of budget ``max_candidates`` (the default scheme unless given)."""
+    """Builds a release with the protocol core's blinding and PSI keys (``workers`` processes
+    blind; default one per available core), for the candidate scheme of budget
+    ``max_candidates`` (the default scheme unless given)."""
     from vouchsafe.sdk.media.candidates import DEFAULT_SCHEME, scheme_for_budget
 
     scheme = DEFAULT_SCHEME if max_candidates is None else scheme_for_budget(max_candidates)
@@ -60,7 +62,7 @@ def build(
         rule=rule or InclusionRule(),
         previous=previous,
         validity_days=validity_days,
-        blinder=blinding.default_blinder(scheme),
+        blinder=blinding.default_blinder(workers, scheme),
         key_function=(
             blinding.hash_set_keys
             if scheme == DEFAULT_SCHEME
