@@ -54,17 +54,24 @@ def world() -> World:
         process_voucher,
         wire,
     )
+    from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
     from vouchsafe.server.hashset.release_file import ReleaseDraft, make_delta, sign_release
 
     known = [_known(i) for i in range(16)]
     server_key = generate_server_keys()
     old = blind_hash_set(server_key, known[:8], max_candidates=1)
     blinded = blind_hash_set(server_key, known, max_candidates=1)
-    account = new_account(blinded.params, threshold=3, synthetic_rate=0.0)
+    account = new_account(blinded.params, threshold=3)
     voucher = generate_voucher(
-        account, blinded, candidate_hashes=[known[0]], item_id=b"i", associated_data=b"a"
+        account,
+        blinded,
+        candidate_hashes=[known[0]],
+        item_id=b"i",
+        associated_data=b"a",
+        account_id=b"fuzz-account",
+        schedule=SyntheticSchedule.never(),
     )
-    opened = process_voucher(server_key, blinded, voucher)
+    opened = process_voucher(server_key, blinded, voucher, account_id=b"fuzz-account")
     assert opened is not None
     private = ed25519.generate_private_key()
     signed = []
