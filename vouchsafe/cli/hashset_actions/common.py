@@ -62,7 +62,11 @@ def build(
         rule=rule or InclusionRule(),
         previous=previous,
         validity_days=validity_days,
-        blinder=blinding.default_blinder(workers, scheme),
+        blinder=(
+            blinding.default_blinder(workers)
+            if scheme == DEFAULT_SCHEME
+            else blinding.default_blinder(workers, scheme)
+        ),
         key_function=(
             blinding.hash_set_keys
             if scheme == DEFAULT_SCHEME
