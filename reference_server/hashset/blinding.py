@@ -89,29 +89,47 @@ class KeyedBlinder(HashSetBlinder, Protocol):
 
 
 def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
-    """The PSI keys one hash-set entry contributes
+    """The PSI keys one hash-set entry contributes under the default candidate scheme
     (``vouchsafe.sdk.media.candidates.hash_set_keys``)."""
     return candidates.hash_set_keys(signal_type, perceptual_hash)
+
+
+def keys_for_scheme(scheme: candidates.CandidateScheme) -> Callable[[str, bytes], list[bytes]]:
+    """The key function of a release built for ``scheme``."""
+    return lambda signal_type, perceptual_hash: candidates.hash_set_keys(
+        signal_type, perceptual_hash, scheme
+    )
 
 
 class TpsiBlinder:
     """The protocol core's ``blind_hash_set``, with table randomness from the build seed.
 
     Deterministic: the same server key, PSI keys and build seed give the same table, so an
-    auditor holding the key and the seed can re-build it byte for byte. ``workers`` processes
-    blind the slots (default: one per available core; 1 blinds in this process); the table does
-    not depend on the number of workers.
+    auditor holding the key and the seed can re-build it byte for byte. ``scheme`` (the
+    default candidate scheme unless given) sets ``max_candidates`` to its budget and is the
+    scheme the release names. ``workers`` processes blind the slots (default: one per available
+    core; 1 blinds in this process); the table does not depend on the number of workers.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        scheme: candidates.CandidateScheme = candidates.DEFAULT_SCHEME,
+    ) -> None:
         if workers is not None and workers < 1:
             raise ValueError("workers must be at least 1")
         self._workers = workers or available_cores()
+        self.scheme = scheme
 
     @property
     def workers(self) -> int:
         """How many processes blind the slots."""
         return self._workers
+
+    @property
+    def candidate_scheme(self) -> str:
+        """The name of the PSI-candidate scheme this blinder builds for."""
+        return self.scheme.name
 
     @property
     def ciphersuite(self) -> str:
@@ -152,15 +170,14 @@ class TpsiBlinder:
     ) -> BlindedTable:
         """``blind_hash_set`` with ``rng = KeyedStream(build_seed, LABEL("BuildRandomness"))``.
 
-        ``max_candidates`` is the device's PSI candidate count
-        (``vouchsafe.sdk.media.candidates``), so
-        a voucher has room for every candidate of an item.
+        ``max_candidates`` is the scheme's budget, so a voucher has room for every candidate of
+        an item.
         """
         key = wire.decode_server_key(server_key)
         rng = KeyedStream(build_seed, labels.BUILD_RANDOMNESS)
         if self._workers == 1 or len(psi_keys) < server_setup.BLIND_BATCH_SLOTS:
             blinded = tpsi.blind_hash_set(
-                key, psi_keys, max_candidates=candidates.MAX_CANDIDATES, rng=rng, progress=progress
+                key, psi_keys, max_candidates=self.scheme.max_candidates, rng=rng, progress=progress
             )
         else:
             # fork: workers inherit the loaded modules, so starting them costs milliseconds
@@ -169,7 +186,7 @@ class TpsiBlinder:
                 blinded = tpsi.blind_hash_set(
                     key,
                     psi_keys,
-                    max_candidates=candidates.MAX_CANDIDATES,
+                    max_candidates=self.scheme.max_candidates,
                     rng=rng,
                     progress=progress,
                     executor=pool,
@@ -184,7 +201,10 @@ class TpsiBlinder:
         return group.scalarmult_bytes(alpha, hash_to_group_bytes(psi_key))
 
 
-def default_blinder(workers: int | None = None) -> KeyedBlinder:
+def default_blinder(
+    workers: int | None = None,
+    scheme: candidates.CandidateScheme = candidates.DEFAULT_SCHEME,
+) -> KeyedBlinder:
     """The protocol core's blinding (``vouchsafe.sdk.tpsi``), deterministic under the build seed,
-    on ``workers`` processes (default: one per available core)."""
-    return TpsiBlinder(workers)
+    on ``workers`` processes (default: one per available core), for the PSI-candidate ``scheme``."""
+    return TpsiBlinder(workers, scheme)

@@ -28,6 +28,7 @@ from tqdm import tqdm
 
 from vouchsafe.sdk.crypto import ed25519
 from vouchsafe.sdk.crypto.keyed_stream import SEED_SIZE
+from vouchsafe.sdk.media.candidates import CANDIDATE_SCHEME
 from vouchsafe.sdk.tpsi.params import DEFAULT_EPSILON
 from vouchsafe.server.hashset import bundle as layout
 from vouchsafe.server.hashset.blinding import (
@@ -196,6 +197,7 @@ def build_release(
         server_params=blinded.server_params,
         entry_count=summary.entry_count,
         signal_types=summary.signal_types,
+        candidate_scheme=getattr(blinder, "candidate_scheme", CANDIDATE_SCHEME),
     )
     with tqdm(
         total=len(blinded.table) // 32, desc="root", unit="slot", disable=not progress
@@ -257,6 +259,7 @@ def _write_summary(out_dir: Path, result: BuildResult, draft: ReleaseDraft) -> N
         "previous_release_digest": draft.previous_release_digest.hex(),
         "root": result.release.root.hex(),
         "ciphersuite": draft.ciphersuite,
+        "candidate_scheme": draft.candidate_scheme,
         "created_at": draft.created_at,
         "expires_at": draft.expires_at,
         "entry_count": result.selection.entry_count,

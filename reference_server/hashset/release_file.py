@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from vouchsafe.protocol import release_pb2
 from vouchsafe.sdk.crypto import ed25519, labels
+from vouchsafe.sdk.media.candidates import CANDIDATE_SCHEME
 from vouchsafe.sdk.release import ELEMENT_SIZE, RELEASE_FORMAT_VERSION, SIGNATURE_SCHEME
 from vouchsafe.sdk.release_commitment import merkle_root, release_digest
 
@@ -27,6 +28,7 @@ class ReleaseDraft:
     server_params: bytes
     entry_count: int
     signal_types: Sequence[str]
+    candidate_scheme: str = CANDIDATE_SCHEME
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def sign_release(
         root=root,
         entry_count=draft.entry_count,
         signal_types=list(draft.signal_types),
+        candidate_scheme=draft.candidate_scheme,
     )
     header_bytes, signature = sign_header(header, release_private_key)
     message = release_pb2.Release(

@@ -43,9 +43,14 @@ def build(
     validity_days: int = 30,
     progress: bool = True,
     workers: int | None = None,
+    max_candidates: int | None = None,
 ) -> BuildResult:
     """Builds a release with the protocol core's blinding and PSI keys (``workers`` processes
-    blind; default one per available core)."""
+    blind; default one per available core), for the candidate scheme of budget
+    ``max_candidates`` (the default scheme unless given)."""
+    from vouchsafe.sdk.media.candidates import DEFAULT_SCHEME, scheme_for_budget
+
+    scheme = DEFAULT_SCHEME if max_candidates is None else scheme_for_budget(max_candidates)
     if isinstance(sources, DemoSources):
         registry, paths = sources.registry_path, list(sources.source_paths)
     else:
@@ -57,8 +62,16 @@ def build(
         rule=rule or InclusionRule(),
         previous=previous,
         validity_days=validity_days,
-        blinder=blinding.default_blinder(workers),
-        key_function=blinding.hash_set_keys,
+        blinder=(
+            blinding.default_blinder(workers)
+            if scheme == DEFAULT_SCHEME
+            else blinding.default_blinder(workers, scheme)
+        ),
+        key_function=(
+            blinding.hash_set_keys
+            if scheme == DEFAULT_SCHEME
+            else blinding.keys_for_scheme(scheme)
+        ),
         progress=progress,
     )
 

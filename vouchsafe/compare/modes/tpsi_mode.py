@@ -38,6 +38,7 @@ from vouchsafe.compare.transcript import (
     wire_field,
 )
 from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.sdk.media.candidates import DEFAULT_SCHEME
 from vouchsafe.sdk.tpsi import (
     OpenedVoucher,
     SyntheticSchedule,
@@ -55,7 +56,8 @@ from vouchsafe.sdk.tpsi.wire import (
     encode_safety_voucher,
 )
 
-MAX_CANDIDATES = 16
+# The default release budget (SPEC "PSI candidates"): the device sends its whole list.
+MAX_CANDIDATES = DEFAULT_SCHEME.max_candidates
 PADDED_ASSOCIATED_DATA_LENGTH = 256
 
 
@@ -126,7 +128,7 @@ class TpsiMode(DetectionMode):
                 self._schedules[item.account] = SyntheticSchedule.constant_rate(
                     self._config.synthetic_rate, account.synthetic_max
                 )
-            candidates = sorted(set(item.candidates))
+            candidates = list(dict.fromkeys(item.candidates))  # most likely first, as sent
             if len(candidates) > MAX_CANDIDATES:
                 self._truncated += 1
                 candidates = candidates[:MAX_CANDIDATES]
