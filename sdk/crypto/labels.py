@@ -43,6 +43,9 @@ LABEL_NAMES: Final = (
     "HalfCiphertext",
     "InnerCiphertext",
     "AssociatedDataCiphertext",
+    # The server's keyed confirmation hash (reference_server/confirmation, SPEC "Confirmation").
+    "ConfirmationProjection",
+    "ConfirmationKeyId",
 )
 
 LABELS: Final[dict[str, bytes]] = {name: derive_label(name) for name in LABEL_NAMES}
@@ -67,3 +70,5 @@ HALF_KEY: Final = LABELS["HalfKey"]
 HALF_CIPHERTEXT: Final = LABELS["HalfCiphertext"]
 INNER_CIPHERTEXT: Final = LABELS["InnerCiphertext"]
 ASSOCIATED_DATA_CIPHERTEXT: Final = LABELS["AssociatedDataCiphertext"]
+CONFIRMATION_PROJECTION: Final = LABELS["ConfirmationProjection"]
+CONFIRMATION_KEY_ID: Final = LABELS["ConfirmationKeyId"]

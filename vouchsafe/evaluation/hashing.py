@@ -9,7 +9,9 @@ copy of :mod:`vouchsafe.evaluation.transforms` (the device side:
 shares a candidate with its original's keys) next to the plaintext baseline (Hamming distance
 <= the signal type's match distance, 31 for PDQ). Between distinct images it counts candidate
 collisions (every original and every copy against every other original's keys) and turns them
-into per-image and per-account false-match probabilities (:mod:`.false_match`).
+into per-image and per-account false-match probabilities (:mod:`.false_match`). With
+``confirmation`` on (the default) it also measures the server's second check, the keyed
+confirmation hash, next to PDQ (:mod:`.confirmation`: fitted and reported on separate splits).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ class HashingEvalConfig:
     images_per_day: int = 100
     days: int = 365
     threshold: int = 30
+    confirmation: bool = True
 
 
 @dataclass
@@ -75,6 +78,7 @@ def collect_records(
     Shards of one config, merged with :func:`merge_records`, give exactly the records of one
     unsharded run (in a different image order); ``wrap`` may add a progress bar.
     """
+    from vouchsafe.evaluation.confirmation import ConfirmationCollector
     from vouchsafe.sdk.errors import InvalidMedia
     from vouchsafe.sdk.media.candidates import hash_set_keys, psi_candidates
     from vouchsafe.sdk.media.decode import decode_image
@@ -89,6 +93,7 @@ def collect_records(
         "names": [], "hashes": [], "keys": [], "queries": [], "failures": [],
         "tallies": {name: asdict(_Tally()) for name in config.transforms},
     }  # fmt: skip
+    second = ConfirmationCollector()
     for path in wrap(_select(config)[index::count]):
         try:
             image = decode_image(path)
@@ -102,8 +107,11 @@ def collect_records(
         records["hashes"].append(original.bits.hex())
         records["keys"].append([k.hex() for k in keys])
         records["queries"].append([own, [c.hex() for c in psi_candidates(original)]])
+        if config.confirmation:
+            second.add_original(path.name, image, original.bits)
         for name in config.transforms:
-            copy = signal.hash_media(TRANSFORMS_BY_NAME[name].apply(image))
+            transformed = TRANSFORMS_BY_NAME[name].apply(image)
+            copy = signal.hash_media(transformed)
             candidates = psi_candidates(copy)
             distance = signal.distance(original.bits, copy.bits)
             tally = records["tallies"][name]
@@ -113,6 +121,10 @@ def collect_records(
             tally["exact_hashes"] += distance == 0
             tally["distances"].append(distance)
             records["queries"].append([own, [c.hex() for c in candidates]])
+            if config.confirmation:
+                second.add_copy(name, transformed, distance <= signal.match_distance)
+    if config.confirmation:
+        records["confirmation"] = second.records
     return records
 
 
@@ -130,6 +142,10 @@ def merge_records(parts: list[dict[str, Any]]) -> dict[str, Any]:
             into = merged["tallies"].setdefault(name, asdict(_Tally()))
             for key in ("copies", "psi_hits", "baseline_hits", "exact_hashes", "distances"):
                 into[key] = into[key] + tally[key]
+    if all("confirmation" in part for part in parts):
+        from vouchsafe.evaluation.confirmation import merge_confirmation
+
+        merged["confirmation"] = merge_confirmation([part["confirmation"] for part in parts])
     return merged
 
 
@@ -157,7 +173,7 @@ def summarize(config: HashingEvalConfig, records: dict[str, Any]) -> dict[str, A
     distinct = _distinct(names, hashes, entry_keys, queries, signal.distance, signal.match_distance)
     dof = _coarse_dof(signal.name, hashes, code_bits)
     keys_per_entry = sum(len(k) for k in entry_keys) / len(entry_keys)
-    return {
+    report = {
         "config": {**asdict(config), "folder": str(config.folder)},
         "signal_type": signal.name,
         "match_distance": signal.match_distance,
@@ -172,6 +188,11 @@ def summarize(config: HashingEvalConfig, records: dict[str, Any]) -> dict[str, A
         "degrees_of_freedom": asdict(dof),
         "false_match": _false_match(config, distinct, dof, MAX_CANDIDATES, keys_per_entry),
     }
+    if "confirmation" in records:
+        from vouchsafe.evaluation.confirmation import summarize_confirmation
+
+        report["confirmation"] = summarize_confirmation(records["confirmation"])
+    return report
 
 
 def _transform_row(name: str, tally: _Tally) -> dict[str, Any]:

@@ -34,6 +34,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="with no --source: N random demo entries instead of corpus PDQ",
     )
+    parser.add_argument(
+        "--confirmation-key",
+        type=Path,
+        default=None,
+        help="the provider's confirmation key file (hex), copied into the private bundle",
+    )
     parser.add_argument("--out", type=Path, default=None, help="release folder to write")
 
 
@@ -61,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         rule=rule,
         previous=args.previous,
         validity_days=args.validity_days,
+        confirmation_key=args.confirmation_key,
     )
     release = result.release
     print(

@@ -42,10 +42,17 @@ def build(
     previous: Path | None = None,
     validity_days: int = 30,
     progress: bool = True,
+    confirmation_key: Path | None = None,
 ) -> BuildResult:
-    """Builds a release with the protocol core's blinding and PSI keys."""
+    """Builds a release with the protocol core's blinding and PSI keys.
+
+    The confirmation key file is ``confirmation_key``, else the demo sources' own, else none.
+    """
+    from vouchsafe.server.confirmation.key import read_confirmation_key
+
     if isinstance(sources, DemoSources):
         registry, paths = sources.registry_path, list(sources.source_paths)
+        confirmation_key = confirmation_key or sources.confirmation_key_path
     else:
         registry, paths = sources
     return build_release(
@@ -58,6 +65,7 @@ def build(
         blinder=blinding.default_blinder(),
         key_function=blinding.hash_set_keys,
         progress=progress,
+        confirmation_key=read_confirmation_key(confirmation_key) if confirmation_key else None,
     )
 
 
@@ -107,4 +115,7 @@ def add_tombstone(sources: DemoSources, folder: Path) -> DemoSources:
         folder / sources.registry_path.name,
         tuple(folder / p.name for p in sources.source_paths),
         tuple(folder / "keys" / p.name for p in sources.key_paths),
+        None
+        if sources.confirmation_key_path is None
+        else folder / "keys" / sources.confirmation_key_path.name,
     )
