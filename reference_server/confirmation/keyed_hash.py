@@ -35,7 +35,6 @@ from PIL import Image
 
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.sdk.crypto.keyed_stream import KeyedStream
-from vouchsafe.sdk.errors import InvalidMedia
 from vouchsafe.sdk.media.decode import DecodeLimits, decode_image
 from vouchsafe.sdk.visual_derivative import DERIVATIVE_MAX_SIDE, MAX_DERIVATIVE_BYTES
 from vouchsafe.server.confirmation.key import ConfirmationKey
@@ -67,15 +66,18 @@ CENTRE, CONFIRMATION_MATCH_DISTANCE = _load_fit()
 
 
 def _unit(values: FloatArray) -> FloatArray:
-    centred = values - values.mean()
-    norm = float(np.linalg.norm(centred))
-    unit: FloatArray = centred / norm if norm > 1e-9 else centred
+    centred = values - values.mean(axis=-1, keepdims=True)
+    norm = np.linalg.norm(centred, axis=-1, keepdims=True)
+    unit: FloatArray = centred / np.where(norm > 1e-9, norm, 1.0)
     return unit
 
 
-def _blocks(pixels: FloatArray, n: int) -> FloatArray:
-    side = pixels.shape[0]
-    return pixels.reshape(n, side // n, n, side // n)
+def _block_stat(pixels: FloatArray, n: int, stat: str) -> FloatArray:
+    """Mean or standard deviation of each cell of an n x n grid, flattened (batch-aware)."""
+    side = pixels.shape[-1]
+    blocks = pixels.reshape(*pixels.shape[:-2], n, side // n, n, side // n)
+    values: FloatArray = blocks.std(axis=(-3, -1)) if stat == "std" else blocks.mean(axis=(-3, -1))
+    return values.reshape(*pixels.shape[:-2], n * n)
 
 
 def grey_pixels(derivative: bytes) -> FloatArray:
@@ -89,14 +91,15 @@ def grey_pixels(derivative: bytes) -> FloatArray:
 
 
 def features_of_pixels(pixels: FloatArray) -> FloatArray:
-    """The 192 unkeyed features of 32 x 32 grey ``pixels`` (step 1)."""
-    groups = [_unit(_blocks(pixels, n).mean(axis=(1, 3)).ravel()) for n in MEAN_GRIDS]
-    groups += [_unit(_blocks(pixels, n).std(axis=(1, 3)).ravel()) for n in MEAN_GRIDS]
-    across = np.pad(np.abs(np.diff(pixels, axis=1)), ((0, 0), (0, 1)))
-    down = np.pad(np.abs(np.diff(pixels, axis=0)), ((0, 1), (0, 0)))
+    """The 192 unkeyed features of 32 x 32 grey ``pixels`` (step 1); leading axes are a batch."""
+    groups = [_unit(_block_stat(pixels, n, "mean")) for n in MEAN_GRIDS]
+    groups += [_unit(_block_stat(pixels, n, "std")) for n in MEAN_GRIDS]
+    pad = [(0, 0)] * (pixels.ndim - 2)
+    across = np.pad(np.abs(np.diff(pixels, axis=-1)), [*pad, (0, 0), (0, 1)])
+    down = np.pad(np.abs(np.diff(pixels, axis=-2)), [*pad, (0, 1), (0, 0)])
     for gradient in (across, down):
-        groups.append(_unit(_blocks(gradient, GRADIENT_GRID).mean(axis=(1, 3)).ravel()))
-    return np.concatenate(groups)
+        groups.append(_unit(_block_stat(gradient, GRADIENT_GRID, "mean")))
+    return np.concatenate(groups, axis=-1)
 
 
 def derivative_features(derivative: bytes) -> FloatArray:
@@ -159,16 +162,3 @@ def same_picture(a: bytes, b: bytes, max_distance: int = CONFIRMATION_MATCH_DIST
     """Whether two confirmation hashes are within the match distance."""
     return hamming(a, b) <= max_distance
 
-
-__all__ = [
-    "CENTRE",
-    "CONFIRMATION_MATCH_DISTANCE",
-    "HASH_BYTES",
-    "KEYED_DERIVATIVE",
-    "ConfirmationHasher",
-    "InvalidMedia",
-    "derivative_features",
-    "features_of_pixels",
-    "hamming",
-    "same_picture",
-]
