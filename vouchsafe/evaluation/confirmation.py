@@ -9,8 +9,8 @@ every required transform group passes on >= 98% of its training copies: a margin
 the confirmation check must reach) and **reports on the held-out split only**: per transform
 the share of copies that pass the confirmation hash and both checks, the share of distinct
 held-out pairs that confirm, how far the bits under two keys agree, and how the confirmation
-distance of distinct pairs correlates with their PDQ distance. The fitted values are what ``centre.json`` ships
-(``vouchsafe eval hashing --confirmation-fit-out PATH`` writes them).
+distance of distinct pairs correlates with their PDQ distance. The fitted values are what
+``centre.json`` ships (``vouchsafe eval hashing --confirmation-fit-out PATH`` writes them).
 """
 
 from __future__ import annotations
