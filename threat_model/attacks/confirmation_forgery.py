@@ -37,6 +37,7 @@ from vouchsafe.threat_model.attacks.perturb import Pixels
 
 FloatArray = NDArray[np.float64]
 FD_STEP = 2.0  # grey levels: the finite-difference step on the 32 x 32 grid
+FD_CELL = 2  # pixels of the grid moved together by one finite-difference direction
 
 
 def grid_of(pixels: Pixels) -> FloatArray:
@@ -102,15 +103,16 @@ def steer_features(
     side = grid.shape[0]
     signs = np.where(goal, 1.0, -1.0)
     offset = np.zeros_like(grid)
-    eye = np.eye(side * side).reshape(side * side, side, side) * FD_STEP
+    cells = side // FD_CELL
+    # One finite-difference direction per FD_CELL x FD_CELL cell of the grid.
+    eye = np.kron(np.eye(cells * cells).reshape(-1, cells, cells), np.ones((FD_CELL, FD_CELL)))
     for _ in range(steps):
         here = grid + offset
         if not np.any(bits_on_grid(here, projection) != goal):
             break
         base = _hinge(here, projection, signs)
-        gradient = ((_hinge(here[None] + eye, projection, signs) - base) / FD_STEP).reshape(
-            side, side
-        )
+        slopes = (_hinge(here[None] + FD_STEP * eye, projection, signs) - base) / FD_STEP
+        gradient = np.kron(slopes.reshape(cells, cells), np.ones((FD_CELL, FD_CELL)))
         largest = float(np.abs(gradient).max())
         if largest == 0.0:
             break

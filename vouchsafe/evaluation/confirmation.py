@@ -106,7 +106,10 @@ def summarize_confirmation(records: dict[str, Any]) -> dict[str, Any]:
     originals = records["originals"]
     train = np.array([is_training_image(o["name"]) for o in originals], dtype=bool)
     if train.sum() < 2 or (~train).sum() < 2:
-        raise ValueError("the confirmation fit needs at least two images in each split")
+        return {"signal_type": kh.KEYED_DERIVATIVE, "unavailable": "under two images in a split"}
+    groups = {TRANSFORMS_BY_NAME[c[1]].group for c in records["copies"]}
+    if not groups & set(REQUIRED_GROUPS):
+        return {"signal_type": kh.KEYED_DERIVATIVE, "unavailable": "no required transform"}
     feats = np.array([o["features"] for o in originals], dtype=np.float64)
     centre = feats[train].mean(axis=0)
     projection = kh.projection_for(ConfirmationKey(EVAL_KEY))
@@ -175,8 +178,6 @@ def _fit_distance(
         group = TRANSFORMS_BY_NAME[transform].group
         if group in REQUIRED_GROUPS:
             by_group.setdefault(group, []).append(d)
-    if not by_group:
-        raise ValueError("the confirmation fit needs copies of the required transform groups")
     return max(
         int(np.ceil(np.percentile(ds, TRAINING_PASS_RATE, method="higher")))
         for ds in by_group.values()
@@ -215,6 +216,8 @@ def _transform_rows(
 
 def format_confirmation(summary: dict[str, Any]) -> str:
     """The terminal table of both checks (held-out split)."""
+    if "unavailable" in summary:
+        return f"both checks: not measured ({summary['unavailable']})"
     lines = [
         f"both checks (PDQ @31 and {summary['signal_type']} @{summary['fitted_match_distance']}"
         f" of {summary['hash_bits']}, fitted on {summary['training_images']} training images; "
