@@ -145,16 +145,28 @@ class ApiClient:
         return list(self.signed("/v1/appeals/status", request, api_pb2.ListAppealsResponse).appeals)
 
     # -- staff ------------------------------------------------------------------------------
+    def console_challenge(self) -> str:
+        """A fresh sign-in challenge of the provider's web console (answer it with
+        :func:`vouchsafe.sdk.console_signin.sign_in_code`)."""
+        reply = self.http.get("/console/challenge")
+        if reply.status_code != 200:
+            _raise(reply)
+        return reply.text.strip()
+
     def review_queue(self, limit: int = 0) -> list[api_pb2.ReviewItem]:
         request = api_pb2.ListReviewItemsRequest(version=1, limit=limit)
         return list(self.signed("/v1/review/queue", request, api_pb2.ListReviewItemsResponse).items)
+
+    def reveal(self, review_id: str) -> api_pb2.RevealDerivativeResponse:
+        """The item's visual derivative; the server records the exposure (needed to confirm)."""
+        request = api_pb2.RevealDerivativeRequest(version=1, review_id=review_id)
+        return self.signed("/v1/review/reveal", request, api_pb2.RevealDerivativeResponse)
 
     def decide(
         self,
         review_id: str,
         confirmed: bool,
         *,
-        derivative_viewed: bool = True,
         notes: str = "",
         urgent: bool = False,
     ) -> api_pb2.ReviewDecisionResponse:
@@ -165,7 +177,6 @@ class ApiClient:
             version=1,
             review_id=review_id,
             outcome=outcome,
-            derivative_viewed=derivative_viewed,
             notes=notes,
             urgent=urgent,
         )

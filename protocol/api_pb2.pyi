@@ -258,7 +258,7 @@ class AckMessagesResponse(_message.Message):
     def __init__(self, version: _Optional[int] = ..., deleted: _Optional[int] = ...) -> None: ...
 
 class ReviewItem(_message.Message):
-    __slots__ = ("review_id", "kind", "account_id", "item_id", "signal_type", "perceptual_hash", "matched_entry_id", "match_distance", "visual_derivative", "visual_derivative_type", "media_type", "queued_at_ms", "appeal_id", "appeal_reason", "original_reviewer_id", "quality", "second_check")
+    __slots__ = ("review_id", "kind", "account_id", "item_id", "signal_type", "perceptual_hash", "matched_entry_id", "match_distance", "visual_derivative_type", "media_type", "queued_at_ms", "appeal_id", "appeal_reason", "original_reviewer_id", "quality", "second_check")
     REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -267,7 +267,6 @@ class ReviewItem(_message.Message):
     PERCEPTUAL_HASH_FIELD_NUMBER: _ClassVar[int]
     MATCHED_ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
     MATCH_DISTANCE_FIELD_NUMBER: _ClassVar[int]
-    VISUAL_DERIVATIVE_FIELD_NUMBER: _ClassVar[int]
     VISUAL_DERIVATIVE_TYPE_FIELD_NUMBER: _ClassVar[int]
     MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
     QUEUED_AT_MS_FIELD_NUMBER: _ClassVar[int]
@@ -284,7 +283,6 @@ class ReviewItem(_message.Message):
     perceptual_hash: bytes
     matched_entry_id: str
     match_distance: int
-    visual_derivative: bytes
     visual_derivative_type: str
     media_type: str
     queued_at_ms: int
@@ -293,7 +291,7 @@ class ReviewItem(_message.Message):
     original_reviewer_id: str
     quality: int
     second_check: str
-    def __init__(self, review_id: _Optional[str] = ..., kind: _Optional[_Union[ReviewKind, str]] = ..., account_id: _Optional[str] = ..., item_id: _Optional[str] = ..., signal_type: _Optional[str] = ..., perceptual_hash: _Optional[bytes] = ..., matched_entry_id: _Optional[str] = ..., match_distance: _Optional[int] = ..., visual_derivative: _Optional[bytes] = ..., visual_derivative_type: _Optional[str] = ..., media_type: _Optional[str] = ..., queued_at_ms: _Optional[int] = ..., appeal_id: _Optional[str] = ..., appeal_reason: _Optional[str] = ..., original_reviewer_id: _Optional[str] = ..., quality: _Optional[int] = ..., second_check: _Optional[str] = ...) -> None: ...
+    def __init__(self, review_id: _Optional[str] = ..., kind: _Optional[_Union[ReviewKind, str]] = ..., account_id: _Optional[str] = ..., item_id: _Optional[str] = ..., signal_type: _Optional[str] = ..., perceptual_hash: _Optional[bytes] = ..., matched_entry_id: _Optional[str] = ..., match_distance: _Optional[int] = ..., visual_derivative_type: _Optional[str] = ..., media_type: _Optional[str] = ..., queued_at_ms: _Optional[int] = ..., appeal_id: _Optional[str] = ..., appeal_reason: _Optional[str] = ..., original_reviewer_id: _Optional[str] = ..., quality: _Optional[int] = ..., second_check: _Optional[str] = ...) -> None: ...
 
 class ListReviewItemsRequest(_message.Message):
     __slots__ = ("version", "limit")
@@ -312,20 +310,40 @@ class ListReviewItemsResponse(_message.Message):
     def __init__(self, version: _Optional[int] = ..., items: _Optional[_Iterable[_Union[ReviewItem, _Mapping]]] = ...) -> None: ...
 
 class ReviewDecisionRequest(_message.Message):
-    __slots__ = ("version", "review_id", "outcome", "derivative_viewed", "notes", "urgent")
+    __slots__ = ("version", "review_id", "outcome", "notes", "urgent")
     VERSION_FIELD_NUMBER: _ClassVar[int]
     REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
-    DERIVATIVE_VIEWED_FIELD_NUMBER: _ClassVar[int]
     NOTES_FIELD_NUMBER: _ClassVar[int]
     URGENT_FIELD_NUMBER: _ClassVar[int]
     version: int
     review_id: str
     outcome: ReviewOutcome
-    derivative_viewed: bool
     notes: str
     urgent: bool
-    def __init__(self, version: _Optional[int] = ..., review_id: _Optional[str] = ..., outcome: _Optional[_Union[ReviewOutcome, str]] = ..., derivative_viewed: _Optional[bool] = ..., notes: _Optional[str] = ..., urgent: _Optional[bool] = ...) -> None: ...
+    def __init__(self, version: _Optional[int] = ..., review_id: _Optional[str] = ..., outcome: _Optional[_Union[ReviewOutcome, str]] = ..., notes: _Optional[str] = ..., urgent: _Optional[bool] = ...) -> None: ...
+
+class RevealDerivativeRequest(_message.Message):
+    __slots__ = ("version", "review_id")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    review_id: str
+    def __init__(self, version: _Optional[int] = ..., review_id: _Optional[str] = ...) -> None: ...
+
+class RevealDerivativeResponse(_message.Message):
+    __slots__ = ("version", "review_id", "visual_derivative", "visual_derivative_type", "revealed_at_ms")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    VISUAL_DERIVATIVE_FIELD_NUMBER: _ClassVar[int]
+    VISUAL_DERIVATIVE_TYPE_FIELD_NUMBER: _ClassVar[int]
+    REVEALED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    review_id: str
+    visual_derivative: bytes
+    visual_derivative_type: str
+    revealed_at_ms: int
+    def __init__(self, version: _Optional[int] = ..., review_id: _Optional[str] = ..., visual_derivative: _Optional[bytes] = ..., visual_derivative_type: _Optional[str] = ..., revealed_at_ms: _Optional[int] = ...) -> None: ...
 
 class ReviewDecisionResponse(_message.Message):
     __slots__ = ("version", "decision_id", "report_id", "appeal_id")

@@ -1,7 +1,7 @@
 """The provider's signatures (voucher receipts, reports, audit checkpoints): pure verification.
 
-Every provider signature is Ed25519 over ``lp(domain) || lp(data)`` with a distinct domain tag
-per purpose (``lp`` = 4-byte big-endian length prefix), so a signature made for one purpose never
+Every provider signature is Ed25519 over ``framed(label, data)`` with a distinct label per
+purpose (``sdk/crypto/labels.py``), so a signature made for one purpose never
 verifies for another. Clients verify receipts, the authority verifies reports and auditors verify
 checkpoints with these functions; the server signs with ``vouchsafe.server.keys``.
 """
@@ -9,17 +9,14 @@ checkpoints with these functions; the server signs with ``vouchsafe.server.keys`
 from __future__ import annotations
 
 import hashlib
-import struct
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from vouchsafe.protocol import api_pb2
+from vouchsafe.sdk.crypto import ed25519, labels
 from vouchsafe.sdk.errors import VouchsafeError
 
-RECEIPT_DOMAIN = b"vouchsafe-v1/voucher-receipt"
-REPORT_DOMAIN = b"vouchsafe-v1/report"
-CHECKPOINT_DOMAIN = b"vouchsafe-v1/audit-checkpoint"
+RECEIPT_DOMAIN = labels.VOUCHER_RECEIPT
+REPORT_DOMAIN = labels.REPORT
+CHECKPOINT_DOMAIN = labels.AUDIT_CHECKPOINT
 
 
 class ProviderSignatureError(VouchsafeError):
@@ -28,17 +25,10 @@ class ProviderSignatureError(VouchsafeError):
     code = "invalid_provider_signature"
 
 
-def signed_bytes(domain: bytes, data: bytes) -> bytes:
-    """What a provider signature covers for ``domain`` and ``data``."""
-    return struct.pack(">I", len(domain)) + domain + struct.pack(">I", len(data)) + data
-
-
 def verify_provider_signature(public_key: bytes, domain: bytes, data: bytes, sig: bytes) -> None:
     """Raises ProviderSignatureError unless ``sig`` is the provider's signature for ``domain``."""
-    try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(sig, signed_bytes(domain, data))
-    except (InvalidSignature, ValueError):
-        raise ProviderSignatureError("provider signature does not verify") from None
+    if not ed25519.verify(public_key, sig, domain, data):
+        raise ProviderSignatureError("provider signature does not verify")
 
 
 def receipt_body(receipt: api_pb2.VoucherReceipt) -> bytes:

@@ -4,9 +4,9 @@ A client signs every authenticated request with its account's Ed25519 key; the s
 the signature, the timestamp window and (with its own state) that the nonce is new. Nothing here
 touches a network or a database, so the messenger and the server import the same code.
 
-Signed bytes (``canonical_request_bytes``), each field length-prefixed with 4 bytes big-endian:
-``REQUEST_SIGNATURE_DOMAIN``, key id (ASCII), timestamp (8 bytes, signed big-endian ms since the
-epoch), nonce, method (ASCII, upper case), path (ASCII), SHA-256 of the body. Binding method and
+Signed bytes (``canonical_request_bytes``): ``framed(LABEL("RequestSignature"), key id (ASCII),
+timestamp (8 bytes, signed big-endian ms since the epoch), nonce, method (ASCII, upper case),
+path (ASCII), SHA-256 of the body)`` (``sdk/crypto/labels.py``). Binding method and
 path stops a signed body from being replayed against another endpoint.
 """
 
@@ -17,16 +17,14 @@ import secrets
 import struct
 import time
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from vouchsafe.protocol import api_pb2
+from vouchsafe.sdk.crypto import ed25519, labels
 from vouchsafe.sdk.errors import VouchsafeError
 
 SIGNATURE_SCHEME = "vouchsafe-request-ed25519-v1"
 API_VERSION = 1
-REQUEST_SIGNATURE_DOMAIN = b"vouchsafe-v1/request-signature"
-KEY_ID_DOMAIN = b"vouchsafe-v1/key-id"
 PUBLIC_KEY_SIZE = 32
 SIGNATURE_SIZE = 64
 NONCE_SIZE = 16
@@ -61,13 +59,13 @@ class StaleRequest(VouchsafeError):
 
 
 def key_id_for(public_key: bytes) -> str:
-    """The key id of an Ed25519 public key: 32 hex chars of a domain-separated SHA-256."""
+    """The key id of an Ed25519 public key: 32 hex chars of SHA-256(framed(KeyId, key))."""
     if len(public_key) != PUBLIC_KEY_SIZE:
         raise MalformedRequest(
             f"an Ed25519 public key is {PUBLIC_KEY_SIZE} bytes, got {len(public_key)}",
             field="signing_public_key",
         )
-    digest = hashlib.sha256(_lp(KEY_ID_DOMAIN) + _lp(public_key)).hexdigest()
+    digest = hashlib.sha256(labels.framed(labels.KEY_ID, public_key)).hexdigest()
     return digest[:KEY_ID_HEX_CHARS]
 
 
@@ -80,16 +78,21 @@ def canonical_request_bytes(
     key_id: str, timestamp_ms: int, nonce: bytes, method: str, path: str, body: bytes
 ) -> bytes:
     """The exact bytes an Ed25519 request signature covers (see the module docstring)."""
-    return b"".join(
-        (
-            _lp(REQUEST_SIGNATURE_DOMAIN),
-            _lp(key_id.encode("ascii")),
-            _lp(struct.pack(">q", timestamp_ms)),
-            _lp(nonce),
-            _lp(method.upper().encode("ascii")),
-            _lp(path.encode("ascii")),
-            _lp(body_digest(body)),
-        )
+    return labels.framed(
+        labels.REQUEST_SIGNATURE, *_request_fields(key_id, timestamp_ms, nonce, method, path, body)
+    )
+
+
+def _request_fields(
+    key_id: str, timestamp_ms: int, nonce: bytes, method: str, path: str, body: bytes
+) -> tuple[bytes, ...]:
+    return (
+        key_id.encode("ascii"),
+        struct.pack(">q", timestamp_ms),
+        nonce,
+        method.upper().encode("ascii"),
+        path.encode("ascii"),
+        body_digest(body),
     )
 
 
@@ -111,7 +114,7 @@ def sign_request(
     key_id = key_id_for(public)
     ts = int(time.time() * 1000) if timestamp_ms is None else timestamp_ms
     n = secrets.token_bytes(NONCE_SIZE) if nonce is None else nonce
-    signed = canonical_request_bytes(key_id, ts, n, method, path, body)
+    fields = _request_fields(key_id, ts, n, method, path, body)
     return api_pb2.SignedRequest(
         version=API_VERSION,
         signature_scheme=SIGNATURE_SCHEME,
@@ -121,7 +124,7 @@ def sign_request(
         method=method.upper(),
         path=path,
         body=body,
-        signature=private_key.sign(signed),
+        signature=ed25519.sign(private_key, labels.REQUEST_SIGNATURE, *fields),
     )
 
 
@@ -180,17 +183,11 @@ def verify_request(
             f"timestamp is more than {window_ms // 1000} s away from the server clock",
             field="timestamp_ms",
         )
-    signed = canonical_request_bytes(
+    fields = _request_fields(
         envelope.key_id, envelope.timestamp_ms, envelope.nonce, method, path, envelope.body
     )
-    try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(envelope.signature, signed)
-    except InvalidSignature:
-        raise InvalidRequestSignature("request signature does not verify") from None
-
-
-def _lp(data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + data
+    if not ed25519.verify(public_key, envelope.signature, labels.REQUEST_SIGNATURE, *fields):
+        raise InvalidRequestSignature("request signature does not verify")
 
 
 def _is_hex(text: str) -> bool:

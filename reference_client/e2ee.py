@@ -4,11 +4,14 @@
 the server
 relays as an opaque blob; ``open_message`` reverses it on the recipient's device. Per message:
 
-1. a fresh 32-byte content key ``K`` and a fresh X25519 ephemeral key pair are drawn;
-2. ``K`` is wrapped to the recipient: ``KEK = HKDF-SHA256(X25519(eph, recipient), info = label ||
-   eph_pub || recipient_pub)``, ``wrapped_key = ChaCha20-Poly1305(KEK, K)``;
-3. the sender signs ``label || sender keys || recipient key || eph_pub || content`` with Ed25519,
-   binding the signature to this recipient (a signed message cannot be re-sent to someone else);
+1. a fresh 32-byte content key ``K`` is drawn;
+2. ``K`` is wrapped to the recipient's X25519 key with HPKE (RFC 9180, base mode, single shot:
+   DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305,
+   ``info = LABEL("MessengerKeyWrap")``) from ``cryptography``: ``enc`` travels as
+   ``ephemeral_key`` and the 48-byte ciphertext as ``wrapped_key``;
+3. the sender signs ``framed(LABEL("MessengerSignature"), sender keys, recipient key, enc,
+   content)`` with Ed25519, binding the signature to this recipient (a signed message cannot be
+   re-sent to someone else);
 4. the signed content (text or media, file name, media type, timestamp, sender name, message id —
    everything that must stay private) is padded to a size bucket (Padmé) and AEAD-encrypted under
    ``K`` with every header field as associated data.
@@ -27,26 +30,26 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
+from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.hazmat.primitives import hpke
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from google.protobuf.message import DecodeError
-from nacl import bindings
-from nacl.exceptions import BadSignatureError, CryptoError
-from nacl.public import PrivateKey
-from nacl.signing import VerifyKey
 
 from vouchsafe.messenger.errors import BadSignature, MalformedMessage, MessageUndecryptable
 from vouchsafe.messenger.identity import KEY_BYTES, Identity, PublicIdentity
 from vouchsafe.protocol import messenger_pb2
+from vouchsafe.sdk.crypto.labels import (
+    MESSENGER_HEADER,
+    MESSENGER_KEY_WRAP,
+    MESSENGER_SIGNATURE,
+    framed,
+)
 
-VERSION = 1
-CIPHERSUITE = "vouchsafe-messenger-x25519-hkdf-sha256-chacha20poly1305-ed25519-v1"
-_LABEL = b"vouchsafe-messenger-v1/"
-WRAP_LABEL = _LABEL + b"key-wrap"
-HEADER_LABEL = _LABEL + b"header"
-SIGNATURE_LABEL = _LABEL + b"signature"
+VERSION = 2
+CIPHERSUITE = "vouchsafe-messenger-hpke-x25519-sha256-chacha20poly1305-ed25519-v2"
+_KEY_WRAP = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.CHACHA20_POLY1305)
 NONCE_BYTES = 12
 MESSAGE_ID_BYTES = 16
 SIGNATURE_BYTES = 64
@@ -121,51 +124,47 @@ def _unpad(padded: bytes) -> bytes:
     return padded[_LENGTH_PREFIX : _LENGTH_PREFIX + length]
 
 
-def _key_encryption_key(shared: bytes, ephemeral_key: bytes, recipient_key: bytes) -> bytes:
-    return HKDF(
-        algorithm=hashes.SHA256(),
-        length=KEY_BYTES,
-        salt=None,
-        info=WRAP_LABEL + ephemeral_key + recipient_key,
-    ).derive(shared)
-
-
-def _x25519(secret: bytes, public: bytes) -> bytes:
+def _wrap_key(message_key: bytes, recipient_key: bytes) -> tuple[bytes, bytes]:
+    """HPKE-seals ``message_key`` to ``recipient_key``: (enc, wrapped key)."""
     try:
-        return bindings.crypto_scalarmult(secret, public)
-    except CryptoError as exc:  # libsodium refuses low-order points (all-zero output)
-        raise MessageUndecryptable("invalid key agreement point", field="ephemeral_key") from exc
+        public = X25519PublicKey.from_public_bytes(recipient_key)
+        sealed = _KEY_WRAP.encrypt(message_key, public, info=MESSENGER_KEY_WRAP)
+    except ValueError as exc:  # a low-order recipient key gives an all-zero shared secret
+        raise MalformedMessage("invalid recipient agreement key", field="agreement_key") from exc
+    return sealed[:KEY_BYTES], sealed[KEY_BYTES:]
+
+
+def _unwrap_key(recipient: Identity, ephemeral_key: bytes, wrapped_key: bytes) -> bytes:
+    try:
+        return _KEY_WRAP.decrypt(
+            ephemeral_key + wrapped_key, recipient.agreement_key, info=MESSENGER_KEY_WRAP
+        )
+    except (InvalidTag, ValueError) as exc:  # ValueError: a low-order ``enc``
+        raise MessageUndecryptable("message cannot be opened") from exc
 
 
 def _header(recipient_key: bytes, ephemeral_key: bytes, wrapped_key: bytes, nonce: bytes) -> bytes:
-    suite = CIPHERSUITE.encode("ascii")
-    return b"".join(
-        [
-            HEADER_LABEL,
-            VERSION.to_bytes(4, "big"),
-            len(suite).to_bytes(2, "big"),
-            suite,
-            recipient_key,
-            ephemeral_key,
-            wrapped_key,
-            nonce,
-        ]
+    return framed(
+        MESSENGER_HEADER,
+        VERSION.to_bytes(4, "big"),
+        CIPHERSUITE.encode("ascii"),
+        recipient_key,
+        ephemeral_key,
+        wrapped_key,
+        nonce,
     )
 
 
 def _signing_transcript(
     sender: PublicIdentity, recipient_key: bytes, ephemeral_key: bytes, content: bytes
 ) -> bytes:
-    return b"".join(
-        [
-            SIGNATURE_LABEL,
-            sender.signing_key,
-            sender.agreement_key,
-            recipient_key,
-            ephemeral_key,
-            len(content).to_bytes(8, "big"),
-            content,
-        ]
+    return framed(
+        MESSENGER_SIGNATURE,
+        sender.signing_key,
+        sender.agreement_key,
+        recipient_key,
+        ephemeral_key,
+        content,
     )
 
 
@@ -194,26 +193,25 @@ def seal_message(
     content = _content_proto(plaintext).SerializeToString()
     if len(content) > MAX_PLAINTEXT_BYTES:
         raise MalformedMessage("message too large to send", field="content")
-    ephemeral = PrivateKey.generate()
-    ephemeral_key = bytes(ephemeral.public_key)
+    recipient_key = recipient.agreement_key
+    message_key = secrets.token_bytes(KEY_BYTES)
+    ephemeral_key, wrapped_key = _wrap_key(message_key, recipient_key)
     signature = sender.signing_key.sign(
-        _signing_transcript(sender.public, recipient.agreement_key, ephemeral_key, content)
-    ).signature
+        _signing_transcript(sender.public, recipient_key, ephemeral_key, content)
+    )
     signed = messenger_pb2.SignedContent(
         content=content, sender=sender.public.to_proto(), signature=signature
     )
-    return _encrypt_signed(signed, recipient.agreement_key, ephemeral)
+    return _encrypt_signed(signed, recipient_key, message_key, ephemeral_key, wrapped_key)
 
 
 def _encrypt_signed(
-    signed: messenger_pb2.SignedContent, recipient_key: bytes, ephemeral: PrivateKey
+    signed: messenger_pb2.SignedContent,
+    recipient_key: bytes,
+    message_key: bytes,
+    ephemeral_key: bytes,
+    wrapped_key: bytes,
 ) -> messenger_pb2.SealedMessage:
-    ephemeral_key = bytes(ephemeral.public_key)
-    message_key = secrets.token_bytes(KEY_BYTES)
-    kek = _key_encryption_key(
-        _x25519(bytes(ephemeral), recipient_key), ephemeral_key, recipient_key
-    )
-    wrapped_key = ChaCha20Poly1305(kek).encrypt(bytes(NONCE_BYTES), message_key, WRAP_LABEL)
     nonce = secrets.token_bytes(NONCE_BYTES)
     header = _header(recipient_key, ephemeral_key, wrapped_key, nonce)
     ciphertext = ChaCha20Poly1305(message_key).encrypt(
@@ -279,14 +277,9 @@ def open_message(recipient: Identity, blob: bytes) -> ReceivedMessage:
     if not secrets.compare_digest(bytes(sealed.recipient_agreement_key), own_key):
         raise MessageUndecryptable("message is not addressed to this identity")
     ephemeral_key = bytes(sealed.ephemeral_key)
-    kek = _key_encryption_key(
-        _x25519(recipient.agreement_secret, ephemeral_key), ephemeral_key, own_key
-    )
+    message_key = _unwrap_key(recipient, ephemeral_key, bytes(sealed.wrapped_key))
     header = _header(own_key, ephemeral_key, bytes(sealed.wrapped_key), bytes(sealed.nonce))
     try:
-        message_key = ChaCha20Poly1305(kek).decrypt(
-            bytes(NONCE_BYTES), bytes(sealed.wrapped_key), WRAP_LABEL
-        )
         padded = ChaCha20Poly1305(message_key).decrypt(
             bytes(sealed.nonce), bytes(sealed.ciphertext), header
         )
@@ -304,7 +297,9 @@ def open_message(recipient: Identity, blob: bytes) -> ReceivedMessage:
         raise BadSignature("sender signature has the wrong length", field="signature")
     transcript = _signing_transcript(sender, own_key, ephemeral_key, bytes(signed.content))
     try:
-        VerifyKey(sender.signing_key).verify(transcript, bytes(signed.signature))
-    except BadSignatureError as exc:
+        Ed25519PublicKey.from_public_bytes(sender.signing_key).verify(
+            bytes(signed.signature), transcript
+        )
+    except (InvalidSignature, ValueError) as exc:
         raise BadSignature("sender signature does not verify") from exc
     return ReceivedMessage(plaintext=_plaintext_from(content), sender=sender)

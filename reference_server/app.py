@@ -19,8 +19,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute
 
 from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.server import console
 from vouchsafe.server.audit_log import AuditLog
 from vouchsafe.server.auth import RateLimiter
 from vouchsafe.server.context import RequestTallies, ServerContext, wall_clock_ms
@@ -195,7 +197,8 @@ def create_app(
                 ctx.audit.checkpoint(tx, ctx.clock())
             ctx.tallies.flush(ctx.storage)
 
-    routes = [route for module in ROUTERS for route in module.routes(ctx)]
+    routes: list[BaseRoute] = [route for module in ROUTERS for route in module.routes(ctx)]
+    routes += console.routes(ctx)
     app = Starlette(
         routes=routes,
         exception_handlers={

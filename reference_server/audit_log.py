@@ -1,11 +1,11 @@
 """The audit log: append-only, every entry hash-chained to the one before, with signed checkpoints.
 
-``entry_hash = SHA-256(lp(ENTRY_DOMAIN) || lp(prev_hash) || lp(seq) || lp(at_ms) || lp(kind) ||
-lp(payload))`` where ``payload`` is canonical JSON and the first entry's ``prev_hash`` is 32 zero
-bytes. Every ``checkpoint_every`` entries (and whenever ``checkpoint`` is called) the provider
-key signs ``(seq, entry_hash, at_ms)``. Editing an entry breaks its hash; rewriting the whole tail
-consistently is caught by the signed checkpoints. Payloads never carry keys, voucher bytes,
-derivatives or anything that would reveal a below-threshold count.
+``entry_hash = SHA-256(framed(LABEL("AuditEntry"), prev_hash, seq, at_ms, kind, payload))`` where
+``payload`` is canonical JSON and the first entry's ``prev_hash`` is 32 zero bytes. Every
+``checkpoint_every`` entries (and whenever ``checkpoint`` is called) the provider key signs ``(seq,
+entry_hash, at_ms)``. Editing an entry breaks its hash; rewriting the whole tail consistently is
+caught by the signed checkpoints. Payloads never carry keys, voucher bytes, derivatives or anything
+that would reveal a below-threshold count.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 import struct
 from dataclasses import dataclass
 
+from vouchsafe.sdk.crypto import labels
 from vouchsafe.server.keys import (
     CHECKPOINT_DOMAIN,
     ProviderKey,
@@ -24,15 +25,10 @@ from vouchsafe.server.keys import (
 from vouchsafe.server.storage import Repos, Storage
 from vouchsafe.server.storage.records import AuditEntry, Checkpoint
 
-ENTRY_DOMAIN = b"vouchsafe-v1/audit-entry"
 GENESIS_HASH = bytes(32)
 DEFAULT_CHECKPOINT_EVERY = 64
 
 Payload = dict[str, str | int | bool | list[str] | None]
-
-
-def _lp(data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + data
 
 
 def canonical_payload(payload: Payload) -> str:
@@ -42,14 +38,14 @@ def canonical_payload(payload: Payload) -> str:
 
 def entry_hash(prev_hash: bytes, seq: int, at_ms: int, kind: str, payload: str) -> bytes:
     """The hash that chains an entry (see the module docstring)."""
-    return hashlib.sha256(
-        _lp(ENTRY_DOMAIN)
-        + _lp(prev_hash)
-        + _lp(struct.pack(">Q", seq))
-        + _lp(struct.pack(">q", at_ms))
-        + _lp(kind.encode("utf-8"))
-        + _lp(payload.encode("utf-8"))
-    ).digest()
+    fields = (
+        prev_hash,
+        struct.pack(">Q", seq),
+        struct.pack(">q", at_ms),
+        kind.encode("utf-8"),
+        payload.encode("utf-8"),
+    )
+    return hashlib.sha256(labels.framed(labels.AUDIT_ENTRY, *fields)).digest()
 
 
 def checkpoint_bytes(seq: int, head_hash: bytes, at_ms: int) -> bytes:

@@ -82,6 +82,12 @@ class NotReady(VouchsafeError):
     code = "not_ready"
 
 
+class DerivativeNotViewed(VouchsafeError):
+    """A reviewer tried to confirm an item whose visual derivative they never revealed."""
+
+    code = "derivative_not_viewed"
+
+
 STATUS_BY_CODE: dict[str, int] = {
     "malformed_request": 400,
     "invalid_argument": 400,
@@ -95,6 +101,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "not_found": 404,
     "method_not_allowed": 405,
     "conflict": 409,
+    "derivative_not_viewed": 409,
     "replayed_request": 409,
     "payload_too_large": 413,
     "unsupported_media_type": 415,

@@ -1,7 +1,7 @@
 """The provider's Ed25519 signing key: signs voucher receipts, reports and audit checkpoints.
 
-Every signature is over ``lp(domain) || lp(data)`` with a distinct domain tag per purpose, so a
-signature made for one purpose never verifies for another.
+Every signature is over ``framed(label, data)`` with a distinct label per purpose
+(``sdk/crypto/labels.py``), so a signature made for one purpose never verifies for another.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from vouchsafe.protocol.provider_signatures import (
     RECEIPT_DOMAIN,
     REPORT_DOMAIN,
     ProviderSignatureError,
-    signed_bytes,
     verify_provider_signature,
 )
 from vouchsafe.protocol.request_signing import key_id_for
+from vouchsafe.sdk.crypto import ed25519
 from vouchsafe.sdk.errors import VouchsafeError
 
 __all__ = [
@@ -51,8 +51,8 @@ class ProviderKey:
         return key_id_for(self.public_key)
 
     def sign(self, domain: bytes, data: bytes) -> bytes:
-        """Ed25519 signature over ``lp(domain) || lp(data)``."""
-        return self.private_key.sign(signed_bytes(domain, data))
+        """Ed25519 signature over ``framed(domain, data)``."""
+        return ed25519.sign(self.private_key, domain, data)
 
     def __repr__(self) -> str:
         return f"ProviderKey(key_id={self.key_id}, private_key=<redacted>)"

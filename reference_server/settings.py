@@ -58,6 +58,9 @@ class Settings:
     # How long a user notice is held back after an account action (0 = notify at once).
     notification_deferral_ms: int = 0
     checkpoint_every: int = 64
+    # Console cookies get ``Secure``: None = when the request came over https; set True behind a
+    # TLS-terminating proxy that forwards plain HTTP.
+    console_secure_cookies: bool | None = None
     # Seconds between scheduled threshold sweeps, retention runs and checkpoints (0 = off).
     schedule_interval_s: float = 30.0
     legal_basis: str = (

@@ -1,17 +1,36 @@
 #!/usr/bin/env bash
-# Installs the one system library the project needs (libsodium >= 1.0.18, for ristretto255)
-# when it is missing. Debian/Ubuntu only; elsewhere it says what to install.
+# Installs the system packages the project needs when they are missing (Debian/Ubuntu only;
+# elsewhere it says what to install):
+# - libsodium >= 1.0.18, for ristretto255;
+# - chromium and chromium-driver, for the browser tests (tests/browser) that render every report.
+# When dpkg is locked (another install running), it waits and retries.
 set -euo pipefail
-if ldconfig -p 2>/dev/null | grep -q 'libsodium\.so\.2[3-9]'; then
-    exit 0
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+missing=()
+if ! ldconfig -p 2>/dev/null | grep -q 'libsodium\.so\.2[3-9]'; then
+    missing+=(libsodium23)
 fi
-if command -v apt-get >/dev/null 2>&1; then
-    echo "libsodium not found: installing libsodium23 with apt-get" >&2
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq libsodium23
-else
-    echo "error: libsodium >= 1.0.18 is required (package libsodium23 on Debian/Ubuntu, libsodium on others)" >&2
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: missing system packages: ${missing[*]} (libsodium >= 1.0.18; chromium and its" \
+        "chromedriver for the browser tests); install them with your package manager" >&2
     exit 1
 fi
+echo "installing missing system packages with apt-get: ${missing[*]}" >&2
+apt_retry() {
+    # dpkg may be locked by another install on a shared machine: wait and retry.
+    for attempt in $(seq 1 40); do
+        if $SUDO env DEBIAN_FRONTEND=noninteractive "$@"; then
+            return 0
+        fi
+        echo "apt-get failed (attempt $attempt; dpkg may be locked), retrying in 15 s" >&2
+        sleep 15
+    done
+    return 1
+}
+apt_retry apt-get update -qq
+apt_retry apt-get install -y -qq "${missing[@]}"

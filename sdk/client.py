@@ -46,7 +46,6 @@ from vouchsafe.sdk.visual_derivative import VISUAL_DERIVATIVE_TYPE, visual_deriv
 ACCOUNT_SECRET_BYTES = 32
 ASSOCIATED_DATA_VERSION = 1
 ITEM_ID_BYTES = 16
-_ITEM_ID_LABEL = labels.derive_label("DeviceItemId")
 _MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -100,7 +99,7 @@ class DetectionClient:
         self._threshold = threshold
         self._synthetic_rate = synthetic_rate
         self._secret = account_secret or os_randomness().random_bytes(ACCOUNT_SECRET_BYTES)
-        self._item_key = hkdf(self._secret, salt=None, info=_ITEM_ID_LABEL, length=32)
+        self._item_key = hkdf(self._secret, salt=None, info=labels.DEVICE_ITEM_ID, length=32)
         self._account: AccountKeys | None = None
         self._blinded: BlindedHashSet | None = None
         self._release_id = ""
@@ -156,7 +155,7 @@ class DetectionClient:
 
     def item_id(self, media: bytes) -> bytes:
         """The keyed item id of exactly these bytes (same bytes, same id, for this account)."""
-        return prf(self._item_key, _ITEM_ID_LABEL, media)[:ITEM_ID_BYTES]
+        return prf(self._item_key, labels.DEVICE_ITEM_ID, media)[:ITEM_ID_BYTES]
 
     def voucher_for_media(self, media: bytes) -> PreparedVoucher:
         """The safety voucher for one media item. Local computation only.

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from google.protobuf.message import DecodeError
 
 from vouchsafe.protocol import release_pb2
-from vouchsafe.sdk.crypto import ed25519, group
+from vouchsafe.sdk.crypto import ed25519, group, labels
 from vouchsafe.sdk.errors import (
     ReleaseChainBroken,
     ReleaseDuplicateElement,
@@ -28,7 +28,7 @@ from vouchsafe.sdk.errors import (
     ReleaseUnsupported,
     VouchsafeError,
 )
-from vouchsafe.sdk.release_commitment import DIGEST_SIZE, LABEL_RELEASE_SIGNATURE, ROOT_SIZE
+from vouchsafe.sdk.release_commitment import DIGEST_SIZE, ROOT_SIZE
 from vouchsafe.sdk.tpsi.params import CIPHERSUITE, ServerParams, table_digest
 from vouchsafe.sdk.tpsi.wire import decode_server_params
 
@@ -63,7 +63,7 @@ def verify_header(
         raise ReleaseUnsupported(
             f"signature scheme {scheme!r} is not supported", field="signature_scheme"
         )
-    if not ed25519.verify(release_key, LABEL_RELEASE_SIGNATURE, header_bytes, signature):
+    if not ed25519.verify(release_key, signature, labels.RELEASE_SIGNATURE, header_bytes):
         raise ReleaseSignatureInvalid(
             "the release signature does not verify against the pinned release key",
             field="signature",

@@ -1,9 +1,10 @@
 """What binds a release together: its labels, release digest and Merkle root over table slots.
 
 Normative text: ``protocol/SPEC.md``, section "Releases". Every hash here is SHA-256 with a
-label from the one versioned context string :data:`RELEASE_CONTEXT`; leaves and inner nodes use
-different labels, and the root binds the slot count, so neither a second preimage by tree
-reshaping nor a table of another size can produce the same root.
+label from the one label module (``sdk/crypto/labels.py``), ``H(label, m) = SHA-256(label || m)``
+(labels are prefix-free); leaves and inner nodes use different labels, and the root binds the
+slot count, so neither a second preimage by tree reshaping nor a table of another size can
+produce the same root.
 """
 
 from __future__ import annotations
@@ -11,37 +12,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-RELEASE_CONTEXT = b"vouchsafe-release-v1"
-LABEL_RELEASE_SIGNATURE = RELEASE_CONTEXT + b"/release-signature"
-LABEL_RELEASE_DIGEST = RELEASE_CONTEXT + b"/release-digest"
-LABEL_MERKLE_LEAF = RELEASE_CONTEXT + b"/merkle-leaf"
-LABEL_MERKLE_NODE = RELEASE_CONTEXT + b"/merkle-node"
-LABEL_MERKLE_ROOT = RELEASE_CONTEXT + b"/merkle-root"
-LABEL_SOURCE_LIST_SIGNATURE = RELEASE_CONTEXT + b"/source-list-signature"
-
-ALL_LABELS = (
-    LABEL_RELEASE_SIGNATURE,
-    LABEL_RELEASE_DIGEST,
-    LABEL_MERKLE_LEAF,
-    LABEL_MERKLE_NODE,
-    LABEL_MERKLE_ROOT,
-    LABEL_SOURCE_LIST_SIGNATURE,
-)
+from vouchsafe.sdk.crypto import labels
 
 DIGEST_SIZE = 32
 ROOT_SIZE = 32
 
 
-def _labelled(label: bytes) -> hashlib._Hash:
-    h = hashlib.sha256()
-    h.update(len(label).to_bytes(2, "big"))
-    h.update(label)
-    return h
-
-
 def release_digest(header: bytes) -> bytes:
     """The release digest: names a release (its header commits to the table through the root)."""
-    h = _labelled(LABEL_RELEASE_DIGEST)
+    h = hashlib.sha256(labels.RELEASE_DIGEST)
     h.update(header)
     return h.digest()
 
@@ -61,8 +40,8 @@ def merkle_root(
     if element_size <= 0 or len(table) % element_size:
         raise ValueError("the table is not a whole number of slots")
     slot_count = len(table) // element_size
-    leaf_prefix = _labelled(LABEL_MERKLE_LEAF)
-    node_prefix = _labelled(LABEL_MERKLE_NODE)
+    leaf_prefix = hashlib.sha256(labels.MERKLE_LEAF)
+    node_prefix = hashlib.sha256(labels.MERKLE_NODE)
     # Streaming: stack[k] holds the root of a complete subtree of 2^k leaves not yet paired.
     # Folding the leftover subtrees from the smallest up gives the same tree as pairing level
     # by level and moving an unpaired last node up unchanged; memory is O(log n).
@@ -100,7 +79,7 @@ def merkle_root(
             h.update(top_node)
             top_node = h.digest()
     top = top_node if top_node is not None else bytes(DIGEST_SIZE)
-    h = _labelled(LABEL_MERKLE_ROOT)
+    h = hashlib.sha256(labels.MERKLE_ROOT)
     h.update(slot_count.to_bytes(8, "big"))
     h.update(top)
     return h.digest()

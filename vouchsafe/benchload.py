@@ -116,8 +116,15 @@ def resolve(ref: str) -> Callable[..., list[Prepared]]:
 
 
 def _client(
-    base_url: str, factory: str, kwargs: Mapping[str, Any], index: int, count: int,
-    ready: Any, prepare_seconds: float, duration: float, out: Any,
+    base_url: str,
+    factory: str,
+    kwargs: Mapping[str, Any],
+    index: int,
+    count: int,
+    ready: Any,
+    prepare_seconds: float,
+    duration: float,
+    out: Any,
 ) -> None:
     import httpx
 
@@ -151,8 +158,14 @@ def _client(
 
 
 def run_load(
-    base_url: str, factory: str, *, clients: int, duration: float, requests_per_client: int,
-    factory_kwargs: Mapping[str, Any] | None = None, prepare_seconds: float = 20.0,
+    base_url: str,
+    factory: str,
+    *,
+    clients: int,
+    duration: float,
+    requests_per_client: int,
+    factory_kwargs: Mapping[str, Any] | None = None,
+    prepare_seconds: float = 20.0,
 ) -> LoadResult:
     """Runs ``clients`` processes against ``base_url`` for ``duration`` seconds.
 
@@ -167,8 +180,17 @@ def run_load(
     procs = [
         ctx.Process(
             target=_client,
-            args=(base_url, factory, dict(factory_kwargs or {}), i, requests_per_client,
-                  ready, prepare_seconds, duration, queue),
+            args=(
+                base_url,
+                factory,
+                dict(factory_kwargs or {}),
+                i,
+                requests_per_client,
+                ready,
+                prepare_seconds,
+                duration,
+                queue,
+            ),
             daemon=True,
         )
         for i in range(clients)

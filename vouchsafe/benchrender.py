@@ -124,25 +124,40 @@ def render_plot(report: Report, path: Path) -> None:
     for s in sections:
         figs = [f for f in shown if f.section == s]
         panels.append(
-            (s, [f.label for f in figs], [f.median for f in figs],
-             [f.q1 for f in figs], [f.q3 for f in figs])
+            (
+                s,
+                [f.label for f in figs],
+                [f.median for f in figs],
+                [f.q1 for f in figs],
+                [f.q3 for f in figs],
+            )
         )
     if ratios:
         panels.append(
-            ("Ratios (row ÷ compared with)", [f"{r.subject} ÷ {r.against}" for r in ratios],
-             [r.median or 0.0 for r in ratios],
-             [r.low if r.low is not None else r.median or 0.0 for r in ratios],
-             [r.high if r.high is not None else r.median or 0.0 for r in ratios])
+            (
+                "Ratios (row ÷ compared with)",
+                [f"{r.subject} ÷ {r.against}" for r in ratios],
+                [r.median or 0.0 for r in ratios],
+                [r.low if r.low is not None else r.median or 0.0 for r in ratios],
+                [r.high if r.high is not None else r.median or 0.0 for r in ratios],
+            )
         )
     if not panels:
         panels.append(("no benchmarks", [], [], [], []))
     heights = [max(1.2, 0.32 * len(p[1]) + 0.8) for p in panels]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(11, sum(heights)),
-                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    fig, axes = plt.subplots(
+        len(panels),
+        1,
+        figsize=(11, sum(heights)),
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
     for ax, (title, labels, med, lo, hi) in zip(axes[:, 0], panels, strict=True):
         ys = list(range(len(labels)))
-        err = [[max(m - low, 0.0) for m, low in zip(med, lo, strict=True)],
-               [max(high - m, 0.0) for m, high in zip(med, hi, strict=True)]]
+        err = [
+            [max(m - low, 0.0) for m, low in zip(med, lo, strict=True)],
+            [max(high - m, 0.0) for m, high in zip(med, hi, strict=True)],
+        ]
         ax.barh(ys, med, xerr=err if labels else None, color="#4c72b0", capsize=3)
         ax.set_yticks(ys, labels, fontsize=7)
         ax.invert_yaxis()

@@ -203,8 +203,13 @@ def _paired_ratio(fig: Figure, spec: Mapping[str, Any]) -> Ratio:
         raise ReportError(f"benchmark {fig.key!r}: a paired ratio needs a median")
     q1, q3 = r.get("q1"), r.get("q3")
     return Ratio(
-        fig.section, fig.label, str(spec["name"]), float(r["median"]),
-        None if q1 is None else float(q1), None if q3 is None else float(q3), paired=True,
+        fig.section,
+        fig.label,
+        str(spec["name"]),
+        float(r["median"]),
+        None if q1 is None else float(q1),
+        None if q3 is None else float(q3),
+        paired=True,
     )
 
 
@@ -252,7 +257,10 @@ def build_report(data: Mapping[str, Any]) -> Report:
         for n in (data.get("vouchsafe") or {}).get("not_run") or []
     ]
     return Report(
-        tuple(fig for _, fig in pairs), tuple(metrics), tuple(ratios), tuple(not_run),
+        tuple(fig for _, fig in pairs),
+        tuple(metrics),
+        tuple(ratios),
+        tuple(not_run),
         _machine(data),
     )
 

@@ -1,6 +1,7 @@
 """A seeded deterministic byte generator for test vectors and tests ONLY.
 
-``SeededRandomness(seed).random_bytes(n)`` returns SHAKE-256(seed label || seed || I2OSP(i, 8))
+``SeededRandomness(seed).random_bytes(n)`` returns
+SHAKE-256(framed(LABEL("VectorDrbg"), seed, I2OSP(i, 8)))
 truncated to n bytes for the i-th call. Never use it for real keys: anyone who knows the seed
 knows every value.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-_LABEL = b"vouchsafe-tpsi-test-vectors-drbg"
+from vouchsafe.sdk.crypto import labels
 
 
 class SeededRandomness:
@@ -21,7 +22,9 @@ class SeededRandomness:
 
     def random_bytes(self, n: int) -> bytes:
         """The next ``n`` bytes of the stream (one SHAKE-256 call per request)."""
-        out = hashlib.shake_256(_LABEL + self._seed + self._counter.to_bytes(8, "big")).digest(n)
+        out = hashlib.shake_256(
+            labels.framed(labels.VECTOR_DRBG, self._seed, self._counter.to_bytes(8, "big"))
+        ).digest(n)
         self._counter += 1
         return out
 

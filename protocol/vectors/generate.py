@@ -1,4 +1,4 @@
-"""The seeded generator of ``protocol/vectors/tpsi-v1.json`` and its checker.
+"""The seeded generator of ``protocol/vectors/tpsi-v2.json`` and its checker.
 
 ``generate_vectors()`` runs every protocol step on a tiny configuration with a seeded
 randomness source and records every intermediate under its SPEC.md name, plus negative cases
@@ -35,7 +35,7 @@ from vouchsafe.sdk.tpsi.cuckoo import CuckooPositions
 from vouchsafe.sdk.tpsi.server_outer import opening_keys
 from vouchsafe.sdk.tpsi.voucher import half_key
 
-VECTORS_PATH = Path(__file__).resolve().parent / "tpsi-v1.json"
+VECTORS_PATH = Path(__file__).resolve().parent / "tpsi-v2.json"
 SEED = b"vouchsafe-tpsi-v1-test-vectors"
 THRESHOLD = 2
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from vouchsafe.sdk import tpsi
-from vouchsafe.sdk.crypto import group
+from vouchsafe.sdk.crypto import group, labels
 from vouchsafe.sdk.crypto.hash_to_group import hash_to_group_bytes
 from vouchsafe.sdk.crypto.keyed_stream import KeyedStream
 from vouchsafe.sdk.media import candidates
@@ -92,10 +92,6 @@ class ProtocolUnavailable(HashSetError):
     code = "protocol_unavailable"
 
 
-# Label of the keyed stream a release's table randomness is drawn from (SPEC.md "Releases").
-BUILD_RANDOMNESS_LABEL = b"vouchsafe-release-v1/build-randomness"
-
-
 def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
     """The PSI keys one hash-set entry contributes
     (``vouchsafe.sdk.media.candidates.hash_set_keys``)."""
@@ -126,7 +122,7 @@ class TpsiBlinder:
     def blind(
         self, server_key: bytes, psi_keys: Sequence[bytes], build_seed: bytes
     ) -> BlindedTable:
-        """``blind_hash_set`` with ``rng = KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL)``."""
+        """``blind_hash_set`` with ``rng = KeyedStream(build_seed, LABEL("BuildRandomness"))``."""
         return self._blind(server_key, psi_keys, build_seed, None)
 
     def blind_with_progress(
@@ -146,7 +142,7 @@ class TpsiBlinder:
         build_seed: bytes,
         progress: Callable[[int], None] | None,
     ) -> BlindedTable:
-        """``blind_hash_set`` with ``rng = KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL)``.
+        """``blind_hash_set`` with ``rng = KeyedStream(build_seed, LABEL("BuildRandomness"))``.
 
         ``max_candidates`` is the device's PSI candidate count
         (``vouchsafe.sdk.media.candidates``), so
@@ -156,7 +152,7 @@ class TpsiBlinder:
             wire.decode_server_key(server_key),
             psi_keys,
             max_candidates=candidates.MAX_CANDIDATES,
-            rng=KeyedStream(build_seed, BUILD_RANDOMNESS_LABEL),
+            rng=KeyedStream(build_seed, labels.BUILD_RANDOMNESS),
             progress=progress,
         )
         return BlindedTable(

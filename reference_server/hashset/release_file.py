@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from vouchsafe.protocol import release_pb2
-from vouchsafe.sdk.crypto import ed25519
+from vouchsafe.sdk.crypto import ed25519, labels
 from vouchsafe.sdk.release import ELEMENT_SIZE, RELEASE_FORMAT_VERSION, SIGNATURE_SCHEME
-from vouchsafe.sdk.release_commitment import LABEL_RELEASE_SIGNATURE, merkle_root, release_digest
+from vouchsafe.sdk.release_commitment import merkle_root, release_digest
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def sign_header(
 ) -> tuple[bytes, bytes]:
     """Serializes ``header`` deterministically and signs it; returns (header bytes, signature)."""
     header_bytes = header.SerializeToString(deterministic=True)
-    return header_bytes, ed25519.sign(release_private_key, LABEL_RELEASE_SIGNATURE, header_bytes)
+    return header_bytes, ed25519.sign(release_private_key, labels.RELEASE_SIGNATURE, header_bytes)
 
 
 def sign_release(

@@ -10,7 +10,7 @@ A **source list** (``protocol/SPEC.md``, "Releases") is UTF-8 JSON Lines:
   optional; ``confirmation_hash`` optional, 32 bytes: the item's keyed confirmation hash,
   ``vouchsafe.server.confirmation``, next to its PDQ; a *withdraw* record is a tombstone);
 * last line: ``{"signature": HEX}``, the organisation's Ed25519 signature (label
-  ``vouchsafe-release-v1/source-list-signature``) over SHA-256 of every byte before that line.
+  ``LABEL("SourceListSignature")``) over SHA-256 of every byte before that line.
 
 The **organisation registry** (``organisations.json``) pins each organisation's name,
 jurisdiction and public key; a list verifies only under its organisation's registered key.
@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vouchsafe.sdk.crypto import ed25519
-from vouchsafe.sdk.release_commitment import LABEL_SOURCE_LIST_SIGNATURE
+from vouchsafe.sdk.crypto.labels import SOURCE_LIST_SIGNATURE
 from vouchsafe.server.hashset.errors import (
     SourceListInvalid,
     SourceListSignatureInvalid,
@@ -167,7 +167,7 @@ def write_source_list(
             line = _line(document)
             out.write(line)
             digest.update(line)
-        signature = ed25519.sign(private_key, LABEL_SOURCE_LIST_SIGNATURE, digest.digest())
+        signature = ed25519.sign(private_key, SOURCE_LIST_SIGNATURE, digest.digest())
         out.write(_line({"signature": signature.hex()}))
 
 
@@ -272,7 +272,7 @@ def read_source_list(path: Path, registry: OrganisationRegistry) -> SourceList:
         raise SourceListInvalid(f"{path}: missing header or signature line")
     organisation = str(header.get("organisation", ""))
     key = registry.organisations[registry.index(organisation)].public_key
-    if not ed25519.verify(key, LABEL_SOURCE_LIST_SIGNATURE, digest.digest(), signature):
+    if not ed25519.verify(key, signature, SOURCE_LIST_SIGNATURE, digest.digest()):
         raise SourceListSignatureInvalid(
             f"{path}: signature does not verify under {organisation}'s registered key",
             field="signature",

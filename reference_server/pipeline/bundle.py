@@ -14,7 +14,7 @@ from vouchsafe.server.hashset.bundle import (
 )
 from vouchsafe.server.hashset.release_file import make_delta
 from vouchsafe.server.hashset.updates import VOUCHER_GRACE_SECONDS
-from vouchsafe.server.pipeline.matching import EntryCandidate, entry_id_for
+from vouchsafe.server.pipeline.matching import EntryCandidate, Listing, Provenance, entry_id_for
 from vouchsafe.server.pipeline.tpsi_matcher import MatcherRelease, TpsiMatcher
 
 
@@ -46,6 +46,15 @@ class BundleEntryIndex:
             )
             for m in self.bundle.find_entries(signal_type, perceptual_hash, max_distance)
         ]
+
+    def provenance(self, signal_type: str, perceptual_hash: bytes, entry_id: str) -> Provenance:
+        for match in self.bundle.find_entries(signal_type, perceptual_hash):
+            if entry_id_for(match.entry.signal_type, match.entry.perceptual_hash) == entry_id:
+                return tuple(
+                    Listing(li.organisation, li.jurisdiction, li.list_id, li.listed_at, li.labels)
+                    for li in match.entry.listings
+                )
+        return ()
 
 
 def release_id_of(bundle: ReleaseBundle) -> str:

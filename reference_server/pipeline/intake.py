@@ -13,6 +13,7 @@ import hashlib
 
 from vouchsafe.protocol import api_pb2
 from vouchsafe.protocol.provider_signatures import RECEIPT_DOMAIN, receipt_body
+from vouchsafe.sdk.crypto import labels
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import Conflict, InvalidArgument, NotReady, PayloadTooLarge
 from vouchsafe.server.storage import Repos
@@ -21,7 +22,7 @@ from vouchsafe.server.storage.records import VoucherRecord
 
 def voucher_digest(safety_voucher: bytes) -> bytes:
     """SHA-256 of the voucher bytes, domain-separated."""
-    return hashlib.sha256(b"vouchsafe-v1/voucher-digest\x00" + safety_voucher).digest()
+    return hashlib.sha256(labels.framed(labels.VOUCHER_DIGEST, safety_voucher)).digest()
 
 
 def receive_voucher(

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from vouchsafe.sdk.crypto import labels
+
 if TYPE_CHECKING:
     from vouchsafe.server.confirmation.keyed_hash import ConfirmationHasher
 
@@ -75,7 +77,7 @@ class VoucherMatcher(Protocol):
 def entry_id_for(signal_type: str, full_hash: bytes) -> str:
     """A stable opaque id for a hash-set entry that does not reveal its hash."""
     digest = hashlib.sha256(
-        b"vouchsafe-v1/entry-id\x00" + signal_type.encode() + b"\x00" + full_hash
+        labels.framed(labels.HASH_SET_ENTRY_ID, signal_type.encode(), full_hash)
     )
     return digest.hexdigest()[:32]
 
@@ -85,6 +87,20 @@ def hamming_distance(a: bytes, b: bytes) -> int:
     if len(a) != len(b):
         raise ValueError("hashes differ in length")
     return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).bit_count()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One source's listing of a hash-set entry, as a reviewer sees it."""
+
+    organisation: str
+    jurisdiction: str
+    list_id: str
+    listed_at: int
+    labels: tuple[str, ...]
+
+
+Provenance = tuple[Listing, ...]
 
 
 class EntryIndex(Protocol):
@@ -98,6 +114,11 @@ class EntryIndex(Protocol):
         self, signal_type: str, perceptual_hash: bytes, max_distance: int
     ) -> list[EntryCandidate]:
         """Every entry within ``max_distance`` of the full hash, closest first."""
+
+    def provenance(self, signal_type: str, perceptual_hash: bytes, entry_id: str) -> Provenance:
+        """Who listed entry ``entry_id`` (found near ``perceptual_hash``): for the reviewer.
+
+        Empty when the index keeps no provenance or the entry is no longer near the hash."""
 
 
 @dataclass(frozen=True)
@@ -122,3 +143,6 @@ class ListEntryIndex:
             if distance <= max_distance:
                 found.append(EntryCandidate(entry.entry_id, distance, entry.confirmation_hashes))
         return sorted(found, key=lambda c: c.distance)
+
+    def provenance(self, signal_type: str, perceptual_hash: bytes, entry_id: str) -> Provenance:
+        return ()

@@ -6,7 +6,6 @@ recompute it from the verified log. Error rates come from the per-day request ta
 
 from __future__ import annotations
 
-import html
 import json
 import statistics
 from collections import Counter
@@ -95,25 +94,3 @@ def transparency_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> dict[s
             "signature": checkpoint.signature.hex(),
         },
     }
-
-
-def transparency_html(report: dict[str, object]) -> str:
-    """A small self-contained HTML page of the same figures."""
-    figures = report["figures"]
-    assert isinstance(figures, dict)
-    labels = {name: label for name, _, label in FIGURES}
-    rows = "".join(
-        f"<tr><td>{html.escape(labels.get(k, k.replace('_', ' ')))}</td>"
-        f"<td>{html.escape(json.dumps(v))}</td></tr>"
-        for k, v in figures.items()
-    )
-    period = report["period"]
-    assert isinstance(period, dict)
-    title = f"Transparency figures: {html.escape(str(report['provider']))}"
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>{title}</title></head><body><h1>{title}</h1>"
-        f"<p>Period: {_day(period['from_ms'])} to {_day(period['to_ms'])} (UTC)."
-        " Every figure is a count of entries in the provider's verifiable audit log.</p>"
-        f"<table border='1'><tr><th>figure</th><th>value</th></tr>{rows}</table></body></html>"
-    )

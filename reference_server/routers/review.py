@@ -1,4 +1,4 @@
-"""Review: the queue (with visual derivatives) and decisions. Reviewers only."""
+"""Review: the queue, revealing a visual derivative, and decisions. Reviewers only."""
 
 from __future__ import annotations
 
@@ -20,6 +20,12 @@ def queue(
     return api_pb2.ListReviewItemsResponse(version=1, items=items)
 
 
+def reveal(
+    ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.RevealDerivativeRequest
+) -> api_pb2.RevealDerivativeResponse:
+    return review.reveal(ctx, tx, caller.account_id, req.review_id)
+
+
 def decide(
     ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.ReviewDecisionRequest
 ) -> api_pb2.ReviewDecisionResponse:
@@ -30,6 +36,9 @@ def routes(ctx: ServerContext) -> list[Route]:
     return [
         signed_route(
             ctx, "/v1/review/queue", {ROLE_REVIEWER}, api_pb2.ListReviewItemsRequest, queue
+        ),
+        signed_route(
+            ctx, "/v1/review/reveal", {ROLE_REVIEWER}, api_pb2.RevealDerivativeRequest, reveal
         ),
         signed_route(
             ctx, "/v1/review/decisions", {ROLE_REVIEWER}, api_pb2.ReviewDecisionRequest, decide

@@ -1,15 +1,15 @@
-"""Transparency figures: JSON and a small HTML page, public."""
+"""Transparency figures as JSON, public (the HTML page is the console's ``/transparency``)."""
 
 from __future__ import annotations
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import InvalidArgument
-from vouchsafe.server.pipeline.transparency import transparency_figures, transparency_html
+from vouchsafe.server.pipeline.transparency import transparency_figures
 
 DEFAULT_PERIOD_MS = 365 * 86_400_000
 
@@ -32,9 +32,7 @@ def routes(ctx: ServerContext) -> list[Route]:
         return JSONResponse(await run_in_threadpool(transparency_figures, ctx, from_ms, to_ms))
 
     async def as_html(request: Request) -> Response:
-        from_ms, to_ms = _period(ctx, request)
-        figures = await run_in_threadpool(transparency_figures, ctx, from_ms, to_ms)
-        return HTMLResponse(transparency_html(figures))
+        return RedirectResponse("/transparency", status_code=301)
 
     return [
         Route("/v1/transparency", as_json, methods=["GET"]),

@@ -55,6 +55,9 @@ TABLES: dict[str, TableSpec] = {
         TableSpec("threshold_state", r.ThresholdState, ("account_id",)),
         TableSpec("review_items", r.ReviewItemRecord, ("review_id",), ("status", "account_id")),
         TableSpec("decisions", r.Decision, ("decision_id",), ("review_id",)),
+        TableSpec(
+            "derivative_reveals", r.DerivativeReveal, ("reveal_id",), ("review_id", "session_id")
+        ),
         TableSpec("reports", r.ReportRecord, ("report_id",), ("account_id", "status")),
         TableSpec("account_actions", r.AccountAction, ("action_id",), ("account_id",)),
         TableSpec("notifications", r.NotificationRecord, ("notification_id",), ("account_id",)),

@@ -114,6 +114,22 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class DerivativeReveal:
+    """A reviewer chose to see a review item's visual derivative unblurred (one exposure).
+
+    A confirmation is accepted only from a reviewer with a reveal of that item; ``session_id``
+    ties the exposure to one console session (empty for the signed API) for the exposure count.
+    """
+
+    reveal_id: str
+    review_id: str
+    reviewer_id: str
+    session_id: str
+    revealed_at_ms: int
+    expires_at_ms: int
+
+
+@dataclass(frozen=True)
 class ReportRecord:
     """A signed report and where the authority and the provider left it."""
 

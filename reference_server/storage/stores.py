@@ -46,9 +46,13 @@ class AccountStore(_Store):
 class NonceStore(_Store):
     """Nonces of accepted requests, for replay refusal."""
 
+    def seen(self, key_id: str, nonce: bytes) -> bool:
+        """Whether this nonce was recorded for ``key_id`` (and not yet expired away)."""
+        return self.tx.get("nonces", (key_id, nonce)) is not None
+
     def remember(self, nonce: r.SeenNonce) -> bool:
         """Records the nonce; False (and nothing written) when it was seen before."""
-        if self.tx.get("nonces", (nonce.key_id, nonce.nonce)) is not None:
+        if self.seen(nonce.key_id, nonce.nonce):
             return False
         self.tx.insert("nonces", nonce)
         return True
@@ -135,6 +139,22 @@ class DecisionStore(_Store):
 
     def for_review(self, review_id: str) -> list[r.Decision]:
         return self.tx.select("decisions", [("review_id", "=", review_id)], "decided_at_ms")
+
+
+class RevealStore(_Store):
+    """Exposures of reviewers to visual derivatives (what the confirmation rule checks)."""
+
+    def add(self, reveal: r.DerivativeReveal) -> None:
+        self.tx.insert("derivative_reveals", reveal)
+
+    def revealed(self, review_id: str, reviewer_id: str) -> bool:
+        """Whether ``reviewer_id`` ever revealed this item's derivative."""
+        rows = self.tx.select("derivative_reveals", [("review_id", "=", review_id)])
+        return any(row.reviewer_id == reviewer_id for row in rows)
+
+    def count_in_session(self, session_id: str) -> int:
+        """Derivatives revealed in one console session (the exposure counter)."""
+        return self.tx.count("derivative_reveals", [("session_id", "=", session_id)])
 
 
 class ReportStore(_Store):
@@ -284,6 +304,7 @@ class Repos:
         self.processed = ProcessedItemStore(tx)
         self.review = ReviewStore(tx)
         self.decisions = DecisionStore(tx)
+        self.reveals = RevealStore(tx)
         self.reports = ReportStore(tx)
         self.actions = AccountActionStore(tx)
         self.notifications = NotificationStore(tx)

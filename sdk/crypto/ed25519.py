@@ -1,8 +1,9 @@
-"""HAZMAT: Ed25519 signatures (from ``cryptography``) behind three small typed functions.
+"""HAZMAT: Ed25519 signatures (from ``cryptography``) behind a few small typed functions.
 
-Used for release signatures (release key) and source-list signatures (each organisation's key).
-Callers pass a domain-separation label; the signed message is ``label || 0x00 || message`` so a
-signature made for one purpose never verifies for another.
+Every Ed25519 signature in the project (releases, source lists, signed requests, the provider's
+receipts, reports and audit checkpoints, the messenger) signs one framing:
+``labels.framed(label, *fields)`` = ``label || lp(field_1) || ...``. Labels are prefix-free, so
+a signature made for one purpose never verifies for another.
 """
 
 from __future__ import annotations
@@ -11,15 +12,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from vouchsafe.sdk.crypto.labels import framed
+
 PUBLIC_KEY_SIZE = 32
 PRIVATE_KEY_SIZE = 32
 SIGNATURE_SIZE = 64
-
-
-def _framed(label: bytes, message: bytes) -> bytes:
-    if b"\x00" in label:
-        raise ValueError("a signature label must not contain a zero byte")
-    return label + b"\x00" + message
 
 
 def generate_private_key() -> bytes:
@@ -35,21 +32,27 @@ def public_key(private_key: bytes) -> bytes:
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def sign(private_key: bytes, label: bytes, message: bytes) -> bytes:
-    """A 64-byte Ed25519 signature over ``label || 0x00 || message``."""
-    return Ed25519PrivateKey.from_private_bytes(private_key).sign(_framed(label, message))
+def sign(private_key: bytes | Ed25519PrivateKey, label: bytes, *fields: bytes) -> bytes:
+    """A 64-byte Ed25519 signature over ``framed(label, *fields)``."""
+    key = (
+        private_key
+        if isinstance(private_key, Ed25519PrivateKey)
+        else Ed25519PrivateKey.from_private_bytes(private_key)
+    )
+    return key.sign(framed(label, *fields))
 
 
-def verify(public_key_bytes: bytes, label: bytes, message: bytes, signature: bytes) -> bool:
-    """True only if ``signature`` is a valid signature of the framed message under the key.
+def verify(public_key_bytes: bytes, signature: bytes, label: bytes, *fields: bytes) -> bool:
+    """True only if ``signature`` signs ``framed(label, *fields)`` under the key.
 
-    Wrong lengths and invalid keys give False; nothing about the failure is revealed.
+    Wrong lengths and invalid keys give False; nothing about the failure is revealed. Callers
+    raise their own typed error on False.
     """
     if len(public_key_bytes) != PUBLIC_KEY_SIZE or len(signature) != SIGNATURE_SIZE:
         return False
     try:
         key = Ed25519PublicKey.from_public_bytes(public_key_bytes)
-        key.verify(signature, _framed(label, message))
+        key.verify(signature, framed(label, *fields))
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -18,7 +18,7 @@ The two sides are deliberately asymmetric:
   lowest total margin among the ``PROBE_DEPTH`` least certain bits (multi-probe LSH, Lv et al.,
   VLDB 2007), the unmodified code first.
 
-Each key is ``SHA-256(label || len(scheme) || scheme || len(signal type) || signal type || code)``,
+Each key is ``SHA-256(framed(LABEL("PsiCandidate"), scheme, signal type, code))``,
 32 bytes, so keys of different schemes or signal types never meet. ``CANDIDATE_SCHEME`` names
 and versions every choice above; the voucher's associated data records it.
 
@@ -39,6 +39,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from vouchsafe.sdk.crypto import labels
 from vouchsafe.sdk.errors import InvalidMedia
 from vouchsafe.sdk.media import pdq
 from vouchsafe.sdk.media.signal_types import PDQ, HashResult
@@ -48,7 +49,6 @@ CODE_BITS = 52
 MAX_CANDIDATES = 16
 PROBE_DEPTH = 8
 KEY_BYTES = 32
-_LABEL = b"vouchsafe/v1/psi-candidate"
 
 
 @lru_cache(maxsize=8)
@@ -78,13 +78,9 @@ def _flags(perceptual_hash: bytes) -> npt.NDArray[np.bool_]:
 
 def candidate_key(signal_type: str, code: npt.NDArray[np.bool_]) -> bytes:
     """The 32-byte PSI key of one coarse code, domain-separated by scheme and signal type."""
-    scheme = CANDIDATE_SCHEME.encode()
-    name = signal_type.encode()
-    h = hashlib.sha256(_LABEL)
-    h.update(len(scheme).to_bytes(2, "big") + scheme)
-    h.update(len(name).to_bytes(2, "big") + name)
-    h.update(np.packbits(code.astype(np.uint8)).tobytes())
-    return h.digest()
+    code_bytes = np.packbits(code.astype(np.uint8)).tobytes()
+    fields = (CANDIDATE_SCHEME.encode(), signal_type.encode(), code_bytes)
+    return hashlib.sha256(labels.framed(labels.PSI_CANDIDATE, *fields)).digest()
 
 
 def _check(signal_type: str, perceptual_hash: bytes) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,24 +24,28 @@ def test_tiny_scenario_report_from_real_images(corpus_dir: Path, tmp_path: Path)
         [
             "compare",
             "--scenario", str(SCENARIO_DIR / "tiny.yaml"),
-            "--modes", "none", "hash_upload", "tpsi", "multi_party",
+            "--modes", "none", "hash_upload", "tpsi", "multi_party", "--seeds", "2",
+            "--no-progress",
             "--corpus", str(corpus_dir),
             "--out", str(tmp_path),
         ]
     )  # fmt: skip
     assert status == 0
     html = (tmp_path / "tiny" / "report.html").read_text(encoding="utf-8")
-    assert "What a PDQ hash reveals" in html
+    assert "What a photo's fingerprint reveals" in html
     data = json.loads((tmp_path / "tiny" / "report.json").read_text(encoding="utf-8"))
+    assert data["seeds"] == [7, 8]
     modes = {m["name"]: m for m in data["modes"]}
     assert set(modes) == {"none", "hash_upload", "tpsi", "multi_party"}
-    items = modes["hash_upload"]["items"]
-    provider = {p["party"]: p for p in modes["hash_upload"]["ledger"]}["provider"]
-    assert provider["item_hashes_in_clear"] == items
-    tpsi_provider = {p["party"]: p for p in modes["tpsi"]["ledger"]}["provider"]
-    assert tpsi_provider["item_hashes_in_clear"] <= modes["tpsi"]["known_items_detected"]
-    assert modes["none"]["known_items_detected"] == 0
+    for run in modes["hash_upload"]["per_seed"]:
+        provider = {p["party"]: p for p in run["ledger"]}["provider"]
+        assert provider["item_hashes_in_clear"] == run["items"]
+    for run in modes["tpsi"]["per_seed"]:
+        tpsi_provider = {p["party"]: p for p in run["ledger"]}["provider"]
+        assert tpsi_provider["item_hashes_in_clear"] <= run["known_items_detected"]
+    assert modes["none"]["item_recall"]["successes"] == 0
     assert data["scenario"]["candidate_scheme"]
+    assert {m["mode"] for m in data["population_model"]["modes"]} == set(modes) - {"none"}
 
 
 def test_crafted_image_collides_with_a_known_item(corpus_dir: Path) -> None:
@@ -53,3 +59,34 @@ def test_crafted_image_collides_with_a_known_item(corpus_dir: Path) -> None:
     after = hamming(signals.hash_media(sent)[0], target_hash)
     assert before > 31
     assert after == distance <= 31
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("flags", "bars"), [((), True), (("--no-progress",), False)])
+def test_progress_bars_only_on_a_terminal_and_never_with_no_progress(
+    corpus_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    flags: tuple[str, ...],
+    bars: bool,
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    args = ["compare", "--scenario", str(SCENARIO_DIR / "tiny.yaml"), "--modes", "none",
+            "--seeds", "1", "--corpus", str(corpus_dir), "--out", str(tmp_path)]  # fmt: skip
+    args += flags
+    assert main(args) == 0
+    assert ("mode runs" in terminal.getvalue()) is bars
+
+
+def test_no_progress_bars_when_stderr_is_not_a_terminal(
+    corpus_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["compare", "--scenario", str(SCENARIO_DIR / "tiny.yaml"), "--modes", "none",
+            "--seeds", "1", "--corpus", str(corpus_dir), "--out", str(tmp_path)]  # fmt: skip
+    assert main(args) == 0
+    assert "mode runs" not in capsys.readouterr().err

@@ -15,8 +15,9 @@ import numpy as np
 
 from vouchsafe.compare.modes.base import DeviceItem, KnownEntry
 from vouchsafe.compare.population import KNOWN, ORDINARY, Population, Truth
-from vouchsafe.compare.scenario import Group, Scenario
+from vouchsafe.compare.scenario import Group, PopulationSettings, Scenario
 from vouchsafe.compare.signals import ItemSignal
+from vouchsafe.compare.study import Study
 
 
 def keys_of(perceptual_hash: bytes) -> tuple[bytes, ...]:
@@ -97,6 +98,7 @@ def toy_population(
         threshold=threshold,
         synthetic_rate=synthetic_rate,
         groups=(Group("toy", users + 1, 3.0),),
+        model=PopulationSettings(known_items_per_sharer=10.0, items_per_account=1000.0),
     )
     population = Population(
         scenario=scenario,
@@ -108,3 +110,20 @@ def toy_population(
         candidate_scheme="toy",
     )
     return population, signals
+
+
+def toy_study(
+    names: tuple[str, ...] = ("none", "hash_upload", "tpsi", "third_party"),
+    seeds: int = 2,
+    sweep: str | None = None,
+) -> Study:
+    """A comparison over ``seeds`` toy populations (one offender each), optionally swept."""
+    from vouchsafe.compare.study import parse_sweep, study_populations
+
+    populations = [toy_population(seed=11 + s, synthetic_rate=0.1)[0] for s in range(seeds)]
+    signals = ToySignals()
+    for s in range(seeds):
+        signals.table.update(toy_population(seed=11 + s, synthetic_rate=0.1)[1].table)
+    return study_populations(
+        populations, signals, names, sweep=parse_sweep(sweep) if sweep else None
+    )

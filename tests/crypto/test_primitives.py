@@ -96,16 +96,6 @@ def test_scalar_multiplication_is_consistent() -> None:
     )
 
 
-def test_labels_are_distinct_and_prefix_free() -> None:
-    values = list(labels.LABELS.values())
-    assert len(set(values)) == len(values)
-    for a in values:
-        for b in values:
-            if a != b:
-                assert not b.startswith(a)
-    assert all(v[1 : 1 + len(labels.CONTEXT)] == labels.CONTEXT for v in values)
-
-
 def test_committing_aead_rejects_the_wrong_key_and_tampering() -> None:
     key, commitment = b"k" * 32, b"c" * 32
     ct = seal_committing(key, commitment, b"secret", b"aad")

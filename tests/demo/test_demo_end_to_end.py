@@ -8,13 +8,17 @@ server's log contains any sent text or photo bytes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from vouchsafe.demo.report import write_report
 from vouchsafe.demo.result import DemoResult, DemoSettings
 from vouchsafe.demo.run import run_demo
 from vouchsafe.demo.summary import summary_lines
+
+from ..browser.harness import check_page
 
 SETTINGS = DemoSettings(
     users=3,
@@ -27,6 +31,23 @@ SETTINGS = DemoSettings(
 )
 
 
+CONSOLE_SEEN: dict[str, str] = {}
+
+
+def _use_console(console_url: str, key_files: dict[str, Path]) -> None:
+    """What `vouchsafe demo --serve` lets a person do: sign in to the live console with a key."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from vouchsafe.sdk.console_signin import sign_in_code
+
+    with httpx.Client(base_url=console_url.removesuffix("/console/")) as browser:
+        challenge = browser.get("/console/challenge").text
+        key = Ed25519PrivateKey.from_private_bytes(key_files["reviewer-1"].read_bytes())
+        browser.post("/console/login", data={"code": sign_in_code(challenge, key)})
+        CONSOLE_SEEN["review"] = browser.get("/console/review").text
+        CONSOLE_SEEN["transparency"] = browser.get("/transparency").text
+
+
 @pytest.fixture(scope="module")
 def demo(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
     lines: list[str] = []
@@ -36,9 +57,18 @@ def demo(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DemoResu
         echo=lines.append,
         progress=False,
         keep_dir=tmp_path_factory.mktemp("demo"),
+        serve=_use_console,
     )
     assert lines
     return result
+
+
+def test_serve_keeps_the_console_up_for_a_person_with_a_staff_key(demo: DemoResult) -> None:
+    assert demo.console_url.endswith("/console/")
+    assert "Review queue" in CONSOLE_SEEN["review"]  # signed in as reviewer-1
+    assert "Latest signed checkpoint" in CONSOLE_SEEN["transparency"]
+    with pytest.raises(httpx.TransportError):  # and nothing is left running afterwards
+        httpx.get(demo.console_url, timeout=2)
 
 
 def test_account_past_threshold_is_flagged_confirmed_and_reported(demo: DemoResult) -> None:
@@ -72,8 +102,11 @@ def test_no_plaintext_on_the_server_and_audit_log_verifies(demo: DemoResult) -> 
     assert demo.server_blob_count == SETTINGS.users * (2 + SETTINGS.images_per_user)
 
 
-def test_summary_passes_and_report_is_written(demo: DemoResult, tmp_path: Path) -> None:
+def test_summary_passes_and_report_is_written(
+    demo: DemoResult, tmp_path: Path, browser: Any
+) -> None:
     lines, ok = summary_lines(demo)
     assert ok, lines
     path = write_report(demo, tmp_path)
-    assert "alice" in path.read_text(encoding="utf-8")
+    page = check_page(browser, path, "demo-real")
+    assert "alice" in page.text and page.charts == 2

@@ -92,25 +92,22 @@ def test_impostor_is_seen_under_their_own_signing_key() -> None:
 
 
 def test_recipient_cannot_forward_a_signed_message_as_if_sent_to_someone_else() -> None:
-    from nacl.public import PrivateKey
-
     from vouchsafe.messenger import e2ee
 
     alice, bob, carol = generate_identity(), generate_identity(), generate_identity()
     sealed = seal_message(alice, bob.public, _text())
     # Bob decrypts, keeps Alice's signed content and re-encrypts it, unchanged, to Carol.
-    kek = e2ee._key_encryption_key(
-        e2ee._x25519(bob.agreement_secret, sealed.ephemeral_key),
-        sealed.ephemeral_key,
-        bob.public.agreement_key,
-    )
-    key = e2ee.ChaCha20Poly1305(kek).decrypt(bytes(12), sealed.wrapped_key, e2ee.WRAP_LABEL)
+    key = e2ee._unwrap_key(bob, sealed.ephemeral_key, sealed.wrapped_key)
     header = e2ee._header(
         bob.public.agreement_key, sealed.ephemeral_key, sealed.wrapped_key, sealed.nonce
     )
     padded = e2ee.ChaCha20Poly1305(key).decrypt(sealed.nonce, sealed.ciphertext, header)
     signed = messenger_pb2.SignedContent.FromString(e2ee._unpad(padded))
-    forwarded = e2ee._encrypt_signed(signed, carol.public.agreement_key, PrivateKey.generate())
+    carol_key = carol.public.agreement_key
+    new_key = e2ee.secrets.token_bytes(32)
+    forwarded = e2ee._encrypt_signed(
+        signed, carol_key, new_key, *e2ee._wrap_key(new_key, carol_key)
+    )
     with pytest.raises(BadSignature):
         open_message(carol, forwarded.SerializeToString())
 
@@ -120,7 +117,7 @@ def test_garbage_and_wrong_version_get_typed_errors() -> None:
     with pytest.raises(MalformedMessage):
         open_message(bob, b"\xff\xff\xff")
     sealed = seal_message(generate_identity(), bob.public, _text())
-    sealed.version = 2
+    sealed.version = 99
     with pytest.raises(MalformedMessage) as raised:
         open_message(bob, sealed.SerializeToString())
     assert raised.value.field == "version"

@@ -63,8 +63,15 @@ def associated_data(perceptual_hash: bytes, derivative: bytes = b"\x89PNG fake")
     ).SerializeToString()
 
 
-def fake_voucher(kind: int, perceptual_hash: bytes = bytes(32)) -> bytes:
-    return MAGIC + bytes([kind]) + secrets.token_bytes(16) + associated_data(perceptual_hash)
+def fake_voucher(
+    kind: int, perceptual_hash: bytes = bytes(32), derivative: bytes = b"\x89PNG fake"
+) -> bytes:
+    return (
+        MAGIC
+        + bytes([kind])
+        + secrets.token_bytes(16)
+        + associated_data(perceptual_hash, derivative)
+    )
 
 
 def fake_voucher_id(safety_voucher: bytes) -> bytes:

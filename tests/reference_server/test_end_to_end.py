@@ -93,9 +93,11 @@ def test_the_whole_lifecycle_over_http(world: World) -> None:
     assert [_nearest(item) for item in queue] == KNOWN[:THRESHOLD]
     assert queue[0].match_distance == 0
     assert all(item.match_distance <= 31 for item in queue)
-    assert all(Image.open(io.BytesIO(i.visual_derivative)).size == (32, 32) for i in queue)
+    revealed = [reviewer1.reveal(i.review_id).visual_derivative for i in queue]
+    assert all(Image.open(io.BytesIO(d)).size == (32, 32) for d in revealed)
 
     # reviewer1 confirms one; the signed report reaches the authority, which forwards it.
+    reviewer1.reveal(queue[0].review_id)
     decision = reviewer1.decide(queue[0].review_id, True, notes="matches the listed item")
     (entry,) = authority.reports()
     report = verify_signed_report(entry.signed_report, provider_key)
@@ -170,41 +172,24 @@ def test_staff_command_line_reviews_and_disposes(
         keys[name].write_bytes(world.staff[name].private_bytes_raw())
     server = ["--server", world.server.url]
 
-    assert (
-        main(
-            [
-                "staff",
-                "queue",
-                *server,
-                "--key",
-                str(keys["reviewer2"]),
-                "--out",
-                str(tmp_path / "r"),
-            ]
-        )
-        == 0
-    )
+    staff_args = [*server, "--key", str(keys["reviewer2"])]
+    assert main(["staff", "queue", *staff_args]) == 0
     listed = capsys.readouterr().out
     review_ids = [line.split()[0] for line in listed.splitlines() if line.startswith("rv_")]
     assert len(review_ids) == THRESHOLD
-    assert len(list((tmp_path / "r").glob("rv_*.png"))) == THRESHOLD
-    assert (
-        main(
-            [
-                "staff",
-                "decide",
-                *server,
-                "--key",
-                str(keys["reviewer2"]),
-                review_ids[0],
-                "--confirmed",
-                "--viewed",
-                "--notes",
-                "checked",
-            ]
-        )
-        == 0
-    )
+    assert list(tmp_path.glob("**/rv_*.png")) == []  # listing hands out no derivative
+    # Confirming an item whose derivative was never revealed is refused (exit 2), and
+    # the refusal changes nothing: the item stays in the queue.
+    assert main(["staff", "decide", *staff_args, review_ids[0], "--confirmed"]) == 2
+    assert "derivative_not_viewed" in capsys.readouterr().err
+    assert main(["staff", "queue", *staff_args]) == 0
+    assert review_ids[0] in capsys.readouterr().out
+    reveal = ["staff", "reveal", *staff_args, review_ids[0], "--out", str(tmp_path / "r")]
+    assert main(reveal) == 0
+    assert len(list((tmp_path / "r").glob("rv_*.png"))) == 1
+    capsys.readouterr()
+    decide = ["staff", "decide", *staff_args, review_ids[0], "--confirmed", "--notes", "checked"]
+    assert main(decide) == 0
     report_id = capsys.readouterr().out.split("report ")[1].split()[0]
     assert main(["staff", "reports", *server, "--key", str(keys["authority"])]) == 0
     assert f"{report_id}  delivered" in capsys.readouterr().out

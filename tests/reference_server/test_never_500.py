@@ -19,6 +19,7 @@ POST_PATHS = [
     "/v1/messages/fetch",
     "/v1/messages/ack",
     "/v1/review/queue",
+    "/v1/review/reveal",
     "/v1/review/decisions",
     "/v1/authority/reports",
     "/v1/authority/dispositions",

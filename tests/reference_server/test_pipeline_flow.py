@@ -56,10 +56,11 @@ def test_match_to_report_to_appeal_round_trip(server: InProcessServer) -> None:
     queue = reviewer1.review_queue()
     assert len(queue) == THRESHOLD
     assert {item.account_id for item in queue} == {alice.account_id}
-    assert all(item.visual_derivative.startswith(b"\x89PNG") for item in queue)
+    assert all(item.visual_derivative_type == "image/png" for item in queue)
     assert sorted(item.match_distance for item in queue) == [0, 5, 10]
 
     first, second = sorted(queue, key=lambda item: item.match_distance)[:2]
+    reviewer1.reveal(first.review_id)
     confirmed = reviewer1.decide(first.review_id, True, notes="matches entry", urgent=True)
     assert confirmed.report_id
     not_confirmed = reviewer1.decide(second.review_id, False, notes="benign")
@@ -121,6 +122,7 @@ def test_appeal_cannot_be_decided_by_the_original_reviewer(server: InProcessServ
     reviewer1 = server.staff("reviewer1")
     for _ in range(THRESHOLD):
         upload(alice, fake_voucher(1, KNOWN_HASH))
+    reviewer1.reveal(reviewer1.review_queue()[0].review_id)
     report_id = reviewer1.decide(reviewer1.review_queue()[0].review_id, True).report_id
     alice.file_appeal(report_id, "mistake")
     with server.ctx.storage.transaction() as tx:
@@ -135,6 +137,7 @@ def test_manifestly_unfounded_needs_a_reason_and_returns_it(server: InProcessSer
     reviewer, authority = server.staff("reviewer1"), server.staff("authority")
     for _ in range(THRESHOLD):
         upload(alice, fake_voucher(1, KNOWN_HASH))
+    reviewer.reveal(reviewer.review_queue()[0].review_id)
     report_id = reviewer.decide(reviewer.review_queue()[0].review_id, True).report_id
     with pytest.raises(ApiError) as no_reason:
         authority.dispose(report_id, False)
@@ -156,7 +159,9 @@ def test_unfounded_verdict_keeps_the_suspension_while_another_report_stands(
     for _ in range(THRESHOLD):
         upload(alice, fake_voucher(1, KNOWN_HASH))
     first, second = reviewer.review_queue()[:2]
+    reviewer.reveal(first.review_id)
     report_1 = reviewer.decide(first.review_id, True).report_id
+    reviewer.reveal(second.review_id)
     report_2 = reviewer.decide(second.review_id, True).report_id
     authority.dispose(report_2, True)
     authority.dispose(report_1, False, reason="not what the list says")
@@ -235,6 +240,7 @@ def test_notification_is_held_back_for_the_configured_deferral(server: InProcess
     alice, reviewer = server.user(), server.staff("reviewer1")
     for _ in range(THRESHOLD):
         upload(alice, fake_voucher(1, KNOWN_HASH))
+    reviewer.reveal(reviewer.review_queue()[0].review_id)
     reviewer.decide(reviewer.review_queue()[0].review_id, True)
     assert alice.notifications() == []  # not yet due
     with server.ctx.storage.transaction() as tx:
@@ -245,8 +251,9 @@ def test_notification_is_held_back_for_the_configured_deferral(server: InProcess
 def test_transparency_page_is_html_with_the_same_figures(server: InProcessServer) -> None:
     alice = server.user()
     upload(alice, fake_voucher(0))
-    page = server.http.get("/v1/transparency.html")
+    page = server.http.get("/v1/transparency.html")  # the old address leads to the page
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert str(page.url).endswith("/transparency")
     assert "safety vouchers received" in page.text
     bad = server.http.get("/v1/transparency?from_ms=10&to_ms=5")
     assert bad.status_code == 400
@@ -282,6 +289,7 @@ def test_report_digest_is_in_the_log_and_the_latest_checkpoint_is_published(
     alice, reviewer, authority = server.user(), server.staff("reviewer1"), server.staff("authority")
     for _ in range(THRESHOLD):
         upload(alice, fake_voucher(1, KNOWN_HASH))
+    reviewer.reveal(reviewer.review_queue()[0].review_id)
     reviewer.decide(reviewer.review_queue()[0].review_id, True)
     (entry,) = authority.reports()
     digest = hashlib.sha256(entry.signed_report.report).hexdigest()
@@ -308,10 +316,37 @@ def test_upheld_appeal_on_one_report_keeps_the_suspension_while_another_stands(
     for _ in range(THRESHOLD):
         upload(alice, fake_voucher(1, KNOWN_HASH))
     first, second = reviewer1.review_queue()[:2]
+    reviewer1.reveal(first.review_id)
     report_1 = reviewer1.decide(first.review_id, True).report_id
+    reviewer1.reveal(second.review_id)
     reviewer1.decide(second.review_id, True)
     alice.file_appeal(report_1, "mistake")
     (appeal_item,) = [i for i in reviewer2.review_queue() if i.appeal_id]
     reviewer2.decide(appeal_item.review_id, False)
     assert alice.appeals()[0].status == api_pb2.APPEAL_STATUS_UPHELD
     assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_SUSPENDED
+
+
+def test_confirmation_without_a_revealed_derivative_is_refused_and_changes_nothing(
+    server: InProcessServer,
+) -> None:
+    alice = server.user("alice")
+    reviewer1, reviewer2 = server.staff("reviewer1"), server.staff("reviewer2")
+    for n in range(THRESHOLD):
+        upload(alice, fake_voucher(1, _near(KNOWN_HASH, n * 5)))
+    item = reviewer1.review_queue()[0]
+    with pytest.raises(ApiError) as refused:
+        reviewer1.decide(item.review_id, True)
+    assert refused.value.code == "derivative_not_viewed"
+    assert [i.review_id for i in reviewer1.review_queue()].count(item.review_id) == 1
+    assert server.staff("authority").reports() == []
+    # Another reviewer's reveal does not count for this one.
+    reviewer2.reveal(item.review_id)
+    with pytest.raises(ApiError):
+        reviewer1.decide(item.review_id, True)
+    revealed = reviewer1.reveal(item.review_id)
+    assert revealed.visual_derivative.startswith(b"\x89PNG")
+    assert reviewer1.decide(item.review_id, True).report_id
+    # Not confirming needs no reveal (a reviewer may decline to look).
+    other = reviewer1.review_queue()[0]
+    assert not reviewer1.decide(other.review_id, False).report_id

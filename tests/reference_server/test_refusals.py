@@ -232,6 +232,7 @@ def test_appeal_against_another_account_s_report_is_refused(server: InProcessSer
     alice, mallory, reviewer = server.user(), server.user(), server.staff("reviewer1")
     for _ in range(THRESHOLD):
         upload(alice, fake_voucher(1, KNOWN_HASH))
+    reviewer.reveal(reviewer.review_queue()[0].review_id)
     report_id = reviewer.decide(reviewer.review_queue()[0].review_id, True).report_id
     request = api_pb2.FileAppealRequest(version=1, report_id=report_id, reason="not mine")
     body = _signed(mallory, "/v1/appeals", request.SerializeToString())

@@ -133,9 +133,9 @@ def test_no_release_and_bad_media_are_typed_errors(release: Release) -> None:
 
 
 def test_release_signed_by_another_key_is_refused(release: Release) -> None:
-    from nacl.signing import SigningKey
+    from vouchsafe.sdk.crypto import ed25519
 
-    other_key = bytes(SigningKey.generate().verify_key)
+    other_key = ed25519.public_key(ed25519.generate_private_key())
     other = DetectionClient(other_key, threshold=THRESHOLD)
     with pytest.raises(ReleaseSignatureInvalid):
         other.install_release(release.data, release.root)

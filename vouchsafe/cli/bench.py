@@ -41,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     md, png = out / "benchmarks.md", out / "benchmarks.png"
     md.write_text(render_markdown(report), encoding="utf-8")
     render_plot(report, png)
-    print(f"wrote {md} and {png} ({len(report.figures)} figures, {len(report.ratios)} ratios, "
-          f"{len(report.not_run)} rows not run)")
+    print(
+        f"wrote {md} and {png} ({len(report.figures)} figures, {len(report.ratios)} ratios, "
+        f"{len(report.not_run)} rows not run)"
+    )
     return 0

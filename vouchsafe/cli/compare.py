@@ -1,21 +1,25 @@
-"""``vouchsafe compare``: run one scenario through the detection modes, write a report.
+"""``vouchsafe compare``: run one scenario through the detection modes over several seeds, model
+it at population scale, optionally sweep a parameter, and write a report.
 
-Writes ``out/compare/<scenario>/report.html`` (self-contained, plots embedded) and
+Writes ``out/compare/<scenario>/report.html`` (self-contained, charts embedded) and
 ``report.json`` next to it. Runs on the embedded defaults: ``scenarios/baseline.yaml`` and the
-shared benign corpus.
+shared benign corpus. Progress bars go to stderr only when it is a terminal (``--no-progress``
+turns them off anyway).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import Any
 
 NAME = "compare"
 HELP = "compare detection modes (the expert-process options) on one scenario; HTML + JSON report"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """--scenario, --modes, --corpus, --out."""
+    """--scenario, --modes, --seeds, --sweep, --corpus, --out, --no-progress."""
     parser.add_argument(
         "--scenario",
         type=Path,
@@ -30,30 +34,71 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="modes to run, in order (default: all)",
     )
     parser.add_argument(
+        "--seeds",
+        type=int,
+        default=None,
+        metavar="N",
+        help="independent runs of the scenario (seeds scenario.seed .. +N-1; default 5)",
+    )
+    parser.add_argument(
+        "--sweep",
+        default=None,
+        metavar="NAME=V1,V2,...",
+        help="also run at each value of threshold, synthetic_rate or candidates "
+        "(e.g. threshold=10,20,30) and draw the trade-off curves",
+    )
+    parser.add_argument(
         "--corpus", type=Path, default=None, help="benign image folder (default: ../shared/corpus)"
     )
     parser.add_argument(
         "--out", type=Path, default=Path("out/compare"), help="output folder (default: out/compare)"
     )
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bars (they are off anyway when stderr is not a terminal)",
+    )
+
+
+class _Bars:
+    """One tqdm bar per stage, or nothing when progress is off."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bars: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=total, desc=stage, unit="run", file=sys.stderr)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
 
 
 def run(args: argparse.Namespace) -> int:
-    """Builds the population, runs every mode, writes the report; returns 0."""
-    from tqdm import tqdm
-
+    """Builds the populations, runs every mode on each, writes the report; returns 0."""
     from vouchsafe.cli import UsageError
+    from vouchsafe.compare.conclusions import pct
     from vouchsafe.compare.modes import MODE_NAMES
-    from vouchsafe.compare.population import build_population
     from vouchsafe.compare.report import write_report
-    from vouchsafe.compare.run import run_all
     from vouchsafe.compare.scenario import DEFAULT_SCENARIO, load_scenario
     from vouchsafe.compare.signals import PdqSignals
+    from vouchsafe.compare.study import DEFAULT_SEEDS, parse_sweep, run_study
     from vouchsafe.corpus import default_corpus_dir
 
     names = list(args.modes or MODE_NAMES)
     unknown = [n for n in names if n not in MODE_NAMES]
     if unknown:
         raise UsageError(f"unknown mode(s) {', '.join(unknown)}; known: {', '.join(MODE_NAMES)}")
+    seeds = DEFAULT_SEEDS if args.seeds is None else args.seeds
+    if seeds < 1:
+        raise UsageError("--seeds must be at least 1")
+    sweep = parse_sweep(args.sweep) if args.sweep else None
     scenario = load_scenario(args.scenario or DEFAULT_SCENARIO)
     signals = PdqSignals()
     crafter = None
@@ -62,36 +107,35 @@ def run(args: argparse.Namespace) -> int:
 
         crafter = make_crafter(signals, scenario)
     print(
-        f"scenario {scenario.name}: {scenario.population} users, hash set {scenario.hash_set_size}"
+        f"scenario {scenario.name}: {scenario.population} users, hash set "
+        f"{scenario.hash_set_size}, {seeds} seeds"
+        + (
+            f", sweep {sweep.parameter} = {', '.join(f'{v:g}' for v in sweep.values)}"
+            if sweep
+            else ""
+        )
     )
-    population = build_population(
+    progress = _Bars(enabled=not args.no_progress and sys.stderr.isatty())
+    study = run_study(
         scenario,
         args.corpus or default_corpus_dir(),
         signals,
-        crafter,
-        progress=lambda it, total: iter(tqdm(it, total=total, desc="media items", unit="item")),
+        names,
+        seeds=seeds,
+        sweep=sweep,
+        crafter=crafter,
+        progress=progress,
     )
-    bar = tqdm(total=len(names), desc="modes", unit="mode")
-
-    def on_mode(name: str) -> None:
-        bar.set_postfix_str(f"running {name}")
-        bar.refresh()
-
-    def done(_name: str) -> None:
-        bar.update(1)
-
-    results = run_all(population, signals, names, on_mode, done)
-    bar.close()
-    path = write_report(population, results, args.out / scenario.name)
-    for r in results:
-        if r.available:
-            recall = "n/a" if r.item_recall is None else f"{100 * r.item_recall:.0f}%"
-            print(
-                f"  {r.name:17s} recall {recall:>4s}  false flags {len(r.false_flag_accounts)}  "
-                f"up {r.bytes_up_per_item:8.0f} B  device {r.client_cpu_ms_per_item:7.1f} ms  "
-                f"servers {r.server_cpu_ms_per_item:7.1f} ms"
-            )
-        else:
-            print(f"  {r.name:17s} not run: {r.reason}")
-    print(f"report: {path}")
+    path = write_report(study, args.out / scenario.name)
+    for name, s in study.replicates.modes.items():
+        if not s.available:
+            print(f"  {name:17s} not run: {s.reason}")
+            continue
+        model = study.models.get(name)
+        flags = "n/a" if model is None else f"{model.false_flags_per_million.value:,.1f}"
+        print(
+            f"  {name:17s} known photos matched {pct(s.detection.estimate):32s} "
+            f"false flags/M/yr (model) {flags}"
+        )
+    print(f"{len(study.replicates.seeds)} seeds in {study.seconds:.0f} s; report: {path}")
     return 0

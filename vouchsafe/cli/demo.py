@@ -60,6 +60,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="keep the working files (server DB, logs, profiles) in this folder",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="after the demo, keep the server up so a person can use the web console "
+        "(staff keys are written for `vouchsafe staff login`); Enter or Ctrl-C stops it",
+    )
+
+
+def _serve(console_url: str, key_files: dict[str, Path]) -> None:
+    """Prints how to sign in to the console, then waits until the person is done."""
+    import threading
+
+    print(f"\nThe server is up. Web console: {console_url}")
+    print("Sign in with a staff key: open the console, then sign its challenge with")
+    for name, path in key_files.items():
+        print(f"  {name:<12} vouchsafe staff login --key {path} --challenge CHALLENGE")
+    print(f"Public transparency page: {console_url.removesuffix('/console/')}/transparency")
+    try:
+        input("Press Enter (or Ctrl-C) to stop the server... ")
+    except EOFError:  # no terminal: serve until interrupted
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
 
 
 def _settings(args: argparse.Namespace) -> DemoSettings:
@@ -104,11 +127,22 @@ def run(args: argparse.Namespace) -> int:
     if not (corpus / "MANIFEST.tsv").is_file():
         raise UsageError(f"the benign corpus was not found at {corpus} (MANIFEST.tsv missing)")
     print("vouchsafe demo: every image is a benign, openly licensed stand-in")
-    result = run_demo(settings, corpus, progress=not args.no_progress, keep_dir=args.keep)
+    result = run_demo(
+        settings,
+        corpus,
+        progress=not args.no_progress,
+        keep_dir=args.keep,
+        serve=_serve if args.serve else None,
+    )
     path = write_report(result, args.out)
     lines, ok = summary_lines(result)
     print()
     for line in lines:
         print(line)
     print(f"\nHTML report: {path.resolve()}")
+    if result.console_url and not args.serve:
+        print(
+            f"Web console: {result.console_url} (served while the demo ran, now stopped: "
+            "`vouchsafe demo --serve` keeps the server up to click through)"
+        )
     return 0 if ok else 1

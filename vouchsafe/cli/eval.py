@@ -85,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
     from vouchsafe.cli import UsageError
     from vouchsafe.evaluation.hashing import HashingEvalConfig
+    from vouchsafe.evaluation.page import hashing_report_html
     from vouchsafe.evaluation.report import format_hashing_report
     from vouchsafe.evaluation.transforms import TRANSFORMS
 
@@ -117,7 +118,9 @@ def run(args: argparse.Namespace) -> int:
     print(format_hashing_report(report))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"report: {args.json}")
+    page = args.json.with_suffix(".html")
+    page.write_text(hashing_report_html(report), encoding="utf-8")
+    print(f"report: {args.json} and {page}")
     if args.confirmation_fit_out is not None and "confirmation" in report:
         fit = {"written_by": "vouchsafe eval hashing --confirmation-fit-out",
                "fit_rule": report["confirmation"]["fit_rule"],

@@ -1,9 +1,11 @@
 """``vouchsafe staff``: the reviewer's, authority's and auditor's side of the reference server.
 
 ``keygen`` makes a staff signing key (give the printed public key to the operator's staff
-file); ``queue`` lists review items and writes each visual derivative to a file for a person
-to look at; ``decide`` records a decision; ``reports`` and ``dispose`` are the stand-in
-authority's; ``audit`` asks the server to verify its log.
+file); ``login`` signs a console sign-in challenge; ``queue`` lists review items; ``reveal``
+fetches one item's visual derivative into a file for a person to look at (the server records
+the exposure, and refuses a confirmation without one); ``decide`` records a decision;
+``reports`` and ``dispose`` are the stand-in authority's;
+``audit`` asks the server to verify its log.
 """
 
 from __future__ import annotations
@@ -27,14 +29,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
         command.add_argument("--key", default="staff.key", help="staff seed file (from keygen)")
         return command
 
-    queue = with_server("queue", "list pending review items; write derivatives to --out")
-    queue.add_argument("--out", default="review", help="folder for the visual derivatives")
+    login = with_server("login", "sign a console sign-in challenge; prints the sign-in code")
+    login.add_argument(
+        "--challenge", default="", help="the challenge the sign-in page shows (else a fresh one)"
+    )
+    with_server("queue", "list pending review items (derivatives stay on the server)")
+    reveal = with_server("reveal", "fetch one item's visual derivative (the exposure is recorded)")
+    reveal.add_argument("review_id")
+    reveal.add_argument("--out", default="review", help="folder for the visual derivative")
     decide = with_server("decide", "record a decision on one review item")
     decide.add_argument("review_id")
     verdict = decide.add_mutually_exclusive_group(required=True)
     verdict.add_argument("--confirmed", action="store_true", help="the item is what is listed")
     verdict.add_argument("--not-confirmed", action="store_true", help="it is not")
-    decide.add_argument("--viewed", action="store_true", help="I looked at the derivative")
     decide.add_argument("--urgent", action="store_true", help="flag the report as urgent")
     decide.add_argument("--notes", default="", help="reviewer's notes")
     with_server("reports", "list reports delivered to the authority (signatures checked)")
@@ -98,21 +105,35 @@ def _load_key(path: Path) -> Any:
     return Ed25519PrivateKey.from_private_bytes(seed)
 
 
+def _login(client: Any, args: argparse.Namespace) -> int:
+    from vouchsafe.sdk.console_signin import sign_in_code
+
+    challenge = args.challenge.strip() or client.console_challenge()
+    print(sign_in_code(challenge, client.signing_key))
+    return 0
+
+
 def _queue(client: Any, args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     items = client.review_queue()
     for item in items:
-        suffix = ".png" if item.visual_derivative_type == "image/png" else ".bin"
-        path = out / f"{item.review_id}{suffix}"
-        path.write_bytes(item.visual_derivative)
         kind = "APPEAL" if item.appeal_id else "match"
         print(
             f"{item.review_id}  {kind}  account {item.account_id}  entry {item.matched_entry_id}"
-            f"  distance {item.match_distance}  derivative {path}"
+            f"  distance {item.match_distance}"
             + (f"  appeal: {item.appeal_reason!r}" if item.appeal_id else "")
         )
-    print(f"{len(items)} item(s) waiting")
+    print(f"{len(items)} item(s) waiting; `staff reveal REVIEW_ID` fetches a derivative")
+    return 0
+
+
+def _reveal(client: Any, args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    revealed = client.reveal(args.review_id)
+    suffix = ".png" if revealed.visual_derivative_type == "image/png" else ".bin"
+    path = out / f"{revealed.review_id}{suffix}"
+    path.write_bytes(revealed.visual_derivative)
+    print(f"derivative of {revealed.review_id} written to {path} (exposure recorded)")
     return 0
 
 
@@ -120,7 +141,6 @@ def _decide(client: Any, args: argparse.Namespace) -> int:
     answer = client.decide(
         args.review_id,
         bool(args.confirmed),
-        derivative_viewed=bool(args.viewed),
         notes=args.notes,
         urgent=bool(args.urgent),
     )
@@ -168,7 +188,9 @@ def _audit(client: Any, args: argparse.Namespace) -> int:
 
 
 _ACTIONS = {
+    "login": _login,
     "queue": _queue,
+    "reveal": _reveal,
     "decide": _decide,
     "reports": _reports,
     "dispose": _dispose,

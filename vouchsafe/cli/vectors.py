@@ -1,5 +1,5 @@
 """``vouchsafe vectors``: check or regenerate the tPSI-AD test vectors
-(``protocol/vectors/tpsi-v1.json``)."""
+(``protocol/vectors/tpsi-v2.json``)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--path",
         type=Path,
         default=None,
-        help="vector file (default: protocol/vectors/tpsi-v1.json in the installed package)",
+        help="vector file (default: protocol/vectors/tpsi-v2.json in the installed package)",
     )
 
 

@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     from vouchsafe.sdk._version import __version__
 
     print(f"vouchsafe {__version__}")
-    runtime = ("pysodium", "cryptography", "pynacl", "numpy", "onnxruntime", "protobuf", "pillow")
+    runtime = ("pysodium", "cryptography", "numpy", "protobuf", "pillow", "httpx", "onnxruntime")
     for dist in runtime:
         try:
             print(f"  {dist} {version(dist)}")

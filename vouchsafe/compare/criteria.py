@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from vouchsafe.compare.ledger import PartyLedger
 from vouchsafe.compare.run import ModeResult
+from vouchsafe.compare.stats import wilson
 from vouchsafe.compare.transcript import DEVICE, PROVIDER
 
 CRITERIA = ("effectiveness", "feasibility", "privacy", "security", "transparency")
@@ -72,8 +73,12 @@ class CriteriaRow:
     cells: dict[str, str]
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.0f}%"
+def _ci(successes: int, trials: int) -> str:
+    """``62% (95% CI 31-86%)``."""
+    e = wilson(successes, trials)
+    if e is None:
+        return "n/a"
+    return f"{100 * e.value:.0f}% (95% CI {100 * e.low:.0f}-{100 * e.high:.0f}%)"
 
 
 def _party(result: ModeResult, name: str) -> PartyLedger | None:
@@ -89,8 +94,9 @@ def criteria_row(result: ModeResult) -> CriteriaRow:
     device = _party(result, DEVICE)
     security_note, transparency_note = DESIGN_NOTES.get(result.name, ("", ""))
     effectiveness = (
-        f"item recall {_pct(result.item_recall)} ({result.known_items_detected}/"
-        f"{result.known_items_sent} known items); account recall {_pct(result.account_recall)} "
+        f"item recall {_ci(result.known_items_detected, result.known_items_sent)} "
+        f"({result.known_items_detected}/{result.known_items_sent} known items); account recall "
+        f"{_ci(result.offenders_flagged, result.offenders)} "
         f"({result.offenders_flagged}/{result.offenders}); {result.false_item_matches} false item "
         f"matches; {len(result.false_flag_accounts)} accounts falsely flagged"
     )

@@ -1,40 +1,43 @@
-"""One self-contained HTML report (plots embedded as PNG data URIs) plus JSON, per scenario."""
+"""The comparison report: one self-contained HTML page (charts embedded) plus JSON.
+
+Built from a :class:`~vouchsafe.compare.study.Study` through the Jinja2 template
+``templates/compare_report.html`` on the shared base page (autoescaped; no HTML is assembled in
+Python). Every figure says where it comes from: the real runs (the protocol and its messages,
+over several seeds) or the population model (arithmetic on the runs' per-item rates).
+"""
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from vouchsafe.compare import charts
+from vouchsafe.compare.conclusions import conclusions, count, differences, pct, ratio, reference
 from vouchsafe.compare.criteria import CRITERIA, criteria_row
+from vouchsafe.compare.glossary import MODE_TEXT, plain_name
+from vouchsafe.compare.ledger import PartyLedger
 from vouchsafe.compare.modes import NOT_IMPLEMENTED
 from vouchsafe.compare.population import ORDINARY, Population
-from vouchsafe.compare.run import ModeResult
+from vouchsafe.compare.replicates import ModeSummary
 from vouchsafe.compare.sketch import dct_sketch, sketch_correlation
+from vouchsafe.compare.study import SWEEPABLE, Study
+from vouchsafe.server.web import Table, render_page
 
-LEDGER_COLUMNS = (
-    ("media_in_clear", "media in clear"),
-    ("item_hashes_in_clear", "item hashes in clear"),
-    ("match_results_known", "match results"),
-    ("positive_results_known", "positive results"),
-    ("linkable_items", "linkable items"),
-    ("hash_set_entries_in_clear", "list hashes in clear"),
-    ("hash_set_keys_in_clear", "list keys in clear"),
-    ("prefix_bits_per_item", "prefix bits / item"),
-)
-
-
-def _png(figure: Any) -> str:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PARTY_NAMES = {
+    "provider": "The provider",
+    "device": "The phones (taken together)",
+    "third_party": "The matching service",
+    "service_a": "Service A",
+    "service_b": "Service B",
+    "enclave": "The sealed chip",
+}
 
 
 def _image_uri(pixels: npt.NDArray[np.uint8], scale: int) -> str:
@@ -47,82 +50,225 @@ def _image_uri(pixels: npt.NDArray[np.uint8], scale: int) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def _plots(results: Sequence[ModeResult]) -> list[tuple[str, str]]:
-    import matplotlib
+def _ran(study: Study) -> list[ModeSummary]:
+    return [s for s in study.replicates.modes.values() if s.available and s.runs]
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    ran = [r for r in results if r.available]
-    names = [r.name for r in ran]
-    x = np.arange(len(ran))
-    out: list[tuple[str, str]] = []
+def _ms(study: Study, s: ModeSummary, key: str) -> str:
+    e = s.mean(lambda r: float(getattr(r, key)))
+    return "n/a" if e is None else f"{e.value:,.1f} ({e.low:,.1f}-{e.high:,.1f})"
 
-    fig, ax = plt.subplots(figsize=(9, 3.4))
-    ax.bar(x - 0.2, [100 * (r.item_recall or 0) for r in ran], 0.4, label="item recall %")
-    ax.bar(x + 0.2, [r.false_item_matches for r in ran], 0.4, label="false item matches")
-    ax.set_xticks(x, names, rotation=30, ha="right")
-    ax.legend()
-    ax.set_title("Effectiveness: recall on known items, and false matches")
-    out.append(("Effectiveness", _png(fig)))
-    plt.close(fig)
 
-    fig, ax = plt.subplots(figsize=(9, 3.4))
-    ax.bar(x - 0.2, [max(r.bytes_up_per_item, 0.1) for r in ran], 0.4, label="bytes up / item")
-    ax.bar(x + 0.2, [max(r.bytes_down_per_item, 0.1) for r in ran], 0.4, label="bytes down / item")
-    ax.set_yscale("log")
-    ax.set_xticks(x, names, rotation=30, ha="right")
-    ax.legend()
-    ax.set_title("Detection traffic per item (delivery of the item itself excluded)")
-    out.append(("Bandwidth", _png(fig)))
-    plt.close(fig)
+def real_runs_table(study: Study) -> Table:
+    """Per mode, every rate over the seeds with its 95% interval."""
+    rows = [
+        [
+            plain_name(s.name),
+            f"{pct(s.detection_estimate)}; {ratio(s.detection)}",
+            f"{pct(s.item_recall.estimate)}; {ratio(s.item_recall)}",
+            f"{pct(s.account_recall.estimate)}; {ratio(s.account_recall)}",
+            f"{pct(s.false_flags.estimate)}; {ratio(s.false_flags)}",
+            f"{pct(s.false_match.estimate)}; {ratio(s.false_match)}",
+            *(
+                [f"{pct(s.colliding_matched.estimate)}; {ratio(s.colliding_matched)}"]
+                if any(x.colliding_matched.trials for x in _ran(study))
+                else []
+            ),
+        ]
+        for s in _ran(study)
+    ]
+    headers = [
+        "mode",
+        "known photos matched (per photo)",
+        "known photos the provider learned of",
+        "offending accounts flagged",
+        "other accounts flagged (false flags)",
+        "ordinary photos matched (false matches)",
+    ]
+    if any(x.colliding_matched.trials for x in _ran(study)):
+        headers.append("crafted collisions matched")
+    return Table(headers, rows)
 
-    fig, ax = plt.subplots(figsize=(9, 3.4))
-    ax.bar(x - 0.2, [max(r.client_cpu_ms_per_item, 1e-3) for r in ran], 0.4, label="device ms")
-    ax.bar(x + 0.2, [max(r.server_cpu_ms_per_item, 1e-3) for r in ran], 0.4, label="servers ms")
-    ax.set_yscale("log")
-    ax.set_xticks(x, names, rotation=30, ha="right")
-    ax.legend()
-    ax.set_title("CPU time per item, measured in this run")
-    out.append(("CPU", _png(fig)))
-    plt.close(fig)
 
-    parties = sorted({p.party for r in ran for p in r.ledger} - {"hash_source"})
-    grid = np.zeros((len(ran), len(parties)))
-    for row, r in enumerate(ran):
-        for p in r.ledger:
-            if p.party in parties and r.items:
-                grid[row, parties.index(p.party)] = (
-                    max(p.item_hashes_in_clear, p.media_in_clear, p.match_results_known) / r.items
-                )
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(ran) + 1.2))
-    ax.imshow(grid, cmap="Reds", vmin=0, vmax=1, aspect="auto")
-    ax.set_yticks(range(len(ran)), names)
-    ax.set_xticks(range(len(parties)), parties, rotation=30, ha="right")
-    for row in range(len(ran)):
-        for col in range(len(parties)):
-            ax.text(col, row, f"{100 * grid[row, col]:.0f}%", ha="center", va="center", fontsize=8)
-    ax.set_title("Share of items about which each party holds a hash, the media or a match result")
-    out.append(("Leakage", _png(fig)))
-    plt.close(fig)
+def cost_table(study: Study) -> Table:
+    """Bytes and CPU per photo, mean over seeds with a bootstrap 95% interval."""
+    rows = [
+        [
+            plain_name(s.name),
+            _ms(study, s, "bytes_up_per_item"),
+            _ms(study, s, "bytes_down_per_item"),
+            _ms(study, s, "service_bytes_per_item"),
+            f"{s.pooled_result().setup_bytes_to_device:,}",
+            _ms(study, s, "client_cpu_ms_per_item"),
+            _ms(study, s, "server_cpu_ms_per_item"),
+        ]
+        for s in _ran(study)
+    ]
+    return Table(
+        [
+            "mode", "bytes sent by the phone per photo", "bytes received per photo",
+            "bytes between services per photo", "bytes to each phone at setup",
+            "phone CPU ms per photo", "servers CPU ms per photo",
+        ],
+        rows,
+    )  # fmt: skip
+
+
+def model_table(study: Study) -> Table:
+    """The population model's figures per mode, with intervals."""
+    rows = [
+        [
+            plain_name(name),
+            f"{100 * m.detection_per_item:.0f}%",
+            f"{m.false_match_per_item:.2%}",
+            count(m.offenders),
+            pct(m.account_recall),
+            count(m.false_flags_per_million, 1),
+            count(m.reviewed_items),
+        ]
+        for name, m in study.models.items()
+    ]
+    return Table(
+        [
+            "mode", "per-photo detection (measured)", "per-photo false match (measured)",
+            "offending accounts a year", "offending accounts flagged",
+            "false flags per million accounts a year", "photos for human review a year",
+        ],
+        rows,
+    )  # fmt: skip
+
+
+def difference_table(study: Study) -> Table:
+    """Each mode minus the reference mode, one row per mode, with Newcombe 95% intervals."""
+    ref = reference(study)
+    by_mode: dict[str, dict[str, str]] = {}
+    for d in differences(study):
+        e = d.estimate
+        by_mode.setdefault(d.mode, {})[d.figure] = (
+            "n/a"
+            if e is None
+            else f"{100 * e.value:+.0f} points ({100 * e.low:+.0f} to {100 * e.high:+.0f}): "
+            f"{d.verdict}"
+        )
+    figures = ("known items matched", "offenders flagged", "false flags")
+    return Table(
+        ["mode", *(f"{f}, minus {plain_name(ref) if ref else '-'}" for f in figures)],
+        [[plain_name(mode), *(cells.get(f, "n/a") for f in figures)] for mode, cells in
+         by_mode.items()],
+    )  # fmt: skip
+
+
+def _sentence(p: PartyLedger, items: int) -> str:
+    who = PARTY_NAMES.get(p.party, p.party.replace("_", " ").capitalize())
+    holds = "hold" if p.party == "device" else "holds"
+    parts = []
+    if p.media_in_clear:
+        parts.append(f"{p.media_in_clear:,} of {items:,} photos in the clear")
+    if p.item_hashes_in_clear:
+        parts.append(f"the full fingerprints of {p.item_hashes_in_clear:,} photos")
+    if p.match_results_known:
+        parts.append(
+            f"whether {p.match_results_known:,} photos matched ({p.positive_results_known:,} did)"
+        )
+    if p.linkable_items:
+        parts.append(f"enough to link {p.linkable_items:,} photos to copies of one another")
+    if p.hash_set_entries_in_clear:
+        parts.append(f"{p.hash_set_entries_in_clear:,} entries of the list in the clear")
+    if p.hash_set_keys_in_clear:
+        parts.append(f"{p.hash_set_keys_in_clear:,} list keys in the clear")
+    if p.prefix_bits_per_item:
+        parts.append(f"{p.prefix_bits_per_item:.0f} bits of each photo's fingerprint")
+    if not parts:
+        opaque = sum(p.opaque_fields.values())
+        return f"{who} {holds} nothing readable" + (
+            f" ({opaque:,} sealed or encrypted values only)." if opaque else "."
+        )
+    return f"{who} {holds} " + ", ".join(parts) + "."
+
+
+def ledger_sentences(study: Study) -> list[tuple[str, list[str]]]:
+    """Per mode, one sentence per party, from the ledger pooled over seeds."""
+    out = []
+    for s in _ran(study):
+        items = sum(r.items for r in s.runs)
+        parties = [p for p in s.pooled_ledger() if p.party != "hash_source"]
+        out.append((plain_name(s.name), [_sentence(p, items) for p in parties]))
     return out
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _fmt(value: float | None, pct: bool = False) -> str:
+def _humanize(value: Any) -> str:
     if value is None:
-        return "n/a"
-    return f"{100 * value:.0f}%" if pct else f"{value:.1f}"
+        return "-"
+    if isinstance(value, list) and value and all(isinstance(v, int | float) for v in value):
+        if len(value) <= 6:
+            return ", ".join(f"{v:,}" for v in value)
+        return (
+            f"{len(value)} values from {min(value):,} to {max(value):,} "
+            f"(mean {sum(value) / len(value):,.1f})"
+        )
+    if isinstance(value, dict):
+        return "; ".join(f"{k.replace('_', ' ')}: {_humanize(v)}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:,.3g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
 
 
-def _sketch_section(population: Population, results: Sequence[ModeResult]) -> str:
+def extras_table(study: Study) -> Table:
+    """Mode-specific measurements (first seed) as readable rows."""
+    rows: list[list[str]] = []
+    for s in _ran(study):
+        first = s.runs[0]
+        by_transform = ", ".join(f"{k}: {v.successes}/{v.trials}" for k, v in
+                                 s.detection_by_transform.items())  # fmt: skip
+        rows.append([plain_name(s.name), "known photos matched by edit (all seeds)",
+                     by_transform or "-"])  # fmt: skip
+        for key, value in first.extras.items():
+            rows.append([plain_name(s.name), key.replace("_", " "), _humanize(value)])
+    return Table(["mode", "measurement", "value"], rows)
+
+
+def criteria_table(study: Study) -> Table:
+    """The expert process's five criteria, each cell quoting the pooled figures."""
+    rows = []
+    for s in study.replicates.modes.values():
+        row = criteria_row(s.pooled_result())
+        rows.append([plain_name(s.name), *[row.cells[c] for c in CRITERIA]])
+    return Table(["mode", *CRITERIA], rows)
+
+
+def sweep_table(study: Study) -> Table | None:
+    """Per sweep value and mode: model recall and false flags, runs' leakage."""
+    if study.sweep is None:
+        return None
+    rows = []
+    for point in study.sweep_points:
+        for name, m in point.models.items():
+            leaked = point.replicates.modes[name].leaked_items.estimate
+            rows.append(
+                [
+                    f"{point.value:g}",
+                    plain_name(name),
+                    pct(m.account_recall),
+                    count(m.false_flags_per_million, 1),
+                    pct(leaked),
+                ]
+            )
+    return Table(
+        [
+            SWEEPABLE[study.sweep.parameter],
+            "mode",
+            "offending accounts flagged (model)",
+            "false flags per million a year (model)",
+            "photos the most-informed other party learns about (runs)",
+        ],
+        rows,
+    )
+
+
+def sketch(population: Population, study: Study) -> dict[str, Any] | None:
+    """What one PDQ hash reveals: a photo next to the picture drawn from its hash alone."""
     from PIL import Image
 
     ordinaries = [
@@ -131,8 +277,7 @@ def _sketch_section(population: Population, results: Sequence[ModeResult]) -> st
         if population.truth[i.item_id].kind == ORDINARY and len(i.perceptual_hash) == 32
     ]
     if not ordinaries:
-        return ""
-    ordinary = ordinaries[0]
+        return None
     correlations = []
     for item in ordinaries:
         try:
@@ -141,165 +286,184 @@ def _sketch_section(population: Population, results: Sequence[ModeResult]) -> st
         except OSError:
             continue
         correlations.append(sketch_correlation(small, item.perceptual_hash))
-    measured = (
-        f" Over the {len(correlations)} ordinary photos of this run, the sketch correlates with "
-        f"the photo's 64x64 greyscale at mean r = {np.mean(correlations):.2f} "
-        f"(min {min(correlations):.2f}, max {max(correlations):.2f})."
-        if correlations
-        else ""
-    )
+    ordinary = ordinaries[0]
     try:
         with Image.open(io.BytesIO(ordinary.media)) as opened:
             grey = opened.convert("L")
     except OSError:
-        photo = ""
-    else:
-        grey.thumbnail((192, 192))
-        photo = _image_uri(np.asarray(grey, dtype=np.uint8), 1)
-    sketch = _image_uri(dct_sketch(ordinary.perceptual_hash), 3)
-    holders = ", ".join(
-        f"{r.name}: {p.party}"
-        for r in results
-        for p in r.ledger
-        if p.item_hashes_in_clear and p.party not in ("device",)
+        return None
+    grey.thumbnail((192, 192))
+    holders = sorted(
+        {
+            plain_name(s.name)
+            for s in _ran(study)
+            for p in s.pooled_ledger()
+            if p.item_hashes_in_clear and p.party != "device"
+        }
     )
-    source = html.escape(population.truth[ordinary.item_id].source)
-    return (
-        "<h2>What a PDQ hash reveals (hash_upload)</h2>"
-        f"<p>Left: an ordinary photo a user sent ({source},"
-        " greyscale). Right: the inverse DCT of its PDQ hash's sign pattern, computed from the "
-        "32-byte hash alone. Anyone holding the hash in the clear sees this coarse layout."
-        f"{measured} "
-        "Parties that held item hashes in the clear in this run: "
-        f"{html.escape(holders) or 'none'}.</p>"
-        f'<p><img src="{photo}" alt="photo"> <img src="{sketch}" alt="DCT sketch"></p>'
-    )
+    return {
+        "source": population.truth[ordinary.item_id].source,
+        "photo": _image_uri(np.asarray(grey, dtype=np.uint8), 1),
+        "sketch": _image_uri(dct_sketch(ordinary.perceptual_hash), 3),
+        "photos": len(correlations),
+        "mean_r": float(np.mean(correlations)) if correlations else None,
+        "min_r": min(correlations) if correlations else None,
+        "max_r": max(correlations) if correlations else None,
+        "holders": holders,
+    }
 
 
-STYLE = (
-    "body{font-family:sans-serif;max-width:1200px;margin:2em auto;color:#222}"
-    "table{border-collapse:collapse;font-size:13px;margin:1em 0}"
-    "td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}"
-    "th{background:#f3f3f3}.note{color:#555;font-size:13px}"
-)
-
-
-def render_html(population: Population, results: Sequence[ModeResult]) -> str:
+def render_html(study: Study) -> str:
     """The whole report as one HTML string."""
-    scenario = population.scenario
-    metrics = _table(
-        [
-            "mode", "items run", "item recall", "account recall", "false item matches",
-            "false-flag accounts", "colliding matched", "B up/item", "B down/item",
-            "B between services/item", "B to device at setup", "device ms/item", "servers ms/item",
+    scenario = study.scenario
+    ran = _ran(study)
+    no_offenders = not any(s.account_recall.trials for s in ran)
+    context = {
+        "scenario": scenario,
+        "study": study,
+        "seeds": study.replicates.seeds,
+        "items_per_seed": study.replicates.items_per_seed,
+        "accounts_per_seed": study.replicates.accounts_per_seed,
+        "conclusions": conclusions(study),
+        "modes": [
+            (
+                plain_name(s.name),
+                s.name,
+                MODE_TEXT[s.name].description if s.name in MODE_TEXT else s.summary,
+            )
+            for s in study.replicates.modes.values()
         ],
-        [
+        "real_runs": real_runs_table(study),
+        "differences": difference_table(study),
+        "reference": plain_name(reference(study) or "-"),
+        "model": model_table(study),
+        "spec": study.spec,
+        "costs": cost_table(study),
+        "ledger": ledger_sentences(study),
+        "criteria": criteria_table(study),
+        "extras": extras_table(study),
+        "missing": Table(
+            ["option", "status"],
             [
-                r.name, r.extras.get("items_run", r.items), _fmt(r.item_recall, True),
-                _fmt(r.account_recall, True),
-                r.false_item_matches, len(r.false_flag_accounts),
-                f"{r.colliding_items_matched}/{r.colliding_items_sent}",
-                _fmt(r.bytes_up_per_item), _fmt(r.bytes_down_per_item),
-                _fmt(r.service_bytes_per_item), r.setup_bytes_to_device,
-                f"{r.client_cpu_ms_per_item:.2f}", f"{r.server_cpu_ms_per_item:.2f}",
+                [plain_name(s.name), s.reason]
+                for s in study.replicates.modes.values()
+                if not s.available
             ]
-            for r in results
-            if r.available
-        ],
-    )  # fmt: skip
-    ledger_rows = [
-        [r.name, p.party, *[getattr(p, key) for key, _ in LEDGER_COLUMNS], p.opaque_fields or ""]
-        for r in results
-        if r.available
-        for p in r.ledger
-        if p.party != "hash_source"
-    ]
-    ledger = _table(
-        ["mode", "party", *[h for _, h in LEDGER_COLUMNS], "opaque fields"], ledger_rows
-    )
-    criteria = _table(
-        ["mode", *CRITERIA],
-        [[row.mode, *[row.cells[c] for c in CRITERIA]] for row in map(criteria_row, results)],
-    )
-    extras = _table(
-        ["mode", "known items detected by transform", "mode-specific measurements"],
-        [
-            [r.name, json.dumps(r.known_detected_by_transform), json.dumps(_short(r.extras))]
-            for r in results
-            if r.available
-        ],
-    )
-    missing = _table(
-        ["option", "status"],
-        [[r.name, r.reason] for r in results if not r.available]
-        + [[name, f"not implemented: {why}"] for name, why in NOT_IMPLEMENTED.items()],
-    )
-    plots = "".join(
-        f'<h3>{html.escape(t)}</h3><img src="{uri}" alt="{t}">' for t, uri in _plots(results)
-    )
-    known = sum(1 for t in population.truth.values() if t.kind == "known")
-    return f"""<!doctype html><html><head><meta charset="utf-8">
-<title>vouchsafe compare: {html.escape(scenario.name)}</title><style>{STYLE}</style></head><body>
-<h1>Detection modes compared: scenario “{html.escape(scenario.name)}”</h1>
-<p>{html.escape(scenario.description)}</p>
-<p class="note">{scenario.population} users, {len(population.items)} media items ({known} re-shared
-known items), hash set of {len(population.hash_set)} entries ({scenario.known_items} benign corpus
-photos playing "known" items plus {scenario.filler_hashes} random filler hashes), match threshold
-t = {scenario.threshold}, synthetic rate {scenario.synthetic_rate}. PSI candidates:
-{html.escape(population.candidate_scheme)}. Every image is a benign stand-in from the shared
-corpus or generated by code. Every figure below was measured in this run: recall against the
-ground truth, bytes from the serialised messages, CPU with per-party timers (the device's
-hashing time is added for every mode in which the device hashes), and the leakage ledger derived
-from what each party received and computed.</p>
-<h2>Measurements</h2>{metrics}{plots}
-<h2>Leakage ledger: what each party held at the end</h2>
-<p class="note">Counts are of media items unless named. "in clear" means the exact bytes were
-found in what the party received or computed. "device" is every user's device taken together
-(for partial_hash: the buckets all devices received between them).</p>{ledger}
-{_sketch_section(population, results)}
-<h2>The five criteria of the expert process</h2>
-<p class="note">Each cell cites the measured figures above; "design:" marks a property of the
-construction rather than a measurement.</p>{criteria}
-<h2>Mode-specific measurements</h2>{extras}
-<h2>Not run or not implemented</h2>{missing}
-</body></html>"""
+            + [[name, f"not implemented: {why}"] for name, why in NOT_IMPLEMENTED.items()],
+        ),
+        "charts": {
+            "detection": charts.detection_chart(study, intended_zero=no_offenders),
+            "accounts": charts.accounts_chart(study),
+            "model": charts.model_chart(study) if study.models else None,
+            "bytes": charts.cost_chart(study, "bytes"),
+            "cpu": charts.cost_chart(study, "cpu"),
+            "leakage": charts.leakage_heatmap(study),
+            "sweep": charts.sweep_charts(study) if study.models else [],
+        },
+        "sweep_table": sweep_table(study),
+        "sweep_label": SWEEPABLE[study.sweep.parameter] if study.sweep else "",
+        "sketch": sketch(study.first_population, study),
+        "hash_set_size": len(study.first_population.hash_set),
+        "candidate_scheme": study.replicates.candidate_scheme,
+    }
+    return render_page("compare_report.html", context, [TEMPLATES])
 
 
-def _short(extras: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in extras.items():
-        if isinstance(value, list) and len(value) > 12 and all(isinstance(v, int) for v in value):
-            out[key] = {
-                "count": len(value),
-                "min": min(value),
-                "mean": round(sum(value) / len(value), 1),
-                "max": max(value),
+def report_data(study: Study) -> dict[str, Any]:
+    """The JSON record: every pooled count and interval, per-seed results, the model."""
+    scenario = study.scenario
+    modes = []
+    for s in study.replicates.modes.values():
+        entry: dict[str, Any] = {
+            "name": s.name,
+            "plain_name": plain_name(s.name),
+            "title": s.title,
+            "available": s.available,
+            "reason": s.reason,
+        }
+        if s.runs:
+            entry |= {
+                "known_items_matched": s.detection_estimate.as_dict()
+                if s.detection_estimate
+                else None,
+                "known_items_matched_by_transform": {
+                    k: [v.successes, v.trials] for k, v in s.detection_by_transform.items()
+                },
+                "item_recall": _est(s.item_recall.estimate),
+                "account_recall": _est(s.account_recall.estimate),
+                "false_flag_accounts": _est(s.false_flags.estimate),
+                "false_match_per_item": _est(s.false_match.estimate),
+                "colliding_matched": _est(s.colliding_matched.estimate),
+                "per_seed": [r.as_dict() for r in s.runs],
             }
-        else:
-            out[key] = value
-    return out
-
-
-def write_report(population: Population, results: Sequence[ModeResult], out_dir: Path) -> Path:
-    """Writes ``report.html`` and ``report.json`` into ``out_dir``; returns the HTML path."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    scenario = population.scenario
-    data = {
+        modes.append(entry)
+    return {
         "scenario": {
             "name": scenario.name,
-            "population": scenario.population,
-            "items": len(population.items),
-            "hash_set_size": len(population.hash_set),
+            "description": scenario.description,
+            "intended_outcome": scenario.intended_outcome,
             "threshold": scenario.threshold,
             "synthetic_rate": scenario.synthetic_rate,
-            "candidate_scheme": population.candidate_scheme,
-            "known_sources": list(population.known_sources),
+            "hash_set_size": len(study.first_population.hash_set),
+            "candidate_scheme": study.replicates.candidate_scheme,
         },
-        "modes": [r.as_dict() | {"extras": _short(r.extras)} for r in results],
-        "criteria": [criteria_row(r).__dict__ for r in results],
+        "seeds": study.replicates.seeds,
+        "items_per_seed": study.replicates.items_per_seed,
+        "seconds": study.seconds,
+        "load_average": study.load_average,
+        "sources": {
+            "real_runs": "modes[*] (every count pooled over the seeds)",
+            "population_model": "population_model (arithmetic on the runs' per-item rates)",
+        },
+        "modes": modes,
+        "differences": [
+            {
+                "mode": d.mode,
+                "figure": d.figure,
+                "difference": _est(d.estimate),
+                "verdict": d.verdict,
+            }
+            for d in differences(study)
+        ],
+        "population_model": {
+            "spec": study.spec.__dict__,
+            "modes": [m.as_dict() for m in study.models.values()],
+        },
+        "sweep": None
+        if study.sweep is None
+        else {
+            "parameter": study.sweep.parameter,
+            "points": [
+                {
+                    "value": p.value,
+                    "model": [m.as_dict() for m in p.models.values()],
+                    "leaked_items": {
+                        n: _est(s.leaked_items.estimate)
+                        for n, s in p.replicates.modes.items()
+                        if s.runs
+                    },
+                }
+                for p in study.sweep_points
+            ],
+        },
+        "conclusions": conclusions(study),
+        "criteria": [
+            criteria_row(s.pooled_result()).__dict__ for s in study.replicates.modes.values()
+        ],
         "not_implemented": NOT_IMPLEMENTED,
     }
-    (out_dir / "report.json").write_text(json.dumps(data, indent=2, default=str), encoding="utf-8")
+
+
+def _est(e: Any) -> Any:
+    return None if e is None else e.as_dict()
+
+
+def write_report(study: Study, out_dir: Path) -> Path:
+    """Writes ``report.html`` and ``report.json`` into ``out_dir``; returns the HTML path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.json").write_text(
+        json.dumps(report_data(study), indent=2, default=str), encoding="utf-8"
+    )
     html_path = out_dir / "report.html"
-    html_path.write_text(render_html(population, results), encoding="utf-8")
+    html_path.write_text(render_html(study), encoding="utf-8")
     return html_path

@@ -58,6 +58,17 @@ class Group:
 
 
 @dataclass(frozen=True)
+class PopulationSettings:
+    """The population model's stated population (``model:`` in a scenario; per year)."""
+
+    accounts: int = 1_000_000
+    prevalence: float = 1e-4
+    items_per_account: float | None = None
+    known_items_per_sharer: float | None = None
+    known_items_fixed: bool = False
+
+
+@dataclass(frozen=True)
 class Scenario:
     """One scenario, validated."""
 
@@ -72,6 +83,8 @@ class Scenario:
     groups: tuple[Group, ...]
     max_side: int = 512
     jpeg_quality: int = 85
+    intended_outcome: str = ""
+    model: PopulationSettings = PopulationSettings()
 
     @property
     def population(self) -> int:
@@ -86,7 +99,11 @@ class Scenario:
 
 _TOP = {
     "name", "description", "seed", "duration_days", "hash_set", "threshold", "synthetic_rate",
-    "groups", "images_per_user_per_day", "media",
+    "groups", "images_per_user_per_day", "media", "intended_outcome", "model",
+}  # fmt: skip
+_MODEL = {
+    "accounts", "prevalence", "items_per_account_per_year", "known_items_per_sharer_per_year",
+    "known_items_fixed",
 }  # fmt: skip
 _GROUP = {
     "name", "count", "images_per_day", "known_share", "known_items_sent", "transforms",
@@ -131,6 +148,7 @@ def parse_scenario(data: Any) -> Scenario:
     if not isinstance(media, dict):
         raise ScenarioError("must be a mapping", field="media")
     _unknown(media, {"max_side", "jpeg_quality"}, "media")
+    model = _model(data.get("model") or {})
     raw_groups = data.get("groups")
     if not isinstance(raw_groups, list) or not raw_groups:
         raise ScenarioError("at least one group is required", field="groups")
@@ -179,6 +197,8 @@ def parse_scenario(data: Any) -> Scenario:
         groups=tuple(groups),
         max_side=_get(media, "max_side", int, "media.max_side", 512),
         jpeg_quality=_get(media, "jpeg_quality", int, "media.jpeg_quality", 85),
+        intended_outcome=_get(data, "intended_outcome", str, "intended_outcome", ""),
+        model=model,
     )
     if scenario.known_items < 1 or scenario.filler_hashes < 0:
         raise ScenarioError("known_items must be >= 1, filler_hashes >= 0", field="hash_set")
@@ -187,6 +207,41 @@ def parse_scenario(data: Any) -> Scenario:
     if scenario.duration_days <= 0:
         raise ScenarioError("must be positive", field="duration_days")
     return scenario
+
+
+def _model(raw: Any) -> PopulationSettings:
+    if not isinstance(raw, dict):
+        raise ScenarioError("must be a mapping", field="model")
+    _unknown(raw, _MODEL, "model")
+    volume = raw.get("items_per_account_per_year")
+    known = raw.get("known_items_per_sharer_per_year")
+    fixed = raw.get("known_items_fixed", False)
+    if not isinstance(fixed, bool):
+        raise ScenarioError("must be true or false", field="model.known_items_fixed")
+    settings = PopulationSettings(
+        accounts=_get(raw, "accounts", int, "model.accounts", 1_000_000),
+        prevalence=_share(
+            _get(raw, "prevalence", float, "model.prevalence", 1e-4), "model.prevalence"
+        ),
+        items_per_account=None
+        if volume is None
+        else _get(raw, "items_per_account_per_year", float, "model.items_per_account_per_year"),
+        known_items_per_sharer=None
+        if known is None
+        else _get(
+            raw, "known_items_per_sharer_per_year", float, "model.known_items_per_sharer_per_year"
+        ),
+        known_items_fixed=fixed,
+    )
+    if settings.accounts < 1:
+        raise ScenarioError("must be at least 1", field="model.accounts")
+    for name, value in (
+        ("items_per_account_per_year", settings.items_per_account),
+        ("known_items_per_sharer_per_year", settings.known_items_per_sharer),
+    ):
+        if value is not None and value < 0:
+            raise ScenarioError("must not be negative", field=f"model.{name}")
+    return settings
 
 
 def load_scenario(path: Path) -> Scenario:

@@ -105,11 +105,22 @@ class ProviderSide:
                 )
         return lines
 
+    @staticmethod
+    def _reveal(reviewer: ApiClient, review_id: str) -> bytes:
+        """The derivative, through the reveal endpoint (the server records the exposure)."""
+        reply = reviewer.call(
+            "/v1/review/reveal",
+            api_pb2.RevealDerivativeRequest(version=VERSION, review_id=review_id),
+            api_pb2.RevealDerivativeResponse(),
+        )
+        return bytes(reply.visual_derivative)
+
     def _review(self, items: list[api_pb2.ReviewItem]) -> list[str]:
         lines = []
         for item in items:
             user = self._by_account.get(item.account_id)
-            same, difference = looks_like(bytes(item.visual_derivative), self.listed)
+            derivative = self._reveal(self.reviewer, item.review_id)
+            same, difference = looks_like(derivative, self.listed)
             self.reviewed.append(
                 (
                     self._by_account[item.account_id].name
@@ -117,7 +128,7 @@ class ProviderSide:
                     else item.account_id[:12],
                     item.item_id[:12],
                     "confirmed" if same else "not confirmed",
-                    bytes(item.visual_derivative),
+                    derivative,
                 )
             )
             outcome = (
@@ -129,7 +140,6 @@ class ProviderSide:
                     version=VERSION,
                     review_id=item.review_id,
                     outcome=outcome,
-                    derivative_viewed=True,
                     notes=f"derivative vs listed picture: difference {difference:.1f}",
                 ),
                 api_pb2.ReviewDecisionResponse(),
@@ -140,7 +150,7 @@ class ProviderSide:
                 if reply.report_id:
                     user.outcome.report_id = reply.report_id
             lines.append(
-                f"reviewer-1 viewed the {len(item.visual_derivative)}-byte derivative "
+                f"reviewer-1 revealed the {len(derivative)}-byte derivative "
                 f"of {name}'s item {item.item_id[:12]} (PDQ distance "
                 f"{item.match_distance}): {'confirmed' if same else 'not confirmed'}"
                 + (f" -> report {reply.report_id[:12]}" if reply.report_id else "")
@@ -221,7 +231,8 @@ class ProviderSide:
             for item in self._queue(self.second_reviewer):
                 if item.kind != api_pb2.REVIEW_KIND_APPEAL:
                     continue
-                same, difference = looks_like(bytes(item.visual_derivative), self.listed)
+                derivative = self._reveal(self.second_reviewer, item.review_id)
+                same, difference = looks_like(derivative, self.listed)
                 outcome = (
                     api_pb2.REVIEW_OUTCOME_CONFIRMED
                     if same
@@ -233,7 +244,6 @@ class ProviderSide:
                         version=VERSION,
                         review_id=item.review_id,
                         outcome=outcome,
-                        derivative_viewed=True,
                         notes=f"re-review, difference {difference:.1f}",
                     ),
                     api_pb2.ReviewDecisionResponse(),

@@ -80,6 +80,8 @@ class DemoResult:
     plaintext_found_on_server: list[str] = field(default_factory=list)
     seconds: float = 0.0
     release_entries: int = 0
+    # The reviewers' web console of the demo's server (up only while the demo runs, or --serve).
+    console_url: str = ""
     # What the first reviewer was shown: (user, item id, decision, visual derivative PNG).
     reviewed: list[tuple[str, str, str, bytes]] = field(default_factory=list)
 

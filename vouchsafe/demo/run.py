@@ -31,7 +31,7 @@ from vouchsafe.demo.provider import ProviderSide
 from vouchsafe.demo.release import build_demo_release
 from vouchsafe.demo.result import DemoResult, DemoSettings, Step
 from vouchsafe.demo.server_process import ServerProcess, demo_server_args
-from vouchsafe.demo.staff import make_staff
+from vouchsafe.demo.staff import make_staff, write_staff_keys
 from vouchsafe.demo.users import close_all, create_users, deliver, exchange
 from vouchsafe.server.hashset.blinding import HashSetBlinder
 
@@ -93,8 +93,14 @@ def run_demo(
     progress: bool = True,
     keep_dir: Path | None = None,
     blinder: HashSetBlinder | None = None,
+    serve: Callable[[str, dict[str, Path]], None] | None = None,
 ) -> DemoResult:
-    """Runs the whole demo and returns what it observed (the caller writes the report)."""
+    """Runs the whole demo and returns what it observed (the caller writes the report).
+
+    With ``serve``, once the provider's side has run, the staff keys are written to files and
+    ``serve(console_url, key_files)`` is called while the server is still up (it returns when
+    the person is done); the server stops after it either way.
+    """
     started = time.monotonic()
     result = DemoResult(settings)
     steps = Steps(result, echo)
@@ -187,6 +193,9 @@ def run_demo(
                     steps.add(title, lines)
                 result.transparency = provider.transparency
                 result.reviewed = provider.reviewed
+                result.console_url = f"{server.url}/console/"
+                if serve is not None:
+                    serve(result.console_url, write_staff_keys(members, work / "staff-keys"))
             finally:
                 close_all(users)
         ok, detail = _audit_verify(db_path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,19 @@ class StaffMember:
     name: str
     role: str
     identity: Identity
+
+
+def write_staff_keys(members: list[StaffMember], folder: Path) -> dict[str, Path]:
+    """Each member's signing seed in ``folder/<name>.key`` (0600), for `vouchsafe staff login`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for member in members:
+        path = folder / f"{member.name}.key"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(member.identity.signing_seed)
+        paths[member.name] = path
+    return paths
 
 
 def make_staff(folder: Path) -> tuple[list[StaffMember], Path]:

@@ -24,8 +24,11 @@ import numpy as np
 import numpy.typing as npt
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-LABEL = b"vouchsafe-compare-v1 dpf fixed-key aes"
-_K_LEFT, _K_RIGHT, _K_CONVERT = (hashlib.sha256(LABEL + bytes([i])).digest()[:16] for i in range(3))
+from vouchsafe.sdk.crypto import labels
+
+_K_LEFT, _K_RIGHT, _K_CONVERT = (
+    hashlib.sha256(labels.COMPARE_DPF_FIXED_KEY + bytes([i])).digest()[:16] for i in range(3)
+)
 SEED_BYTES = 16
 
 U8 = npt.NDArray[np.uint8]

@@ -37,17 +37,17 @@ from vouchsafe.compare.transcript import (
     Transcript,
     wire_field,
 )
+from vouchsafe.sdk.crypto import labels
 
 SERVER_A = "server_a"
 SERVER_B = "server_b"
 DOMAIN_BITS = 40
-POINT_LABEL = b"vouchsafe-compare-v1 multi_party point"
 SHARE_BYTES = 8
 
 
 def point_of(key: bytes) -> int:
     """The DPF domain point of a candidate key."""
-    digest = hashlib.sha256(POINT_LABEL + key).digest()
+    digest = hashlib.sha256(labels.COMPARE_MULTI_PARTY_POINT + key).digest()
     return int.from_bytes(digest[:8], "big") >> (64 - DOMAIN_BITS)
 
 

@@ -34,8 +34,8 @@ from vouchsafe.compare.transcript import (
     Transcript,
     wire_field,
 )
+from vouchsafe.sdk.crypto import labels
 
-BUCKET_LABEL = b"vouchsafe-compare-v1 partial_hash bucket"
 HASH_BYTES = 32
 
 
@@ -43,7 +43,7 @@ def bucket_of(key: bytes, prefix_bits: int) -> int:
     """The bucket number of a candidate key: the first ``prefix_bits`` bits of its label hash."""
     if prefix_bits == 0:
         return 0
-    digest = hashlib.sha256(BUCKET_LABEL + key).digest()
+    digest = hashlib.sha256(labels.COMPARE_PARTIAL_BUCKET + key).digest()
     return int.from_bytes(digest[:8], "big") >> (64 - prefix_bits)
 
 

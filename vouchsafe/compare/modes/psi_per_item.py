@@ -39,11 +39,10 @@ from vouchsafe.compare.transcript import (
     Transcript,
     wire_field,
 )
+from vouchsafe.sdk.crypto import labels
 from vouchsafe.sdk.crypto.group import GROUP_ORDER, UNIFORM_LENGTH, Element, Scalar
 from vouchsafe.sdk.crypto.hash_to_group import hash_to_group
 
-HASH_TO_GROUP_LABEL = b"vouchsafe-compare-v1 psi_per_item HashToGroup"
-TAG_LABEL = b"vouchsafe-compare-v1 psi_per_item Tag"
 TAG_BYTES = 16
 ELEMENT_BYTES = 32
 
@@ -60,7 +59,7 @@ def _inverse(scalar: Scalar) -> Scalar:
 
 
 def _tag(element: Element) -> bytes:
-    return hashlib.sha256(TAG_LABEL + element.encoding).digest()[:TAG_BYTES]
+    return hashlib.sha256(labels.COMPARE_PSI_PER_ITEM_TAG + element.encoding).digest()[:TAG_BYTES]
 
 
 def _split(blob: bytes, width: int) -> list[bytes]:
@@ -90,7 +89,7 @@ class PsiPerItem(DetectionMode):
         with wire.cpu(PROVIDER, Phase.SETUP):
             self._key = _random_scalar()
             self._tags = {
-                _tag(hash_to_group(k, HASH_TO_GROUP_LABEL) * self._key)
+                _tag(hash_to_group(k, labels.COMPARE_PSI_PER_ITEM_HASH_TO_GROUP) * self._key)
                 for k in decode_keys(record.fields[0].value)
             }
         self._book = MatchBook(config.threshold)
@@ -102,7 +101,7 @@ class PsiPerItem(DetectionMode):
             candidates = sorted(set(item.candidates))
             blinds = [_random_scalar() for _ in candidates]
             blinded = [
-                hash_to_group(c, HASH_TO_GROUP_LABEL) * r
+                hash_to_group(c, labels.COMPARE_PSI_PER_ITEM_HASH_TO_GROUP) * r
                 for c, r in zip(candidates, blinds, strict=True)
             ]
         ref = new_item_ref()

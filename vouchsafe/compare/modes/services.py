@@ -1,8 +1,9 @@
 """Matching by a separate service: ``third_party`` and ``enclave_sim``.
 
 ``third_party``: the device seals its PDQ hash to a separate matching service's X25519 key
-(libsodium sealed box via PyNaCl); the provider relays it without being able to read it; the
-service matches at <= 31 and returns only a match bit to the provider.
+(HPKE, RFC 9180, base mode: DHKEM(X25519, HKDF-SHA256), ChaCha20-Poly1305, from ``cryptography``;
+48 bytes of overhead like a libsodium sealed box); the provider relays it without being able to
+read it; the service matches at <= 31 and returns only a match bit to the provider.
 
 ``enclave_sim``: **a simulation**. A matcher object stands in for a trusted execution
 environment. It holds an X25519 key and an attestation signed by a simulated hardware root
@@ -19,9 +20,9 @@ import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nacl.exceptions import BadSignatureError
-from nacl.public import PrivateKey, PublicKey, SealedBox
-from nacl.signing import SigningKey, VerifyKey
+from cryptography.hazmat.primitives import hpke
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from vouchsafe.compare.matching import HashTable
 from vouchsafe.compare.modes.base import (
@@ -49,11 +50,18 @@ from vouchsafe.compare.transcript import (
     Transcript,
     wire_field,
 )
+from vouchsafe.sdk.crypto import ed25519, labels
 from vouchsafe.sdk.errors import VouchsafeError
 
 MATCHING_SERVICE = "matching_service"
 ENCLAVE = "enclave_sim"
-MEASUREMENT_LABEL = b"vouchsafe-compare-v1 enclave measurement"
+_SEAL = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.CHACHA20_POLY1305)
+
+
+def seal_to(public_key: bytes, plaintext: bytes) -> bytes:
+    """HPKE-seals ``plaintext`` to a matcher's X25519 key (enc || ciphertext)."""
+    key = X25519PublicKey.from_public_bytes(public_key)
+    return _SEAL.encrypt(plaintext, key, info=labels.COMPARE_SEAL_TO_MATCHER)
 
 
 class AttestationRejected(VouchsafeError):
@@ -66,23 +74,23 @@ class _Matcher:
     """A party holding an X25519 key and a plaintext hash list it receives sealed."""
 
     def __init__(self, max_distance: int) -> None:
-        self._key = PrivateKey.generate()
+        self._key = X25519PrivateKey.generate()
         self._max_distance = max_distance
         self._table = HashTable([])
 
     @property
     def public_key(self) -> bytes:
-        return bytes(self._key.public_key)
+        return self._key.public_key().public_bytes_raw()
 
     def load_sealed_list(self, sealed: bytes) -> bytes:
         """Opens and loads the provisioned list; returns the plaintext it now holds."""
-        plaintext = SealedBox(self._key).decrypt(sealed)
+        plaintext = _SEAL.decrypt(sealed, self._key, info=labels.COMPARE_SEAL_TO_MATCHER)
         self._table = HashTable(split_hash_list(plaintext))
         return plaintext
 
     def match_sealed(self, sealed: bytes) -> tuple[bytes, bool]:
         """Opens one sealed hash; returns it (the matcher now holds it) and the match bit."""
-        perceptual_hash = SealedBox(self._key).decrypt(sealed)
+        perceptual_hash = _SEAL.decrypt(sealed, self._key, info=labels.COMPARE_SEAL_TO_MATCHER)
         return perceptual_hash, self._table.nearest_within(
             perceptual_hash, self._max_distance
         ) is not None
@@ -95,27 +103,28 @@ class EnclaveMatcher(_Matcher):
 def measurement_of(matcher_class: type[_Matcher]) -> bytes:
     """SHA-256 over the matcher's source code (the simulated enclave's code measurement)."""
     source = inspect.getsource(_Matcher) + inspect.getsource(matcher_class)
-    return hashlib.sha256(MEASUREMENT_LABEL + source.encode()).digest()
+    return hashlib.sha256(labels.COMPARE_ENCLAVE_MEASUREMENT + source.encode()).digest()
 
 
 @dataclass(frozen=True)
 class Attestation:
-    """measurement (32) || enclave X25519 public key (32), signed by the hardware root."""
+    """signature (64) || measurement (32) || enclave X25519 public key (32); the hardware root
+    signs ``framed(LABEL("CompareEnclaveAttestation"), measurement || key)``."""
 
     signed: bytes
 
     @staticmethod
-    def issue(root: SigningKey, measurement: bytes, enclave_key: bytes) -> Attestation:
-        return Attestation(bytes(root.sign(measurement + enclave_key)))
+    def issue(root: Ed25519PrivateKey, measurement: bytes, enclave_key: bytes) -> Attestation:
+        body = measurement + enclave_key
+        return Attestation(ed25519.sign(root, labels.COMPARE_ENCLAVE_ATTESTATION, body) + body)
 
 
-def verify_attestation(root: VerifyKey, expected_measurement: bytes, signed: bytes) -> bytes:
+def verify_attestation(root: bytes, expected_measurement: bytes, signed: bytes) -> bytes:
     """Checks the simulated hardware root's signature and the measurement; returns the enclave's
     X25519 public key. Raises :class:`AttestationRejected` otherwise."""
-    try:
-        body = root.verify(signed)
-    except BadSignatureError:
-        raise AttestationRejected("attestation signature is invalid", field="attestation") from None
+    signature, body = signed[: ed25519.SIGNATURE_SIZE], signed[ed25519.SIGNATURE_SIZE :]
+    if not ed25519.verify(root, signature, labels.COMPARE_ENCLAVE_ATTESTATION, body):
+        raise AttestationRejected("attestation signature is invalid", field="attestation")
     if len(body) != 64:
         raise AttestationRejected("attestation body has the wrong length", field="attestation")
     if body[:32] != expected_measurement:
@@ -134,8 +143,8 @@ class _SealedMatching(DetectionMode):
     _book: MatchBook
 
     def _provision(self, hash_set: Sequence[KnownEntry], wire: Transcript) -> None:
-        sealed_list = SealedBox(PublicKey(self._matcher.public_key)).encrypt(
-            pack_hashes([e.perceptual_hash for e in hash_set])
+        sealed_list = seal_to(
+            self._matcher.public_key, pack_hashes([e.perceptual_hash for e in hash_set])
         )
         record = wire.send(
             HASH_SOURCE,
@@ -152,7 +161,7 @@ class _SealedMatching(DetectionMode):
         """Device seals its hash; provider relays; the matcher returns one bit."""
         deliver_encrypted(item, wire)
         with wire.cpu(DEVICE):
-            sealed = SealedBox(PublicKey(self._device_view_key)).encrypt(item.perceptual_hash)
+            sealed = seal_to(self._device_view_key, item.perceptual_hash)
         ref = new_item_ref()
         upload = wire.send(
             DEVICE,
@@ -223,7 +232,7 @@ class EnclaveSim(_SealedMatching):
 
     def __init__(self, matcher_class: type[EnclaveMatcher] = EnclaveMatcher) -> None:
         self._matcher_class = matcher_class
-        self.hardware_root = SigningKey.generate()
+        self.hardware_root = Ed25519PrivateKey.generate()
         self.published_measurement = measurement_of(EnclaveMatcher)
 
     def setup(self, hash_set: Sequence[KnownEntry], config: ModeConfig, wire: Transcript) -> None:
@@ -242,7 +251,9 @@ class EnclaveSim(_SealedMatching):
         )
         with wire.cpu(DEVICE, Phase.SETUP):
             self._device_view_key = verify_attestation(
-                self.hardware_root.verify_key, self.published_measurement, record.fields[0].value
+                self.hardware_root.public_key().public_bytes_raw(),
+                self.published_measurement,
+                record.fields[0].value,
             )
         self._provision(hash_set, wire)
         self._book = MatchBook(config.threshold)
