@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hashset.source_helpers import ISSUED_AT, make_orgs, registry_of
+from tests.hashset.source_helpers import ISSUED_AT, make_orgs, write_lists
 from tests.hashset.stand_in import StandInBlinder, stand_in_keys
 from vouchsafe.server.confirmation.key import generate_confirmation_key
 from vouchsafe.server.hashset.build import build_release
@@ -18,13 +18,7 @@ from vouchsafe.server.hashset.bundle import (
 )
 from vouchsafe.server.hashset.errors import SourceListInvalid
 from vouchsafe.server.hashset.provenance import InclusionRule
-from vouchsafe.server.hashset.sources import (
-    SourceRecord,
-    read_registry,
-    read_source_list,
-    write_registry,
-    write_source_list,
-)
+from vouchsafe.server.hashset.sources import read_registry, read_source_list
 from vouchsafe.server.pipeline.bundle import BundleEntryIndex
 
 PDQ = [secrets.token_bytes(32) for _ in range(3)]
@@ -33,26 +27,11 @@ SECOND = [secrets.token_bytes(32) for _ in range(3)]
 
 def _lists(folder: Path, key_id: str, with_second: bool = True) -> tuple[Path, list[Path]]:
     orgs = make_orgs(("a", "DE"), ("b", "NL"))
-    registry = folder / "organisations.json"
-    write_registry(registry, registry_of(orgs))
-    paths = []
-    for org in orgs:
-        path = folder / f"{org.name}.jsonl"
-        records = [
-            SourceRecord("pdq", p, ISSUED_AT, confirmation_hash=s if with_second else b"")
-            for p, s in zip(PDQ, SECOND, strict=True)
-        ]
-        write_source_list(
-            path,
-            organisation=org.name,
-            private_key=org.private_key,
-            list_id=f"{org.name}-1",
-            issued_at=ISSUED_AT,
-            records=records,
-            confirmation_key_id=key_id if with_second else "",
-        )
-        paths.append(path)
-    return registry, paths
+    listed = [("add", p) for p in PDQ]
+    second = dict(zip(PDQ, SECOND, strict=True)) if with_second else None
+    return write_lists(
+        folder, orgs, {"a": listed, "b": listed}, second, key_id if with_second else ""
+    )
 
 
 def _build(tmp_path: Path, name: str, with_second: bool = True, keyed: bool = True) -> Path:
