@@ -27,8 +27,8 @@ from vouchsafe.evaluation.transforms import TRANSFORMS_BY_NAME
 REQUIRED_GROUPS = ("jpeg", "resize", "brightness", "contrast", "noise", "format")
 TRAINING_PASS_RATE = 98.0  # percent of training copies per required group that must confirm
 # Public evaluation keys (not provider secrets): figures reproduce, and two keys are compared.
-EVAL_KEY = hashlib.sha256(b"vouchsafe eval: public confirmation key 1").digest()
-OTHER_EVAL_KEY = hashlib.sha256(b"vouchsafe eval: public confirmation key 2").digest()
+EVAL_KEY = bytes(range(32))
+OTHER_EVAL_KEY = bytes(range(32, 64))
 
 
 def is_training_image(name: str) -> bool:
