@@ -11,6 +11,9 @@ on-device queue (one 0600 file per voucher). After the message is handed to the 
   happens after sending, with a short timeout, and a failed upload leaves the voucher queued.
 - **Queued and retried.** Every later command (send, inbox) flushes the queue first; the server's
   upload is idempotent by voucher id, so a retry after a lost response stores nothing twice.
+- **Receipts kept.** A voucher leaves the queue only once the provider's signed receipt for it
+  verified (``vouchsafe.sdk.api``); the receipt is stored next to the queue
+  (``voucher-receipts/<voucher id>.receipt``) as the device's evidence of what it uploaded.
 - **Nothing else leaves.** The hook never stores or uploads the media item itself; the voucher is
   all the provider gets, and it can open it only as the protocol allows (past the threshold).
 """
@@ -24,13 +27,11 @@ from typing import Protocol
 
 from google.protobuf.message import DecodeError
 
-from vouchsafe.messenger.errors import MessengerError, ServerRejected
 from vouchsafe.messenger.profile import make_private_dir, write_private
 from vouchsafe.protocol import messenger_pb2
 from vouchsafe.sdk import PreparedVoucher
-
-# Server error codes after which the same voucher may succeed later.
-RETRYABLE_SERVER_CODES = frozenset({"rate_limited", "unavailable", "internal_error"})
+from vouchsafe.sdk.api import Receipt
+from vouchsafe.sdk.errors import ServerRejected, VouchsafeError
 
 # Shown once, before the first message is sent (``vouchsafe client init``). It states what
 # happens, who learns what and when, and what the user can do; nothing in it is softened.
@@ -64,10 +65,11 @@ class VoucherMaker(Protocol):
 
 
 class VoucherUploader(Protocol):
-    """The network side of the seam (``vouchsafe.messenger.api.ApiClient`` satisfies it)."""
+    """The network side of the seam (``vouchsafe.sdk.api.ApiClient`` satisfies it)."""
 
-    def upload_voucher(self, voucher_id: bytes, safety_voucher: bytes, release_id: str) -> None:
-        """Uploads one voucher; raises a MessengerError if the server is unreachable or refuses."""
+    def upload_voucher(self, voucher_id: bytes, safety_voucher: bytes, release_id: str) -> Receipt:
+        """Uploads one voucher and returns the provider's verified receipt; raises a
+        VouchsafeError if the server is unreachable, refuses, or the receipt does not verify."""
         ...
 
 
@@ -84,11 +86,15 @@ class FlushResult:
 class DetectionHook:
     """Vouchers for media items, queued durably in ``queue_dir`` and uploaded when possible."""
 
-    def __init__(self, maker: VoucherMaker, uploader: VoucherUploader, queue_dir: Path) -> None:
+    def __init__(
+        self, maker: VoucherMaker, uploader: VoucherUploader, queue_dir: Path, receipts_dir: Path
+    ) -> None:
         self._maker = maker
         self._uploader = uploader
         self._queue_dir = queue_dir
+        self._receipts_dir = receipts_dir
         make_private_dir(queue_dir)
+        make_private_dir(receipts_dir)
 
     def before_send_media(self, media: bytes) -> PreparedVoucher:
         """Makes the voucher for ``media`` and queues it; local only, never touches the network.
@@ -136,11 +142,11 @@ class DetectionHook:
                 path.rename(path.with_suffix(".damaged"))
                 continue
             try:
-                self._uploader.upload_voucher(
+                receipt = self._uploader.upload_voucher(
                     bytes(queued.voucher_id), bytes(queued.safety_voucher), queued.release_id
                 )
             except ServerRejected as exc:
-                if exc.server_code in RETRYABLE_SERVER_CODES:
+                if exc.retryable:
                     return self._keep(path, queued, uploaded, len(paths) - index, exc)
                 # Refused for good (e.g. malformed): kept aside, so one bad voucher cannot
                 # hold back every later one.
@@ -148,8 +154,9 @@ class DetectionHook:
                 refusal = str(exc)
                 path.rename(path.with_suffix(".rejected"))
                 continue
-            except MessengerError as exc:
+            except VouchsafeError as exc:  # unreachable, or a receipt that does not verify
                 return self._keep(path, queued, uploaded, len(paths) - index, exc)
+            write_private(self.receipt_path(receipt.voucher_id), receipt.to_bytes())
             path.unlink()
             uploaded += 1
         return FlushResult(uploaded, 0, last_error=refusal, rejected=rejected)
@@ -160,11 +167,20 @@ class DetectionHook:
         queued: messenger_pb2.QueuedVoucher,
         uploaded: int,
         pending: int,
-        error: MessengerError,
+        error: VouchsafeError,
     ) -> FlushResult:
         queued.failed_attempts += 1
         write_private(path, queued.SerializeToString())
         return FlushResult(uploaded, pending, last_error=str(error))
+
+    def receipt_path(self, voucher_id: bytes) -> Path:
+        """Where the provider's receipt for ``voucher_id`` is kept once it verified."""
+        return self._receipts_dir / f"{voucher_id.hex()}.receipt"
+
+    def receipts(self) -> list[Receipt]:
+        """Every receipt kept, oldest upload first."""
+        kept = [Receipt.from_bytes(p.read_bytes()) for p in self._receipts_dir.glob("*.receipt")]
+        return sorted(kept, key=lambda r: r.received_at_ms)
 
     def _path(self, voucher_id: bytes) -> Path:
         return self._queue_dir / f"{time.time_ns():020d}-{voucher_id.hex()}.voucher"

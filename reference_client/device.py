@@ -18,19 +18,31 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from vouchsafe.messenger.api import ApiClient
 from vouchsafe.messenger.detection_hook import DetectionHook
-from vouchsafe.messenger.errors import ProfileError, ServerRejected, ServerUnreachable
-from vouchsafe.messenger.identity import generate_identity
+from vouchsafe.messenger.errors import ProfileError
+from vouchsafe.messenger.identity import Identity, generate_identity
 from vouchsafe.messenger.messenger import Messenger
-from vouchsafe.messenger.profile import IDENTITY_FILE, VOUCHER_QUEUE_DIR, Profile, write_private
-from vouchsafe.sdk import DetectionClient, ReleaseError
+from vouchsafe.messenger.profile import (
+    IDENTITY_FILE,
+    VOUCHER_QUEUE_DIR,
+    VOUCHER_RECEIPTS_DIR,
+    Profile,
+    write_private,
+)
+from vouchsafe.messenger.relay import ServerRelay
+from vouchsafe.sdk import DetectionClient, PreparedVoucher, ReleaseError
+from vouchsafe.sdk.api import ApiClient
+from vouchsafe.sdk.errors import MalformedResponse, ServerRejected, ServerUnreachable
 
 SERVER_ENV = "VOUCHSAFE_SERVER"
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 ACCOUNT_SECRET_FILE = "detection-account.key"
+# The device's synthetic decisions (SyntheticSchedule), kept with the account secret.
+SYNTHETIC_SCHEDULE_FILE = "detection-synthetic.state"
 RELEASE_FILE = "release.pb"
 ROOT_FILE = "release.root"
+# Short: uploads happen after a message is sent and must never hold the user up for long.
+NETWORK_TIMEOUT_S = 5.0
 
 
 def default_server_url() -> str:
@@ -39,14 +51,21 @@ def default_server_url() -> str:
 
 
 def _fetch_release(api: ApiClient) -> tuple[bytes, bytes]:
-    release = api.get_bytes("/v1/releases/current")
-    root_text = api.get_bytes("/v1/releases/current/root").decode("ascii", "replace").strip()
+    release = api.release()
     try:
-        return release, bytes.fromhex(root_text)
+        return release, bytes.fromhex(api.release_root())
     except ValueError as exc:
-        raise ServerRejected(
-            "the server's release root is not hex", server_code="bad_response", field="root"
-        ) from exc
+        raise MalformedResponse("the server's release root is not hex", field="root") from exc
+
+
+def _api(url: str, identity: Identity, provider_key_hex: object = None) -> ApiClient:
+    pinned = bytes.fromhex(provider_key_hex) if isinstance(provider_key_hex, str) else None
+    return ApiClient(
+        url,
+        identity.signing_key,
+        provider_public_key=pinned,
+        timeout_s=NETWORK_TIMEOUT_S,
+    )
 
 
 def _store_release(profile: Profile, release: bytes, root: bytes, release_id: str) -> None:
@@ -55,8 +74,24 @@ def _store_release(profile: Profile, release: bytes, root: bytes, release_id: st
     profile.set_setting("release_id", release_id)
 
 
-def _hook(profile: Profile, api: ApiClient, detection: DetectionClient) -> DetectionHook:
-    return DetectionHook(detection, api, profile.folder / VOUCHER_QUEUE_DIR)
+class _PersistingMaker:
+    """Makes vouchers with the DetectionClient and persists its synthetic schedule after each,
+    so a re-sent item keeps its decision across restarts."""
+
+    def __init__(self, detection: DetectionClient, path: Path) -> None:
+        self._detection = detection
+        self._path = path
+
+    def voucher_for_media(self, media: bytes) -> PreparedVoucher:
+        voucher = self._detection.voucher_for_media(media)
+        write_private(self._path, self._detection.synthetic_schedule)
+        return voucher
+
+
+def _hook(profile: Profile, relay: ServerRelay, detection: DetectionClient) -> DetectionHook:
+    folder = profile.folder
+    maker = _PersistingMaker(detection, folder / SYNTHETIC_SCHEDULE_FILE)
+    return DetectionHook(maker, relay, folder / VOUCHER_QUEUE_DIR, folder / VOUCHER_RECEIPTS_DIR)
 
 
 def create_device(
@@ -75,14 +110,19 @@ def create_device(
         raise ProfileError(f"a profile already exists in {folder}", field="profile")
     url = server_url or default_server_url()
     identity = generate_identity()
-    api = ApiClient(url, identity)
+    api = _api(url, identity)
+    relay = ServerRelay(api)
     try:
-        account_id = api.register(name, identity.public)
-        key_hex = release_key_hex or api.get_bytes("/v1/releases/current/key").decode().strip()
+        account_id = relay.register(name, identity.public)
+        provider_key_hex = api.provider_public_key().hex()
+        key_hex = release_key_hex or api.release_key()
         if threshold is None:
             threshold = api.match_threshold()
         detection = DetectionClient(
-            bytes.fromhex(key_hex), threshold=threshold, synthetic_rate=synthetic_rate
+            bytes.fromhex(key_hex),
+            threshold=threshold,
+            account_id=account_id,
+            synthetic_rate=synthetic_rate,
         )
         release, root = _fetch_release(api)
         release_id = detection.install_release(release, root)
@@ -91,12 +131,13 @@ def create_device(
         raise
     profile = Profile.create(folder, name, url, identity)
     profile.set_setting("account_id", account_id)
+    profile.set_setting("provider_public_key", provider_key_hex)
     profile.set_setting("release_key", key_hex)
     profile.set_setting("match_threshold", threshold)
     profile.set_setting("synthetic_rate", synthetic_rate)
     write_private(folder / ACCOUNT_SECRET_FILE, detection.account_secret)
     _store_release(profile, release, root, release_id)
-    return Messenger(profile, api, _hook(profile, api, detection))
+    return Messenger(profile, relay, _hook(profile, relay, detection))
 
 
 def open_device(folder: Path) -> Messenger:
@@ -109,25 +150,33 @@ def open_device(folder: Path) -> Messenger:
         raise ProfileError(
             f"the profile in {folder} is incomplete; run init again", field="profile"
         )
+    schedule_path = folder / SYNTHETIC_SCHEDULE_FILE
+    rate = profile.setting("synthetic_rate")
     detection = DetectionClient(
-        bytes.fromhex(key_hex), threshold=threshold, account_secret=secret_path.read_bytes()
+        bytes.fromhex(key_hex),
+        threshold=threshold,
+        account_id=str(profile.setting("account_id")),
+        synthetic_rate=rate if isinstance(rate, float) else None,
+        account_secret=secret_path.read_bytes(),
+        synthetic_schedule=schedule_path.read_bytes() if schedule_path.is_file() else None,
     )
     detection.install_release(
         (folder / RELEASE_FILE).read_bytes(),
         bytes.fromhex((folder / ROOT_FILE).read_text(encoding="ascii").strip()),
     )
-    api = ApiClient(profile.server_url, profile.identity, profile.setting("account_id"))
+    api = _api(profile.server_url, profile.identity, profile.setting("provider_public_key"))
+    relay = ServerRelay(api)
     try:
         release, root = _fetch_release(api)
         if release != (folder / RELEASE_FILE).read_bytes():
             _store_release(profile, release, root, detection.install_release(release, root))
-    except (ServerUnreachable, ServerRejected, ReleaseError):
+    except (ServerUnreachable, ServerRejected, MalformedResponse, ReleaseError):
         pass  # keep using the verified release already held (a refused one never replaces it)
-    return Messenger(profile, api, _hook(profile, api, detection))
+    return Messenger(profile, relay, _hook(profile, relay, detection))
 
 
 def close_device(messenger: Messenger) -> None:
     """Releases the network connection."""
     relay = messenger.relay
-    if isinstance(relay, ApiClient):
+    if isinstance(relay, ServerRelay):
         relay.close()

@@ -25,13 +25,12 @@ from vouchsafe.messenger.e2ee import (
 )
 from vouchsafe.messenger.errors import (
     BadSignature,
-    MessengerError,
     ProfileError,
-    ServerUnreachable,
 )
 from vouchsafe.messenger.identity import safety_number
 from vouchsafe.messenger.profile import INBOX_DIR, Contact, Profile, write_private
 from vouchsafe.messenger.relay import Notification, Relay
+from vouchsafe.sdk.errors import ServerUnreachable, VouchsafeError
 
 INBOX_LOG = "messages.jsonl"
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -104,7 +103,7 @@ class Messenger:
         plaintext = Plaintext(new_message_id(), self.profile.name, int(time.time()), media=item)
         try:
             return self._send(contact, plaintext, voucher_id=voucher_id)
-        except MessengerError as exc:
+        except VouchsafeError as exc:
             # A refused item was not sent, so it gets no voucher; after an ambiguous failure
             # (a timeout once the request was out) the voucher stays queued, erring towards
             # detection rather than towards a sent item without a voucher.
@@ -135,7 +134,7 @@ class Messenger:
                 received = open_message(self.profile.identity, blob.ciphertext)
                 sender = self._verified_sender(blob.sender_account_id, received)
                 entries.append(self._store(sender, received))
-            except MessengerError as exc:
+            except VouchsafeError as exc:
                 entries.append(InboxEntry("?", 0, None, None, None, error=str(exc)))
             after = max(after, blob.sequence)
         self.profile.set_setting("inbox_after_sequence", after)

@@ -22,6 +22,7 @@ SETTINGS_FILE = "profile.json"
 IDENTITY_FILE = "identity.key"
 CONTACTS_FILE = "contacts.json"
 VOUCHER_QUEUE_DIR = "voucher-queue"
+VOUCHER_RECEIPTS_DIR = "voucher-receipts"
 INBOX_DIR = "inbox"
 FILE_MODE = 0o600
 DIR_MODE = 0o700

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import ErrorCode, VouchsafeError
 from vouchsafe.server import console
 from vouchsafe.server.audit_log import AuditLog
 from vouchsafe.server.auth import RateLimiter
@@ -60,7 +60,7 @@ ROUTERS = (
     releases,
     health,
 )
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+_HTTP_CODES = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}
 
 
 def _provider_key(settings: Settings) -> ProviderKey:
@@ -75,7 +75,7 @@ def _provider_key(settings: Settings) -> ProviderKey:
 
 def _provision_staff(ctx: ServerContext) -> None:
     """Creates (or re-roles) the staff accounts named in the settings; logged."""
-    from vouchsafe.protocol.request_signing import key_id_for
+    from vouchsafe.sdk.api.signing import key_id_for
 
     with ctx.storage.transaction() as tx:
         for member in ctx.settings.staff:
@@ -168,14 +168,14 @@ def create_app(
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        code = _HTTP_CODES.get(exc.status_code, "malformed_request")
+        code = _HTTP_CODES.get(exc.status_code, ErrorCode.MALFORMED_REQUEST)
         ctx.tallies.count(code)
         return error_response(code, str(exc.detail))
 
     async def on_unexpected(request: Request, exc: Exception) -> Response:
         log.error("unexpected error on %s", request.url.path, exc_info=exc)
-        ctx.tallies.count("internal_error")
-        return error_response("internal_error", "the server failed; nothing was accepted")
+        ctx.tallies.count(ErrorCode.INTERNAL_ERROR)
+        return error_response(ErrorCode.INTERNAL_ERROR, "the server failed; nothing was accepted")
 
     async def ticker() -> None:
         while True:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.server.keys import (
-    CHECKPOINT_DOMAIN,
     ProviderKey,
     ProviderSignatureError,
     verify_provider_signature,
@@ -84,7 +83,7 @@ class AuditLog:
 
     def _sign(self, tx: Repos, head: AuditEntry, at_ms: int) -> Checkpoint:
         signature = self.key.sign(
-            CHECKPOINT_DOMAIN, checkpoint_bytes(head.seq, head.entry_hash, at_ms)
+            labels.AUDIT_CHECKPOINT, checkpoint_bytes(head.seq, head.entry_hash, at_ms)
         )
         cp = Checkpoint(
             head.seq, head.entry_hash, at_ms, self.key.key_id, self.key.public_key, signature
@@ -152,7 +151,7 @@ def verify_audit_entries(tx: Repos, pinned_public_key: bytes | None = None) -> A
         try:
             verify_provider_signature(
                 key,
-                CHECKPOINT_DOMAIN,
+                labels.AUDIT_CHECKPOINT,
                 checkpoint_bytes(cp.seq, cp.entry_hash, cp.at_ms),
                 cp.signature,
             )

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.request_signing import verify_request
+from vouchsafe.sdk.api.signing import verify_request
 from vouchsafe.server.errors import Forbidden, RateLimited, ReplayedRequest, UnknownKey
 from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import Account, SeenNonce

@@ -55,6 +55,15 @@ class RequestTallies:
 
 
 @dataclass
+class AccountRecoveryRun:
+    """One account's recovery state and the voucher ids already fed into it."""
+
+    state: object
+    fed: set[bytes] = field(default_factory=set)
+    abuse_logged: bool = False
+
+
+@dataclass
 class ServerContext:
     """Storage, keys, the audit log, the protocol matcher and the hash-set entries."""
 
@@ -67,6 +76,9 @@ class ServerContext:
     clock: Callable[[], int] = wall_clock_ms
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(0))
     tallies: RequestTallies = field(default_factory=lambda: RequestTallies(wall_clock_ms))
+    # Threshold recovery state per account id (``matcher.new_recovery()``), fed only the
+    # records new since the last run; lost on restart and then rebuilt from the records.
+    recoveries: dict[str, AccountRecoveryRun] = field(default_factory=dict)
     # Release deltas by base release digest (hex), computed at start-up.
     release_deltas: dict[str, bytes] = field(default_factory=dict)
 

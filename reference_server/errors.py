@@ -7,112 +7,112 @@ input and maps to 400; only an unexpected exception (a bug) yields 500.
 
 from __future__ import annotations
 
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import ErrorCode, VouchsafeError
 
 
 class UnknownKey(VouchsafeError):
     """The request names a key id no account is registered with."""
 
-    code = "unknown_key"
+    code = ErrorCode.UNKNOWN_KEY
 
 
 class ReplayedRequest(VouchsafeError):
     """The request's nonce was already accepted for this key."""
 
-    code = "replayed_request"
+    code = ErrorCode.REPLAYED_REQUEST
 
 
 class Forbidden(VouchsafeError):
     """The caller's role may not use this endpoint."""
 
-    code = "forbidden"
+    code = ErrorCode.FORBIDDEN
 
 
 class WrongAccount(VouchsafeError):
     """The request acts on an account other than the signer's."""
 
-    code = "wrong_account"
+    code = ErrorCode.WRONG_ACCOUNT
 
 
 class AccountSuspended(VouchsafeError):
     """The signer's account is suspended; it may still read notifications and appeal."""
 
-    code = "account_suspended"
+    code = ErrorCode.ACCOUNT_SUSPENDED
 
 
 class NotFound(VouchsafeError):
     """The named object does not exist (or is not the caller's to see)."""
 
-    code = "not_found"
+    code = ErrorCode.NOT_FOUND
 
 
 class Conflict(VouchsafeError):
     """The request contradicts what is stored (e.g. a reused id with other content)."""
 
-    code = "conflict"
+    code = ErrorCode.CONFLICT
 
 
 class PayloadTooLarge(VouchsafeError):
     """The request body exceeds the endpoint's limit."""
 
-    code = "payload_too_large"
+    code = ErrorCode.PAYLOAD_TOO_LARGE
 
 
 class UnsupportedMediaType(VouchsafeError):
     """The request body is not ``application/x-protobuf``."""
 
-    code = "unsupported_media_type"
+    code = ErrorCode.UNSUPPORTED_MEDIA_TYPE
 
 
 class RateLimited(VouchsafeError):
     """The account sent more requests than its rate limit allows."""
 
-    code = "rate_limited"
+    code = ErrorCode.RATE_LIMITED
 
 
 class InvalidArgument(VouchsafeError):
     """A field of a well-formed request has a value the server cannot accept."""
 
-    code = "invalid_argument"
+    code = ErrorCode.INVALID_ARGUMENT
 
 
 class NotReady(VouchsafeError):
     """The server cannot take this request yet (e.g. no hash set is loaded)."""
 
-    code = "not_ready"
+    code = ErrorCode.NOT_READY
 
 
 class DerivativeNotViewed(VouchsafeError):
     """A reviewer tried to confirm an item whose visual derivative they never revealed."""
 
-    code = "derivative_not_viewed"
+    code = ErrorCode.DERIVATIVE_NOT_VIEWED
 
 
-STATUS_BY_CODE: dict[str, int] = {
-    "malformed_request": 400,
-    "invalid_argument": 400,
-    "unsigned_request": 401,
-    "invalid_signature": 401,
-    "stale_request": 401,
-    "unknown_key": 401,
-    "forbidden": 403,
-    "wrong_account": 403,
-    "account_suspended": 403,
-    "not_found": 404,
-    "method_not_allowed": 405,
-    "conflict": 409,
-    "derivative_not_viewed": 409,
-    "replayed_request": 409,
-    "payload_too_large": 413,
-    "unsupported_media_type": 415,
-    "rate_limited": 429,
-    "internal_error": 500,
-    "not_ready": 503,
+STATUS_BY_CODE: dict[ErrorCode, int] = {
+    ErrorCode.MALFORMED_REQUEST: 400,
+    ErrorCode.INVALID_ARGUMENT: 400,
+    ErrorCode.UNSIGNED_REQUEST: 401,
+    ErrorCode.INVALID_SIGNATURE: 401,
+    ErrorCode.STALE_REQUEST: 401,
+    ErrorCode.UNKNOWN_KEY: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.WRONG_ACCOUNT: 403,
+    ErrorCode.ACCOUNT_SUSPENDED: 403,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.DERIVATIVE_NOT_VIEWED: 409,
+    ErrorCode.REPLAYED_REQUEST: 409,
+    ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.INTERNAL_ERROR: 500,
+    ErrorCode.NOT_READY: 503,
 }
 
 DEFAULT_LIBRARY_ERROR_STATUS = 400
 
 
-def status_for(code: str) -> int:
+def status_for(code: ErrorCode) -> int:
     """The HTTP status for an error code (library errors on bad input default to 400)."""
     return STATUS_BY_CODE.get(code, DEFAULT_LIBRARY_ERROR_STATUS)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import Message
 from starlette.requests import Request
 from starlette.responses import Response
 
 from vouchsafe.protocol import common_pb2
-from vouchsafe.protocol.request_signing import MalformedRequest
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.decoding import decode_canonical
+from vouchsafe.sdk.errors import ErrorCode, MalformedRequest, VouchsafeError
 from vouchsafe.server.errors import PayloadTooLarge, UnsupportedMediaType, status_for
 
 PROTOBUF = "application/x-protobuf"
@@ -40,14 +40,9 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def parse_message(message_type: type[M], data: bytes, field: str = "body") -> M:
-    """Decodes ``data`` as ``message_type``; MalformedRequest when it is not one."""
-    message = message_type()
-    try:
-        message.ParseFromString(data)
-    except (DecodeError, ValueError, RuntimeError) as exc:
-        raise MalformedRequest(
-            f"body is not a {message_type.DESCRIPTOR.name} message", field=field
-        ) from exc
+    """Decodes ``data`` as ``message_type`` with the one strict decoder (canonical encoding,
+    no unknown fields); MalformedRequest naming ``field`` when it is not one."""
+    message = decode_canonical(message_type, data, field=field, error=MalformedRequest)
     version = getattr(message, "version", 1)
     if version not in (0, 1):
         raise MalformedRequest(
@@ -61,8 +56,12 @@ def protobuf_response(message: Message, status: int = 200) -> Response:
     return Response(message.SerializeToString(deterministic=True), status, media_type=PROTOBUF)
 
 
-def error_response(code: str, message: str, field: str | None = None) -> Response:
-    """The one error body: ``vouchsafe.v1.Error`` with the status mapped from ``code``."""
+def error_response(code: ErrorCode, message: str, field: str | None = None) -> Response:
+    """The one error body: ``vouchsafe.v1.Error`` with the status mapped from ``code``.
+
+    ``code`` is always an :class:`ErrorCode` (SPEC.md A.4), whatever raised it.
+    """
+    code = ErrorCode(code)
     body = common_pb2.Error(code=code, message=message, field=field or "")
     return protobuf_response(body, status_for(code))
 

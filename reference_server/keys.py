@@ -12,21 +12,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from vouchsafe.protocol.provider_signatures import (
-    CHECKPOINT_DOMAIN,
-    RECEIPT_DOMAIN,
-    REPORT_DOMAIN,
-    ProviderSignatureError,
-    verify_provider_signature,
-)
-from vouchsafe.protocol.request_signing import key_id_for
+from vouchsafe.sdk.api.provider_signatures import verify_provider_signature
+from vouchsafe.sdk.api.signing import key_id_for
 from vouchsafe.sdk.crypto import ed25519
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import ProviderSignatureError, VouchsafeError
 
 __all__ = [
-    "CHECKPOINT_DOMAIN",
-    "RECEIPT_DOMAIN",
-    "REPORT_DOMAIN",
     "ProviderKey",
     "ProviderSignatureError",
     "generate_provider_key",
@@ -50,9 +41,9 @@ class ProviderKey:
     def key_id(self) -> str:
         return key_id_for(self.public_key)
 
-    def sign(self, domain: bytes, data: bytes) -> bytes:
-        """Ed25519 signature over ``framed(domain, data)``."""
-        return ed25519.sign(self.private_key, domain, data)
+    def sign(self, label: bytes, data: bytes) -> bytes:
+        """Ed25519 signature over ``framed(label, data)``."""
+        return ed25519.sign(self.private_key, label, data)
 
     def __repr__(self) -> str:
         return f"ProviderKey(key_id={self.key_id}, private_key=<redacted>)"

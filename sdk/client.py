@@ -13,6 +13,12 @@ Safe defaults, and what the caller must do:
 - Randomness comes from the operating system; the account secret is drawn once and must be
   persisted by the app (``account_secret``) with the care of a private key, and restored with
   ``account_secret=`` so the shares of one account keep adding up to the same threshold.
+- The device's synthetic schedule (which of its items are synthetic, SPEC.md section 10) must
+  be persisted beside the secret after every voucher (``synthetic_schedule``) and restored with
+  ``synthetic_schedule=``; ``devices`` is how many devices share the account (each gets
+  ``s_max / devices`` synthetics). ``synthetic_rate`` replaces the schedule by a constant rate,
+  for labs and demos only: it does not keep hiding at volume.
+- ``account_id`` is the provider's id of the uploading account: vouchers open only for it.
 - The release key and the match threshold are constructor arguments: a vendor ships both inside
   the app, so that the provider cannot hand one user a lower threshold or another hash set.
 - The item id is a keyed hash of the exact media bytes, so sending the same bytes twice gives
@@ -36,6 +42,7 @@ from vouchsafe.sdk.media.decode import decode_image
 from vouchsafe.sdk.media.signal_types import PDQ, get_signal_type
 from vouchsafe.sdk.release import ReleaseHolder, VerifiedRelease
 from vouchsafe.sdk.tpsi import AccountKeys, BlindedHashSet, account_from_secret, generate_voucher
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.sdk.tpsi.wire import (
     decode_server_params,
     encode_safety_voucher,
@@ -90,14 +97,22 @@ class DetectionClient:
         release_key: bytes,
         *,
         threshold: int,
+        account_id: str,
         synthetic_rate: float | None = None,
         account_secret: bytes | None = None,
+        synthetic_schedule: bytes | None = None,
+        devices: int = 1,
     ) -> None:
         if account_secret is not None and len(account_secret) != ACCOUNT_SECRET_BYTES:
             raise InvalidParameterError("the account secret is 32 bytes", field="account_secret")
         self._holder = ReleaseHolder(release_key)
         self._threshold = threshold
         self._synthetic_rate = synthetic_rate
+        self._account_id = account_id.encode("utf-8")
+        self._devices = devices
+        self._schedule = (
+            SyntheticSchedule.from_bytes(synthetic_schedule) if synthetic_schedule else None
+        )
         self._secret = account_secret or os_randomness().random_bytes(ACCOUNT_SECRET_BYTES)
         self._item_key = hkdf(self._secret, salt=None, info=labels.DEVICE_ITEM_ID, length=32)
         self._account: AccountKeys | None = None
@@ -114,6 +129,13 @@ class DetectionClient:
         return self._secret
 
     @property
+    def synthetic_schedule(self) -> bytes:
+        """This device's synthetic decisions (``SyntheticSchedule``); persist it beside the
+        account secret after every voucher and restore it with ``synthetic_schedule=``. Empty
+        before the first release is installed."""
+        return b"" if self._schedule is None else self._schedule.to_bytes()
+
+    @property
     def release_id(self) -> str:
         """Id of the release in use; empty before the first :meth:`install_release`."""
         return self._release_id
@@ -126,9 +148,13 @@ class DetectionClient:
         """
         verified = self._holder.install(release, published_root)
         params = decode_server_params(verified.server_params)
-        account = account_from_secret(
-            params, self._secret, threshold=self._threshold, synthetic_rate=self._synthetic_rate
-        )
+        account = account_from_secret(params, self._secret, threshold=self._threshold)
+        if self._schedule is None:
+            self._schedule = (
+                SyntheticSchedule.for_account(account, devices=self._devices)
+                if self._synthetic_rate is None
+                else SyntheticSchedule.constant_rate(self._synthetic_rate, account.synthetic_max)
+            )
         self._blinded = BlindedHashSet(params=params, table=verified.table)
         self._account = account
         self._release_id = release_id_of(verified)
@@ -163,7 +189,7 @@ class DetectionClient:
         Raises ``NoReleaseHeld`` before a release was installed and ``InvalidMedia`` for media
         that cannot be decoded.
         """
-        if self._account is None or self._blinded is None:
+        if self._account is None or self._blinded is None or self._schedule is None:
             raise NoReleaseHeld("no verified release is installed; call install_release first")
         associated, candidates = self.associated_data(media)
         voucher = generate_voucher(
@@ -174,6 +200,8 @@ class DetectionClient:
             candidate_hashes=candidates[: self._blinded.params.max_candidates],
             item_id=self.item_id(media),
             associated_data=associated,
+            account_id=self._account_id,
+            schedule=self._schedule,
         )
         encoded = encode_safety_voucher(voucher)
         return PreparedVoucher(voucher_id_from_bytes(encoded), encoded, self._release_id)

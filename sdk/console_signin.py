@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from vouchsafe.sdk.crypto import ed25519, labels
 from vouchsafe.sdk.crypto.ed25519 import PUBLIC_KEY_SIZE, SIGNATURE_SIZE
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import ErrorCode, VouchsafeError
 
 MAX_CHALLENGE_BYTES = 128
 
@@ -29,7 +29,7 @@ MAX_CHALLENGE_BYTES = 128
 class InvalidSignInCode(VouchsafeError):
     """The sign-in code is malformed or its signature does not verify (no detail given)."""
 
-    code = "invalid_signature"
+    code = ErrorCode.INVALID_SIGNATURE
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from vouchsafe.sdk.crypto.group import scalarmult_bytes
 from vouchsafe.sdk.crypto.hash_to_group import expand_message_xmd_sha512, hash_to_group_bytes
 from vouchsafe.sdk.errors import VouchsafeError
 from vouchsafe.sdk.tpsi import (
+    SyntheticSchedule,
     account_from_secret,
     blind_hash_set,
     generate_server_keys,
@@ -30,14 +31,17 @@ from vouchsafe.sdk.tpsi import (
     recover_associated_data,
     wire,
 )
-from vouchsafe.sdk.tpsi.account import item_tag, synthetic_slot
+from vouchsafe.sdk.tpsi.account import item_tag, synthetic_coin
 from vouchsafe.sdk.tpsi.cuckoo import CuckooPositions
+from vouchsafe.sdk.tpsi.params import DEFAULT_SYNTHETIC_MAX
+from vouchsafe.sdk.tpsi.schedule import synthetic_limit
+from vouchsafe.sdk.tpsi.sealing import half_key
 from vouchsafe.sdk.tpsi.server_outer import opening_keys
-from vouchsafe.sdk.tpsi.voucher import half_key
 
 VECTORS_PATH = Path(__file__).resolve().parent / "tpsi-v2.json"
-SEED = b"vouchsafe-tpsi-v1-test-vectors"
-THRESHOLD = 2
+SEED = b"vouchsafe-tpsi-v1-test-vectors"  # the seed only; the suite is v2
+THRESHOLD = 5
+ACCOUNT_ID = b"vector-account"
 
 
 class RecordingRandomness:
@@ -61,11 +65,21 @@ def _jsonable(value: object) -> object:
     return value
 
 
+def _decimal(value: object) -> object:
+    """Field elements as decimal strings (JSON numbers lose precision past 2^53)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list):
+        return [_decimal(v) for v in value]
+    return value
+
+
 def _voucher_case(
     name: str,
     account: Any,
     blinded: Any,
     server_key: Any,
+    schedule: SyntheticSchedule,
     candidates: list[bytes],
     item_id: bytes,
     ad: bytes,
@@ -73,21 +87,24 @@ def _voucher_case(
 ) -> tuple[dict[str, Any], Any]:
     recorder = RecordingRandomness(rng)
     trace: list[list[object]] = []
+    index = schedule.items_seen + (schedule.peek(account, item_id) is None)
     voucher = generate_voucher(
         account,
         blinded,
         candidate_hashes=candidates,
         item_id=item_id,
         associated_data=ad,
+        account_id=ACCOUNT_ID,
+        schedule=schedule,
         rng=recorder,
         trace=lambda k, v: trace.append([k, _jsonable(v)]),
     )
     encoded = wire.encode_safety_voucher(voucher)
-    opened = process_voucher(server_key, blinded, voucher)
+    opened = process_voucher(server_key, blinded, voucher, account_id=ACCOUNT_ID)
     halves = []
     for half in voucher.halves:
         s = scalarmult_bytes(server_key.alpha.encoding, half.q)
-        key, commitment = half_key(s)
+        key, commitment = half_key(s, blinded.params.params_digest, half.q)
         halves.append({"alpha_Q": s.hex(), "half_key": key.hex(), "commitment": commitment.hex()})
     case = {
         "name": name,
@@ -95,7 +112,10 @@ def _voucher_case(
         "associated_data": ad.hex(),
         "candidate_hashes": [c.hex() for c in candidates],
         "item_tag": item_tag(account, item_id).to_bytes(32, "big").hex(),
-        "synthetic_slot": synthetic_slot(account, item_id),
+        "distinct_item_index": index,
+        "synthetic_coin": str(synthetic_coin(account, item_id)),
+        "synthetic_limit": str(synthetic_limit(index)),
+        "synthetic": schedule.peek(account, item_id),
         "randomness": recorder.draws,
         "trace": trace,
         "voucher": encoded.hex(),
@@ -116,41 +136,61 @@ def generate_vectors() -> dict[str, Any]:
         server_key,
         known,
         max_candidates=2,
-        synthetic_max=4,
+        synthetic_max=DEFAULT_SYNTHETIC_MAX,
         padded_associated_data_length=64,
         rng=rng,
     )
     params = blinded.params
     positions = CuckooPositions(params.table_size, params.cuckoo_nonce_1, params.cuckoo_nonce_2)
     secret = rng.random_bytes(32)
-    account = account_from_secret(params, secret, threshold=THRESHOLD, synthetic_rate=0.25)
-    device_2 = account_from_secret(params, secret, threshold=THRESHOLD, synthetic_rate=0.25)
-    synthetic_id = next(
-        b"synthetic-%d" % i
-        for i in range(1000)
-        if synthetic_slot(account, b"synthetic-%d" % i) is not None
-    )
-    real_ids = [
-        b"real-%d" % i for i in range(1000) if synthetic_slot(account, b"real-%d" % i) is None
-    ][:2]
-    cases = [
-        ("real single candidate", account, [known[0]], real_ids[0], b"first match"),
-        ("real multi-probe", account, [b"not-in-set-0001", known[1]], real_ids[1], b"second"),
-        ("non-match", account, [b"not-in-set-0002", b"not-in-set-0003"], b"benign", b""),
-        ("synthetic", account, [b"not-in-set-0004"], synthetic_id, b"never readable"),
-        ("second device duplicate", device_2, [known[0]], real_ids[0], b"first match"),
+    account = account_from_secret(params, secret, threshold=THRESHOLD)
+    device_2 = account_from_secret(params, secret, threshold=THRESHOLD)
+    schedule = SyntheticSchedule.for_account(account)
+    schedule_2 = SyntheticSchedule.for_account(device_2)
+    cases: list[tuple[str, Any, SyntheticSchedule, list[bytes], bytes, bytes]] = [
+        # The first items of a device are synthetic whatever their coin (p_i = 1 for i <= 4).
+        (f"synthetic {i}", account, schedule, [b"not-in-set-%04d" % i], b"syn-%d" % i, b"")
+        for i in range(1, 5)
     ]
+    real_cases = [
+        *(("real single candidate", [known[i]], b"first") for i in range(THRESHOLD - 1)),
+        ("real multi-probe", [b"not-in-set-0100", known[THRESHOLD - 1]], b"second"),
+        ("non-match", [b"not-in-set-0101", b"not-in-set-0102"], b""),
+    ]
+    position = len(cases)
+    for n, (name, candidates, ad) in enumerate(real_cases):
+        position += 1
+        # An id that is real at its position: its coin is at or above the limit.
+        item_id = next(
+            b"real-%d-%d" % (n, j)
+            for j in range(10_000)
+            if synthetic_coin(account, b"real-%d-%d" % (n, j)) >= synthetic_limit(position)
+        )
+        cases.append((f"{name} {n}", account, schedule, candidates, item_id, ad))
+    cases.append(("re-send of the first real item", account, schedule, *cases[4][3:]))
+    cases.append(("second device, same item", device_2, schedule_2, *cases[4][3:]))
     voucher_cases, opened = [], []
-    for name, acct, candidates, item_id, ad in cases:
-        case, o = _voucher_case(name, acct, blinded, server_key, candidates, item_id, ad, rng)
+    for name, acct, sched, candidates, item_id, ad in cases:
+        case, o = _voucher_case(
+            name, acct, blinded, server_key, sched, candidates, item_id, ad, rng
+        )
         voucher_cases.append(case)
         opened.append(o)
-    below = recover_associated_data(params, [opened[0], opened[3]])
-    above = recover_associated_data(params, [o for o in opened if o is not None])
+    below_opened = [i for i, o in enumerate(opened[: 4 + THRESHOLD - 1]) if o is not None]
+    below = recover_associated_data(params, [opened[i] for i in below_opened])
+    above_trace: list[list[object]] = []
+    above = recover_associated_data(
+        params,
+        [o for o in opened if o is not None],
+        trace=lambda k, v: above_trace.append([k, _jsonable(_decimal(v))]),
+    )
     return {
         "ciphersuite": labels.CIPHERSUITE,
         "seed": SEED.hex(),
         "labels": {name: value.hex() for name, value in labels.LABELS.items()},
+        "hash_to_group_dsts": {
+            name: value.decode("ascii") for name, value in labels.HASH_TO_GROUP_DSTS.items()
+        },
         "hash_to_group": [
             {
                 "input": y.hex(),
@@ -172,7 +212,8 @@ def generate_vectors() -> dict[str, Any]:
         "account": {
             "secret": secret.hex(),
             "threshold": THRESHOLD,
-            "synthetic_rate": 0.25,
+            "account_id": ACCOUNT_ID.hex(),
+            "synthetic_max": params.synthetic_max,
             "fkey": account.fkey.hex(),
             "adkey": account.adkey.hex(),
             "shamir_coefficients": [str(c) for c in account.shamir_coefficients],
@@ -180,10 +221,14 @@ def generate_vectors() -> dict[str, Any]:
         },
         "vouchers": voucher_cases,
         "recovery": {
-            "below_threshold": {"opened": [0, 3], "threshold_reached": below.threshold_reached},
+            "below_threshold": {
+                "opened": below_opened,
+                "threshold_reached": below.threshold_reached,
+            },
             "at_threshold": {
                 "opened": [i for i, o in enumerate(opened) if o is not None],
                 "threshold_reached": above.threshold_reached,
+                "trace": above_trace,
                 "items": [[i.item_id.hex(), i.associated_data.hex()] for i in above.items],
                 "synthetic_item_tags": [t.hex() for t in above.synthetic_item_tags],
             },
@@ -230,7 +275,8 @@ def _verify_content(data: dict[str, Any]) -> list[str]:
         voucher = wire.decode_safety_voucher(encoded, blinded.params)
         if wire.encode_safety_voucher(voucher) != encoded:
             problems.append(f"voucher {case['name']!r} does not re-encode byte for byte")
-        result = process_voucher(key, blinded, voucher)
+        account_id = bytes.fromhex(data["account"]["account_id"])
+        result = process_voucher(key, blinded, voucher, account_id=account_id)
         got = None if result is None else wire.encode_opened_voucher(result).hex()
         if got != case["opened_voucher"]:
             problems.append(f"ProcessVoucher of {case['name']!r} differs")

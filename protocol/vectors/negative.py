@@ -8,7 +8,7 @@ from typing import Any
 
 from vouchsafe.protocol import tpsi_pb2
 from vouchsafe.sdk.tpsi import wire
-from vouchsafe.sdk.tpsi.params import table_digest
+from vouchsafe.sdk.tpsi.params import VERSION, table_digest
 
 
 def _mutate(cls: Any, hex_data: str, change: Callable[[Any], None]) -> str:
@@ -62,7 +62,7 @@ def negative_cases(blinded: Any, voucher_hex: str, server_key: Any, opened: Any)
         (
             "voucher",
             "wrong version",
-            _mutate(v, voucher_hex, lambda m: setattr(m, "version", 2)),
+            _mutate(v, voucher_hex, lambda m: setattr(m, "version", VERSION + 1)),
             "unsupported_ciphersuite",
         ),
         (

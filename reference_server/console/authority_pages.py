@@ -13,7 +13,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.provider_signatures import ProviderSignatureError, verify_signed_report
+from vouchsafe.sdk.api.provider_signatures import verify_signed_report
+from vouchsafe.sdk.errors import ProviderSignatureError
 from vouchsafe.server.console.web import Console, StaffSession, page, see_other
 from vouchsafe.server.errors import InvalidArgument
 from vouchsafe.server.pipeline import reporting

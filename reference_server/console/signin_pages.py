@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from vouchsafe.protocol.request_signing import key_id_for
+from vouchsafe.sdk.api.signing import key_id_for
 from vouchsafe.sdk.console_signin import InvalidSignInCode, verify_sign_in_code
 from vouchsafe.sdk.errors import VouchsafeError
 from vouchsafe.server.console.sessions import (

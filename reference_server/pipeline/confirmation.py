@@ -23,9 +23,9 @@ from google.protobuf.message import DecodeError
 
 from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.sdk.errors import InvalidMedia
+from vouchsafe.sdk.media.pdq import PDQ_MATCH_DISTANCE
 from vouchsafe.server.pipeline.matching import EntryCandidate, EntryIndex
 
-PDQ_MATCH_DISTANCE = 31
 ASSOCIATED_DATA_VERSION = 1
 FULL_HASH_CHECK = "pdq"
 SECOND_CHECK = "keyed-derivative"

@@ -9,20 +9,13 @@ keep only the receipt (no voucher bytes).
 
 from __future__ import annotations
 
-import hashlib
-
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.provider_signatures import RECEIPT_DOMAIN, receipt_body
+from vouchsafe.sdk.api.provider_signatures import receipt_body, voucher_digest
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import Conflict, InvalidArgument, NotReady, PayloadTooLarge
 from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import VoucherRecord
-
-
-def voucher_digest(safety_voucher: bytes) -> bytes:
-    """SHA-256 of the voucher bytes, domain-separated."""
-    return hashlib.sha256(labels.framed(labels.VOUCHER_DIGEST, safety_voucher)).digest()
 
 
 def receive_voucher(
@@ -47,7 +40,7 @@ def receive_voucher(
         if existing.account_id != account_id:
             raise Conflict("this voucher was uploaded by another account", field="voucher_id")
         return _receipt(ctx, existing, duplicate=True)
-    opened = ctx.matcher.outer_step(request.safety_voucher)
+    opened = ctx.matcher.outer_step(request.safety_voucher, account_id)
     now = ctx.clock()
     ttl = ctx.settings.retention_ms if opened is not None else ctx.settings.nonmatch_retention_ms
     record = VoucherRecord(request.voucher_id, account_id, now, digest, opened, now + ttl)
@@ -69,5 +62,5 @@ def _receipt(ctx: ServerContext, record: VoucherRecord, duplicate: bool) -> api_
         duplicate=duplicate,
         provider_key_id=ctx.provider_key.key_id,
     )
-    receipt.signature = ctx.provider_key.sign(RECEIPT_DOMAIN, receipt_body(receipt))
+    receipt.signature = ctx.provider_key.sign(labels.VOUCHER_RECEIPT, receipt_body(receipt))
     return receipt

@@ -4,7 +4,7 @@
 recovery per account); ``vouchsafe.server.pipeline.tpsi_matcher`` implements it with
 ``vouchsafe.sdk.tpsi``.
 ``EntryIndex`` answers the confirmation step's question (the nearest hash-set entry within a
-distance); ``ListEntryIndex`` is the plain implementation over ``HashSetEntry`` values, and
+distance); ``ListEntryIndex`` is the plain implementation over ``ConfirmationEntry`` values, and
 ``vouchsafe.server.pipeline.bundle`` adapts the hash-set lifecycle's release bundle. An index
 may also hold the provider's confirmation key (``confirmation_hasher``) and, per entry, the
 keyed confirmation hashes its sources listed (``vouchsafe.server.confirmation``).
@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from vouchsafe.sdk.crypto import labels
+from vouchsafe.sdk.media.pdq import hamming
 
 if TYPE_CHECKING:
     from vouchsafe.server.confirmation.keyed_hash import ConfirmationHasher
 
 
 @dataclass(frozen=True)
-class RecoveredItem:
+class RecoveredMatch:
     """A real match recovered past threshold: the item id and its associated data bytes."""
 
     item_id: str
@@ -32,7 +33,21 @@ class RecoveredItem:
 
 
 @dataclass(frozen=True)
-class HashSetEntry:
+class RecoveryProgress:
+    """Where one account's threshold recovery stands after ``recover_new``.
+
+    ``items``: every real match recovered so far (not only the new ones; the caller skips
+    those it handled). ``abuse_suspected``: the account's shares cannot come from an honest
+    client (SPEC.md section 8.3); it is never recomputed, so later calls cost nothing.
+    """
+
+    items: tuple[RecoveredMatch, ...]
+    abuse_suspected: bool
+    abuse_reason: str = ""
+
+
+@dataclass(frozen=True)
+class ConfirmationEntry:
     """One hash-set entry the server can confirm against (never shipped to devices)."""
 
     entry_id: str
@@ -66,12 +81,21 @@ class VoucherMatcher(Protocol):
     def voucher_id(self, safety_voucher: bytes) -> bytes:
         """The protocol's VoucherId of the voucher; raises a VouchsafeError if it is malformed."""
 
-    def outer_step(self, safety_voucher: bytes) -> bytes | None:
+    def outer_step(self, safety_voucher: bytes, account_id: str) -> bytes | None:
         """Decodes and checks one voucher (raising a VouchsafeError on malformed input) and runs
-        the outer step: the encoded opened record for a (real or synthetic) match, else None."""
+        the outer step for the uploading account: the encoded opened record for a (real or
+        synthetic) match, else None (also for a voucher made for another account)."""
 
-    def recover(self, opened: Sequence[bytes]) -> list[RecoveredItem]:
-        """Threshold recovery over one account's opened records; empty below t."""
+    def recover(self, opened: Sequence[bytes]) -> list[RecoveredMatch]:
+        """Threshold recovery over one account's opened records, from scratch; empty below t."""
+
+    def new_recovery(self) -> object:
+        """An empty per-account recovery state for ``recover_new`` (held by the caller, one per
+        account, used by one worker at a time; rebuilt from all records if lost)."""
+
+    def recover_new(self, state: object, opened: Sequence[bytes]) -> RecoveryProgress:
+        """Adds the account's opened records that are new since the last call on ``state``
+        (only those: work is proportional to them, and bounded per account)."""
 
 
 def entry_id_for(signal_type: str, full_hash: bytes) -> str:
@@ -80,13 +104,6 @@ def entry_id_for(signal_type: str, full_hash: bytes) -> str:
         labels.framed(labels.HASH_SET_ENTRY_ID, signal_type.encode(), full_hash)
     )
     return digest.hexdigest()[:32]
-
-
-def hamming_distance(a: bytes, b: bytes) -> int:
-    """Number of differing bits between two equally long hashes."""
-    if len(a) != len(b):
-        raise ValueError("hashes differ in length")
-    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).bit_count()
 
 
 @dataclass(frozen=True)
@@ -125,7 +142,7 @@ class EntryIndex(Protocol):
 class ListEntryIndex:
     """A linear scan over a list of entries (fine for tests and small sets)."""
 
-    entries: Sequence[HashSetEntry] = ()
+    entries: Sequence[ConfirmationEntry] = ()
     hasher: ConfirmationHasher | None = None
 
     @property
@@ -139,7 +156,7 @@ class ListEntryIndex:
         for entry in self.entries:
             if entry.signal_type != signal_type or len(entry.full_hash) != len(perceptual_hash):
                 continue
-            distance = hamming_distance(entry.full_hash, perceptual_hash)
+            distance = hamming(entry.full_hash, perceptual_hash)
             if distance <= max_distance:
                 found.append(EntryCandidate(entry.entry_id, distance, entry.confirmation_hashes))
         return sorted(found, key=lambda c: c.distance)

@@ -4,7 +4,7 @@ The report carries what the EU CSA Regulation proposal (COM(2022) 209) Art. 13 a
 CyberTipline ask a provider for, where this system has it: provider, timestamps, account, item
 ids, hashes and match distance, signal type, the review record, an urgency flag, the legal basis
 and the action taken on the account. It is serialized deterministically and signed by the
-provider key (domain ``REPORT_DOMAIN``, over SHA-256 of the bytes). The stand-in authority reads
+provider key (label ``LABEL("Report")``, over SHA-256 of the bytes). The stand-in authority reads
 delivered reports and marks each *forwarded* or *manifestly unfounded* with a reason.
 The account action (suspension) is recorded and the user notified per the configured deferral.
 A *manifestly unfounded* verdict records a false positive against the entry and reinstates the
@@ -14,7 +14,8 @@ account unless another report on it still stands.
 from __future__ import annotations
 
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.provider_signatures import REPORT_DOMAIN, report_digest
+from vouchsafe.sdk.api.provider_signatures import report_digest
+from vouchsafe.sdk.crypto import labels
 from vouchsafe.server.context import ServerContext, new_id
 from vouchsafe.server.errors import Conflict, InvalidArgument, NotFound
 from vouchsafe.server.pipeline.appeals import standing_reports
@@ -90,7 +91,7 @@ def create_report(
     signed = api_pb2.SignedReport(
         report=report_bytes,
         provider_key_id=ctx.provider_key.key_id,
-        signature=ctx.provider_key.sign(REPORT_DOMAIN, report_digest(report_bytes)),
+        signature=ctx.provider_key.sign(labels.REPORT, report_digest(report_bytes)),
         signature_scheme=REPORT_SIGNATURE_SCHEME,
     )
     record = ReportRecord(

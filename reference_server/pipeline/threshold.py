@@ -1,8 +1,11 @@
 """Steps 2 and 3, threshold and confirmation, per account.
 
-``run_threshold`` tries threshold recovery over an account's opened records. Below the match
-threshold it does nothing at all: no record, no audit entry, no log line (so operators learn no
-count). Past it, every real match not yet handled is confirmed against the full hashes
+``run_threshold`` feeds an account's opened records that are new since its last run into the
+account's recovery state (``ctx.recoveries``; the work per record is bounded, SPEC.md 8.3).
+Below the match threshold it does nothing at all: no record, no audit entry, no log line (so
+operators learn no count). An account whose shares no honest client makes is marked once in
+the audit log (``recovery_abuse_suspected``) and never recomputed. Past the threshold, every
+real match not yet handled is confirmed against the full hashes
 (``confirmation.confirm_match``: the full hash, then the keyed confirmation hash): matches that
 pass both join the human review queue with their visual derivative; coarse-key collisions
 (``collision_dropped``) and matches the keyed confirmation hash rejects (``confirmation_failed``)
@@ -14,7 +17,7 @@ from __future__ import annotations
 import logging
 
 from vouchsafe.sdk.errors import VouchsafeError
-from vouchsafe.server.context import ServerContext, new_id
+from vouchsafe.server.context import AccountRecoveryRun, ServerContext, new_id
 from vouchsafe.server.pipeline.confirmation import Confirmation, confirm_match
 from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import ProcessedItem, ReviewItemRecord, ThresholdState
@@ -27,16 +30,24 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
     opened = tx.vouchers.opened_for(account_id)
     if len(opened) < ctx.matcher.threshold:
         return 0
-    state = tx.processed.state(account_id)
-    if state is not None and state.opened_seen == len(opened):
-        return 0  # past threshold already, and nothing new since the last recovery
+    run = ctx.recoveries.get(account_id)
+    if run is None:
+        run = ctx.recoveries[account_id] = AccountRecoveryRun(ctx.matcher.new_recovery())
+    new = [v for v in opened if v.voucher_id not in run.fed]
     try:
-        recovered = ctx.matcher.recover([v.opened for v in opened if v.opened is not None])
+        progress = ctx.matcher.recover_new(run.state, [v.opened for v in new if v.opened])
     except VouchsafeError:
         # Only a misbehaving client's records make recovery fail; nothing is logged to the
         # audit log (it could reveal a count); operators see a warning without detail.
         logging.getLogger(__name__).warning("threshold recovery failed for one account")
         return 0
+    run.fed.update(v.voucher_id for v in new)
+    if progress.abuse_suspected:
+        if not run.abuse_logged:
+            run.abuse_logged = True
+            ctx.log(tx, "recovery_abuse_suspected", {"account_id": account_id})
+        return 0
+    recovered = list(progress.items)
     if not recovered:
         return 0
     now = ctx.clock()

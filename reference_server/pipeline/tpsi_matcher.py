@@ -5,8 +5,10 @@ strictly for that release's parameters and runs ``process_voucher`` with that re
 hash set and server key; a match or synthetic voucher is stored as the canonical OpenedVoucher
 encoding. The current release is always accepted; an earlier release of the chain (SPEC.md
 R.7) only until its ``accept_until_ms`` (expiry plus the grace period); any other release is
-refused. ``recover`` runs ``recover_associated_data`` over one account's stored records of all
-loaded releases together, so matches under different releases count toward one threshold.
+refused. ``recover_new`` feeds one account's stored records of all loaded releases, only those
+new since the last call, into that account's ``AccountRecovery`` (``vouchsafe.sdk.tpsi.recovery``),
+so matches under different releases count toward one threshold and no record is processed
+twice; ``recover`` is the same from an empty state.
 The match threshold is the provider's policy: records whose declared threshold differs are
 left out of recovery (the intake answer is the same either way, so a device never learns from
 it whether its voucher opened).
@@ -23,12 +25,12 @@ from vouchsafe.sdk.tpsi import (
     SafetyVoucher,
     ServerKey,
     process_voucher,
-    recover_associated_data,
     wire,
 )
 from vouchsafe.sdk.tpsi.params import check_account_compatible
+from vouchsafe.sdk.tpsi.recovery import AccountRecovery
 from vouchsafe.server.hashset.updates import VoucherReleaseExpired, VoucherReleaseUnknown
-from vouchsafe.server.pipeline.matching import RecoveredItem
+from vouchsafe.server.pipeline.matching import RecoveredMatch, RecoveryProgress
 
 
 def _wall_clock_ms() -> int:
@@ -94,21 +96,27 @@ class TpsiMatcher:
         voucher, _, _ = self._route(safety_voucher, enforce_window=False)
         return wire.voucher_id(voucher)
 
-    def outer_step(self, safety_voucher: bytes) -> bytes | None:
+    def outer_step(self, safety_voucher: bytes, account_id: str) -> bytes | None:
         voucher, key, blinded = self._route(safety_voucher)
-        opened = process_voucher(key, blinded, voucher)
+        opened = process_voucher(key, blinded, voucher, account_id=account_id.encode("utf-8"))
         return None if opened is None else wire.encode_opened_voucher(opened)
 
-    def recover(self, opened: Sequence[bytes]) -> list[RecoveredItem]:
-        records = [wire.decode_opened_voucher(o) for o in opened]
+    def new_recovery(self) -> AccountRecovery:
         releases = [self.blinded.params, *(r.blinded.params for r in self.previous)]
-        digests = {p.params_digest for p in releases}
-        usable = [
-            r for r in records if r.threshold == self.threshold and r.params_digest in digests
-        ]
-        if len(usable) < self.threshold:
-            return []
-        result = recover_associated_data(releases, usable)
-        if not result.threshold_reached:
-            return []
-        return [RecoveredItem(item.item_id.hex(), item.associated_data) for item in result.items]
+        return AccountRecovery(releases, threshold=self.threshold)
+
+    def recover_new(self, state: object, opened: Sequence[bytes]) -> RecoveryProgress:
+        if not isinstance(state, AccountRecovery):
+            raise TypeError("state must come from new_recovery()")
+        if not state.abused:
+            records = [wire.decode_opened_voucher(o) for o in opened]
+            digests = {p.params_digest for p in state.releases}
+            usable = [
+                r for r in records if r.threshold == self.threshold and r.params_digest in digests
+            ]
+            state.add(usable)
+        items = tuple(RecoveredMatch(i.item_id.hex(), i.associated_data) for i in state.items)
+        return RecoveryProgress(items, state.abused, state.abuse_reason)
+
+    def recover(self, opened: Sequence[bytes]) -> list[RecoveredMatch]:
+        return list(self.recover_new(self.new_recovery(), opened).items)

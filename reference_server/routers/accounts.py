@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.request_signing import key_id_for
+from vouchsafe.sdk.api.signing import key_id_for
 from vouchsafe.server.auth import Caller
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import Conflict, InvalidArgument, NotFound

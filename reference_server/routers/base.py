@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from vouchsafe.protocol.request_signing import parse_signed_request
+from vouchsafe.sdk.api.signing import parse_signed_request
 from vouchsafe.server.auth import Caller, authenticate
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.http import parse_message, protobuf_response, read_body

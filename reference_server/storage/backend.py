@@ -14,20 +14,20 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import ErrorCode, VouchsafeError
 from vouchsafe.server.storage import records as r
 
 
 class StorageError(VouchsafeError):
     """The storage layer refused an operation (e.g. a unique key already taken)."""
 
-    code = "storage_error"
+    code = ErrorCode.STORAGE_ERROR
 
 
 class DuplicateKey(StorageError):
     """A record with this key already exists."""
 
-    code = "conflict"
+    code = ErrorCode.CONFLICT
 
 
 @dataclass(frozen=True)

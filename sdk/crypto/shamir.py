@@ -22,24 +22,33 @@ def evaluate(coefficients: Sequence[int], x: int, modulus: int) -> int:
     return acc
 
 
+def lagrange_coefficients(xs: Sequence[int], at: int, modulus: int) -> list[int]:
+    """``l_i(at)`` for the Lagrange basis through ``xs`` (distinct mod ``modulus``): the
+    polynomial of degree < len(xs) through (x_i, y_i) takes ``sum(l_i(at) y_i)`` at ``at``.
+
+    Raises ValueError on a repeated x-coordinate.
+    """
+    reduced = [x % modulus for x in xs]
+    if len(set(reduced)) != len(reduced):
+        raise ValueError("interpolation needs distinct x-coordinates")
+    out = []
+    for i, xi in enumerate(reduced):
+        numerator = denominator = 1
+        for j, xj in enumerate(reduced):
+            if j != i:
+                numerator = numerator * (at - xj) % modulus
+                denominator = denominator * (xi - xj) % modulus
+        out.append(numerator * pow(denominator, -1, modulus) % modulus)
+    return out
+
+
 def interpolate_at_zero(points: Sequence[tuple[int, int]], modulus: int) -> int:
     """Lagrange interpolation at 0 through ``points`` (distinct, non-zero x).
 
     Raises ValueError on a repeated or zero x-coordinate.
     """
-    xs = [x % modulus for x, _ in points]
-    if len(set(xs)) != len(xs) or 0 in xs:
+    xs = [x for x, _ in points]
+    if any(x % modulus == 0 for x in xs):
         raise ValueError("interpolation needs distinct non-zero x-coordinates")
-    numerator_all = 1
-    for x in xs:
-        numerator_all = numerator_all * (-x) % modulus
-    total = 0
-    for i, (xi, yi) in enumerate(points):
-        denominator = 1
-        for j, xj in enumerate(xs):
-            if j != i:
-                denominator = denominator * (xi - xj) % modulus
-        # l_i(0) = prod_{j != i} (-x_j) / (x_i - x_j) = numerator_all / (-x_i) / denominator
-        basis = numerator_all * pow(-xi * denominator % modulus, -1, modulus) % modulus
-        total = (total + yi * basis) % modulus
-    return total
+    basis = lagrange_coefficients(xs, 0, modulus)
+    return sum(b * y for b, (_, y) in zip(basis, points, strict=True)) % modulus

@@ -2,8 +2,9 @@
 step of ``protocol/SPEC.md``.
 
 Server: :func:`generate_server_keys`, :func:`blind_hash_set`, :func:`process_voucher` (outer
-step), :func:`recover_associated_data` (inner step). Device: :func:`new_account` /
-:func:`account_from_secret`, :func:`generate_voucher`. Randomness is an optional explicit
+step), :class:`AccountRecovery` / :func:`recover_associated_data` (inner step, incremental or
+at once). Device: :func:`new_account` / :func:`account_from_secret`, a
+:class:`SyntheticSchedule` per device, :func:`generate_voucher`. Randomness is an optional explicit
 ``rng`` keyword everywhere; the default is the operating system's CSPRNG.
 """
 
@@ -22,6 +23,8 @@ from vouchsafe.sdk.tpsi.params import (
     ServerKey,
     ServerParams,
 )
+from vouchsafe.sdk.tpsi.recovery import AccountRecovery, RecoveryUpdate
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.sdk.tpsi.server_inner import recover_associated_data
 from vouchsafe.sdk.tpsi.server_outer import process_voucher
 from vouchsafe.sdk.tpsi.server_setup import blind_element, blind_hash_set, generate_server_keys
@@ -31,14 +34,17 @@ from vouchsafe.sdk.tpsi.voucher import generate_voucher
 __all__ = [
     "CIPHERSUITE",
     "AccountKeys",
+    "AccountRecovery",
     "BlindedHashSet",
     "CuckooReport",
     "OpenedVoucher",
     "RecoveredItem",
     "RecoveryResult",
+    "RecoveryUpdate",
     "SafetyVoucher",
     "ServerKey",
     "ServerParams",
+    "SyntheticSchedule",
     "VoucherHalf",
     "account_from_secret",
     "blind_element",

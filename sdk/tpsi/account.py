@@ -1,11 +1,11 @@
 """Account setup: ``NewAccount`` / ``AccountFromSecret`` and the per-item derivations every
-device of an account agrees on (SPEC.md sections "Account keys", "ItemTag", "IsSynthetic",
-"SyntheticShare")."""
+device of an account agrees on (SPEC.md sections "Account keys", "ItemTag", "SyntheticCoin",
+"SyntheticShare"). Which items become synthetic is a device's own decision
+(``vouchsafe.sdk.tpsi.schedule``)."""
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -25,19 +25,6 @@ from vouchsafe.sdk.tpsi.params import (
 )
 
 ACCOUNT_SECRET_LENGTH: Final = 32
-# Calibration (SPEC.md "Synthetic rate"): the default rate makes the expected number of
-# distinct synthetic shares reach min(t, s_max - 1) after REFERENCE_ITEMS media items.
-REFERENCE_ITEMS: Final = 1000
-_COIN_SCALE: Final = 1 << 64
-
-
-def default_synthetic_rate(threshold: int, synthetic_max: int) -> float:
-    """rho with s_max * (1 - (1 - rho / s_max)^REFERENCE_ITEMS) = min(t, s_max - 1)."""
-    target = min(threshold, synthetic_max - 1)
-    if target <= 0:
-        return 0.0
-    rho = synthetic_max * (1 - (1 - target / synthetic_max) ** (1 / REFERENCE_ITEMS))
-    return float(min(1.0, rho))
 
 
 def _field_element(data: bytes, modulus: int) -> int:
@@ -49,7 +36,7 @@ class AccountKeys:
     """Every key of one account, derived from ``secret`` (SPEC.md "Account keys").
 
     ``secret`` is what a device persists and shares with the account's other devices; the
-    rest is derived from it, ``threshold``, ``synthetic_rate`` and ``synthetic_max`` only, so
+    rest is derived from it, ``threshold`` and ``synthetic_max`` only, so
     the keys are the same under every account-compatible release (SPEC.md section 6.3).
     ``params_digest`` names the release the account is bound to now (vouchers are made for
     it); :meth:`for_release` moves the account to another release. Prints redacted.
@@ -57,7 +44,6 @@ class AccountKeys:
 
     secret: bytes = field(repr=False)
     threshold: int
-    synthetic_rate: float
     params_digest: bytes
     synthetic_max: int
     fkey: bytes = field(repr=False)
@@ -88,7 +74,7 @@ class AccountKeys:
 
     def __repr__(self) -> str:
         return (
-            f"AccountKeys(threshold={self.threshold}, synthetic_rate={self.synthetic_rate:.6g}, "
+            f"AccountKeys(threshold={self.threshold}, synthetic_max={self.synthetic_max}, "
             "secret=<redacted>)"
         )
 
@@ -109,12 +95,11 @@ def account_from_secret(
     secret: bytes,
     *,
     threshold: int,
-    synthetic_rate: float | None = None,
 ) -> AccountKeys:
     """AccountFromSecret: derive every account key from the 32-byte account secret.
 
-    Two devices calling this with the same (params, secret, threshold, synthetic_rate) get
-    identical keys, hence identical shares and synthetic decisions for every item id. The keys
+    Two devices calling this with the same (params, secret, threshold) get identical keys,
+    hence identical real and synthetic shares for every item id. The keys
     depend on ``params`` only through ``synthetic_max``: calling this with an
     account-compatible release gives the same keys as ``account.for_release(params)``.
     """
@@ -126,13 +111,6 @@ def account_from_secret(
         raise InvalidParameterError(
             f"threshold must be {MIN_THRESHOLD}..{MAX_THRESHOLD}", field="threshold"
         )
-    rate = (
-        default_synthetic_rate(threshold, params.synthetic_max)
-        if synthetic_rate is None
-        else synthetic_rate
-    )
-    if not (isinstance(rate, float | int) and 0.0 <= rate <= 1.0 and math.isfinite(rate)):
-        raise InvalidParameterError("synthetic_rate must be in [0, 1]", field="synthetic_rate")
     salt = labels.ACCOUNT_SECRET
     coefficients = tuple(
         _field_element(
@@ -160,7 +138,6 @@ def account_from_secret(
     return AccountKeys(
         secret=bytes(secret),
         threshold=threshold,
-        synthetic_rate=float(rate),
         params_digest=params.params_digest,
         synthetic_max=params.synthetic_max,
         fkey=hkdf(secret, salt=salt, info=labels.ITEM_KEY, length=32),
@@ -177,12 +154,11 @@ def new_account(
     params: ServerParams,
     *,
     threshold: int,
-    synthetic_rate: float | None = None,
     rng: Randomness | None = None,
 ) -> AccountKeys:
     """NewAccount: a fresh 32-byte account secret and its keys."""
     secret = (rng or os_randomness()).random_bytes(ACCOUNT_SECRET_LENGTH)
-    return account_from_secret(params, secret, threshold=threshold, synthetic_rate=synthetic_rate)
+    return account_from_secret(params, secret, threshold=threshold)
 
 
 def item_tag(account: AccountKeys, item_id: bytes) -> int:
@@ -190,17 +166,9 @@ def item_tag(account: AccountKeys, item_id: bytes) -> int:
     return 1 + _field_element(prf(account.fkey, labels.SHARE_X, item_id), SHARE_PRIME - 1)
 
 
-def synthetic_slot(account: AccountKeys, item_id: bytes) -> int | None:
-    """IsSynthetic: the synthetic slot j in [0, s_max) if this id becomes synthetic, else None.
-
-    coin = PRF(fkey, SyntheticCoin, item_id); synthetic iff OS2IP(coin[0:8]) <
-    floor(rate * 2^64); j = OS2IP(coin[8:16]) mod s_max.
-    """
-    coin = prf(account.fkey, labels.SYNTHETIC_COIN, item_id)
-    limit = math.floor(account.synthetic_rate * _COIN_SCALE)
-    if int.from_bytes(coin[0:8], "big") >= limit:
-        return None
-    return int.from_bytes(coin[8:16], "big") % account.synthetic_max
+def synthetic_coin(account: AccountKeys, item_id: bytes) -> int:
+    """SyntheticCoin: OS2IP(PRF(fkey, SyntheticCoin, item_id)[0:8]), uniform in [0, 2^64)."""
+    return int.from_bytes(prf(account.fkey, labels.SYNTHETIC_COIN, item_id)[0:8], "big")
 
 
 def real_share(account: AccountKeys, x: int) -> int:
@@ -209,9 +177,10 @@ def real_share(account: AccountKeys, x: int) -> int:
 
 
 # Lane width for evaluating all s_max DHF polynomials with one big-integer multiply-add per
-# coefficient: a lane accumulates at most 1000 products < q^2 < 2^128, so 2^138 never overflows.
-_LANE_BITS: Final = 138
-_LANE_MASK: Final = (1 << _LANE_BITS) - 1
+# coefficient: a lane accumulates at most 1000 products < q^2 < 2^128, so 2^144 never overflows;
+# 144 bits = 18 bytes, so the lanes are read back by slicing one byte string.
+_LANE_BYTES: Final = 18
+_LANE_BITS: Final = 8 * _LANE_BYTES
 
 
 def _pack_lanes(polynomials: list[tuple[int, ...]], terms: int) -> tuple[int, ...]:
@@ -231,22 +200,27 @@ def real_dhf_value(account: AccountKeys, x: int) -> tuple[int, ...]:
     acc = 0
     for packed, power in zip(account.dhf_packed, powers, strict=True):
         acc += packed * power
+    m = len(account.dhf_coefficients)
+    raw = acc.to_bytes(_LANE_BYTES * m, "little")
     return tuple(
-        ((acc >> (_LANE_BITS * k)) & _LANE_MASK) % DHF_PRIME
-        for k in range(len(account.dhf_coefficients))
+        int.from_bytes(raw[_LANE_BYTES * k : _LANE_BYTES * (k + 1)], "little") % DHF_PRIME
+        for k in range(m)
     )
 
 
-def synthetic_share(account: AccountKeys, slot: int) -> tuple[int, int, tuple[int, ...]]:
-    """SyntheticShare(j): pseudorandom (x_j, y_j, r_j), the same on every device."""
-    j = slot.to_bytes(4, "big")
-    x = 1 + _field_element(prf(account.fkey, labels.SYNTHETIC_SHARE_X, j), SHARE_PRIME - 1)
-    y = _field_element(prf(account.fkey, labels.SYNTHETIC_SHARE_Y, j), SHARE_PRIME)
+def synthetic_share(account: AccountKeys, item_id: bytes) -> tuple[int, int, tuple[int, ...]]:
+    """SyntheticShare(item_id): pseudorandom (x, y, r) of this item id, the same on every
+    device and at every re-send, and unrelated to the real share of the id (other labels)."""
+    x = 1 + _field_element(prf(account.fkey, labels.SYNTHETIC_SHARE_X, item_id), SHARE_PRIME - 1)
+    y = _field_element(prf(account.fkey, labels.SYNTHETIC_SHARE_Y, item_id), SHARE_PRIME)
     stream = hkdf(
-        account.fkey, salt=None, info=labels.SYNTHETIC_DHF + j, length=16 * account.synthetic_max
+        account.fkey,
+        salt=None,
+        info=labels.framed(labels.SYNTHETIC_DHF, item_id),
+        length=16 * account.synthetic_max,
     )
     r = tuple(
-        _field_element(stream[16 * k : 16 * k + 16], DHF_PRIME)
+        int.from_bytes(stream[16 * k : 16 * k + 16], "big") % DHF_PRIME
         for k in range(account.synthetic_max)
     )
     return x, y, r

@@ -76,7 +76,9 @@ class RecoveryResult:
     only ``distinct_shares`` (real plus synthetic, which it saw anyway). At or above threshold
     ``items`` holds every real match, ``synthetic_item_tags`` every synthetic voucher's tag,
     and ``undecryptable_item_tags`` real shares whose associated data did not decrypt (only a
-    misbehaving client produces those).
+    misbehaving client produces those). ``abuse_suspected``: the shares cannot come from an
+    honest client (SPEC.md section 8.3); nothing is recovered and the account is not
+    recomputed.
     """
 
     threshold_reached: bool
@@ -84,3 +86,4 @@ class RecoveryResult:
     items: tuple[RecoveredItem, ...] = ()
     synthetic_item_tags: tuple[bytes, ...] = ()
     undecryptable_item_tags: tuple[bytes, ...] = ()
+    abuse_suspected: bool = False

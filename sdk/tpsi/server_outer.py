@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import struct
 
-from vouchsafe.sdk.crypto import labels
-from vouchsafe.sdk.crypto.aead import ZERO_NONCE, open_, try_open_committing
 from vouchsafe.sdk.crypto.group import scalarmult_bytes
 from vouchsafe.sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME
-from vouchsafe.sdk.errors import DecryptionError, InvalidPointError, MalformedVoucherError
+from vouchsafe.sdk.errors import InvalidPointError, MalformedVoucherError
 from vouchsafe.sdk.tpsi.messages import OpenedVoucher, SafetyVoucher
 from vouchsafe.sdk.tpsi.params import (
     DHF_ELEMENT_LENGTH,
@@ -20,7 +18,7 @@ from vouchsafe.sdk.tpsi.params import (
     ServerParams,
     adct_length,
 )
-from vouchsafe.sdk.tpsi.voucher import half_key
+from vouchsafe.sdk.tpsi.sealing import check_account_id, open_half, open_inner
 from vouchsafe.sdk.tpsi.wire import check_voucher_shape, voucher_id
 
 
@@ -36,8 +34,7 @@ def opening_keys(server_key: ServerKey, voucher: SafetyVoucher) -> list[bytes]:
             s = scalarmult_bytes(alpha, half.q)
         except InvalidPointError:
             continue
-        key, commitment = half_key(s)
-        rkey = try_open_committing(key, commitment, half.ct, labels.HALF_CIPHERTEXT)
+        rkey = open_half(s, voucher.params_digest, half.q, half.ct)
         if rkey is not None:
             keys.append(rkey)
     return keys
@@ -76,29 +73,28 @@ def process_voucher(
     blinded: BlindedHashSet,
     voucher: SafetyVoucher,
     *,
+    account_id: bytes,
     known_voucher_id: bytes | None = None,
 ) -> OpenedVoucher | None:
     """ProcessVoucher: None for a non-match (nothing else is learned about it); otherwise the
     opened inner layer (share, DHF value, associated-data ciphertext).
 
-    Raises ParamsMismatchError / InvalidLengthError for a voucher of another configuration and
-    MalformedVoucherError when a half opens but the inner layer is not well formed.
+    ``account_id`` is the uploading account as the provider knows it; the inner ciphertext is
+    bound to it, so a voucher made for another account (a copy, re-ordered or not) returns
+    None like a non-match: it never adds a share here, and the answer does not tell the
+    uploader whether it opened for its maker. Raises ParamsMismatchError / InvalidLengthError
+    for a voucher of another configuration and MalformedVoucherError when the inner layer
+    decrypts but is not well formed.
     ``known_voucher_id`` saves re-encoding and hashing when the caller already computed
     VoucherId from the uploaded bytes (``wire.voucher_id_from_bytes``).
     """
     params = blinded.params
     check_voucher_shape(voucher, params)
-    aad = labels.INNER_CIPHERTEXT + params.params_digest
-    keys = opening_keys(server_key, voucher)
-    if not keys:
-        return None
-    for rkey in keys:
-        try:
-            inner = open_(rkey, ZERO_NONCE, voucher.rct, aad)
-        except DecryptionError:
+    check_account_id(account_id)
+    for rkey in opening_keys(server_key, voucher):
+        inner = open_inner(rkey, voucher.rct, params.params_digest, account_id)
+        if inner is None:
             continue
         vid = known_voucher_id if known_voucher_id is not None else voucher_id(voucher)
         return _parse_inner(inner, params, vid)
-    raise MalformedVoucherError(
-        "a half opened but the inner ciphertext did not", field="voucher.rct"
-    )
+    return None

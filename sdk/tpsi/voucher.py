@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from vouchsafe.sdk.crypto import labels
-from vouchsafe.sdk.crypto.aead import NONCE_LENGTH, ZERO_NONCE, seal, seal_committing
 from vouchsafe.sdk.crypto.group import (
     UNIFORM_LENGTH,
     add_bytes,
@@ -16,7 +14,6 @@ from vouchsafe.sdk.crypto.group import (
     scalarmult_bytes,
 )
 from vouchsafe.sdk.crypto.hash_to_group import hash_to_group_bytes
-from vouchsafe.sdk.crypto.kdf import hkdf
 from vouchsafe.sdk.crypto.randomness import Randomness, os_randomness, random_below, shuffle
 from vouchsafe.sdk.crypto.shamir import SHARE_ELEMENT_LENGTH
 from vouchsafe.sdk.errors import InvalidLengthError, InvalidParameterError, ParamsMismatchError
@@ -26,7 +23,6 @@ from vouchsafe.sdk.tpsi.account import (
     real_dhf_value,
     real_share,
     synthetic_share,
-    synthetic_slot,
 )
 from vouchsafe.sdk.tpsi.cuckoo import CuckooPositions
 from vouchsafe.sdk.tpsi.messages import SafetyVoucher, VoucherHalf
@@ -40,6 +36,14 @@ from vouchsafe.sdk.tpsi.params import (
     ServerParams,
     adct_length,
 )
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
+from vouchsafe.sdk.tpsi.sealing import (
+    check_account_id,
+    pad_associated_data,
+    seal_associated_data,
+    seal_half,
+    seal_inner,
+)
 
 RKEY_LENGTH = 32
 
@@ -50,35 +54,6 @@ generator records them. The default discards them."""
 
 def _no_trace(name: str, value: object) -> None:
     return None
-
-
-def half_key(s: bytes) -> tuple[bytes, bytes]:
-    """HalfKey(S): (AEAD key, 32-byte commitment) = split(HKDF(S, info=HalfKey), 32)."""
-    okm = hkdf(s, salt=None, info=labels.HALF_KEY, length=64)
-    return okm[:32], okm[32:]
-
-
-def seal_half(s: bytes, rkey: bytes) -> bytes:
-    """ct = commitment || ChaCha20-Poly1305(key, 0, rkey, HalfCiphertext)."""
-    key, commitment = half_key(s)
-    return seal_committing(key, commitment, rkey, labels.HALF_CIPHERTEXT)
-
-
-def pad_associated_data(item_id: bytes, associated_data: bytes, length: int) -> bytes:
-    """pad(item_id, ad) = I2OSP(len(id), 1) || id || I2OSP(len(ad), 4) || ad || zeros."""
-    body = (
-        len(item_id).to_bytes(1, "big")
-        + item_id
-        + len(associated_data).to_bytes(4, "big")
-        + associated_data
-    )
-    if len(body) > length:
-        raise InvalidLengthError(
-            f"item id and associated data need {len(body)} bytes, the configuration allows "
-            f"{length}",
-            field="associated_data",
-        )
-    return body + bytes(length - len(body))
 
 
 def make_half(
@@ -96,7 +71,7 @@ def make_half(
     s = add_bytes(
         scalarmult_bytes(beta, p_w), scalarmult_bytes(gamma, params.blinding_public.encoding)
     )
-    ct = seal_half(s, rkey)
+    ct = seal_half(s, params.params_digest, q, rkey)
     for name, value in (("beta", beta), ("gamma", gamma), ("Q", q), ("S", s), ("ct", ct)):
         trace(name, value)
     return VoucherHalf(q=q, ct=ct)
@@ -109,7 +84,7 @@ def make_opening_half(
     beta = random_nonzero_scalar(rng).encoding
     q = scalarmult_base_bytes(beta)
     s = scalarmult_bytes(beta, params.blinding_public.encoding)
-    ct = seal_half(s, rkey)
+    ct = seal_half(s, params.params_digest, q, rkey)
     for name, value in (("beta", beta), ("Q", q), ("S", s), ("ct", ct)):
         trace(name, value)
     return VoucherHalf(q=q, ct=ct)
@@ -166,19 +141,25 @@ def generate_voucher(
     candidate_hashes: Sequence[bytes],
     item_id: bytes,
     associated_data: bytes,
+    account_id: bytes,
+    schedule: SyntheticSchedule,
     rng: Randomness | None = None,
     trace: Trace = _no_trace,
 ) -> SafetyVoucher:
     """GenerateVoucher: the safety voucher for one media item.
 
-    Real: every candidate y yields one half per cuckoo position of y. Synthetic (decided by
-    IsSynthetic(item_id)): the same halves are computed (so both branches cost the same) but
-    replaced by halves that always open and carry the slot's pseudorandom share. Both are
-    padded with never-opening halves to 2 * max_candidates and shuffled.
+    ``account_id`` is the provider's identifier of the uploading account (1..255 bytes; the
+    voucher opens only for it). ``schedule`` is this device's synthetic schedule: it decides
+    (and records) whether the item is synthetic. Real: every candidate y yields one half per
+    cuckoo position of y. Synthetic: the same halves are computed (so both branches cost about
+    the same) but replaced by halves that always open and carry the item's pseudorandom
+    synthetic share. Both are padded with never-opening halves to 2 * max_candidates and
+    shuffled.
     """
     rng = rng or os_randomness()
     params = blinded.params
     candidates = _check_inputs(account, params, candidate_hashes, item_id)
+    check_account_id(account_id)
     padded = pad_associated_data(item_id, associated_data, params.padded_associated_data_length)
     positions = CuckooPositions(params.table_size, params.cuckoo_nonce_1, params.cuckoo_nonce_2)
     rkey = rng.random_bytes(RKEY_LENGTH)
@@ -190,11 +171,12 @@ def generate_voucher(
         for w in positions(y):
             trace("w", w)
             halves.append(make_half(params, h_y, blinded.element(w), rkey, rng, trace))
-    slot = synthetic_slot(account, item_id)
-    if slot is None:
+    synthetic = schedule.decide(account, item_id)
+    if not synthetic:
         x = item_tag(account, item_id)
-        nonce = rng.random_bytes(NONCE_LENGTH)
-        adct = nonce + seal(account.adkey, nonce, padded, labels.ASSOCIATED_DATA_CIPHERTEXT)
+        adct = seal_associated_data(
+            account.adkey, x.to_bytes(SHARE_ELEMENT_LENGTH, "big"), padded, rng
+        )
         inner = _inner_plaintext(
             account.threshold, x, real_share(account, x), real_dhf_value(account, x), adct
         )
@@ -204,14 +186,14 @@ def generate_voucher(
         opening = next(i + 1 for i in range(len(weights)) if pick < sum(weights[: i + 1]))
         trace("opening_halves", opening)
         halves = [make_opening_half(params, rkey, rng, trace) for _ in range(opening)]
-        sx, sy, sr = synthetic_share(account, slot)
+        sx, sy, sr = synthetic_share(account, item_id)
         adct = rng.random_bytes(adct_length(params.padded_associated_data_length))
         inner = _inner_plaintext(account.threshold, sx, sy, sr, adct)
     while len(halves) < params.halves_per_voucher:
         halves.append(make_padding_half(rng))
     shuffle(rng, halves)
-    rct = seal(rkey, ZERO_NONCE, inner, labels.INNER_CIPHERTEXT + params.params_digest)
-    trace("synthetic_slot", -1 if slot is None else slot)
+    rct = seal_inner(rkey, inner, params.params_digest, account_id)
+    trace("synthetic", synthetic)
     trace("adct", adct)
     trace("inner_plaintext", inner)
     trace("rct", rct)

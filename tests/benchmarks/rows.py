@@ -28,6 +28,8 @@ RELEASE = "5. Release build"
 THROUGHPUT = "6. Server throughput over HTTP (loopback)"
 FOOTPRINT = "7. Client footprint"
 FLOOR = "0. Floor: libsodium ristretto255 and AEAD primitives"
+# The provider account id benchmark vouchers are made for and processed under.
+BENCH_ACCOUNT_ID = b"bench-account"
 
 
 def describe(

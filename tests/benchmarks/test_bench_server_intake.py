@@ -12,8 +12,8 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
-from tests.benchmarks.rows import THROUGHPUT, describe
-from vouchsafe.protocol.api_client import ApiClient
+from tests.benchmarks.rows import BENCH_ACCOUNT_ID, THROUGHPUT, describe
+from vouchsafe.sdk.api import ApiClient
 from vouchsafe.sdk.tpsi import (
     blind_hash_set,
     generate_server_keys,
@@ -21,6 +21,7 @@ from vouchsafe.sdk.tpsi import (
     new_account,
     wire,
 )
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.server.app import create_app
 from vouchsafe.server.pipeline.tpsi_matcher import TpsiMatcher
 from vouchsafe.server.settings import Settings
@@ -54,6 +55,8 @@ def test_bench_server_voucher_intake(benchmark: Any, tmp_path: Path) -> None:
             candidate_hashes=[secrets.token_bytes(32) for _ in range(CANDIDATES)],
             item_id=secrets.token_bytes(16),
             associated_data=b"a" * 256,
+            account_id=BENCH_ACCOUNT_ID,
+            schedule=SyntheticSchedule.never(),
         )
         for _ in range(ROUNDS + 1)
     ]

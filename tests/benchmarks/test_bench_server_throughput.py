@@ -36,7 +36,7 @@ _RELEASE: list[Path] = []
 def _release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One release for every run (built once); skips the row if the server has not landed."""
     world = require("tests.reference_server.tpsi_world", what="not landed")
-    require("vouchsafe.protocol.api_client", what="not landed")
+    require("vouchsafe.sdk.api", what="not landed")
     if not _RELEASE:
         import secrets
 
@@ -106,10 +106,13 @@ def test_bench_http_throughput(
 def _voucher_size(blinded: Any, wire: Any) -> int:
     import secrets
 
+    from tests.benchmarks.rows import BENCH_ACCOUNT_ID
     from tests.benchmarks.throughput_clients import ASSOCIATED_DATA
-    from vouchsafe.sdk.tpsi import generate_voucher, new_account
+    from vouchsafe.sdk.tpsi import SyntheticSchedule, generate_voucher, new_account
 
     account = new_account(blinded.params, threshold=THRESHOLD)
     voucher = generate_voucher(account, blinded, candidate_hashes=[secrets.token_bytes(32)],
-                               item_id=secrets.token_bytes(16), associated_data=ASSOCIATED_DATA)
+                               item_id=secrets.token_bytes(16), associated_data=ASSOCIATED_DATA,
+                               account_id=BENCH_ACCOUNT_ID,
+                               schedule=SyntheticSchedule.never(),)
     return len(wire.encode_safety_voucher(voucher))

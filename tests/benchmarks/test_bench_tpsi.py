@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.benchmarks.rows import OUTER, RECOVERY, RELEASE, VOUCHER, describe
+from tests.benchmarks.rows import BENCH_ACCOUNT_ID, OUTER, RECOVERY, RELEASE, VOUCHER, describe
 from vouchsafe.sdk.crypto import group
 from vouchsafe.sdk.tpsi import (
     AccountKeys,
@@ -25,8 +25,8 @@ from vouchsafe.sdk.tpsi import (
     recover_associated_data,
     wire,
 )
-from vouchsafe.sdk.tpsi.account import synthetic_slot
 from vouchsafe.sdk.tpsi.params import DEFAULT_EPSILON
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 
 SET_SIZE = 2000
 THRESHOLD = 10
@@ -43,14 +43,11 @@ def world() -> tuple[ServerKey, BlindedHashSet, list[bytes], AccountKeys]:
 
 
 def _ids(account: AccountKeys, synthetic: bool, count: int) -> list[bytes]:
-    out: list[bytes] = []
-    i = 0
-    while len(out) < count:
-        item_id = b"bench-%d" % i
-        if (synthetic_slot(account, item_id) is not None) == synthetic:
-            out.append(item_id)
-        i += 1
-    return out
+    return [b"bench-%s-%d" % (b"syn" if synthetic else b"real", i) for i in range(count)]
+
+
+def _schedule(synthetic: bool) -> SyntheticSchedule:
+    return SyntheticSchedule.always(10**9) if synthetic else SyntheticSchedule.never()
 
 
 def _client_floor(candidates: int, halves: int, synthetic: bool) -> dict[str, float]:
@@ -121,9 +118,16 @@ def test_bench_generate_voucher(
     )
     ids = iter(_ids(account, synthetic, 2000))
     hashes = known[:candidates]
+    schedule = _schedule(synthetic)
     benchmark(
         lambda: generate_voucher(
-            account, blinded, candidate_hashes=hashes, item_id=next(ids), associated_data=AD
+            account,
+            blinded,
+            candidate_hashes=hashes,
+            item_id=next(ids),
+            associated_data=AD,
+            account_id=BENCH_ACCOUNT_ID,
+            schedule=schedule,
         )
     )
 
@@ -161,8 +165,10 @@ def test_bench_process_voucher(benchmark: Any, world: Any, match: bool) -> None:
         candidate_hashes=[candidate],
         item_id=_ids(account, False, 1)[0],
         associated_data=AD,
+        account_id=BENCH_ACCOUNT_ID,
+        schedule=SyntheticSchedule.never(),
     )
-    benchmark(process_voucher, key, blinded, voucher)
+    benchmark(lambda: process_voucher(key, blinded, voucher, account_id=BENCH_ACCOUNT_ID))
 
 
 def test_bench_decode_voucher(benchmark: Any, world: Any) -> None:
@@ -177,7 +183,13 @@ def test_bench_decode_voucher(benchmark: Any, world: Any) -> None:
         compare=[{"name": "libsodium floor", "to": {"is_valid_point": halves}}],
     )
     voucher = generate_voucher(
-        account, blinded, candidate_hashes=[known[0]], item_id=b"d", associated_data=AD
+        account,
+        blinded,
+        candidate_hashes=[known[0]],
+        item_id=b"d",
+        associated_data=AD,
+        account_id=BENCH_ACCOUNT_ID,
+        schedule=SyntheticSchedule.never(),
     )
     encoded = wire.encode_safety_voucher(voucher)
     benchmark(wire.decode_safety_voucher, encoded, blinded.params)
@@ -198,8 +210,15 @@ def test_bench_recover_at_threshold(benchmark: Any, world: Any) -> None:
             key,
             blinded,
             generate_voucher(
-                account, blinded, candidate_hashes=[known[i]], item_id=item_id, associated_data=AD
+                account,
+                blinded,
+                candidate_hashes=[known[i]],
+                item_id=item_id,
+                associated_data=AD,
+                account_id=BENCH_ACCOUNT_ID,
+                schedule=SyntheticSchedule.never(),
             ),
+            account_id=BENCH_ACCOUNT_ID,
         )
         assert o is not None
         opened.append(o)
@@ -208,8 +227,15 @@ def test_bench_recover_at_threshold(benchmark: Any, world: Any) -> None:
             key,
             blinded,
             generate_voucher(
-                account, blinded, candidate_hashes=[known[0]], item_id=item_id, associated_data=AD
+                account,
+                blinded,
+                candidate_hashes=[known[0]],
+                item_id=item_id,
+                associated_data=AD,
+                account_id=BENCH_ACCOUNT_ID,
+                schedule=_schedule(True),
             ),
+            account_id=BENCH_ACCOUNT_ID,
         )
         if o is not None and len({x.item_tag for x in opened}) < THRESHOLD + 16:
             opened.append(o)

@@ -19,7 +19,16 @@ from typing import Any
 import pytest
 
 from tests.benchmarks import kernels
-from tests.benchmarks.rows import OUTER, RECOVERY, VOUCHER, describe, metric, paired, require
+from tests.benchmarks.rows import (
+    BENCH_ACCOUNT_ID,
+    OUTER,
+    RECOVERY,
+    VOUCHER,
+    describe,
+    metric,
+    paired,
+    require,
+)
 
 KNOWN = 1000
 _SETUPS: dict[tuple[int, int | None], tuple[Any, Any, list[bytes]]] = {}
@@ -65,13 +74,16 @@ def test_bench_generate_voucher(benchmark: Any, max_candidates: int, c: int, rou
              label=f"generate_voucher, real, {c} candidate(s), {halves} halves", unit="voucher")
     tpsi = _tpsi()
     _, blinded, known = _setup(max_candidates)
-    account = tpsi.new_account(blinded.params, threshold=10, synthetic_rate=0.0)
+    account = tpsi.new_account(blinded.params, threshold=10)
     candidates = known[:1] + [os.urandom(32) for _ in range(c - 1)]
     lengths = _aead_lengths(blinded.params)
 
+    never = tpsi.SyntheticSchedule.never()
+
     def target() -> Any:
         return tpsi.generate_voucher(account, blinded, candidate_hashes=candidates,
-                                     item_id=b"bench-item", associated_data=b"benign payload")
+                                     item_id=b"bench-item", associated_data=b"benign payload",
+                                     account_id=BENCH_ACCOUNT_ID, schedule=never)
 
     voucher = paired(benchmark, target, {
         "group floor (libsodium ristretto255 ops)":
@@ -87,15 +99,15 @@ def test_bench_generate_synthetic_voucher(benchmark: Any) -> None:
              label="generate_voucher, synthetic, 1 candidate, 8 halves", unit="voucher")
     tpsi = _tpsi()
     _, blinded, known = _setup(4)
-    synthetic = tpsi.new_account(blinded.params, threshold=10, synthetic_rate=1.0)
-    real = tpsi.account_from_secret(blinded.params, synthetic.secret, threshold=10,
-                                    synthetic_rate=0.0)
+    account = tpsi.new_account(blinded.params, threshold=10)
 
-    def make(account: Any) -> Callable[[], Any]:
+    def make(schedule: Any) -> Callable[[], Any]:
         return lambda: tpsi.generate_voucher(account, blinded, candidate_hashes=known[:1],
-                                             item_id=b"bench-item", associated_data=b"benign")
+                                             item_id=b"bench-item", associated_data=b"benign",
+                                             account_id=BENCH_ACCOUNT_ID, schedule=schedule)
 
-    paired(benchmark, make(synthetic), {"the real voucher (same shape)": make(real)}, rounds=40)
+    paired(benchmark, make(tpsi.SyntheticSchedule.always(1)),
+           {"the real voucher (same shape)": make(tpsi.SyntheticSchedule.never())}, rounds=40)
 
 
 OUTER_CASES = [(4, True, 40), (4, False, 40), (16, True, 20), (16, False, 20)]
@@ -122,11 +134,13 @@ def test_bench_process_voucher(
              section=OUTER, label=f"process_voucher, {kind}, {halves} halves", unit="voucher")
     tpsi = _tpsi()
     server_key, blinded, known = _setup(max_candidates)
-    account = tpsi.new_account(blinded.params, threshold=10, synthetic_rate=0.0)
+    account = tpsi.new_account(blinded.params, threshold=10)
     c = max_candidates
     candidates = ([known[0]] if match else []) + [os.urandom(32) for _ in range(c - int(match))]
     voucher = tpsi.generate_voucher(account, blinded, candidate_hashes=candidates,
-                                    item_id=b"bench-item", associated_data=b"benign payload")
+                                    item_id=b"bench-item", associated_data=b"benign payload",
+                                    account_id=BENCH_ACCOUNT_ID,
+                                    schedule=tpsi.SyntheticSchedule.never())
     inner = _aead_lengths(blinded.params)[1]
     references = {
         "floor (1 scalarmult per half + inner AEAD if it opens)":
@@ -135,55 +149,49 @@ def test_bench_process_voucher(
             kernels.outer_kernel(halves, inner, match=match, full=True),
         **_psi_reference(halves),
     }
-    opened = paired(benchmark, lambda: tpsi.process_voucher(server_key, blinded, voucher),
+    opened = paired(benchmark, lambda: tpsi.process_voucher(server_key, blinded, voucher,
+                                                            account_id=BENCH_ACCOUNT_ID),
                     references, rounds=rounds)
     assert (opened is not None) == match
 
 
-RECOVERY_T = {10: 10, 30: 3, 100: 1}
+# t -> (s_max, rounds): v1's 3t, and for t = 30 the v2 default s_max (512)
+RECOVERY_T = {10: (30, 10), 30: (512, 3), 100: (300, 1)}
 
 
-def _opened_account(t: int) -> tuple[Any, list[Any]]:
-    """One account's opened vouchers: t real matches plus one synthetic per slot (s_max = 3t),
-    the most the inner step ever faces for this t."""
+def _opened_account(t: int, s_max: int) -> tuple[Any, list[Any]]:
+    """One account's opened vouchers: s_max synthetic then t real matches, the most the inner
+    step ever faces for this t from an honest client."""
     tpsi = _tpsi()
-    from vouchsafe.sdk.tpsi.account import synthetic_slot
-
-    server_key, blinded, known = _setup(1, synthetic_max=3 * t)
+    server_key, blinded, known = _setup(1, synthetic_max=s_max)
     params = blinded.params
-    secret = os.urandom(32)
-    real = tpsi.account_from_secret(params, secret, threshold=t, synthetic_rate=0.0)
-    synthetic = tpsi.account_from_secret(params, secret, threshold=t, synthetic_rate=1.0)
-    ids: dict[int, bytes] = {}
-    i = 0
-    while len(ids) < 3 * t:
-        item_id = b"synthetic-%d" % i
-        ids.setdefault(synthetic_slot(synthetic, item_id), item_id)
-        i += 1
-    vouchers = [
-        tpsi.generate_voucher(real, blinded, candidate_hashes=[known[k]], item_id=b"real-%d" % k,
-                              associated_data=b"benign payload %d" % k)
-        for k in range(t)
-    ] + [
-        tpsi.generate_voucher(synthetic, blinded, candidate_hashes=[os.urandom(32)],
-                              item_id=item_id, associated_data=b"x")
-        for item_id in ids.values()
-    ]
-    opened = [tpsi.process_voucher(server_key, blinded, v) for v in vouchers]
+    account = tpsi.new_account(params, threshold=t)
+
+    def make(item_id: bytes, y: bytes, synthetic: bool) -> Any:
+        schedule = tpsi.SyntheticSchedule.always(1) if synthetic else tpsi.SyntheticSchedule.never()
+        return tpsi.generate_voucher(account, blinded, candidate_hashes=[y], item_id=item_id,
+                                     associated_data=b"benign payload", account_id=BENCH_ACCOUNT_ID,
+                                     schedule=schedule)
+
+    vouchers = [make(b"synthetic-%d" % k, os.urandom(32), True) for k in range(s_max)]
+    vouchers += [make(b"real-%d" % k, known[k], False) for k in range(t)]
+    opened = [tpsi.process_voucher(server_key, blinded, v, account_id=BENCH_ACCOUNT_ID)
+              for v in vouchers]
     assert all(o is not None for o in opened)
     return params, opened
 
 
 @pytest.mark.parametrize("t", RECOVERY_T)
 def test_bench_recover_associated_data(benchmark: Any, t: int) -> None:
+    s_max, rounds = RECOVERY_T[t]
     describe(benchmark, key=f"recovery_t{t}", section=RECOVERY,
-             label=f"recover_associated_data, t = {t}, s_max = {3 * t} "
-                   f"({t} real + {3 * t} synthetic shares)",
+             label=f"recover_associated_data, t = {t}, s_max = {s_max} "
+                   f"({t} real + {s_max} synthetic shares)",
              unit="account")
     tpsi = _tpsi()
-    params, opened = _opened_account(t)
+    params, opened = _opened_account(t, s_max)
     result = benchmark.pedantic(tpsi.recover_associated_data, args=(params, opened),
-                                rounds=RECOVERY_T[t], iterations=1)
+                                rounds=rounds, iterations=1)
     assert result.threshold_reached and len(result.items) == t
-    assert len(result.synthetic_item_tags) == 3 * t
+    assert len(result.synthetic_item_tags) == s_max
     metric(benchmark, "distinct shares examined", len(opened), "shares")

@@ -16,8 +16,9 @@ import secrets
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.api_client import PROTOBUF, ApiClient
-from vouchsafe.protocol.request_signing import sign_request
+from vouchsafe.sdk.api import ApiClient
+from vouchsafe.sdk.api.client import PROTOBUF
+from vouchsafe.sdk.api.signing import sign_request
 
 Prepared = tuple[str, bytes, dict[str, str]]
 ASSOCIATED_DATA = b"benign benchmark payload " * 40
@@ -30,7 +31,7 @@ def _signed(key: Ed25519PrivateKey, path: str, body: bytes) -> Prepared:
 
 def prepare_uploads(*, index: int, count: int, url: str, threshold: int) -> list[Prepared]:
     from tests.reference_server.tpsi_world import fetch_blinded_hash_set
-    from vouchsafe.sdk.tpsi import generate_voucher, new_account, wire
+    from vouchsafe.sdk.tpsi import SyntheticSchedule, generate_voucher, new_account, wire
 
     blinded = fetch_blinded_hash_set(url)
     key = Ed25519PrivateKey.generate()
@@ -40,11 +41,19 @@ def prepare_uploads(*, index: int, count: int, url: str, threshold: int) -> list
     account = new_account(blinded.params, threshold=threshold)
     out = []
     for _ in range(count):
-        voucher = generate_voucher(account, blinded, candidate_hashes=[secrets.token_bytes(32)],
-                                   item_id=secrets.token_bytes(16),
-                                   associated_data=ASSOCIATED_DATA)
+        voucher = generate_voucher(
+            account,
+            blinded,
+            candidate_hashes=[secrets.token_bytes(32)],
+            item_id=secrets.token_bytes(16),
+            associated_data=ASSOCIATED_DATA,
+            account_id=api.account_id.encode(),
+            schedule=SyntheticSchedule.never(),
+        )
         request = api_pb2.UploadVoucherRequest(
-            version=1, account_id=api.account_id, voucher_id=wire.voucher_id(voucher),
+            version=1,
+            account_id=api.account_id,
+            voucher_id=wire.voucher_id(voucher),
             safety_voucher=wire.encode_safety_voucher(voucher),
         )
         out.append(_signed(key, "/v1/vouchers", request.SerializeToString()))
@@ -61,8 +70,10 @@ def prepare_messages(*, index: int, count: int, url: str, size: int) -> list[Pre
     out = []
     for _ in range(count):
         request = api_pb2.SendMessageRequest(
-            version=1, recipient_account_id=recipient.account_id,
-            message_id=secrets.token_bytes(16), ciphertext=secrets.token_bytes(size),
+            version=1,
+            recipient_account_id=recipient.account_id,
+            message_id=secrets.token_bytes(16),
+            ciphertext=secrets.token_bytes(size),
         )
         out.append(_signed(key, "/v1/messages/send", request.SerializeToString()))
     return out

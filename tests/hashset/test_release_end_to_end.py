@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 
 from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
+from tests.tpsi.conftest import TEST_ACCOUNT_ID
 from vouchsafe.imagegen import synthetic_images
 from vouchsafe.sdk import errors
 from vouchsafe.sdk.media.candidates import psi_candidates
 from vouchsafe.sdk.media.signal_types import HashResult, get_signal_type
 from vouchsafe.sdk.release import ReleaseHolder
 from vouchsafe.sdk.tpsi import account_from_secret, generate_voucher, process_voucher
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.server.hashset.audit import audit_public_chain, audit_with_key
 from vouchsafe.server.hashset.blinding import TpsiBlinder, hash_set_keys
 from vouchsafe.server.hashset.build import BuildResult, build_release
@@ -86,9 +88,7 @@ def test_vouchers_under_two_releases_count_toward_one_threshold(
     for folder, items in ((r1.directory, (0, 9)), (r2.directory, (1, 2))):
         _install(holder, folder)
         blinded = holder.current.blinded_hash_set()
-        account = account_from_secret(
-            blinded.params, SECRET, threshold=THRESHOLD, synthetic_rate=0.0
-        )
+        account = account_from_secret(blinded.params, SECRET, threshold=THRESHOLD)
         for i in items:
             vouchers.append(
                 generate_voucher(
@@ -97,6 +97,8 @@ def test_vouchers_under_two_releases_count_toward_one_threshold(
                     candidate_hashes=psi_candidates(hashed[i]),
                     item_id=b"item-%d" % i,
                     associated_data=hashed[i].bits,
+                    account_id=TEST_ACCOUNT_ID,
+                    schedule=SyntheticSchedule.never(),
                 )
             )
     assert holder.current.version == 2
@@ -106,7 +108,9 @@ def test_vouchers_under_two_releases_count_toward_one_threshold(
     opened = []
     for voucher in vouchers:
         bundle = window.bundle_for(voucher.params_digest)
-        result = process_voucher(bundle.server_key, bundle.blinded_hash_set(), voucher)
+        result = process_voucher(
+            bundle.server_key, bundle.blinded_hash_set(), voucher, account_id=TEST_ACCOUNT_ID
+        )
         assert result is not None
         opened.append(result)
     recovered = window.recover(opened)
@@ -169,3 +173,20 @@ def test_release_whose_params_do_not_commit_to_its_table_is_refused(
     with pytest.raises(errors.ReleaseParamsMismatch):
         holder.install(other.data, other.root)
     assert not holder.has_release
+
+
+def test_consecutive_releases_of_one_chain_share_no_table_element(
+    tmp_path: Path, hashed: list[HashResult]
+) -> None:
+    orgs = make_orgs(("a", "DE"), ("b", "FR"))
+    listed = {o: [("add", h.bits) for h in hashed] for o in ("a", "b")}
+    r1, _, _ = _build(tmp_path, "r1", orgs, listed)
+    r2, _, _ = _build(tmp_path, "r2", orgs, listed, previous=r1.directory)
+    first, second = (load_release_window([r.directory], NOW).newest for r in (r1, r2))
+    assert second.release.previous_release_digest == first.release.digest
+    assert first.server_key_bytes != second.server_key_bytes
+    # Same entries, so with one key every entry's element would appear in both tables; with a
+    # fresh key per release, a common element has probability ~ slots^2 / 2^252.
+    table_1, table_2 = first.release.table, second.release.table
+    elements_1 = {table_1[i : i + 32] for i in range(0, len(table_1), 32)}
+    assert not any(table_2[i : i + 32] in elements_1 for i in range(0, len(table_2), 32))

@@ -19,6 +19,7 @@ from vouchsafe.messenger.messenger import Messenger
 from vouchsafe.messenger.profile import Profile
 from vouchsafe.messenger.relay import AccountRecord, Notification, RelayedBlob
 from vouchsafe.sdk import PreparedVoucher
+from vouchsafe.sdk.api import Receipt
 
 
 class MemoryRelay:
@@ -68,8 +69,9 @@ class UserView:
         box = self.server.mailboxes.get(self.account_id, [])
         self.server.mailboxes[self.account_id] = [b for b in box if b.message_id not in message_ids]
 
-    def upload_voucher(self, voucher_id: bytes, safety_voucher: bytes, release_id: str) -> None:
+    def upload_voucher(self, voucher_id: bytes, safety_voucher: bytes, release_id: str) -> Receipt:
         self.server.vouchers.append(safety_voucher)
+        return Receipt(voucher_id, self.account_id, 1, b"d" * 32, False, b"s" * 64, "provider")
 
     def file_appeal(self, report_id: str, reason: str) -> str:
         return "appeal-1"
@@ -91,7 +93,9 @@ def _user(tmp_path: Path, server: MemoryRelay, name: str) -> tuple[Messenger, Ha
     profile = Profile.create(tmp_path / name, name, "memory://", generate_identity())
     view = UserView(server)
     maker = HashMaker()
-    messenger = Messenger(profile, view, DetectionHook(maker, view, tmp_path / name / "q"))
+    messenger = Messenger(
+        profile, view, DetectionHook(maker, view, tmp_path / name / "q", tmp_path / name / "r")
+    )
     messenger.register()
     return messenger, maker
 

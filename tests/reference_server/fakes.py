@@ -14,16 +14,16 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vouchsafe.protocol import api_pb2, associated_data_pb2
-from vouchsafe.protocol.api_client import ApiClient
-from vouchsafe.sdk.errors import VouchsafeError
-from vouchsafe.server.pipeline.matching import RecoveredItem
+from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.sdk.api import ApiClient, Receipt
+from vouchsafe.sdk.errors import ErrorCode, VouchsafeError
+from vouchsafe.server.pipeline.matching import RecoveredMatch, RecoveryProgress
 
 MAGIC = b"FAKE"
 
 
 class FakeVoucherInvalid(VouchsafeError):
-    code = "invalid_voucher"
+    code = ErrorCode.MALFORMED_MESSAGE
 
 
 @dataclass
@@ -32,10 +32,10 @@ class FakeMatcher:
     release_id: str = "fake-release"
 
     def voucher_id(self, safety_voucher: bytes) -> bytes:
-        self.outer_step(safety_voucher)  # same validation
+        self.outer_step(safety_voucher, "")  # same validation
         return fake_voucher_id(safety_voucher)
 
-    def outer_step(self, safety_voucher: bytes) -> bytes | None:
+    def outer_step(self, safety_voucher: bytes, account_id: str) -> bytes | None:
         if not safety_voucher.startswith(MAGIC) or len(safety_voucher) < 21:
             raise FakeVoucherInvalid("not a safety voucher", field="safety_voucher")
         kind = safety_voucher[4]
@@ -43,11 +43,19 @@ class FakeMatcher:
             raise FakeVoucherInvalid("unknown voucher kind", field="safety_voucher")
         return None if kind == 0 else safety_voucher[4:]
 
-    def recover(self, opened: Sequence[bytes]) -> list[RecoveredItem]:
+    def recover(self, opened: Sequence[bytes]) -> list[RecoveredMatch]:
         real = [o for o in opened if o[0] == 1]
         if len(opened) < self.threshold or len(real) < self.threshold:
             return []
-        return [RecoveredItem(o[1:17].hex(), o[17:]) for o in real]
+        return [RecoveredMatch(o[1:17].hex(), o[17:]) for o in real]
+
+    def new_recovery(self) -> list[bytes]:
+        return []
+
+    def recover_new(self, state: object, opened: Sequence[bytes]) -> RecoveryProgress:
+        assert isinstance(state, list)
+        state.extend(opened)
+        return RecoveryProgress(tuple(self.recover(state)), abuse_suspected=False)
 
 
 def associated_data(perceptual_hash: bytes, derivative: bytes = b"\x89PNG fake") -> bytes:
@@ -78,6 +86,6 @@ def fake_voucher_id(safety_voucher: bytes) -> bytes:
     return hashlib.sha512(b"fake voucher id" + safety_voucher).digest()[:32]
 
 
-def upload(client: ApiClient, voucher: bytes) -> api_pb2.VoucherReceipt:
+def upload(client: ApiClient, voucher: bytes) -> Receipt:
     """Uploads a stand-in voucher under its VoucherId."""
     return client.upload_voucher(fake_voucher_id(voucher), voucher)

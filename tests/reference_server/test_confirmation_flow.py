@@ -24,7 +24,7 @@ from vouchsafe.sdk.visual_derivative import visual_derivative
 from vouchsafe.server.app import create_app
 from vouchsafe.server.confirmation.key import generate_confirmation_key
 from vouchsafe.server.confirmation.keyed_hash import ConfirmationHasher
-from vouchsafe.server.pipeline.matching import HashSetEntry, ListEntryIndex
+from vouchsafe.server.pipeline.matching import ConfirmationEntry, ListEntryIndex
 
 KNOWN = synthetic_image(3, (320, 240))
 
@@ -39,7 +39,7 @@ def keyed_server(
 ) -> Iterator[InProcessServer]:
     hasher = ConfirmationHasher(generate_confirmation_key())
     listed = (hasher.hash_image(KNOWN),)
-    entries = ListEntryIndex((HashSetEntry("entry-1", "pdq", KNOWN_HASH, listed),), hasher)
+    entries = ListEntryIndex((ConfirmationEntry("entry-1", "pdq", KNOWN_HASH, listed),), hasher)
     clock = Clock()
     app = create_app(
         make_settings(f"sqlite:///{tmp_path / 'server.db'}", staff_keys),

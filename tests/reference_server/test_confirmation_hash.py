@@ -25,7 +25,7 @@ from vouchsafe.server.confirmation.keyed_hash import (
     hamming,
 )
 from vouchsafe.server.pipeline.confirmation import Confirmation, Rejection, confirm_match
-from vouchsafe.server.pipeline.matching import HashSetEntry, ListEntryIndex
+from vouchsafe.server.pipeline.matching import ConfirmationEntry, ListEntryIndex
 
 from .fakes import associated_data
 
@@ -92,7 +92,7 @@ def test_a_derivative_that_is_not_an_image_is_refused(hasher: ConfirmationHasher
 
 
 def _index(hasher: ConfirmationHasher | None, listed: tuple[bytes, ...]) -> ListEntryIndex:
-    return ListEntryIndex((HashSetEntry("entry-1", "pdq", KNOWN_HASH, listed),), hasher)
+    return ListEntryIndex((ConfirmationEntry("entry-1", "pdq", KNOWN_HASH, listed),), hasher)
 
 
 def test_a_match_passes_confirmation_only_when_both_checks_pass(

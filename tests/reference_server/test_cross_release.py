@@ -21,12 +21,12 @@ from starlette.testclient import TestClient
 from tests.hashset.source_helpers import make_orgs
 from tests.reference_server.conftest import Clock, InProcessServer, make_settings
 from tests.reference_server.tpsi_world import PDQ, THRESHOLD, build_release_folder
+from tests.tpsi.conftest import TEST_ACCOUNT_ID
 from vouchsafe.imagegen import synthetic_images
 from vouchsafe.protocol import associated_data_pb2
-from vouchsafe.protocol.api_client import ApiError
 from vouchsafe.protocol.vectors.drbg import SeededRandomness
 from vouchsafe.sdk import CANDIDATE_SCHEME, psi_candidates
-from vouchsafe.sdk.errors import ParamsMismatchError
+from vouchsafe.sdk.errors import ParamsMismatchError, ServerRejected
 from vouchsafe.sdk.release import verify_release
 from vouchsafe.sdk.tpsi import (
     AccountKeys,
@@ -37,6 +37,7 @@ from vouchsafe.sdk.tpsi import (
     new_account,
     wire,
 )
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.server.app import create_app
 from vouchsafe.server.errors import status_for
 from vouchsafe.server.hashset.bundle import load_release_bundle
@@ -67,7 +68,9 @@ def _blinded(folder: Path) -> BlindedHashSet:
     return BlindedHashSet(wire.decode_server_params(release.server_params), release.table)
 
 
-def _voucher(account: AccountKeys, blinded: BlindedHashSet, index: int) -> tuple[bytes, bytes]:
+def _voucher(
+    account: AccountKeys, blinded: BlindedHashSet, index: int, account_id: str = "alice"
+) -> tuple[bytes, bytes]:
     result = PDQ.hash_media(IMAGES[index])
     ad = associated_data_pb2.AssociatedData(
         version=1,
@@ -83,6 +86,8 @@ def _voucher(account: AccountKeys, blinded: BlindedHashSet, index: int) -> tuple
         candidate_hashes=psi_candidates(result),
         item_id=b"photo-%d" % index,
         associated_data=ad,
+        account_id=account_id.encode(),
+        schedule=SyntheticSchedule.never(),
     )
     return wire.voucher_id(voucher), wire.encode_safety_voucher(voucher)
 
@@ -112,13 +117,13 @@ def test_matches_under_two_releases_count_toward_one_threshold(
     assert THRESHOLD == 3
     alice = server.user("alice")
     reviewer = server.staff("reviewer1")
-    account = new_account(r1.params, threshold=THRESHOLD, synthetic_rate=0.0)
+    account = new_account(r1.params, threshold=THRESHOLD)
     for index in (0, 1):  # t - 1 matches under release 1
-        alice.upload_voucher(*_voucher(account, r1, index))
+        alice.upload_voucher(*_voucher(account, r1, index, alice.account_id))
     moved = account.for_release(r2.params)
-    alice.upload_voucher(*_voucher(moved, r2, 0))  # the same photo again, under release 2
+    alice.upload_voucher(*_voucher(moved, r2, 0, alice.account_id))  # the same photo, release 2
     assert reviewer.review_queue() == []  # counted once: still t - 1 distinct matches
-    alice.upload_voucher(*_voucher(moved, r2, 2))  # one match under release 2
+    alice.upload_voucher(*_voucher(moved, r2, 2, alice.account_id))  # one match, release 2
     queue = reviewer.review_queue()
     assert len(queue) == THRESHOLD
     assert {item.item_id for item in queue} == {(b"photo-%d" % i).hex() for i in range(3)}
@@ -129,19 +134,21 @@ def test_voucher_of_a_release_the_server_does_not_hold_is_refused(
     server: InProcessServer, releases: tuple[Path, Path]
 ) -> None:
     r2 = _blinded(releases[1])
-    account = new_account(r2.params, threshold=THRESHOLD, synthetic_rate=0.0)
+    account = new_account(r2.params, threshold=THRESHOLD)
     voucher = generate_voucher(
         account,
         r2,
         candidate_hashes=psi_candidates(PDQ.hash_media(IMAGES[0])),
         item_id=b"photo",
         associated_data=b"",
+        account_id=TEST_ACCOUNT_ID,
+        schedule=SyntheticSchedule.never(),
     )
     stray = dataclasses.replace(voucher, params_digest=bytes(32))
     alice = server.user("alice")
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(ServerRejected) as refused:
         alice.upload_voucher(wire.voucher_id(stray), wire.encode_safety_voucher(stray))
-    assert refused.value.code == "voucher_release_unknown"
+    assert refused.value.server_code == "voucher_release_unknown"
     assert refused.value.field == "params_digest"
     assert refused.value.status == status_for("voucher_release_unknown") == 400
 
@@ -157,18 +164,18 @@ def test_voucher_of_an_earlier_release_is_refused_after_its_window(
         second, THRESHOLD, (first,), grace_ms=grace_ms, clock=lambda: now["ms"]
     )
     expires_ms = load_release_bundle(first).release.expires_at * 1000
-    account = new_account(r1.params, threshold=THRESHOLD, synthetic_rate=0.0)
+    account = new_account(r1.params, threshold=THRESHOLD)
     _, old = _voucher(account, r1, 0)
     _, new = _voucher(account.for_release(r2.params), r2, 1)
     now["ms"] = expires_ms + grace_ms  # last moment of the window
-    assert matcher.outer_step(old) is not None
+    assert matcher.outer_step(old, "alice") is not None
     now["ms"] = expires_ms + grace_ms + 1
     with pytest.raises(VoucherReleaseExpired) as refused:
-        matcher.outer_step(old)
+        matcher.outer_step(old, "alice")
     assert refused.value.code == "voucher_release_expired"
     assert refused.value.field == "params_digest"
     assert matcher.voucher_id(old)  # a retried upload can still be matched to its receipt
-    assert matcher.outer_step(new) is not None  # the current release has no end
+    assert matcher.outer_step(new, "alice") is not None  # the current release has no end
 
 
 def test_server_refuses_to_hold_an_incompatible_earlier_release() -> None:

@@ -33,8 +33,8 @@ from tests.reference_server.tpsi_world import (
 from vouchsafe.demo.server_process import ServerProcess
 from vouchsafe.imagegen import synthetic_images
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.api_client import ApiClient
-from vouchsafe.protocol.provider_signatures import verify_receipt, verify_signed_report
+from vouchsafe.sdk.api import ApiClient
+from vouchsafe.sdk.api.provider_signatures import verify_signed_report
 from vouchsafe.sdk.tpsi import BlindedHashSet
 
 # Benign generated images play the "known" items; others are ordinary photos.
@@ -72,12 +72,12 @@ def _staff(world: World, name: str) -> ApiClient:
 def test_the_whole_lifecycle_over_http(world: World) -> None:
     reviewer1, reviewer2 = _staff(world, "reviewer1"), _staff(world, "reviewer2")
     authority, auditor = _staff(world, "authority"), _staff(world, "auditor")
-    provider_key = bytes.fromhex(reviewer1.provider()["provider_public_key"])
+    provider_key = reviewer1.provider().public_key
 
     # bob sends THRESHOLD - 1 known photos and some ordinary ones (synthetic vouchers on).
     bob = Device.register(world.server.url, world.blinded, "bob", synthetic_rate=None)
     for image in KNOWN_IMAGES[: THRESHOLD - 1]:
-        verify_receipt(bob.send_photo(image), provider_key)
+        bob.send_photo(image).verify(provider_key)
     for image in OTHER_IMAGES[:4]:
         bob.send_photo(image)
     assert reviewer1.review_queue() == []  # below threshold: reviewers see nothing

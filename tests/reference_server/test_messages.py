@@ -7,7 +7,7 @@ import secrets
 import pytest
 
 from tests.reference_server.conftest import InProcessServer
-from vouchsafe.protocol.api_client import ApiError
+from vouchsafe.sdk.errors import ServerRejected
 
 
 def test_messages_reach_only_their_recipient_in_order_and_ack_deletes(
@@ -31,14 +31,14 @@ def test_messages_reach_only_their_recipient_in_order_and_ack_deletes(
 
 def test_message_to_nobody_or_with_a_reused_id_is_refused(server: InProcessServer) -> None:
     alice, bob = server.user(), server.user()
-    with pytest.raises(ApiError) as nobody:
+    with pytest.raises(ServerRejected) as nobody:
         alice.send_message("0" * 32, secrets.token_bytes(16), b"x")
-    assert (nobody.value.code, nobody.value.field) == ("not_found", "recipient_account_id")
+    assert (nobody.value.server_code, nobody.value.field) == ("not_found", "recipient_account_id")
     message_id = secrets.token_bytes(16)
     alice.send_message(bob.account_id, message_id, b"x")
-    with pytest.raises(ApiError) as reused:
+    with pytest.raises(ServerRejected) as reused:
         alice.send_message(bob.account_id, message_id, b"other")
-    assert reused.value.code == "conflict"
-    with pytest.raises(ApiError) as staff:
+    assert reused.value.server_code == "conflict"
+    with pytest.raises(ServerRejected) as staff:
         alice.send_message(server.staff("reviewer1").account_id, secrets.token_bytes(16), b"x")
-    assert staff.value.code == "not_found"
+    assert staff.value.server_code == "not_found"

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from tests.reference_server.conftest import InProcessServer
 from vouchsafe.protocol import common_pb2
-from vouchsafe.protocol.request_signing import sign_request
+from vouchsafe.sdk.api.signing import sign_request
 from vouchsafe.server.app import ROUTERS
 
 PROTOBUF = {"content-type": "application/x-protobuf"}

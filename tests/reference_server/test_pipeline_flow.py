@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 
@@ -10,12 +11,8 @@ import pytest
 from tests.reference_server.conftest import KNOWN_HASH, THRESHOLD, InProcessServer
 from tests.reference_server.fakes import fake_voucher, upload
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.api_client import ApiError
-from vouchsafe.protocol.provider_signatures import (
-    ProviderSignatureError,
-    verify_receipt,
-    verify_signed_report,
-)
+from vouchsafe.sdk.api.provider_signatures import verify_signed_report
+from vouchsafe.sdk.errors import ProviderSignatureError, ServerRejected
 from vouchsafe.server.audit_log import verify_audit_log
 
 FAR_HASH = bytes.fromhex("0f" * 32)  # 256 bits from KNOWN_HASH: a coarse-key collision
@@ -65,14 +62,14 @@ def test_match_to_report_to_appeal_round_trip(server: InProcessServer) -> None:
     assert confirmed.report_id
     not_confirmed = reviewer1.decide(second.review_id, False, notes="benign")
     assert not not_confirmed.report_id
-    with pytest.raises(ApiError) as again:
+    with pytest.raises(ServerRejected) as again:
         reviewer2.decide(first.review_id, True)
-    assert again.value.code == "conflict"
+    assert again.value.server_code == "conflict"
 
     reports = authority.reports()
     assert [r.report_id for r in reports] == [confirmed.report_id]
     signed = reports[0].signed_report
-    report = verify_signed_report(signed, bytes.fromhex(alice.provider()["provider_public_key"]))
+    report = verify_signed_report(signed, alice.provider().public_key)
     assert report.account_id == alice.account_id and report.urgent
     assert report.items[0].perceptual_hash == KNOWN_HASH
     assert report.review.reviewer_id == reviewer1.account_id and report.review.derivative_viewed
@@ -80,9 +77,9 @@ def test_match_to_report_to_appeal_round_trip(server: InProcessServer) -> None:
     assert authority.dispose(confirmed.report_id, True).status == api_pb2.REPORT_STATUS_FORWARDED
 
     assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_SUSPENDED
-    with pytest.raises(ApiError) as suspended:
+    with pytest.raises(ServerRejected) as suspended:
         alice.send_message(bob.account_id, secrets.token_bytes(16), b"ciphertext")
-    assert suspended.value.code == "account_suspended"
+    assert suspended.value.server_code == "account_suspended"
     assert [n.kind for n in alice.notifications()] == ["account_suspended"]
 
     appeal = alice.file_appeal(confirmed.report_id, "this is my own holiday photo")
@@ -94,13 +91,13 @@ def test_match_to_report_to_appeal_round_trip(server: InProcessServer) -> None:
     assert decided.appeal_id == appeal.appeal_id
 
     assert alice.appeals()[0].status == api_pb2.APPEAL_STATUS_UPHELD
-    with pytest.raises(ApiError) as twice:
+    with pytest.raises(ServerRejected) as twice:
         alice.file_appeal(confirmed.report_id, "again")
-    assert twice.value.code == "conflict"
+    assert twice.value.server_code == "conflict"
     assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_ACTIVE
     statuses = {r.report_id: r.status for r in authority.reports()}
     assert statuses[confirmed.report_id] == api_pb2.REPORT_STATUS_RETRACTED
-    opinions = auditor.signed_json("/v1/audit/opinions", api_pb2.AuditQuery(version=1))
+    opinions = auditor.call_json("/v1/audit/opinions", api_pb2.AuditQuery(version=1))
     assert [(o["entry_id"], o["verdict"]) for o in opinions] == [("entry-1", "false_positive")]
 
     figures = alice.transparency()["figures"]
@@ -127,9 +124,9 @@ def test_appeal_cannot_be_decided_by_the_original_reviewer(server: InProcessServ
     alice.file_appeal(report_id, "mistake")
     with server.ctx.storage.transaction() as tx:
         appeal_review = [i for i in tx.review.for_account(alice.account_id) if i.kind == "appeal"]
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(ServerRejected) as refused:
         reviewer1.decide(appeal_review[0].review_id, False)
-    assert refused.value.code == "forbidden"
+    assert refused.value.server_code == "forbidden"
 
 
 def test_manifestly_unfounded_needs_a_reason_and_returns_it(server: InProcessServer) -> None:
@@ -139,7 +136,7 @@ def test_manifestly_unfounded_needs_a_reason_and_returns_it(server: InProcessSer
         upload(alice, fake_voucher(1, KNOWN_HASH))
     reviewer.reveal(reviewer.review_queue()[0].review_id)
     report_id = reviewer.decide(reviewer.review_queue()[0].review_id, True).report_id
-    with pytest.raises(ApiError) as no_reason:
+    with pytest.raises(ServerRejected) as no_reason:
         authority.dispose(report_id, False)
     assert no_reason.value.field == "reason"
     authority.dispose(report_id, False, reason="image is a landscape")
@@ -168,7 +165,7 @@ def test_unfounded_verdict_keeps_the_suspension_while_another_report_stands(
     assert alice.lookup(account_id=alice.account_id).status == api_pb2.ACCOUNT_STATUS_SUSPENDED
     second_report = verify_signed_report(
         authority.reports(api_pb2.REPORT_STATUS_FORWARDED)[0].signed_report,
-        bytes.fromhex(alice.provider()["provider_public_key"]),
+        alice.provider().public_key,
     )
     assert second_report.account_action == "already suspended"
     assert [n.kind for n in alice.notifications()] == ["account_suspended"]
@@ -228,11 +225,12 @@ def test_audit_log_verifies_and_breaks_when_an_entry_is_edited(server: InProcess
 def test_receipts_verify_under_the_provider_key_only(server: InProcessServer) -> None:
     alice = server.user()
     receipt = upload(alice, fake_voucher(0))
-    provider_key = bytes.fromhex(alice.provider()["provider_public_key"])
-    verify_receipt(receipt, provider_key)
-    receipt.received_at_ms += 1
+    provider_key = alice.provider().public_key
+    receipt.verify(provider_key)
     with pytest.raises(ProviderSignatureError):
-        verify_receipt(receipt, provider_key)
+        dataclasses.replace(receipt, received_at_ms=receipt.received_at_ms + 1).verify(provider_key)
+    with pytest.raises(ProviderSignatureError):
+        receipt.verify(server.user().public_key)
 
 
 def test_notification_is_held_back_for_the_configured_deferral(server: InProcessServer) -> None:
@@ -283,7 +281,8 @@ def test_report_digest_is_in_the_log_and_the_latest_checkpoint_is_published(
 ) -> None:
     import hashlib
 
-    from vouchsafe.protocol.provider_signatures import CHECKPOINT_DOMAIN, verify_provider_signature
+    from vouchsafe.sdk.api.provider_signatures import verify_provider_signature
+    from vouchsafe.sdk.crypto import labels
     from vouchsafe.server.audit_log import checkpoint_bytes
 
     alice, reviewer, authority = server.user(), server.staff("reviewer1"), server.staff("authority")
@@ -299,8 +298,8 @@ def test_report_digest_is_in_the_log_and_the_latest_checkpoint_is_published(
 
     published = alice.transparency()["audit_checkpoint"]
     verify_provider_signature(
-        bytes.fromhex(alice.provider()["provider_public_key"]),
-        CHECKPOINT_DOMAIN,
+        alice.provider().public_key,
+        labels.AUDIT_CHECKPOINT,
         checkpoint_bytes(
             published["seq"], bytes.fromhex(published["entry_hash"]), published["at_ms"]
         ),
@@ -335,14 +334,14 @@ def test_confirmation_without_a_revealed_derivative_is_refused_and_changes_nothi
     for n in range(THRESHOLD):
         upload(alice, fake_voucher(1, _near(KNOWN_HASH, n * 5)))
     item = reviewer1.review_queue()[0]
-    with pytest.raises(ApiError) as refused:
+    with pytest.raises(ServerRejected) as refused:
         reviewer1.decide(item.review_id, True)
-    assert refused.value.code == "derivative_not_viewed"
+    assert refused.value.server_code == "derivative_not_viewed"
     assert [i.review_id for i in reviewer1.review_queue()].count(item.review_id) == 1
     assert server.staff("authority").reports() == []
     # Another reviewer's reveal does not count for this one.
     reviewer2.reveal(item.review_id)
-    with pytest.raises(ApiError):
+    with pytest.raises(ServerRejected):
         reviewer1.decide(item.review_id, True)
     revealed = reviewer1.reveal(item.review_id)
     assert revealed.visual_derivative.startswith(b"\x89PNG")

@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests.reference_server.conftest import InProcessServer
 from tests.reference_server.fakes import fake_voucher, fake_voucher_id, upload
 from vouchsafe.protocol import api_pb2, common_pb2
-from vouchsafe.protocol.api_client import ApiClient
-from vouchsafe.protocol.request_signing import sign_request
+from vouchsafe.sdk.api import ApiClient
+from vouchsafe.sdk.api.signing import sign_request
 from vouchsafe.server.storage.backend import TABLES
 
 PROTOBUF = {"content-type": "application/x-protobuf"}
@@ -78,7 +78,7 @@ def test_malformed_inner_message_is_refused_and_its_nonce_not_spent(
 def test_malformed_voucher_is_refused_by_the_protocol_layer(server: InProcessServer) -> None:
     alice = server.user()
     body = _signed(alice, "/v1/vouchers", _upload_body(alice, voucher=b"not a voucher at all"))
-    error = _assert_refused(server, "/v1/vouchers", body, 400, "invalid_voucher")
+    error = _assert_refused(server, "/v1/vouchers", body, 400, "malformed_message")
     assert error.field == "safety_voucher"
 
 

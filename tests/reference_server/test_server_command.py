@@ -9,7 +9,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from vouchsafe.demo.server_process import ServerProcess
-from vouchsafe.protocol.api_client import ApiClient, ApiError
+from vouchsafe.sdk.api import ApiClient
+from vouchsafe.sdk.errors import ServerRejected
 from vouchsafe.server.errors import InvalidArgument
 from vouchsafe.server.settings import load_staff_keys, settings_from_env
 
@@ -17,12 +18,12 @@ from vouchsafe.server.settings import load_staff_keys, settings_from_env
 def test_server_command_serves_and_refuses_vouchers_without_a_hash_set(tmp_path: Path) -> None:
     with ServerProcess(tmp_path / "s.db", tmp_path / "s.log") as server:
         client = ApiClient(server.url, Ed25519PrivateKey.generate())
-        assert client.http.get("/v1/ready").status_code == 503
+        assert not client.ready()
         client.register(handle="carol")
         assert client.lookup(handle="carol").account_id == client.account_id
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(ServerRejected) as refused:
             client.upload_voucher(secrets.token_bytes(32), b"x")
-        assert (refused.value.status, refused.value.code) == (503, "not_ready")
+        assert (refused.value.status, refused.value.server_code) == (503, "not_ready")
         client.close()
     assert (tmp_path / "s.db.provider-key").stat().st_mode & 0o077 == 0
 

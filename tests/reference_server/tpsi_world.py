@@ -17,9 +17,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
 from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
-from vouchsafe.protocol import api_pb2, associated_data_pb2
-from vouchsafe.protocol.api_client import ApiClient
+from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
+from vouchsafe.sdk.api import ApiClient, Receipt
 from vouchsafe.sdk.release import verify_release
 from vouchsafe.sdk.tpsi import (
     AccountKeys,
@@ -28,6 +28,7 @@ from vouchsafe.sdk.tpsi import (
     new_account,
     wire,
 )
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.server.hashset.blinding import default_blinder
 from vouchsafe.server.hashset.build import build_release
 from vouchsafe.server.hashset.provenance import InclusionRule
@@ -122,9 +123,9 @@ def fetch_blinded_hash_set(url: str) -> BlindedHashSet:
     client = ApiClient(url, Ed25519PrivateKey.generate())
     try:
         release = verify_release(
-            client.http.get("/v1/releases/current").content,
-            release_key=bytes.fromhex(client.http.get("/v1/releases/current/key").text),
-            published_root=bytes.fromhex(client.http.get("/v1/releases/current/root").text),
+            client.release(),
+            release_key=bytes.fromhex(client.release_key()),
+            published_root=bytes.fromhex(client.release_root()),
             now=None,
         )
     finally:
@@ -139,6 +140,7 @@ class Device:
     api: ApiClient
     blinded: BlindedHashSet
     account: AccountKeys
+    schedule: SyntheticSchedule
 
     @classmethod
     def register(
@@ -150,8 +152,13 @@ class Device:
     ) -> Device:
         api = ApiClient(url, Ed25519PrivateKey.generate())
         api.register(handle=handle)
-        account = new_account(blinded.params, threshold=THRESHOLD, synthetic_rate=synthetic_rate)
-        return cls(api, blinded, account)
+        account = new_account(blinded.params, threshold=THRESHOLD)
+        schedule = (
+            SyntheticSchedule.for_account(account)
+            if synthetic_rate is None
+            else SyntheticSchedule.constant_rate(synthetic_rate, account.synthetic_max)
+        )
+        return cls(api, blinded, account, schedule)
 
     def voucher_for(self, image: Image.Image) -> tuple[bytes, bytes]:
         """(VoucherId, encoded SafetyVoucher) for one photo, as the SDK makes them."""
@@ -172,8 +179,10 @@ class Device:
             candidate_hashes=psi_candidates(result),
             item_id=secrets.token_bytes(16),
             associated_data=ad,
+            account_id=self.api.account_id.encode(),
+            schedule=self.schedule,
         )
         return wire.voucher_id(voucher), wire.encode_safety_voucher(voucher)
 
-    def send_photo(self, image: Image.Image) -> api_pb2.VoucherReceipt:
+    def send_photo(self, image: Image.Image) -> Receipt:
         return self.api.upload_voucher(*self.voucher_for(image))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.tpsi.conftest import TEST_ACCOUNT_ID
 from vouchsafe.demo.images import sendable_copy, split_corpus
 from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.sdk import DetectionClient, PreparedVoucher
@@ -45,7 +46,13 @@ class Release:
         self.blinded = bundle.blinded_hash_set()
 
     def client(self, **kwargs: object) -> DetectionClient:
-        client = DetectionClient(self.key, threshold=THRESHOLD, synthetic_rate=0.0, **kwargs)  # type: ignore[arg-type]
+        client = DetectionClient(  # type: ignore[misc]
+            self.key,
+            threshold=THRESHOLD,
+            account_id=TEST_ACCOUNT_ID.decode(),
+            synthetic_rate=0.0,
+            **kwargs,  # type: ignore[arg-type]
+        )
         client.install_release(self.data, self.root)
         return client
 
@@ -72,7 +79,9 @@ def _open(release: Release, vouchers: list[PreparedVoucher]) -> list[object]:
     opened = []
     for prepared in vouchers:
         voucher = decode_safety_voucher(prepared.safety_voucher, release.blinded.params)
-        result = process_voucher(release.server_key, release.blinded, voucher)
+        result = process_voucher(
+            release.server_key, release.blinded, voucher, account_id=TEST_ACCOUNT_ID
+        )
         if result is not None:
             opened.append(result)
     return opened
@@ -125,7 +134,7 @@ def test_same_bytes_give_the_same_item_id_and_a_restored_secret_agrees(release: 
 
 
 def test_no_release_and_bad_media_are_typed_errors(release: Release) -> None:
-    fresh = DetectionClient(release.key, threshold=THRESHOLD)
+    fresh = DetectionClient(release.key, threshold=THRESHOLD, account_id="a")
     with pytest.raises(NoReleaseHeld):
         fresh.voucher_for_media(b"\xff\xd8\xff")
     with pytest.raises(InvalidMedia):
@@ -136,7 +145,7 @@ def test_release_signed_by_another_key_is_refused(release: Release) -> None:
     from vouchsafe.sdk.crypto import ed25519
 
     other_key = ed25519.public_key(ed25519.generate_private_key())
-    other = DetectionClient(other_key, threshold=THRESHOLD)
+    other = DetectionClient(other_key, threshold=THRESHOLD, account_id="a")
     with pytest.raises(ReleaseSignatureInvalid):
         other.install_release(release.data, release.root)
     assert other.release_id == ""

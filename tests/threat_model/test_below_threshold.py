@@ -1,64 +1,62 @@
-"""Attack 3 (below-threshold inference): the model, its match with the protocol, the outcome."""
+"""Attack 3 (below-threshold inference): the simulation, its match with the protocol, the
+outcome on the protocol's defaults."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from vouchsafe.threat_model.attacks import below_threshold, counting
+from vouchsafe.threat_model.attacks import below_threshold, schedule_sim
 
 
-def test_opened_count_distribution_is_shifted_by_real_matches() -> None:
-    pmf0 = counting.opened_count_pmf(50, 0, 0.1, None)
-    pmf3 = counting.opened_count_pmf(50, 3, 0.1, None)
-    assert pmf0.sum() == pytest.approx(1.0)
-    assert pmf3[:3].sum() == 0.0
-    assert float((np.arange(51) * pmf0).sum()) == pytest.approx(5.0)
+def test_simulated_synthetic_count_matches_the_schedule() -> None:
+    schedule = schedule_sim.Schedule(44, 40)
+    base = schedule_sim.sample_opened(schedule, 5000, 2000, np.random.default_rng(0))
+    mean = float(np.mean([len(o) for o in base]))
+    expected = schedule.expected_synthetic(5000)
+    assert abs(mean - expected) < 4 * (expected / 2000) ** 0.5
 
 
-def test_without_synthetics_the_server_counts_real_matches_exactly() -> None:
-    assert counting.distinguishing_advantage(100, 1, 0.0, None) == pytest.approx(1.0)
+def test_without_synthetics_the_server_sees_every_match() -> None:
+    # scale 0: nothing is synthetic, so one match is always seen
+    schedule = schedule_sim.Schedule(1e-9, 0)
+    base = schedule_sim.sample_opened(schedule, 300, 200, np.random.default_rng(1))
+    estimate, _ = schedule_sim.advantage(base, 300, 1, schedule, np.random.default_rng(2))
+    assert estimate > 0.99
 
 
-def test_simulated_view_agrees_with_the_exact_opened_count_distribution() -> None:
-    rng = np.random.default_rng(0)
-    view = counting.simulate_view(200, 2, 0.05, 32, 20000, rng)
-    exact = counting.opened_count_pmf(200, 2, 0.05, None)
-    empirical = np.bincount(view["opened"], minlength=201) / 20000
-    assert counting.total_variation(exact, empirical) < 0.05
-
-
-def test_saturated_synthetic_slots_give_one_real_match_away() -> None:
-    # 10000 items at rate 0.05 fill all 32 slots: distinct tags = real matches + 32.
-    rng = np.random.default_rng(1)
-    none = counting.simulate_view(10000, 0, 0.05, 32, 2000, rng)
-    one = counting.simulate_view(10000, 1, 0.05, 32, 2000, rng)
-    assert counting.empirical_tv(none["distinct"], one["distinct"]) > 0.9
+def test_a_constant_rate_spends_the_budget_the_default_schedule_keeps() -> None:
+    # the v1 situation: a constant rate reaches s_max long before 10^6 items, after which every
+    # new opened tag is a real match; c/(i + i0) grows like c ln(N) and stays below the cap
+    constant = schedule_sim.Schedule(0.3e9, 1e9)
+    default = schedule_sim.Schedule(44, 40)
+    assert schedule_sim.cap_probability(constant, 100_000, 512) == 1.0
+    assert schedule_sim.cap_probability(default, 1_000_000, 512) < 0.01
 
 
 def test_model_matches_what_the_protocol_really_opens() -> None:
-    config = below_threshold.Config(
-        activities=(100,), rate_factors=(1.0,), trials=500, timing_pairs=2
-    )
+    config = below_threshold.Config(activities=(300,), hidden=(1,), trials=200, check_items=40)
     outcome = below_threshold.run(config)
     check = outcome.evidence["model_matches_protocol"]
     assert check["agree"], check
-    # Timing is measured for the document, never asserted; only its presence is checked.
-    assert set(outcome.evidence["generation_time_ms"]) >= {"real_median", "synthetic_median"}
 
 
-def test_default_rate_does_not_hide_one_real_match_from_the_server() -> None:
-    # THREAT_MODEL.md T3: at the protocol's defaults the claim fails (advantage > 0.1).
+def test_default_schedule_hides_one_match_at_every_volume() -> None:
+    # THREAT_MODEL.md T3: at the defaults the claim holds from 300 to 10^6 items.
     config = below_threshold.Config(
-        activities=(1000, 10000),
-        rate_factors=(1.0,),
-        trials=3000,
-        alt_slots=0,
-        check_items=10,
-        timing_pairs=0,
+        activities=(300, 10_000, 1_000_000), hidden=(1, 0), trials=1500, check_items=10
     )
     outcome = below_threshold.run(config)
-    assert not outcome.held
-    advantages = outcome.evidence["adv_1_at_default_rate"]
-    assert advantages["n=1000"]["best"] > 0.1
-    assert advantages["n=10000"]["distinct"] > 0.3
+    assert outcome.held, outcome.evidence["advantage_table"]
+    table = outcome.evidence["advantage_table"]
+    assert all(row["adv_1_upper"] <= 0.05 for row in table.values())
+    # t - 1 hidden matches are not hidden: stated, not claimed
+    assert all(row["adv_29"] > 0.5 for row in table.values())
+
+
+@pytest.mark.parametrize("n", [300, 1000])
+def test_recall_lost_to_synthetics_is_the_expected_synthetic_share(n: int) -> None:
+    schedule = schedule_sim.Schedule(44, 40)
+    assert schedule.expected_synthetic(n) / n == pytest.approx(
+        sum(min(1, 44 / (i + 40)) for i in range(1, n + 1)) / n
+    )

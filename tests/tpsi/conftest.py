@@ -39,3 +39,7 @@ def setup() -> Setup:
 @pytest.fixture()
 def rng() -> SeededRandomness:
     return SeededRandomness(b"per-test")
+
+
+# The provider account id the protocol tests make and process vouchers for.
+TEST_ACCOUNT_ID = b"test-account"

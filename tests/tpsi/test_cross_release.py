@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.tpsi.conftest import TEST_ACCOUNT_ID
 from vouchsafe.protocol.vectors.drbg import SeededRandomness as seeded
 from vouchsafe.sdk.crypto.randomness import Randomness
 from vouchsafe.sdk.errors import ParamsMismatchError
@@ -22,6 +23,7 @@ from vouchsafe.sdk.tpsi import (
     process_voucher,
     recover_associated_data,
 )
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 
 T = 3
 KNOWN = [b"known-hash-%02d-xxxxxxxx" % i for i in range(12)]
@@ -39,10 +41,11 @@ def _release(key: ServerKey, rng: Randomness, synthetic_max: int = 8) -> Blinded
 
 
 @pytest.fixture(scope="module")
-def world() -> tuple[ServerKey, BlindedHashSet, BlindedHashSet]:
+def world() -> tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet]:
+    """Two releases of one chain, each under its own server key (SPEC.md R.7)."""
     rng = seeded(b"cross-release")
-    key = generate_server_keys(rng=rng)
-    return key, _release(key, rng), _release(key, rng)
+    keys = generate_server_keys(rng=rng), generate_server_keys(rng=rng)
+    return keys, _release(keys[0], rng), _release(keys[1], rng)
 
 
 def _opened(
@@ -54,21 +57,23 @@ def _opened(
         candidate_hashes=[KNOWN[index]],
         item_id=b"item-%d" % index,
         associated_data=b"ad-%d" % index,
+        account_id=TEST_ACCOUNT_ID,
+        schedule=SyntheticSchedule.never(),
     )
     assert voucher.params_digest == blinded.params.params_digest
-    opened = process_voucher(key, blinded, voucher)
+    opened = process_voucher(key, blinded, voucher, account_id=TEST_ACCOUNT_ID)
     assert opened is not None and opened.params_digest == blinded.params.params_digest
     return opened
 
 
 def test_moved_account_keeps_every_key(
-    world: tuple[ServerKey, BlindedHashSet, BlindedHashSet],
+    world: tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet],
 ) -> None:
     _, r1, r2 = world
     assert r1.params.params_digest != r2.params.params_digest
-    account = new_account(r1.params, threshold=T, synthetic_rate=0.0)
+    account = new_account(r1.params, threshold=T)
     moved = account.for_release(r2.params)
-    derived = account_from_secret(r2.params, account.secret, threshold=T, synthetic_rate=0.0)
+    derived = account_from_secret(r2.params, account.secret, threshold=T)
     assert moved == derived
     assert moved.params_digest == r2.params.params_digest
     for name in ("fkey", "adkey", "shamir_coefficients", "dhf_coefficients", "secret"):
@@ -76,12 +81,13 @@ def test_moved_account_keeps_every_key(
 
 
 def test_matches_under_two_releases_cross_the_threshold_together(
-    world: tuple[ServerKey, BlindedHashSet, BlindedHashSet],
+    world: tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet],
 ) -> None:
-    key, r1, r2 = world
-    account = new_account(r1.params, threshold=T, synthetic_rate=0.0)
-    old = [_opened(key, account, r1, i) for i in range(T - 1)]
-    new = [_opened(key, account.for_release(r2.params), r2, T - 1)]
+    (key_1, key_2), r1, r2 = world
+    assert r1.params.blinding_public != r2.params.blinding_public
+    account = new_account(r1.params, threshold=T)
+    old = [_opened(key_1, account, r1, i) for i in range(T - 1)]
+    new = [_opened(key_2, account.for_release(r2.params), r2, T - 1)]
     assert not recover_associated_data(r1.params, old).threshold_reached
     result = recover_associated_data([r1.params, r2.params], old + new)
     assert result.threshold_reached and result.distinct_shares == T
@@ -95,27 +101,27 @@ def test_matches_under_two_releases_cross_the_threshold_together(
 
 
 def test_same_item_under_both_releases_counts_once(
-    world: tuple[ServerKey, BlindedHashSet, BlindedHashSet],
+    world: tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet],
 ) -> None:
-    key, r1, r2 = world
-    account = new_account(r1.params, threshold=T, synthetic_rate=0.0)
-    old = [_opened(key, account, r1, i) for i in range(T - 1)]
-    again = _opened(key, account.for_release(r2.params), r2, 0)
+    (key_1, key_2), r1, r2 = world
+    account = new_account(r1.params, threshold=T)
+    old = [_opened(key_1, account, r1, i) for i in range(T - 1)]
+    again = _opened(key_2, account.for_release(r2.params), r2, 0)
     assert again.item_tag == old[0].item_tag and again.share_y == old[0].share_y
     result = recover_associated_data([r1.params, r2.params], [*old, again])
     assert not result.threshold_reached and result.distinct_shares == T - 1
 
 
 def test_incompatible_release_is_refused_naming_the_field(
-    world: tuple[ServerKey, BlindedHashSet, BlindedHashSet],
+    world: tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet],
 ) -> None:
-    key, r1, _ = world
+    (key, _), r1, _ = world
     other = _release(key, seeded(b"other"), synthetic_max=9)
-    account = new_account(r1.params, threshold=T, synthetic_rate=0.0)
+    account = new_account(r1.params, threshold=T)
     with pytest.raises(ParamsMismatchError) as moved:
         account.for_release(other.params)
     assert moved.value.field == "synthetic_max"
-    stranger = new_account(other.params, threshold=T, synthetic_rate=0.0)
+    stranger = new_account(other.params, threshold=T)
     opened = [_opened(key, account, r1, i) for i in range(T - 1)]
     opened.append(_opened(key, stranger, other, T - 1))
     with pytest.raises(ParamsMismatchError) as refused:
@@ -124,11 +130,17 @@ def test_incompatible_release_is_refused_naming_the_field(
 
 
 def test_account_bound_to_old_release_cannot_make_vouchers_for_new_one(
-    world: tuple[ServerKey, BlindedHashSet, BlindedHashSet],
+    world: tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet],
 ) -> None:
     _, r1, r2 = world
-    account = new_account(r1.params, threshold=T, synthetic_rate=0.0)
+    account = new_account(r1.params, threshold=T)
     with pytest.raises(ParamsMismatchError):
         generate_voucher(
-            account, r2, candidate_hashes=[KNOWN[0]], item_id=b"x", associated_data=b""
+            account,
+            r2,
+            candidate_hashes=[KNOWN[0]],
+            item_id=b"x",
+            associated_data=b"",
+            account_id=TEST_ACCOUNT_ID,
+            schedule=SyntheticSchedule.never(),
         )

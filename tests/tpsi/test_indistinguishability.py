@@ -3,10 +3,11 @@ except what SPEC.md "Counting opened halves" states (and this file measures)."""
 
 from __future__ import annotations
 
-from tests.tpsi.conftest import Setup, make_setup
-from tests.tpsi.test_threshold import _real_ids, _synthetic_ids
+from tests.tpsi.conftest import TEST_ACCOUNT_ID, Setup, make_setup
+from tests.tpsi.test_threshold import SYNTHETIC_PREFIX, _real_ids, _synthetic_ids
 from vouchsafe.protocol.vectors.drbg import SeededRandomness
 from vouchsafe.sdk.tpsi import AccountKeys, SafetyVoucher, generate_voucher, new_account, wire
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.sdk.tpsi.server_outer import opening_keys
 
 
@@ -20,13 +21,19 @@ def _voucher(
         item_id=item_id,
         associated_data=b"x" * (len(item_id) % 7),
         rng=rng,
+        account_id=TEST_ACCOUNT_ID,
+        schedule=(
+            SyntheticSchedule.always(1)
+            if item_id.startswith(SYNTHETIC_PREFIX)
+            else SyntheticSchedule.never()
+        ),
     )
 
 
 def test_all_vouchers_of_a_configuration_have_the_same_length_and_shape(
     setup: Setup, rng: SeededRandomness
 ) -> None:
-    account = new_account(setup.blinded.params, threshold=3, synthetic_rate=0.5, rng=rng)
+    account = new_account(setup.blinded.params, threshold=3, rng=rng)
     vouchers = [
         _voucher(setup, account, item_id, hashes, rng)
         for item_id in [*_real_ids(account, 3), *_synthetic_ids(account, 3)]
@@ -41,7 +48,7 @@ def test_all_vouchers_of_a_configuration_have_the_same_length_and_shape(
 def test_a_non_matching_vouchers_halves_cannot_be_opened_with_alpha(
     setup: Setup, rng: SeededRandomness
 ) -> None:
-    account = new_account(setup.blinded.params, threshold=3, synthetic_rate=0.0, rng=rng)
+    account = new_account(setup.blinded.params, threshold=3, rng=rng)
     v = _voucher(setup, account, b"benign", [b"benign-candidate-1", b"benign-candidate-2"], rng)
     assert opening_keys(setup.server_key, v) == []
 
@@ -49,7 +56,7 @@ def test_a_non_matching_vouchers_halves_cannot_be_opened_with_alpha(
 def test_counting_opened_halves_a_single_match_looks_like_a_synthetic(
     setup: Setup, rng: SeededRandomness
 ) -> None:
-    account = new_account(setup.blinded.params, threshold=3, synthetic_rate=0.5, rng=rng)
+    account = new_account(setup.blinded.params, threshold=3, rng=rng)
     for item_id in _real_ids(account, 5):
         v = _voucher(setup, account, item_id, [setup.known[3], b"no match here"], rng)
         assert len(opening_keys(setup.server_key, v)) == 1
@@ -66,7 +73,7 @@ def test_counting_opened_halves_separates_multi_match_reals_unless_weights_match
     With weights (0, 1) synthetics open two halves too and the count is the same."""
     for weights, synthetic_count in (((1,), 1), ((0, 1), 2)):
         setup = make_setup(seed=b"weights", n=16, synthetic_open_weights=weights)
-        account = new_account(setup.blinded.params, threshold=3, synthetic_rate=0.5, rng=rng)
+        account = new_account(setup.blinded.params, threshold=3, rng=rng)
         real = _voucher(setup, account, _real_ids(account, 1)[0], setup.known[:2], rng)
         assert len(opening_keys(setup.server_key, real)) == 2
         for item_id in _synthetic_ids(account, 4):

@@ -110,8 +110,8 @@ def dhf_instance(draw: st.DrawFn) -> tuple[int, int, list[tuple[int, list[int]]]
 def test_dhf_detects_exactly_the_real_shares_from_t_on(
     case: tuple[int, int, list[tuple[int, list[int]]], set[int]],
 ) -> None:
-    t, _m, points, real = case
-    detected = detect_real_shares(points, t)
+    t, m, points, real = case
+    detected = detect_real_shares(points, t, m)
     if len(real) >= t:
         assert detected == real
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tpsi.conftest import Setup
+from tests.tpsi.conftest import TEST_ACCOUNT_ID, Setup
 from vouchsafe.protocol.vectors.drbg import SeededRandomness
 from vouchsafe.sdk.errors import InconsistentSharesError
 from vouchsafe.sdk.tpsi import (
@@ -17,14 +17,19 @@ from vouchsafe.sdk.tpsi import (
     process_voucher,
     recover_associated_data,
 )
-from vouchsafe.sdk.tpsi.account import synthetic_slot
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 
 T = 3
+
+
+SYNTHETIC_PREFIX = b"syn"
 
 
 def _open(
     setup: Setup, account: AccountKeys, item_id: bytes, hashes: list[bytes], rng: SeededRandomness
 ) -> OpenedVoucher | None:
+    """The opened voucher of one item; ids from ``_synthetic_ids`` are sent synthetic."""
+    synthetic = item_id.startswith(SYNTHETIC_PREFIX)
     voucher = generate_voucher(
         account,
         setup.blinded,
@@ -32,38 +37,24 @@ def _open(
         item_id=item_id,
         associated_data=b"ad:" + item_id,
         rng=rng,
+        account_id=TEST_ACCOUNT_ID,
+        schedule=SyntheticSchedule.always(1) if synthetic else SyntheticSchedule.never(),
     )
-    return process_voucher(setup.server_key, setup.blinded, voucher)
+    return process_voucher(setup.server_key, setup.blinded, voucher, account_id=TEST_ACCOUNT_ID)
 
 
 def _real_ids(account: AccountKeys, count: int, prefix: bytes = b"real") -> list[bytes]:
-    """Item ids the account does not turn synthetic."""
-    ids: list[bytes] = []
-    i = 0
-    while len(ids) < count:
-        item_id = prefix + str(i).encode()
-        if synthetic_slot(account, item_id) is None:
-            ids.append(item_id)
-        i += 1
-    return ids
+    """Item ids sent as real vouchers."""
+    return [prefix + str(i).encode() for i in range(count)]
 
 
 def _synthetic_ids(account: AccountKeys, count: int) -> list[bytes]:
-    """Item ids that land in distinct synthetic slots."""
-    ids, slots = [], set()
-    i = 0
-    while len(ids) < count:
-        item_id = b"syn" + str(i).encode()
-        slot = synthetic_slot(account, item_id)
-        if slot is not None and slot not in slots:
-            ids.append(item_id)
-            slots.add(slot)
-        i += 1
-    return ids
+    """Item ids sent as synthetic vouchers (distinct ids, so distinct synthetic shares)."""
+    return [SYNTHETIC_PREFIX + str(i).encode() for i in range(count)]
 
 
 def test_server_learns_nothing_below_threshold(setup: Setup, rng: SeededRandomness) -> None:
-    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.5, rng=rng)
+    account = new_account(setup.blinded.params, threshold=T, rng=rng)
     opened = [
         _open(setup, account, item_id, [setup.known[i]], rng)
         for i, item_id in enumerate(_real_ids(account, T - 1))
@@ -82,7 +73,7 @@ def test_server_learns_nothing_below_threshold(setup: Setup, rng: SeededRandomne
 def test_server_recovers_every_real_item_at_threshold_and_labels_synthetics(
     setup: Setup, rng: SeededRandomness
 ) -> None:
-    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.5, rng=rng)
+    account = new_account(setup.blinded.params, threshold=T, rng=rng)
     real_ids = _real_ids(account, T)
     opened = [
         _open(setup, account, item_id, [setup.known[i]], rng) for i, item_id in enumerate(real_ids)
@@ -101,7 +92,7 @@ def test_server_recovers_every_real_item_at_threshold_and_labels_synthetics(
 
 
 def test_duplicate_item_ids_never_count_twice(setup: Setup, rng: SeededRandomness) -> None:
-    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    account = new_account(setup.blinded.params, threshold=T, rng=rng)
     ids = _real_ids(account, T - 1)
     opened = [
         _open(setup, account, item_id, [setup.known[i]], rng)
@@ -127,30 +118,48 @@ def test_two_devices_produce_identical_shares_for_one_id(
 
 
 def test_non_matching_voucher_does_not_open(setup: Setup, rng: SeededRandomness) -> None:
-    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    account = new_account(setup.blinded.params, threshold=T, rng=rng)
     assert _open(setup, account, b"benign", [b"not in the set!!"], rng) is None
 
 
 def test_every_matching_candidate_opens_the_voucher(setup: Setup, rng: SeededRandomness) -> None:
-    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
+    account = new_account(setup.blinded.params, threshold=T, rng=rng)
     for i in range(20):
         assert _open(setup, account, b"m%d" % i, [b"miss-%d-padding" % i, setup.known[i]], rng)
 
 
-def test_synthetic_shares_are_capped_at_synthetic_max(setup: Setup, rng: SeededRandomness) -> None:
-    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=1.0, rng=rng)
-    opened = [_open(setup, account, b"item%d" % i, [b"nothing matches"], rng) for i in range(40)]
-    assert all(o is not None for o in opened)
-    result = recover_associated_data(setup.blinded.params, [o for o in opened if o])
-    assert result.distinct_shares <= setup.blinded.params.synthetic_max
-    assert not result.threshold_reached
+def test_a_device_stops_making_synthetics_at_its_budget(
+    setup: Setup, rng: SeededRandomness
+) -> None:
+    account = new_account(setup.blinded.params, threshold=T, rng=rng)
+    schedule = SyntheticSchedule.always(setup.blinded.params.synthetic_max)
+    opened = []
+    for i in range(40):
+        voucher = generate_voucher(
+            account,
+            setup.blinded,
+            candidate_hashes=[b"nothing matches"],
+            item_id=b"item%d" % i,
+            associated_data=b"",
+            rng=rng,
+            account_id=TEST_ACCOUNT_ID,
+            schedule=schedule,
+        )
+        opened.append(
+            process_voucher(setup.server_key, setup.blinded, voucher, account_id=TEST_ACCOUNT_ID)
+        )
+    shares = [o for o in opened if o]
+    assert len(shares) == setup.blinded.params.synthetic_max == schedule.synthetic_count
+    result = recover_associated_data(setup.blinded.params, shares)
+    assert result.distinct_shares == setup.blinded.params.synthetic_max
+    assert not result.threshold_reached and not result.abuse_suspected
 
 
 def test_recovery_refuses_thresholds_other_than_the_policy(
     setup: Setup, rng: SeededRandomness
 ) -> None:
-    account = new_account(setup.blinded.params, threshold=T, synthetic_rate=0.0, rng=rng)
-    low = new_account(setup.blinded.params, threshold=2, synthetic_rate=0.0, rng=rng)
+    account = new_account(setup.blinded.params, threshold=T, rng=rng)
+    low = new_account(setup.blinded.params, threshold=2, rng=rng)
     opened = [
         _open(setup, account, b"a", [setup.known[0]], rng),
         _open(setup, low, b"b", [setup.known[1]], rng),
@@ -168,7 +177,7 @@ def test_recovery_refuses_thresholds_other_than_the_policy(
 def test_both_threshold_edges_with_synthetics_present(setup: Setup, t: int) -> None:
     """t - 1 distinct real matches: nothing; the t-th: every real item, synthetics labelled."""
     rng = SeededRandomness(b"edges-%d" % t)
-    account = new_account(setup.blinded.params, threshold=t, synthetic_rate=0.5, rng=rng)
+    account = new_account(setup.blinded.params, threshold=t, rng=rng)
     synthetic = [
         _open(setup, account, item_id, [b"no match at all"], rng)
         for item_id in _synthetic_ids(account, setup.blinded.params.synthetic_max)

@@ -3,6 +3,7 @@ server, two devices of one account, and the server's storage."""
 
 from __future__ import annotations
 
+from tests.tpsi.conftest import TEST_ACCOUNT_ID
 from vouchsafe.protocol.vectors.drbg import SeededRandomness
 from vouchsafe.sdk.tpsi import (
     account_from_secret,
@@ -14,7 +15,7 @@ from vouchsafe.sdk.tpsi import (
     recover_associated_data,
     wire,
 )
-from vouchsafe.sdk.tpsi.account import synthetic_slot
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 
 
 def test_transcript_two_devices_reach_threshold_over_the_wire() -> None:
@@ -38,8 +39,13 @@ def test_transcript_two_devices_reach_threshold_over_the_wire() -> None:
     # devices: each decodes (and so verifies) the set; they share only the account secret
     phone = wire.decode_blinded_hash_set(published)
     laptop = wire.decode_blinded_hash_set(published)
-    account = new_account(phone.params, threshold=3, synthetic_rate=0.3, rng=rng)
-    second = account_from_secret(laptop.params, account.secret, threshold=3, synthetic_rate=0.3)
+    account = new_account(phone.params, threshold=3, rng=rng)
+    second = account_from_secret(laptop.params, account.secret, threshold=3)
+    # each device its own schedule (a low scale: 12 items only) and half the synthetic budget
+    schedules = {
+        id(device): SyntheticSchedule.for_account(device, devices=2, scale=2)
+        for device in (account, second)
+    }
 
     uploads: list[bytes] = []
     sent_real: list[bytes] = []
@@ -47,7 +53,8 @@ def test_transcript_two_devices_reach_threshold_over_the_wire() -> None:
         item_id = b"photo-%d" % i
         device, blinded = (account, phone) if i % 2 else (second, laptop)
         candidates = [known[i] if i < 4 else rng.random_bytes(32), rng.random_bytes(32)]
-        if i < 4 and synthetic_slot(account, item_id) is None:
+        schedule = schedules[id(device)]
+        if i < 4 and not schedule.decide(device, item_id):
             sent_real.append(item_id)
         uploads.append(
             wire.encode_safety_voucher(
@@ -58,6 +65,8 @@ def test_transcript_two_devices_reach_threshold_over_the_wire() -> None:
                     item_id=item_id,
                     associated_data=b"derivative of " + item_id,
                     rng=rng,
+                    account_id=TEST_ACCOUNT_ID,
+                    schedule=schedule,
                 )
             )
         )
@@ -69,7 +78,7 @@ def test_transcript_two_devices_reach_threshold_over_the_wire() -> None:
     for upload in uploads:
         voucher = wire.decode_safety_voucher(upload, server_set.params)
         assert len(upload) == len(uploads[0])
-        opened = process_voucher(server_key, server_set, voucher)
+        opened = process_voucher(server_key, server_set, voucher, account_id=TEST_ACCOUNT_ID)
         if opened is not None:
             stored[wire.voucher_id_from_bytes(upload)] = wire.encode_opened_voucher(opened)
 

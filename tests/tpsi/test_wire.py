@@ -6,7 +6,7 @@ import contextlib
 
 import pytest
 
-from tests.tpsi.conftest import Setup, make_setup
+from tests.tpsi.conftest import TEST_ACCOUNT_ID, Setup, make_setup
 from vouchsafe.protocol import tpsi_pb2
 from vouchsafe.protocol.vectors.drbg import SeededRandomness
 from vouchsafe.sdk.errors import (
@@ -20,6 +20,7 @@ from vouchsafe.sdk.errors import (
 )
 from vouchsafe.sdk.tpsi import SafetyVoucher, generate_voucher, new_account, process_voucher, wire
 from vouchsafe.sdk.tpsi.params import table_digest
+from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.sdk.tpsi.verify import first_repeated_element
 
 
@@ -34,6 +35,8 @@ def voucher(setup: Setup) -> SafetyVoucher:
         item_id=b"id",
         associated_data=b"ad",
         rng=rng,
+        account_id=TEST_ACCOUNT_ID,
+        schedule=SyntheticSchedule.never(),
     )
 
 
@@ -45,7 +48,7 @@ def test_every_message_round_trips(setup: Setup, voucher: SafetyVoucher) -> None
     assert key.alpha == setup.server_key.alpha
     encoded = wire.encode_safety_voucher(voucher)
     assert wire.decode_safety_voucher(encoded, blinded.params) == voucher
-    opened = process_voucher(setup.server_key, setup.blinded, voucher)
+    opened = process_voucher(setup.server_key, setup.blinded, voucher, account_id=TEST_ACCOUNT_ID)
     assert opened is not None
     assert opened.voucher_id == wire.voucher_id_from_bytes(encoded)
     assert wire.decode_opened_voucher(wire.encode_opened_voucher(opened)) == opened
@@ -79,7 +82,7 @@ def test_wrong_ciphersuite_and_version_are_rejected(voucher: SafetyVoucher) -> N
         wire.decode_safety_voucher(message.SerializeToString(deterministic=True))
     assert excinfo.value.field == "voucher.ciphersuite"
     message.ciphersuite = wire.CIPHERSUITE
-    message.version = 2
+    message.version = wire.VERSION + 1
     with pytest.raises(UnsupportedCiphersuiteError):
         wire.decode_safety_voucher(message.SerializeToString(deterministic=True))
 
@@ -113,7 +116,7 @@ def test_wrong_lengths_are_rejected(setup: Setup, voucher: SafetyVoucher) -> Non
 def test_voucher_for_other_params_is_rejected(voucher: SafetyVoucher) -> None:
     other = make_setup(seed=b"other", n=16)
     with pytest.raises(ParamsMismatchError):
-        process_voucher(other.server_key, other.blinded, voucher)
+        process_voucher(other.server_key, other.blinded, voucher, account_id=TEST_ACCOUNT_ID)
 
 
 def _blinded_with_table(setup: Setup, table: bytes) -> bytes:

@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Protocol, cast
 
+# The provider account id the attacks' vouchers are made for and processed under.
+ATTACK_ACCOUNT_ID = b"attack-account"
+
 # Evidence values are JSON-representable so the CLI can print them and --json can dump them.
 Evidence = Mapping[str, Any]
 
@@ -79,6 +82,8 @@ REGISTRY: tuple[tuple[str, str], ...] = (
     ("replay", "replay"),
     ("malformed", "malformed"),
     ("pre-encryption", "pre_encryption"),
+    ("recovery-flood", "recovery_flood"),
+    ("cross-release", "cross_release"),
 )
 
 

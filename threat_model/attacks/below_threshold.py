@@ -1,24 +1,20 @@
 """Attack 3: below-threshold inference from what opens.
 
 The honest-but-curious server cannot read associated data below the match threshold ``t``, but
-per account it sees how many vouchers it received (``n``), how many opened, and the tag (share
-x-coordinate) of each opened one. In ``vouchsafe.sdk.tpsi`` a synthetic voucher opens like a match
-and
-carries the share of one of ``s_max`` synthetic slots, so two synthetics of the same slot show
-the same tag, while every real match shows its own. The server's statistics are therefore
+per account it sees every voucher, whether it opened, and the opened tag. Under the v2
+synthetic schedule (``vouchsafe.sdk.tpsi.schedule``) item ``i`` of a device is synthetic with
+probability ``min(1, c / (i + i0))`` until the device's budget is spent; a synthetic item's
+share derives from its id, so re-sends repeat exactly like a real item's, and tags carry no
+information beyond *which positions opened*. This attack runs the optimal likelihood-ratio
+test on that position sequence (``schedule_sim``) for ``k`` hidden matches against none, at
+account volumes from 300 to 10^6 items, and checks the model against the protocol: it makes
+the vouchers of a real account with ``vouchsafe.sdk.tpsi`` (re-sends included) and compares
+what ``process_voucher`` opens with the schedule's decision, item by item.
 
-- ``opened``: real matches + synthetic items,
-- ``distinct``: real matches + synthetic slots hit (at most ``s_max``),
-- ``singletons``: real matches + slots hit exactly once.
-
-For each activity level and synthetic rate this attack estimates (Monte Carlo, with the noise
-floor printed beside it) the advantage of the best of these statistics at telling one real
-match from none (``adv_1``) and ``t - 1`` from none, and searches the rate needed to keep
-``adv_1`` under a bound. When the protocol core is installed it takes the defaults (``t``,
-``s_max``, the calibrated rate) from it and checks the model against the real protocol: it
-makes the vouchers of a small account with ``vouchsafe.sdk.tpsi`` and compares what
-``process_voucher``
-opens with the model's prediction for that account, item by item.
+Every volume's server view is simulated from the schedule's exact per-item probability (the
+protocol check covers the per-item mechanism at ``check_items`` items); nothing is simulated
+beyond that probability. ``held`` = the advantage for one hidden match, plus two standard
+errors and the cap bound, is at most ``bound`` at every volume.
 """
 
 from __future__ import annotations
@@ -27,220 +23,171 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vouchsafe.threat_model.attacks import counting
-from vouchsafe.threat_model.attacks.base import AttackOutcome, AttackUnavailable
+from vouchsafe.threat_model.attacks import schedule_sim
+from vouchsafe.threat_model.attacks.base import ATTACK_ACCOUNT_ID, AttackOutcome, AttackUnavailable
 
 NUMBER = 3
 NAME = "below-threshold"
-TITLE = "below-threshold inference: estimate real match counts from what opens"
-
-STATISTICS = ("opened", "distinct", "singletons")
+TITLE = "below-threshold inference: the optimal test on which vouchers open"
 
 
 @dataclass(frozen=True)
 class Config:
-    """Activity levels, rates, the advantage bound and the Monte Carlo size.
+    """Volumes, hidden-match counts, the bound and the Monte Carlo size.
 
-    ``rate`` 0 and ``slots`` 0 mean: the protocol core's defaults (``default_synthetic_rate``
-    and ``DEFAULT_SYNTHETIC_MAX``).
+    ``scale``/``offset``/``budget`` 0 mean the protocol core's defaults (SYNTHETIC_SCALE,
+    SYNTHETIC_OFFSET, DEFAULT_SYNTHETIC_MAX). ``hidden`` 0 stands for ``t - 1``.
     """
 
-    threshold: int = 10
-    rate: float = 0.0
-    slots: int = 0
-    activities: tuple[int, ...] = (100, 1000, 3000, 10000)
-    rate_factors: tuple[float, ...] = (0.25, 1.0, 4.0, 16.0)
-    bound: float = 0.1
-    # The same rate search with this many synthetic slots instead of s_max (0: skip).
-    alt_slots: int = 4096
-    trials: int = 6000
-    check_items: int = 60
-    # Interleaved real/synthetic voucher generations timed (0: skip). Evidence only; no claim.
-    timing_pairs: int = 60
+    threshold: int = 30
+    scale: float = 0.0
+    offset: float = 0.0
+    budget: int = 0
+    activities: tuple[int, ...] = (300, 1000, 10_000, 100_000, 1_000_000)
+    hidden: tuple[int, ...] = (1, 2, 5, 0)
+    bound: float = 0.05
+    trials: int = 3000
+    check_items: int = 120
     seed: int = 3
 
 
-def _defaults(config: Config) -> tuple[float, int, bool]:
+def _defaults(config: Config) -> tuple[schedule_sim.Schedule, int]:
     try:
-        from vouchsafe.sdk.tpsi.account import default_synthetic_rate
         from vouchsafe.sdk.tpsi.params import DEFAULT_SYNTHETIC_MAX
+        from vouchsafe.sdk.tpsi.schedule import SYNTHETIC_OFFSET, SYNTHETIC_SCALE
     except ImportError:
-        if not (config.rate and config.slots):
-            raise AttackUnavailable(
-                "needs vouchsafe.sdk.tpsi, or both rate= and slots= set"
-            ) from None
-        return config.rate, config.slots, False
-    slots = config.slots or int(DEFAULT_SYNTHETIC_MAX)
-    rate = config.rate or default_synthetic_rate(config.threshold, slots)
-    return rate, slots, True
-
-
-def _advantages(
-    n: int, m: int, rate: float, slots: int, trials: int, rng: np.random.Generator
-) -> dict[str, float]:
-    none = counting.simulate_view(n, 0, rate, slots, trials, rng)
-    again = counting.simulate_view(n, 0, rate, slots, trials, rng)
-    some = counting.simulate_view(n, m, rate, slots, trials, rng)
-    out = {k: round(counting.empirical_tv(none[k], some[k]), 3) for k in STATISTICS}
-    out["best"] = max(out[k] for k in STATISTICS)
-    out["noise_floor"] = round(max(counting.empirical_tv(none[k], again[k]) for k in STATISTICS), 3)
-    return out
+        if not (config.scale and config.budget):
+            raise AttackUnavailable("needs vouchsafe.sdk.tpsi, or scale= and budget=") from None
+        return schedule_sim.Schedule(config.scale, config.offset), config.budget
+    schedule = schedule_sim.Schedule(
+        config.scale or SYNTHETIC_SCALE, config.offset or (0 if config.scale else SYNTHETIC_OFFSET)
+    )
+    return schedule, config.budget or int(DEFAULT_SYNTHETIC_MAX)
 
 
 def run(config: Config) -> AttackOutcome:
-    """Estimates the advantage table and the rates needed; decides the claim from them."""
-    rate, slots, from_protocol = _defaults(config)
+    """Estimates the advantage table at every volume; decides the claim from k = 1."""
+    schedule, budget = _defaults(config)
     rng = np.random.default_rng(config.seed)
     t = config.threshold
+    hidden = [k or t - 1 for k in config.hidden]
+    base = schedule_sim.sample_opened(schedule, max(config.activities), config.trials, rng)
     table: dict[str, dict[str, object]] = {}
-    needed: dict[str, float | None] = {}
+    worst = 0.0
     for n in config.activities:
-        found: float | None = None
-        for factor in config.rate_factors:
-            r = min(1.0, rate * factor)
-            one = _advantages(n, 1, r, slots, config.trials, rng)
-            near = _advantages(n, t - 1, r, slots, config.trials, rng)
-            table[f"n={n} rate={r:.4g}"] = {"adv_1": one, f"adv_{t - 1}": near["best"]}
-            if found is None and one["best"] <= config.bound:
-                found = r
-        needed[f"n={n}"] = found
-        if config.alt_slots:
-            needed[f"n={n} s_max={config.alt_slots}"] = next(
-                (
-                    min(1.0, rate * f)
-                    for f in config.rate_factors
-                    if _advantages(n, 1, min(1.0, rate * f), config.alt_slots, config.trials, rng)[
-                        "best"
-                    ]
-                    <= config.bound
-                ),
-                None,
-            )
-    default_adv: dict[str, dict[str, float]] = {}
-    for key, row in table.items():
-        if key.endswith(f"rate={rate:.4g}"):
-            default_adv[key.split()[0]] = row["adv_1"]  # type: ignore[assignment]
-    worst = max(float(v["best"]) for v in default_adv.values())
+        cap = schedule_sim.cap_probability(schedule, n, budget)
+        row: dict[str, object] = {
+            "expected_synthetic": round(schedule.expected_synthetic(n), 1),
+            "recall_lost_to_synthetics": round(schedule.expected_synthetic(n) / n, 4),
+            "cap_bound": float(f"{cap:.2g}"),
+        }
+        for k in hidden:
+            if k >= n:
+                continue
+            estimate, se = schedule_sim.advantage(base, n, k, schedule, rng)
+            row[f"adv_{k}"] = round(estimate, 4)
+            row[f"adv_{k}_se"] = round(se, 4)
+            if k == 1:
+                upper = estimate + 2 * se + cap
+                row["adv_1_upper"] = round(upper, 4)
+                worst = max(worst, upper)
+        table[f"n={n}"] = row
     held = worst <= config.bound
     claim = (
-        f"At the default synthetic rate ({rate:.4g}, s_max={slots}, t={t}) the server's best "
-        f"count statistic tells one real match from none with advantage <= {config.bound} "
-        f"for accounts of {min(config.activities)}-{max(config.activities)} items"
+        f"With the synthetic schedule min(1, {schedule.scale:g}/(i + {schedule.offset:g})) "
+        f"and a budget of {budget} per device, the server's optimal test tells one hidden "
+        f"match from none with advantage <= {config.bound} at every volume from "
+        f"{min(config.activities)} to {max(config.activities)} items"
     )
     evidence: dict[str, object] = {
-        "rate": rate,
-        "slots": slots,
-        "defaults_from": "vouchsafe.sdk.tpsi" if from_protocol else "config",
-        "adv_1_at_default_rate": default_adv,
-        "worst_adv_1_at_default_rate": worst,
+        "scale_c": schedule.scale,
+        "offset_i0": schedule.offset,
+        "budget_per_device": budget,
+        "threshold": t,
+        "worst_adv_1_upper": round(worst, 4),
         "advantage_table": table,
-        f"smallest_tried_rate_with_adv_1_le_{config.bound}": needed,
+        "detection_delay_items": schedule.detection_delay(t),
+        "detection_delay_constant_rate_items": _constant_rate_delay(t, config),
+        "simulated_points": [f"n={n}" for n in config.activities],
     }
     notes = [
-        "advantage = total-variation distance between the statistic's distributions "
-        f"(Monte Carlo, {config.trials} accounts per cell; noise_floor = same distribution "
-        "sampled twice)",
+        "advantage = total variation between the k-match and no-match views, estimated as "
+        f"E_k[(1 - 1/LR)^+] over {config.trials} simulated accounts per cell (se beside it)",
+        "every volume is simulated from the schedule's exact per-item probability; the "
+        "protocol check below runs the real vouchers",
+        "the server is given each item's exact index; uniform prior on match positions",
+        "detection delay: known items until E[real matches] >= t for a new device; an account "
+        "or device that rotates before then is never detected",
     ]
-    if from_protocol:
+    try:
         evidence["model_matches_protocol"] = _check_against_protocol(config)
-        if config.timing_pairs:
-            evidence["generation_time_ms"] = _generation_timing(config.timing_pairs)
-    else:
+    except ImportError:
         notes.append("model not checked against the protocol (vouchsafe.sdk.tpsi absent)")
     return AttackOutcome(claim=claim, held=held, evidence=evidence, notes=tuple(notes))
 
 
+def _constant_rate_delay(threshold: int, config: Config) -> int:
+    """Known items until E[real] >= t at the constant rate that makes as many synthetics by
+    the smallest volume (for comparison)."""
+    schedule, _ = _defaults(config)
+    n0 = min(config.activities)
+    rate = schedule.expected_synthetic(n0) / n0
+    return int(np.ceil(threshold / (1 - rate))) if rate < 1 else -1
+
+
 def _check_against_protocol(config: Config) -> dict[str, object]:
-    """Real vouchers of one account: do (opened, distinct, singletons) follow the model?
+    """Real vouchers of one account: does what opens follow the schedule, item by item?
 
-    The model's mechanism, applied to this account's own synthetic decisions
-    (``synthetic_slot``), predicts the three statistics exactly; the server's view is
-    computed from what ``process_voucher`` really opens.
+    Every fifth item is a known (matching) one; every seventh is a re-send of an earlier item.
+    Predicted: an item opens iff the schedule made it synthetic or it matches, and a re-send
+    opens with exactly the tag (and share) of its first send.
     """
-    from collections import Counter
-
     from vouchsafe.sdk.tpsi import (
+        SyntheticSchedule,
         blind_hash_set,
         generate_server_keys,
         generate_voucher,
         new_account,
         process_voucher,
     )
-    from vouchsafe.sdk.tpsi.account import synthetic_slot
 
     known = [bytes([i]) * 32 for i in range(1, 9)]
     server_key = generate_server_keys()
-    # Few slots, so that synthetics share slots and the duplicate-tag rule is exercised.
-    blinded = blind_hash_set(server_key, known, max_candidates=1, synthetic_max=4)
-    # A high rate so that a small run has several synthetics and shared slots.
-    account = new_account(blinded.params, threshold=config.threshold, synthetic_rate=0.3)
-    real = 0
-    slot_hits: Counter[int] = Counter()
-    tags: Counter[bytes] = Counter()
+    blinded = blind_hash_set(server_key, known, max_candidates=1, synthetic_max=64)
+    account = new_account(blinded.params, threshold=config.threshold)
+    schedule = SyntheticSchedule.for_account(account)
+    first_tag: dict[bytes, tuple[bytes, bytes] | None] = {}
+    mismatches = 0
+    opened_count = 0
     for i in range(config.check_items):
-        item_id = f"item-{i}".encode()
-        matching = i % 5 == 0
-        y = known[i % len(known)] if matching else b"x" + i.to_bytes(31, "big")
+        j = i // 2 if i % 7 == 6 else i  # a re-send of item i // 2
+        item_id = f"item-{j}".encode()
+        matching = j % 5 == 0
+        y = known[j % len(known)] if matching else b"x" + j.to_bytes(31, "big")
         voucher = generate_voucher(
-            account, blinded, candidate_hashes=[y], item_id=item_id, associated_data=b"ad"
+            account,
+            blinded,
+            candidate_hashes=[y],
+            item_id=item_id,
+            associated_data=b"ad",
+            account_id=ATTACK_ACCOUNT_ID,
+            schedule=schedule,
         )
-        opened = process_voucher(server_key, blinded, voucher)
-        if opened is not None:
-            tags[opened.item_tag] += 1
-        slot = synthetic_slot(account, item_id)
-        if slot is not None:
-            slot_hits[slot] += 1
-        elif matching:
-            real += 1
-    predicted = (
-        real + sum(slot_hits.values()),
-        real + len(slot_hits),
-        real + sum(1 for c in slot_hits.values() if c == 1),
-    )
-    observed = (sum(tags.values()), len(tags), sum(1 for c in tags.values() if c == 1))
+        opened = process_voucher(server_key, blinded, voucher, account_id=ATTACK_ACCOUNT_ID)
+        decision = schedule.peek(account, item_id)
+        predicted = bool(decision) or matching
+        seen = None if opened is None else (opened.item_tag, opened.share_y)
+        opened_count += opened is not None
+        if predicted != (opened is not None):
+            mismatches += 1
+        if item_id in first_tag and first_tag[item_id] != seen:
+            mismatches += 1
+        first_tag.setdefault(item_id, seen)
     return {
-        "agree": predicted == observed,
+        "agree": mismatches == 0,
         "items": config.check_items,
-        "predicted_opened_distinct_singletons": list(predicted),
-        "observed_opened_distinct_singletons": list(observed),
-    }
-
-
-def _generation_timing(pairs: int) -> dict[str, float]:
-    """Wall time of making a real vs a synthetic voucher, interleaved to cancel machine drift.
-
-    A server that relays the message and receives the voucher sees roughly when each was made;
-    a systematic difference would let it label synthetic vouchers. Measured, not asserted.
-    """
-    import statistics
-    import time
-
-    from vouchsafe.sdk.tpsi import (
-        blind_hash_set,
-        generate_server_keys,
-        generate_voucher,
-        new_account,
-    )
-
-    known = [bytes([i]) * 32 for i in range(1, 65)]
-    blinded = blind_hash_set(generate_server_keys(), known, max_candidates=16)
-    real = new_account(blinded.params, threshold=10, synthetic_rate=0.0)
-    synthetic = new_account(blinded.params, threshold=10, synthetic_rate=1.0)
-    candidates = [bytes([200 + i]) * 32 for i in range(16)]
-    real_times: list[float] = []
-    synthetic_times: list[float] = []
-    for i in range(pairs):
-        for account, sink in ((real, real_times), (synthetic, synthetic_times)):
-            start = time.perf_counter()
-            generate_voucher(
-                account, blinded, candidate_hashes=candidates, item_id=b"%d" % i,
-                associated_data=b"x" * 100,
-            )
-            sink.append(time.perf_counter() - start)
-    diffs = [s - r for r, s in zip(real_times, synthetic_times, strict=True)]
-    return {
-        "real_median": round(statistics.median(real_times) * 1e3, 3),
-        "synthetic_median": round(statistics.median(synthetic_times) * 1e3, 3),
-        "paired_difference_median": round(statistics.median(diffs) * 1e3, 3),
-        "share_of_pairs_synthetic_slower": round(sum(d > 0 for d in diffs) / pairs, 3),
+        "distinct_items": schedule.items_seen,
+        "synthetic": schedule.synthetic_count,
+        "opened": opened_count,
+        "mismatches": mismatches,
     }

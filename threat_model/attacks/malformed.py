@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vouchsafe.threat_model.attacks import pipeline
-from vouchsafe.threat_model.attacks.base import AttackOutcome
+from vouchsafe.threat_model.attacks.base import ATTACK_ACCOUNT_ID, AttackOutcome
 
 NUMBER = 7
 NAME = "malformed"
@@ -57,6 +57,7 @@ def run(config: Config) -> AttackOutcome:
     from vouchsafe.protocol import tpsi_pb2
     from vouchsafe.sdk.errors import VouchsafeError
     from vouchsafe.sdk.tpsi import (
+        SyntheticSchedule,
         blind_hash_set,
         generate_server_keys,
         generate_voucher,
@@ -70,18 +71,24 @@ def run(config: Config) -> AttackOutcome:
     server_key = generate_server_keys()
     old = blind_hash_set(server_key, known[:8], max_candidates=1)
     current = blind_hash_set(server_key, known, max_candidates=1)
-    account = new_account(current.params, threshold=3, synthetic_rate=0.0)
-    old_account = new_account(old.params, threshold=3, synthetic_rate=0.0)
+    account = new_account(current.params, threshold=3)
+    old_account = new_account(old.params, threshold=3)
     voucher = generate_voucher(
-        account, current, candidate_hashes=[known[0]], item_id=b"i", associated_data=b"a"
+        account,
+        current,
+        candidate_hashes=[known[0]],
+        item_id=b"i",
+        associated_data=b"a",
+        account_id=ATTACK_ACCOUNT_ID,
+        schedule=SyntheticSchedule.never(),
     )
     good_voucher = wire.encode_safety_voucher(voucher)
     good_set = wire.encode_blinded_hash_set(current)
-    baseline = process_voucher(server_key, current, voucher)
+    baseline = process_voucher(server_key, current, voucher, account_id=ATTACK_ACCOUNT_ID)
 
     def server_side(data: bytes) -> object:
         decoded = wire.decode_safety_voucher(data, current.params)
-        return process_voucher(server_key, current, decoded)
+        return process_voucher(server_key, current, decoded, account_id=ATTACK_ACCOUNT_ID)
 
     def device_side(data: bytes) -> object:
         return wire.decode_blinded_hash_set(data)
@@ -122,7 +129,13 @@ def run(config: Config) -> AttackOutcome:
         set_version = _setter(("params", "version"), version)
         attempt("downgrade", device_side, edited_set(set_version), False)
     stale = generate_voucher(
-        old_account, old, candidate_hashes=[known[0]], item_id=b"i", associated_data=b"a"
+        old_account,
+        old,
+        candidate_hashes=[known[0]],
+        item_id=b"i",
+        associated_data=b"a",
+        account_id=ATTACK_ACCOUNT_ID,
+        schedule=SyntheticSchedule.never(),
     )
     attempt("downgrade", server_side, wire.encode_safety_voucher(stale), False)
 
@@ -160,11 +173,15 @@ def run(config: Config) -> AttackOutcome:
     for counter in results.values():
         totals.update(counter)
     structural = (
-        "downgrade", "invalid_point", "truncated", "extended", "release", "high_bit_encoding"
+        "downgrade",
+        "invalid_point",
+        "truncated",
+        "extended",
+        "release",
+        "high_bit_encoding",
     )
     held = totals["crashed"] == 0 and all(
-        results[f]["accepted"] == 0 and results[f]["accepted_same_outcome"] == 0
-        for f in structural
+        results[f]["accepted"] == 0 and results[f]["accepted_same_outcome"] == 0 for f in structural
     )
     # Bit flips the blinded-set decoder accepts change unauthenticated parameters (cuckoo
     # nonces, synthetic weights); the signed release header covers them ("release" family).
@@ -251,13 +268,16 @@ def _release_family(
         release = sign_release(draft, blinded.table, private)  # type: ignore[attr-defined]
         previous = release.digest
         signed.append(release)
-    held = verify_release(signed[1].data, release_key=public, published_root=signed[1].root,
-                          now=1_800_000_000)
+    held = verify_release(
+        signed[1].data, release_key=public, published_root=signed[1].root, now=1_800_000_000
+    )
 
     def device(root: bytes) -> Callable[[bytes], object]:
         def check(data: bytes) -> object:
-            return verify_release(data, release_key=public, published_root=root,
-                                  now=1_800_000_000, held=held)
+            return verify_release(
+                data, release_key=public, published_root=root, now=1_800_000_000, held=held
+            )
+
         return check
 
     attempt("release", device(signed[0].root), signed[0].data, False)  # rollback, old root

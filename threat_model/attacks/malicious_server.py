@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vouchsafe.threat_model.attacks import pipeline
-from vouchsafe.threat_model.attacks.base import AttackOutcome
+from vouchsafe.threat_model.attacks.base import ATTACK_ACCOUNT_ID, AttackOutcome
 
 NUMBER = 4
 NAME = "malicious-server"
@@ -52,6 +52,7 @@ def run(config: Config) -> AttackOutcome:
     from vouchsafe.sdk.crypto.hash_to_group import hash_to_group
     from vouchsafe.sdk.errors import VouchsafeError
     from vouchsafe.sdk.tpsi import (
+        SyntheticSchedule,
         blind_hash_set,
         generate_server_keys,
         generate_voucher,
@@ -73,9 +74,7 @@ def run(config: Config) -> AttackOutcome:
         return bytes(hash_to_group(y) * server_key.alpha)
 
     explained_honest = {blinded_of(y) for y in admitted}
-    filled = {
-        i for i in range(params.table_size) if honest.element(i) in explained_honest
-    }
+    filled = {i for i in range(params.table_size) if honest.element(i) in explained_honest}
     counts = {
         "targets_tried": 0,
         "hidden": 0,
@@ -105,11 +104,20 @@ def run(config: Config) -> AttackOutcome:
         except VouchsafeError:
             pass
         for name, blinded in (("honest", honest), ("tampered", tampered)):
-            account = new_account(blinded.params, threshold=3, synthetic_rate=0.0)
+            account = new_account(blinded.params, threshold=3)
             voucher = generate_voucher(
-                account, blinded, candidate_hashes=[target], item_id=b"t", associated_data=b""
+                account,
+                blinded,
+                candidate_hashes=[target],
+                item_id=b"t",
+                associated_data=b"",
+                account_id=ATTACK_ACCOUNT_ID,
+                schedule=SyntheticSchedule.never(),
             )
-            counts[f"opened_on_{name}"] += process_voucher(server_key, blinded, voucher) is not None
+            counts[f"opened_on_{name}"] += (
+                process_voucher(server_key, blinded, voucher, account_id=ATTACK_ACCOUNT_ID)
+                is not None
+            )
         unexplained = [
             sum(1 for w in range(params.table_size) if b.element(w) not in explained_honest)
             for b in (honest, tampered)

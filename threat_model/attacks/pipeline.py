@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from vouchsafe.threat_model.attacks.base import AttackUnavailable
+from vouchsafe.threat_model.attacks.base import ATTACK_ACCOUNT_ID, AttackUnavailable
 
 Pixels = NDArray[np.uint8]
 
@@ -64,8 +64,9 @@ def hash_bits(pixels: Pixels) -> NDArray[np.bool_]:
     from vouchsafe.sdk.media.pdq import unpack_bits
     from vouchsafe.sdk.media.signal_types import get_signal_type
 
-    bits: NDArray[np.bool_] = unpack_bits(get_signal_type("pdq").hash_media(
-        Image.fromarray(pixels)).bits)
+    bits: NDArray[np.bool_] = unpack_bits(
+        get_signal_type("pdq").hash_media(Image.fromarray(pixels)).bits
+    )
     return bits
 
 
@@ -167,7 +168,7 @@ class Deployment:
 
     def voucher(self, account: Any, candidates: Sequence[bytes], item_id: bytes, ad: bytes) -> Any:
         """The device's safety voucher for one item."""
-        from vouchsafe.sdk.tpsi import generate_voucher
+        from vouchsafe.sdk.tpsi import SyntheticSchedule, generate_voucher
 
         return generate_voucher(
             account,
@@ -175,13 +176,15 @@ class Deployment:
             candidate_hashes=list(candidates),
             item_id=item_id,
             associated_data=ad,
+            account_id=ATTACK_ACCOUNT_ID,
+            schedule=SyntheticSchedule.never(),
         )
 
     def process(self, voucher: Any) -> Any:
         """The server's outer step: an opened voucher, or None for a non-match."""
         from vouchsafe.sdk.tpsi import process_voucher
 
-        return process_voucher(self.server_key, self.blinded, voucher)
+        return process_voucher(self.server_key, self.blinded, voucher, account_id=ATTACK_ACCOUNT_ID)
 
     def recover(self, opened: Sequence[Any]) -> Any:
         """The server's inner step over an account's opened vouchers."""

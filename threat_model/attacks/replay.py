@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vouchsafe.threat_model.attacks import pipeline
-from vouchsafe.threat_model.attacks.base import AttackOutcome
+from vouchsafe.threat_model.attacks.base import ATTACK_ACCOUNT_ID, AttackOutcome
 
 if TYPE_CHECKING:
     from vouchsafe.sdk.tpsi import AccountKeys, OpenedVoucher, RecoveryResult, SafetyVoucher
@@ -48,6 +48,7 @@ def run(config: Config) -> AttackOutcome:
     """Builds the below-threshold account, injects each kind, and records the inner step."""
     pipeline.require_tpsi()
     from vouchsafe.sdk.tpsi import (
+        SyntheticSchedule,
         account_from_secret,
         blind_hash_set,
         generate_server_keys,
@@ -62,9 +63,9 @@ def run(config: Config) -> AttackOutcome:
     server_key = generate_server_keys()
     blinded = blind_hash_set(server_key, known, max_candidates=1)
     params = blinded.params
-    victim = new_account(params, threshold=t, synthetic_rate=0.0)
-    second_device = account_from_secret(params, victim.secret, threshold=t, synthetic_rate=0.0)
-    other = new_account(params, threshold=t, synthetic_rate=0.0)
+    victim = new_account(params, threshold=t)
+    second_device = account_from_secret(params, victim.secret, threshold=t)
+    other = new_account(params, threshold=t)
 
     def voucher(account: AccountKeys, i: int, item: str) -> SafetyVoucher:
         return generate_voucher(
@@ -73,12 +74,14 @@ def run(config: Config) -> AttackOutcome:
             candidate_hashes=[known[i]],
             item_id=item.encode(),
             associated_data=f"ad of {item}".encode(),
+            account_id=ATTACK_ACCOUNT_ID,
+            schedule=SyntheticSchedule.never(),
         )
 
     def opened_of(vouchers: list[SafetyVoucher]) -> list[OpenedVoucher]:
         out = []
         for v in vouchers:
-            o = process_voucher(server_key, blinded, v)
+            o = process_voucher(server_key, blinded, v, account_id=ATTACK_ACCOUNT_ID)
             if o is not None:
                 out.append(o)
         return out

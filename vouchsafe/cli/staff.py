@@ -57,18 +57,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.staff_command == "keygen":
         return _keygen(Path(args.out))
-    import httpx
-
     from vouchsafe.cli import UsageError
-    from vouchsafe.protocol.api_client import ApiClient, ApiError
+    from vouchsafe.sdk.api import ApiClient
+    from vouchsafe.sdk.errors import ServerRejected, ServerUnreachable
 
     client = ApiClient(args.server, _load_key(Path(args.key)))
     try:
         return int(_ACTIONS[args.staff_command](client, args))
-    except ApiError as exc:
-        raise UsageError(f"the server refused: {exc.code}: {exc}") from exc
-    except httpx.TransportError as exc:
-        raise UsageError(f"cannot reach {args.server}: {type(exc).__name__}") from exc
+    except ServerRejected as exc:
+        raise UsageError(f"the server refused: {exc.server_code}: {exc}") from exc
+    except ServerUnreachable as exc:
+        raise UsageError(f"cannot reach {args.server}: {exc}") from exc
     finally:
         client.close()
 
@@ -154,9 +153,9 @@ def _decide(client: Any, args: argparse.Namespace) -> int:
 
 def _reports(client: Any, args: argparse.Namespace) -> int:
     from vouchsafe.protocol import api_pb2
-    from vouchsafe.protocol.provider_signatures import verify_signed_report
+    from vouchsafe.sdk.api.provider_signatures import verify_signed_report
 
-    provider_key = bytes.fromhex(client.provider()["provider_public_key"])
+    provider_key = client.provider().public_key
     entries = client.reports()
     for entry in entries:
         report = verify_signed_report(entry.signed_report, provider_key)

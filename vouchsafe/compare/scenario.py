@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from vouchsafe.corpus import REPO_ROOT
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import ErrorCode, VouchsafeError
 
 SCENARIO_DIR = REPO_ROOT / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "baseline.yaml"
@@ -40,7 +40,7 @@ TRANSFORMS = (
 class ScenarioError(VouchsafeError):
     """A scenario file is missing, malformed or out of range."""
 
-    code = "invalid_scenario"
+    code = ErrorCode.INVALID_SCENARIO
 
 
 @dataclass(frozen=True)

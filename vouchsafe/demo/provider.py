@@ -11,22 +11,20 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 
-import httpx
-
 from vouchsafe.demo.release import DemoRelease
 from vouchsafe.demo.result import DemoSettings
 from vouchsafe.demo.staff import StaffMember, looks_like, staff_client
 from vouchsafe.demo.users import DemoUser
-from vouchsafe.messenger.api import ApiClient
-from vouchsafe.messenger.errors import ServerRejected
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.provider_signatures import verify_signed_report
+from vouchsafe.sdk.api import ApiClient
+from vouchsafe.sdk.api.provider_signatures import verify_signed_report
+from vouchsafe.sdk.errors import ErrorCode, ServerRejected
 from vouchsafe.sdk.media.decode import decode_image
 from vouchsafe.sdk.visual_derivative import visual_derivative
 
 # The server sweeps thresholds every second in the demo; give it a generous margin.
 QUEUE_WAIT_S = 30.0
-VERSION = 1
+REVIEW_PAGE = 500
 
 
 class ProviderSide:
@@ -70,12 +68,7 @@ class ProviderSide:
 
     def _queue(self, client: ApiClient | None = None) -> list[api_pb2.ReviewItem]:
         reviewer = self.reviewer if client is None else client
-        reply = reviewer.call(
-            "/v1/review/queue",
-            api_pb2.ListReviewItemsRequest(version=VERSION, limit=500),
-            api_pb2.ListReviewItemsResponse(),
-        )
-        return list(reply.items)
+        return reviewer.review_queue(limit=REVIEW_PAGE)
 
     def _wait_for_queue(self) -> list[api_pb2.ReviewItem]:
         expect_flag = any(u.outcome.known_sent >= self.settings.threshold for u in self.users)
@@ -108,12 +101,7 @@ class ProviderSide:
     @staticmethod
     def _reveal(reviewer: ApiClient, review_id: str) -> bytes:
         """The derivative, through the reveal endpoint (the server records the exposure)."""
-        reply = reviewer.call(
-            "/v1/review/reveal",
-            api_pb2.RevealDerivativeRequest(version=VERSION, review_id=review_id),
-            api_pb2.RevealDerivativeResponse(),
-        )
-        return bytes(reply.visual_derivative)
+        return bytes(reviewer.reveal(review_id).visual_derivative)
 
     def _review(self, items: list[api_pb2.ReviewItem]) -> list[str]:
         lines = []
@@ -131,18 +119,10 @@ class ProviderSide:
                     derivative,
                 )
             )
-            outcome = (
-                api_pb2.REVIEW_OUTCOME_CONFIRMED if same else api_pb2.REVIEW_OUTCOME_NOT_CONFIRMED
-            )
-            reply = self.reviewer.call(
-                "/v1/review/decisions",
-                api_pb2.ReviewDecisionRequest(
-                    version=VERSION,
-                    review_id=item.review_id,
-                    outcome=outcome,
-                    notes=f"derivative vs listed picture: difference {difference:.1f}",
-                ),
-                api_pb2.ReviewDecisionResponse(),
+            reply = self.reviewer.decide(
+                item.review_id,
+                same,
+                notes=f"derivative vs listed picture: difference {difference:.1f}",
             )
             name = user.name if user else item.account_id[:12]
             if user is not None and same:
@@ -158,26 +138,13 @@ class ProviderSide:
         return lines or ["nothing to review"]
 
     def _reports(self) -> list[str]:
-        reply = self.authority.call(
-            "/v1/authority/reports",
-            api_pb2.ListReportsRequest(version=VERSION),
-            api_pb2.ListReportsResponse(),
-        )
-        provider = httpx.get(self.url + "/v1/provider", timeout=10.0).json()
-        provider_key = bytes.fromhex(str(provider["provider_public_key"]))
+        reports = self.authority.reports()
+        provider_key = self.authority.provider().public_key
         lines = [f"provider key {provider_key.hex()[:16]}... (from /v1/provider)"]
-        for entry in reply.reports:
+        for entry in reports:
             # Raises if the signature does not verify under the provider's published key.
             report = verify_signed_report(entry.signed_report, provider_key)
-            forwarded = self.authority.call(
-                "/v1/authority/dispositions",
-                api_pb2.DispositionRequest(
-                    version=VERSION,
-                    report_id=entry.report_id,
-                    disposition=api_pb2.DISPOSITION_FORWARDED,
-                ),
-                api_pb2.DispositionResponse(),
-            )
+            forwarded = self.authority.dispose(entry.report_id, forwarded=True)
             user = self._by_account.get(report.account_id)
             if user is not None:
                 user.outcome.report_status = api_pb2.ReportStatus.Name(forwarded.status)
@@ -204,7 +171,7 @@ class ProviderSide:
                 try:
                     user.messenger.send_text(self.users[-1].name, "is my account working?")
                 except ServerRejected as exc:
-                    user.outcome.suspended = exc.server_code == "account_suspended"
+                    user.outcome.suspended = exc.server_code == ErrorCode.ACCOUNT_SUSPENDED
                     lines.append(
                         f"{user.name} tries to send a message: refused ({exc.server_code})"
                     )
@@ -233,20 +200,10 @@ class ProviderSide:
                     continue
                 derivative = self._reveal(self.second_reviewer, item.review_id)
                 same, difference = looks_like(derivative, self.listed)
-                outcome = (
-                    api_pb2.REVIEW_OUTCOME_CONFIRMED
-                    if same
-                    else api_pb2.REVIEW_OUTCOME_NOT_CONFIRMED
-                )
-                self.second_reviewer.call(
-                    "/v1/review/decisions",
-                    api_pb2.ReviewDecisionRequest(
-                        version=VERSION,
-                        review_id=item.review_id,
-                        outcome=outcome,
-                        notes=f"re-review, difference {difference:.1f}",
-                    ),
-                    api_pb2.ReviewDecisionResponse(),
+                self.second_reviewer.decide(
+                    item.review_id,
+                    same,
+                    notes=f"re-review, difference {difference:.1f}",
                 )
                 user.outcome.appeal_status = "rejected" if same else "upheld"
                 lines.append(
@@ -260,9 +217,7 @@ class ProviderSide:
         return lines
 
     def _transparency(self) -> list[str]:
-        response = httpx.get(self.url + "/v1/transparency", timeout=10.0)
-        response.raise_for_status()
-        report = response.json()
+        report = self.reviewer.transparency()
         figures = report.get("figures", {})
         self.transparency = {
             k: json.dumps(v) if isinstance(v, dict) else v for k, v in figures.items()

@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from vouchsafe.messenger.api import ApiClient
 from vouchsafe.messenger.identity import Identity
+from vouchsafe.sdk.api import ApiClient
 
 STAFF = (
     ("reviewer-1", "reviewer"),
@@ -78,7 +78,7 @@ def make_staff(folder: Path) -> tuple[list[StaffMember], Path]:
 
 def staff_client(member: StaffMember, server_url: str) -> ApiClient:
     """A signed-request client acting as ``member``."""
-    return ApiClient(server_url, member.identity)
+    return ApiClient(server_url, member.identity.signing_key)
 
 
 def _grey(data: bytes, size: tuple[int, int] = (32, 32)) -> npt.NDArray[np.float64]:

@@ -42,9 +42,11 @@ def build(
     previous: Path | None = None,
     validity_days: int = 30,
     progress: bool = True,
+    workers: int | None = None,
     confirmation_key: Path | None = None,
 ) -> BuildResult:
-    """Builds a release with the protocol core's blinding and PSI keys.
+    """Builds a release with the protocol core's blinding and PSI keys (``workers`` processes
+    blind; default one per available core).
 
     The confirmation key file is ``confirmation_key``, else the demo sources' own, else none.
     """
@@ -62,7 +64,7 @@ def build(
         rule=rule or InclusionRule(),
         previous=previous,
         validity_days=validity_days,
-        blinder=blinding.default_blinder(),
+        blinder=blinding.default_blinder(workers),
         key_function=blinding.hash_set_keys,
         progress=progress,
         confirmation_key=read_confirmation_key(confirmation_key) if confirmation_key else None,

@@ -51,7 +51,7 @@ from vouchsafe.compare.transcript import (
     wire_field,
 )
 from vouchsafe.sdk.crypto import ed25519, labels
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import ErrorCode, VouchsafeError
 
 MATCHING_SERVICE = "matching_service"
 ENCLAVE = "enclave_sim"
@@ -67,7 +67,7 @@ def seal_to(public_key: bytes, plaintext: bytes) -> bytes:
 class AttestationRejected(VouchsafeError):
     """The device refused an enclave: bad signature or unexpected code measurement."""
 
-    code = "attestation_rejected"
+    code = ErrorCode.ATTESTATION_REJECTED
 
 
 class _Matcher:

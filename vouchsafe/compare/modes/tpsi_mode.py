@@ -40,6 +40,7 @@ from vouchsafe.compare.transcript import (
 from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.sdk.tpsi import (
     OpenedVoucher,
+    SyntheticSchedule,
     blind_hash_set,
     generate_server_keys,
     generate_voucher,
@@ -105,6 +106,7 @@ class TpsiMode(DetectionMode):
             self._device_set = decode_blinded_hash_set(download.fields[0].value)
         self._config = config
         self._accounts: dict[str, object] = {}
+        self._schedules: dict[str, SyntheticSchedule] = {}
         self._opened: dict[str, list[OpenedVoucher]] = defaultdict(list)
         self._book = MatchBook(config.threshold)
         self._voucher_bytes: set[int] = set()
@@ -117,12 +119,13 @@ class TpsiMode(DetectionMode):
         with wire.cpu(DEVICE):
             account = self._accounts.get(item.account)
             if account is None:
-                account = new_account(
-                    self._device_set.params,
-                    threshold=self._config.threshold,
-                    synthetic_rate=self._config.synthetic_rate,
-                )
+                account = new_account(self._device_set.params, threshold=self._config.threshold)
                 self._accounts[item.account] = account
+                # The scenario's constant rate (its small accounts would otherwise sit inside
+                # the protocol schedule's first, all-synthetic items).
+                self._schedules[item.account] = SyntheticSchedule.constant_rate(
+                    self._config.synthetic_rate, account.synthetic_max
+                )
             candidates = sorted(set(item.candidates))
             if len(candidates) > MAX_CANDIDATES:
                 self._truncated += 1
@@ -140,6 +143,8 @@ class TpsiMode(DetectionMode):
                 candidate_hashes=candidates,
                 item_id=item.item_id.encode(),
                 associated_data=ad,
+                account_id=item.account.encode(),
+                schedule=self._schedules[item.account],
             )
             encoded = encode_safety_voucher(voucher)
         self._voucher_bytes.add(len(encoded))
@@ -152,7 +157,9 @@ class TpsiMode(DetectionMode):
         )
         with wire.cpu(PROVIDER):
             received = decode_safety_voucher(upload.fields[0].value, self._blinded.params)
-            opened = process_voucher(self._server_key, self._blinded, received)
+            opened = process_voucher(
+                self._server_key, self._blinded, received, account_id=item.account.encode()
+            )
             if opened is not None:
                 self._opened[item.account].append(opened)
 

@@ -12,29 +12,27 @@ import hashlib
 
 from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.crypto import ed25519, labels
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.errors import ProviderSignatureError
 
-RECEIPT_DOMAIN = labels.VOUCHER_RECEIPT
-REPORT_DOMAIN = labels.REPORT
-CHECKPOINT_DOMAIN = labels.AUDIT_CHECKPOINT
+RECEIPT_VERSION = 1
 
 
-class ProviderSignatureError(VouchsafeError):
-    """A provider signature (receipt, report, checkpoint) does not verify."""
-
-    code = "invalid_provider_signature"
-
-
-def verify_provider_signature(public_key: bytes, domain: bytes, data: bytes, sig: bytes) -> None:
-    """Raises ProviderSignatureError unless ``sig`` is the provider's signature for ``domain``."""
-    if not ed25519.verify(public_key, sig, domain, data):
+def verify_provider_signature(public_key: bytes, label: bytes, data: bytes, sig: bytes) -> None:
+    """Raises ProviderSignatureError unless ``sig`` is the provider's signature for ``label``."""
+    if not ed25519.verify(public_key, sig, label, data):
         raise ProviderSignatureError("provider signature does not verify")
+
+
+def voucher_digest(safety_voucher: bytes) -> bytes:
+    """``SHA-256(framed(LABEL("VoucherDigest"), safety_voucher))``: how a receipt names the bytes
+    it acknowledges (SPEC.md A.3)."""
+    return hashlib.sha256(labels.framed(labels.VOUCHER_DIGEST, safety_voucher)).digest()
 
 
 def receipt_body(receipt: api_pb2.VoucherReceipt) -> bytes:
     """The ReceiptBody bytes a VoucherReceipt's signature covers (deterministic encoding)."""
     return api_pb2.ReceiptBody(
-        version=1,
+        version=RECEIPT_VERSION,
         voucher_id=receipt.voucher_id,
         account_id=receipt.account_id,
         received_at_ms=receipt.received_at_ms,
@@ -45,7 +43,7 @@ def receipt_body(receipt: api_pb2.VoucherReceipt) -> bytes:
 def verify_receipt(receipt: api_pb2.VoucherReceipt, provider_public_key: bytes) -> None:
     """Raises ProviderSignatureError unless the provider signed this receipt."""
     verify_provider_signature(
-        provider_public_key, RECEIPT_DOMAIN, receipt_body(receipt), receipt.signature
+        provider_public_key, labels.VOUCHER_RECEIPT, receipt_body(receipt), receipt.signature
     )
 
 
@@ -59,6 +57,6 @@ def verify_signed_report(
 ) -> api_pb2.Report:
     """The report inside ``signed`` after its signature verified."""
     verify_provider_signature(
-        provider_public_key, REPORT_DOMAIN, report_digest(signed.report), signed.signature
+        provider_public_key, labels.REPORT, report_digest(signed.report), signed.signature
     )
     return api_pb2.Report.FromString(signed.report)

@@ -1,4 +1,4 @@
-"""Request signing (protocol/request_signing.py): what verifies and what is refused."""
+"""Request signing (sdk/api/signing.py): what verifies and what is refused."""
 
 from __future__ import annotations
 
@@ -6,16 +6,18 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from vouchsafe.protocol import api_pb2
-from vouchsafe.protocol.request_signing import (
-    InvalidRequestSignature,
-    MalformedRequest,
-    StaleRequest,
-    UnsignedRequest,
+from vouchsafe.sdk.api.signing import (
     canonical_request_bytes,
     key_id_for,
     parse_signed_request,
     sign_request,
     verify_request,
+)
+from vouchsafe.sdk.errors import (
+    InvalidRequestSignature,
+    MalformedRequest,
+    StaleRequest,
+    UnsignedRequest,
 )
 
 NOW = 1_800_000_000_000

@@ -1,4 +1,4 @@
-"""Request signing for the reference server's API: pure functions both sides share.
+"""Request signing for the provider API (SPEC.md A.1): pure functions both sides share.
 
 A client signs every authenticated request with its account's Ed25519 key; the server verifies
 the signature, the timestamp window and (with its own state) that the nonce is new. Nothing here
@@ -18,10 +18,17 @@ import struct
 import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from google.protobuf.message import DecodeError
 
 from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.crypto import ed25519, labels
-from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.sdk.decoding import decode_canonical
+from vouchsafe.sdk.errors import (
+    InvalidRequestSignature,
+    MalformedRequest,
+    StaleRequest,
+    UnsignedRequest,
+)
 
 SIGNATURE_SCHEME = "vouchsafe-request-ed25519-v1"
 API_VERSION = 1
@@ -32,30 +39,6 @@ KEY_ID_HEX_CHARS = 32
 # Five minutes either way: wide enough for unsynchronised phone clocks, narrow enough that the
 # server's nonce memory (which must outlive the window) stays small.
 DEFAULT_WINDOW_MS = 300_000
-
-
-class MalformedRequest(VouchsafeError):
-    """The request body is not a well-formed message of the expected type."""
-
-    code = "malformed_request"
-
-
-class UnsignedRequest(VouchsafeError):
-    """The request carries no signature envelope, or its envelope misses a required part."""
-
-    code = "unsigned_request"
-
-
-class InvalidRequestSignature(VouchsafeError):
-    """The signature does not verify under the key the request names."""
-
-    code = "invalid_signature"
-
-
-class StaleRequest(VouchsafeError):
-    """The request's timestamp lies outside the accepted window."""
-
-    code = "stale_request"
 
 
 def key_id_for(public_key: bytes) -> str:
@@ -134,11 +117,18 @@ def parse_signed_request(data: bytes) -> api_pb2.SignedRequest:
     Raises MalformedRequest for bytes that are not a SignedRequest and UnsignedRequest for an
     envelope without scheme, key id, nonce or signature.
     """
-    envelope = api_pb2.SignedRequest()
     try:
-        envelope.ParseFromString(data)
-    except Exception as exc:  # protobuf raises DecodeError and, for some inputs, others
-        raise MalformedRequest("request body is not a SignedRequest message") from exc
+        envelope = decode_canonical(
+            api_pb2.SignedRequest, data, field="body", what="SignedRequest", error=MalformedRequest
+        )
+    except MalformedRequest:
+        # A bare inner request (fields 1..n, the envelope's start at 1001) decodes as an envelope
+        # of unknown fields only: say "unsigned", which is what the caller got wrong.
+        if _is_bare_request(data):
+            raise UnsignedRequest(
+                "request is not signed; wrap it in a SignedRequest envelope"
+            ) from None
+        raise
     if not envelope.signature and not envelope.key_id:
         raise UnsignedRequest("request is not signed; wrap it in a SignedRequest envelope")
     if envelope.version != API_VERSION:
@@ -188,6 +178,15 @@ def verify_request(
     )
     if not ed25519.verify(public_key, envelope.signature, labels.REQUEST_SIGNATURE, *fields):
         raise InvalidRequestSignature("request signature does not verify")
+
+
+def _is_bare_request(data: bytes) -> bool:
+    lenient = api_pb2.SignedRequest()
+    try:
+        lenient.ParseFromString(data)
+    except (DecodeError, ValueError, RuntimeError):
+        return False
+    return not lenient.ListFields()
 
 
 def _is_hex(text: str) -> bool:
