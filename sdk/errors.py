@@ -38,6 +38,8 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     INTERNAL_ERROR = "internal_error"
     NOT_READY = "not_ready"
+    REQUEST_TIMEOUT = "request_timeout"
+    SERVER_BUSY = "server_busy"
     # tPSI-AD core and media (SPEC.md section 14)
     CRYPTO_BACKEND_MISSING = "crypto_backend_missing"
     MALFORMED_MESSAGE = "malformed_message"
@@ -118,7 +120,13 @@ CLIENT_ONLY_CODES: frozenset[ErrorCode] = frozenset(
 )
 # Server refusals after which the same request may succeed later (the client retries them).
 RETRYABLE_CODES: frozenset[ErrorCode] = frozenset(
-    {ErrorCode.RATE_LIMITED, ErrorCode.NOT_READY, ErrorCode.INTERNAL_ERROR}
+    {
+        ErrorCode.RATE_LIMITED,
+        ErrorCode.NOT_READY,
+        ErrorCode.INTERNAL_ERROR,
+        ErrorCode.REQUEST_TIMEOUT,
+        ErrorCode.SERVER_BUSY,
+    }
 )
 
 

@@ -161,8 +161,9 @@ def verify_request(
 ) -> None:
     """Checks that ``envelope`` was signed by ``public_key`` for this endpoint, recently.
 
-    Raises InvalidRequestSignature (wrong key, endpoint or bytes; no detail beyond that) or
-    StaleRequest. Replay refusal needs state and is the server's job, after this succeeds.
+    Raises InvalidRequestSignature (wrong key, endpoint or bytes, or a key no private key stands
+    behind: small order or non-canonical; no detail beyond that) or StaleRequest. Replay
+    refusal needs state and is the server's job, after this succeeds.
     """
     if envelope.method.upper() != method.upper() or envelope.path != path:
         raise InvalidRequestSignature("request was signed for another endpoint", field="path")

@@ -32,7 +32,8 @@ GROUP_ORDER: Final = 2**252 + 27742317777372353535851937790883648493
 IDENTITY_ENCODING: Final = bytes(ELEMENT_LENGTH)
 
 
-def _load_libsodium() -> Any:
+def load_libsodium() -> Any:
+    """The system libsodium (>= 1.0.18) as loaded by ``pysodium``; CryptoBackendMissingError."""
     try:
         import pysodium
     except (ImportError, ValueError, OSError) as exc:  # pysodium raises ValueError without it
@@ -49,7 +50,7 @@ def _load_libsodium() -> Any:
     return lib
 
 
-_lib = _load_libsodium()
+_lib = load_libsodium()
 _buf = ctypes.create_string_buffer
 # A private handle on the same library whose validity check takes a raw address, so the bulk
 # check below passes slot addresses without slicing (pysodium's own functions stay untouched).
