@@ -9,6 +9,8 @@ holding both could test membership offline (SPEC.md R.7, attack ``cross-release`
 release (``previous``) keeps only the release signing key and chains to the previous release's
 digest; vouchers made under older releases still count toward the same account threshold,
 because account keys do not depend on the server key (SPEC.md section 6.3).
+A ``confirmation_key`` (or, without one, the previous release's) goes into the private bundle
+only: the keyed confirmation check (``vouchsafe.server.confirmation``) needs it, devices never.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ from vouchsafe.sdk.crypto import ed25519
 from vouchsafe.sdk.crypto.keyed_stream import SEED_SIZE
 from vouchsafe.sdk.media.candidates import CANDIDATE_SCHEME
 from vouchsafe.sdk.tpsi.params import DEFAULT_EPSILON
+from vouchsafe.server.confirmation.key import (
+    ConfirmationKey,
+    read_confirmation_key,
+    write_confirmation_key,
+)
 from vouchsafe.server.hashset import bundle as layout
 from vouchsafe.server.hashset.blinding import (
     HashSetBlinder,
@@ -136,6 +143,7 @@ def build_release(
     key_function: KeyFunction = hash_set_keys,
     progress: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    confirmation_key: ConfirmationKey | None = None,
 ) -> BuildResult:
     """Builds one release folder (see module docstring); returns what it wrote.
 
@@ -156,7 +164,12 @@ def build_release(
     selection = select_entries(sources, registry, rule)
     del sources
     server_key, release_key, version, previous_digest = _keys_for(previous, blinder)
-    _write_private_part(out_dir, server_key, release_key, selection, source_paths, progress)
+    if confirmation_key is None and previous is not None:
+        earlier = previous / layout.PRIVATE_DIR / layout.CONFIRMATION_KEY_FILE
+        confirmation_key = read_confirmation_key(earlier) if earlier.exists() else None
+    _write_private_part(
+        out_dir, server_key, release_key, selection, source_paths, progress, confirmation_key
+    )
     psi_keys = psi_keys_of(selection, key_function, progress)
     summary = SelectionSummary(
         rule=selection.rule,
@@ -220,11 +233,16 @@ def _write_private_part(
     selection: Selection,
     source_paths: Sequence[Path],
     progress: bool,
+    confirmation_key: ConfirmationKey | None = None,
 ) -> None:
     private = out_dir / layout.PRIVATE_DIR
     layout.make_private_dir(private)
     layout.write_private(private / layout.SERVER_KEY_FILE, server_key)
     layout.write_private(private / layout.RELEASE_PRIVATE_KEY_FILE, release_key)
+    key_id = confirmation_key.key_id if confirmation_key is not None else None
+    if confirmation_key is not None:
+        write_confirmation_key(private / layout.CONFIRMATION_KEY_FILE, confirmation_key)
+    confirmable = 0
     with (private / layout.ENTRIES_FILE).open("w", encoding="utf-8") as out:
         for entry in tqdm(
             selection.entries(),
@@ -233,6 +251,7 @@ def _write_private_part(
             unit="entry",
             disable=not progress,
         ):
+            confirmable += key_id is not None and bool(entry.confirmation_hashes(key_id))
             out.write(json.dumps(layout.entry_to_json(entry), separators=(",", ":")) + "\n")
     build: dict[str, Any] = {
         "rule": {
@@ -241,6 +260,8 @@ def _write_private_part(
         },
         "source_lists": [{"file": p.name, "sha256": _file_sha256(p)} for p in source_paths],
         "exclusions": dict(sorted(selection.exclusions.items())),
+        "confirmation_key_id": key_id,
+        "entries_with_confirmation_hash": confirmable,
     }
     (private / layout.BUILD_FILE).write_text(json.dumps(build, indent=2) + "\n", encoding="utf-8")
 

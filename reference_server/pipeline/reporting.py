@@ -69,6 +69,7 @@ def create_report(
                 match_distance=item.match_distance,
                 voucher_received_at_ms=item.voucher_received_at_ms,
                 media_type=ad.media_type if ad is not None else "",
+                second_check=item.second_check,
             )
         ],
         signal_type=signal_type,

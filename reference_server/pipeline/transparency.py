@@ -18,6 +18,11 @@ FIGURES = (
     ("vouchers_received", "voucher_received", "safety vouchers received"),
     ("accounts_past_threshold", "threshold_crossed", "accounts past the match threshold"),
     ("collisions_dropped", "collision_dropped", "coarse-key collisions dropped by confirmation"),
+    (
+        "confirmation_failed",
+        "confirmation_failed",
+        "full-hash matches the keyed confirmation hash rejected (not sent to review)",
+    ),
     ("reviews_queued", "review_queued", "matches queued for human review"),
     ("reports_delivered", "report_delivered", "reports delivered to the authority"),
     ("reports_forwarded", "report_forwarded", "reports the authority forwarded"),
@@ -53,6 +58,11 @@ def transparency_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> dict[s
         json.loads(e.payload)["outcome"]
         for e in entries
         if e.kind == "review_decided" and json.loads(e.payload).get("kind") == "match"
+    )
+    figures["reviews_queued_second_check_unavailable"] = sum(
+        1
+        for e in entries
+        if e.kind == "review_queued" and json.loads(e.payload).get("second_check") == "unavailable"
     )
     figures["reviews_confirmed"] = reviews.get("confirmed", 0)
     figures["reviews_not_confirmed"] = reviews.get("not_confirmed", 0)

@@ -201,3 +201,30 @@ def test_shortened_code_collisions_are_counted_against_the_model() -> None:
     assert count_collisions(entries, queries, shift=4)["colliding_pairs"] == 2
     rows = shortened_check(entries * 2, queries, 20)
     assert rows[0]["bits"] == 16 and rows[0]["colliding_pairs"] > 0
+
+
+def test_both_checks_are_fitted_on_one_split_and_reported_on_the_other(tmp_path: Path) -> None:
+    from vouchsafe.evaluation.confirmation import is_training_image
+
+    names = [f"img{seed:02d}.png" for seed in range(10)]
+    for seed, name in enumerate(names):
+        synthetic_image(seed, (160, 120)).save(tmp_path / name)
+    report = run_hashing_eval(
+        HashingEvalConfig(folder=tmp_path, transforms=("jpeg_q75", "brightness_+20pct"))
+    )
+    second = report["confirmation"]
+    held_out = [n for n in names if not is_training_image(n)]
+    assert second["held_out_images"] == len(held_out)
+    assert second["training_images"] == len(names) - len(held_out)
+    for row in second["transforms"]:
+        assert row["copies"] == len(held_out)
+        assert row["both_checks"] <= min(row["pdq"], row["confirmation_hash"])
+    assert second["fitted_match_distance"] == second["fit"]["match_distance"]
+    assert 0.3 < second["bit_agreement_between_two_keys"] < 0.7
+
+
+def test_without_enough_images_both_checks_say_why_they_were_not_measured(tmp_path: Path) -> None:
+    for seed in range(4):
+        synthetic_image(seed, (160, 120)).save(tmp_path / f"img{seed}.png")
+    report = run_hashing_eval(HashingEvalConfig(folder=tmp_path, transforms=("hflip",)))
+    assert "unavailable" in report["confirmation"]

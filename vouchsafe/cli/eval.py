@@ -29,6 +29,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     hashing.add_argument("--hash-set-size", type=int, default=1_000_000, help="N")
     hashing.add_argument("--images-per-day", type=int, default=100, help="M")
     hashing.add_argument("--threshold", type=int, default=30, help="match threshold t")
+    hashing.add_argument(
+        "--no-confirmation", action="store_true", help="skip the keyed confirmation hash"
+    )
+    hashing.add_argument(
+        "--confirmation-fit-out", type=Path, default=None, metavar="PATH",
+        help="write the confirmation hash's fitted centre and match distance (centre.json)",
+    )  # fmt: skip
     hashing.add_argument("--json", type=Path, default=DEFAULT_JSON, help="report path")
     hashing.add_argument(
         "--html", type=Path, default=None, help="frontier page (default: beside the JSON)"
@@ -116,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
             hash_set_size=args.hash_set_size,
             images_per_day=args.images_per_day,
             threshold=args.threshold,
+            confirmation=not args.no_confirmation,
         )
         if args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
@@ -138,6 +146,14 @@ def run(args: argparse.Namespace) -> int:
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text(hashing_report_html(report), encoding="utf-8")
     print(f"report: {args.json} and {page} (with the recall-cost frontier)")
+    if args.confirmation_fit_out is not None and "confirmation" in report:
+        fit = {"written_by": "vouchsafe eval hashing --confirmation-fit-out",
+               "fit_rule": report["confirmation"]["fit_rule"],
+               "split": report["confirmation"]["split"],
+               "training_images": report["confirmation"]["training_images"],
+               **report["confirmation"]["fit"]}  # fmt: skip
+        args.confirmation_fit_out.write_text(json.dumps(fit, indent=1) + "\n", encoding="utf-8")
+        print(f"confirmation fit: {args.confirmation_fit_out}")
     return 0
 
 

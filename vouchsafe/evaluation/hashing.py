@@ -11,7 +11,9 @@ shares a candidate with its original's keys) next to the plaintext baseline (Ham
 collisions (every original and every copy against every other original's keys) and turns them
 into per-image and per-account false-match probabilities (:mod:`.false_match`). Every figure is
 given for each candidate budget (``max_candidates``) asked for (:mod:`.budgets`), on the images of
-one split (:mod:`.split`; by default the held-out half the schemes were not fitted on).
+one split (:mod:`.split`; by default the held-out half the schemes were not fitted on). With
+``confirmation`` on (the default) it also measures the server's second check, the keyed
+confirmation hash, next to PDQ (:mod:`.confirmation`: fitted and reported on separate splits).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class HashingEvalConfig:
     split: str = "held_out"
     max_candidates: tuple[int, ...] = (16, 32, 64, 128, 256)
     measure_cost: bool = True
+    confirmation: bool = True
 
 
 @dataclass
@@ -94,6 +97,7 @@ def collect_records(
     Shards of one config, merged with :func:`merge_records`, give exactly the records of one
     unsharded run (in a different image order); ``wrap`` may add a progress bar.
     """
+    from vouchsafe.evaluation.confirmation import ConfirmationCollector
     from vouchsafe.sdk.errors import InvalidMedia
     from vouchsafe.sdk.media.decode import decode_image
     from vouchsafe.sdk.media.signal_types import get_signal_type
@@ -109,6 +113,7 @@ def collect_records(
         "codes": {str(s.max_candidates): {"entries": [], "queries": []} for s in schemes},
         "tallies": {name: asdict(_Tally()) for name in config.transforms},
     }  # fmt: skip
+    second = ConfirmationCollector()
     for path in wrap(_select(config)[index::count]):
         try:
             image = decode_image(path)
@@ -120,8 +125,11 @@ def collect_records(
         records["names"].append(path.name)
         records["hashes"].append(original.bits.hex())
         entries = _record_entry(records["codes"], schemes, signal.name, original, own)
+        if config.confirmation:
+            second.add_original(path.name, image, original.bits)
         for name in config.transforms:
-            copy = signal.hash_media(TRANSFORMS_BY_NAME[name].apply(image))
+            transformed = TRANSFORMS_BY_NAME[name].apply(image)
+            copy = signal.hash_media(transformed)
             distance = signal.distance(original.bits, copy.bits)
             tally = records["tallies"][name]
             tally["copies"] += 1
@@ -135,6 +143,10 @@ def collect_records(
                 by_budget = tally["psi_hits_by_budget"]
                 by_budget[budget] = by_budget.get(budget, 0) + hit
                 records["codes"][budget]["queries"].append([own, codes])
+            if config.confirmation:
+                second.add_copy(name, transformed, distance <= signal.match_distance)
+    if config.confirmation:
+        records["confirmation"] = second.records
     return records
 
 
@@ -171,6 +183,10 @@ def merge_records(parts: list[dict[str, Any]]) -> dict[str, Any]:
             for budget, hits in tally["psi_hits_by_budget"].items():
                 by_budget = into["psi_hits_by_budget"]
                 by_budget[budget] = by_budget.get(budget, 0) + hits
+    if all("confirmation" in part for part in parts):
+        from vouchsafe.evaluation.confirmation import merge_confirmation
+
+        merged["confirmation"] = merge_confirmation([part["confirmation"] for part in parts])
     return merged
 
 
@@ -207,7 +223,7 @@ def summarize(config: HashingEvalConfig, records: dict[str, Any]) -> dict[str, A
     distinct = _distinct(names, hashes, entries, queries, signal.distance, signal.match_distance)
     dof = bd.code_dof(entries, scheme.code_bits)
     keys_per_entry = sum(len(k) for k in entries) / len(entries)
-    return {
+    report = {
         "config": {**asdict(config), "folder": str(config.folder)},
         "signal_type": signal.name,
         "match_distance": signal.match_distance,
@@ -223,6 +239,11 @@ def summarize(config: HashingEvalConfig, records: dict[str, Any]) -> dict[str, A
         "false_match": _false_match(config, distinct, dof, scheme.max_candidates, keys_per_entry),
         "budgets": _budget_rows(config, records, tallies),
     }
+    if "confirmation" in records:
+        from vouchsafe.evaluation.confirmation import summarize_confirmation
+
+        report["confirmation"] = summarize_confirmation(records["confirmation"])
+    return report
 
 
 def _budget_rows(

@@ -54,6 +54,10 @@ def format_hashing_report(report: dict[str, Any]) -> str:
     ]
     for name in fmr["per_image"]:
         lines.append(f"  {name:<28} {acc[name]:.2e}")
+    if "confirmation" in report:
+        from vouchsafe.evaluation.confirmation import format_confirmation
+
+        lines += ["", format_confirmation(report["confirmation"])]
     if report["decode_failures"]:
         lines.append(f"decode failures: {len(report['decode_failures'])}")
     return "\n".join(lines)

@@ -35,6 +35,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="with no --source: N random demo entries instead of corpus PDQ",
     )
     parser.add_argument(
+        "--confirmation-key",
+        type=Path,
+        default=None,
+        help="the provider's confirmation key file (hex), copied into the private bundle",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=None,
@@ -80,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         previous=args.previous,
         validity_days=args.validity_days,
         max_candidates=args.max_candidates,
+        confirmation_key=args.confirmation_key,
         workers=args.workers,
     )
     release = result.release
