@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ANCHORS := $(VENV)/.anchors
 
-.PHONY: demo test bench lint proto clean
+.PHONY: demo test bench fuzz lint proto clean
 
 $(STAMP): pyproject.toml scripts/ensure_system_deps.sh
 	scripts/ensure_system_deps.sh
@@ -30,6 +30,13 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -m "not slow" --ignore=tests/benchmarks -p no:cacheprovider
+
+# The fuzz tests with FUZZ_EXAMPLES examples each (make test runs them with 40): every decoder
+# and every route's body parser; hypothesis prints how many examples each test ran.
+FUZZ_EXAMPLES ?= 1000
+fuzz: $(STAMP)
+	VOUCHSAFE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/fuzz tests/reference_server/test_never_500.py \
+		-p no:cacheprovider --hypothesis-show-statistics -q
 
 # The optional comparison anchors (pdqhash, imagehash, openmined-psi). If they cannot be
 # installed, make bench still runs and their rows say "not installed".

@@ -3,7 +3,8 @@
 One router per noun (``reference_server/routers``), one error mapper (every VouchsafeError
 becomes its HTTP status and a protobuf ``vouchsafe.v1.Error``; an unexpected exception becomes
 ``internal_error``/500 and is logged), and a scheduler that runs the threshold sweep, the
-retention job, audit checkpoints and the request-tally flush every ``schedule_interval_s``.
+retention job, audit checkpoints and the request-tally flush every ``schedule_interval_s``, and
+signs an audit checkpoint every ``checkpoint_interval_s`` and at shutdown.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -26,7 +28,7 @@ from vouchsafe.server import console
 from vouchsafe.server.audit_log import AuditLog
 from vouchsafe.server.auth import RateLimiter
 from vouchsafe.server.context import RequestTallies, ServerContext, wall_clock_ms
-from vouchsafe.server.http import error_response, vouchsafe_error_response
+from vouchsafe.server.http import BodyDeadline, error_response, vouchsafe_error_response
 from vouchsafe.server.keys import ProviderKey, generate_provider_key, load_or_create_provider_key
 from vouchsafe.server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
 from vouchsafe.server.pipeline.retention import run_retention
@@ -45,7 +47,7 @@ from vouchsafe.server.routers import (
 )
 from vouchsafe.server.settings import Settings
 from vouchsafe.server.storage import Storage, open_storage
-from vouchsafe.server.storage.records import STATUS_ACTIVE, Account
+from vouchsafe.server.storage.records import ROLE_REVOKED, STATUS_ACTIVE, Account
 
 log = logging.getLogger("vouchsafe.server")
 ROUTERS = (
@@ -74,12 +76,18 @@ def _provider_key(settings: Settings) -> ProviderKey:
 
 
 def _provision_staff(ctx: ServerContext) -> None:
-    """Creates (or re-roles) the staff accounts named in the settings; logged."""
+    """Makes the staff file the truth: creates or re-roles every member, revokes everyone else.
+
+    A staff account no longer listed keeps its row (its decisions name it) with the role
+    ``revoked``, which no endpoint accepts. Every change is audit-logged.
+    """
     from vouchsafe.sdk.api.signing import key_id_for
 
     with ctx.storage.transaction() as tx:
+        listed: set[str] = set()
         for member in ctx.settings.staff:
             account_id = key_id_for(member.public_key)
+            listed.add(account_id)
             existing = tx.accounts.get(account_id)
             if existing is None:
                 now = ctx.clock()
@@ -103,6 +111,16 @@ def _provision_staff(ctx: ServerContext) -> None:
                 tx,
                 "staff_provisioned",
                 {"account_id": account_id, "role": member.role, "name": member.name},
+            )
+        for account in tx.accounts.staff():
+            if account.account_id in listed or account.role == ROLE_REVOKED:
+                continue
+            tx.accounts.set_role(account.account_id, ROLE_REVOKED)
+            ctx.log(tx, "staff_revoked", {"account_id": account.account_id, "role": account.role})
+            log.warning(
+                "staff account %s (%s) revoked: not in the staff file",
+                account.account_id,
+                account.role,
             )
 
 
@@ -142,12 +160,17 @@ def build_context(
     return ctx
 
 
+def checkpoint_pass(ctx: ServerContext) -> None:
+    """Signs the audit log's head unless it is signed already (timer and shutdown)."""
+    with ctx.storage.transaction() as tx:
+        ctx.audit.checkpoint(tx, ctx.clock())
+
+
 def scheduled_pass(ctx: ServerContext) -> None:
     """One scheduler tick: threshold sweep, retention, checkpoint, tally flush."""
     sweep_thresholds(ctx)
     run_retention(ctx)
-    with ctx.storage.transaction() as tx:
-        ctx.audit.checkpoint(tx, ctx.clock())
+    checkpoint_pass(ctx)
     ctx.tallies.flush(ctx.storage)
 
 
@@ -177,30 +200,38 @@ def create_app(
         ctx.tallies.count(ErrorCode.INTERNAL_ERROR)
         return error_response(ErrorCode.INTERNAL_ERROR, "the server failed; nothing was accepted")
 
-    async def ticker() -> None:
+    async def every(interval_s: float, job: Callable[[ServerContext], None], name: str) -> None:
         while True:
-            await asyncio.sleep(settings.schedule_interval_s)
+            await asyncio.sleep(interval_s)
             try:
-                await run_in_threadpool(scheduled_pass, ctx)
+                await run_in_threadpool(job, ctx)
             except Exception:
-                log.exception("scheduled pass failed")
+                log.exception("%s failed", name)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        task = asyncio.create_task(ticker()) if settings.schedule_interval_s > 0 else None
+        jobs = (
+            (settings.schedule_interval_s, scheduled_pass, "scheduled pass"),
+            (settings.checkpoint_interval_s, checkpoint_pass, "audit checkpoint"),
+        )
+        tasks = [
+            asyncio.create_task(every(interval, job, name))
+            for interval, job, name in jobs
+            if interval > 0
+        ]
         try:
             yield
         finally:
-            if task is not None:
+            for task in tasks:
                 task.cancel()
-            with ctx.storage.transaction() as tx:
-                ctx.audit.checkpoint(tx, ctx.clock())
+            checkpoint_pass(ctx)
             ctx.tallies.flush(ctx.storage)
 
     routes: list[BaseRoute] = [route for module in ROUTERS for route in module.routes(ctx)]
     routes += console.routes(ctx)
     app = Starlette(
         routes=routes,
+        middleware=[Middleware(BodyDeadline, timeout_s=settings.body_timeout_s)],
         exception_handlers={
             VouchsafeError: on_library_error,
             HTTPException: on_http_error,

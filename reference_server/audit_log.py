@@ -2,10 +2,18 @@
 
 ``entry_hash = SHA-256(framed(LABEL("AuditEntry"), prev_hash, seq, at_ms, kind, payload))`` where
 ``payload`` is canonical JSON and the first entry's ``prev_hash`` is 32 zero bytes. Every
-``checkpoint_every`` entries (and whenever ``checkpoint`` is called) the provider key signs ``(seq,
-entry_hash, at_ms)``. Editing an entry breaks its hash; rewriting the whole tail consistently is
-caught by the signed checkpoints. Payloads never carry keys, voucher bytes, derivatives or anything
-that would reveal a below-threshold count.
+``checkpoint_every`` entries (and whenever ``checkpoint`` is called: the server does on a timer
+and at shutdown) the provider key signs ``(seq, entry_hash, at_ms, previous_seq)``,
+``previous_seq`` being the seq of the checkpoint before (0 for the first).
+
+What verification catches: an edited entry (its hash), a deleted entry (a gap in seq), a tail
+rewritten consistently (a checkpoint no longer matches the chain), a log re-signed with another
+key (checkpoints are checked against the pinned provider key), a deleted checkpoint (the next
+one signed another ``previous_seq``). What it cannot catch alone: edits or deletions after the
+last checkpoint (the "unsigned tail", reported as such), and the last checkpoint deleted
+together with the entries after the one before; a checkpoint kept outside (transparency
+publishes the latest; ``known`` checkpoints) catches the latter. Payloads never carry keys,
+voucher bytes, derivatives or anything that would reveal a below-threshold count.
 """
 
 from __future__ import annotations
@@ -47,9 +55,24 @@ def entry_hash(prev_hash: bytes, seq: int, at_ms: int, kind: str, payload: str) 
     return hashlib.sha256(labels.framed(labels.AUDIT_ENTRY, *fields)).digest()
 
 
-def checkpoint_bytes(seq: int, head_hash: bytes, at_ms: int) -> bytes:
-    """What a checkpoint signature covers."""
-    return struct.pack(">Q", seq) + head_hash + struct.pack(">q", at_ms)
+def checkpoint_bytes(seq: int, head_hash: bytes, at_ms: int, previous_seq: int) -> bytes:
+    """What a checkpoint signature covers (``previous_seq``: the checkpoint before, or 0)."""
+    return struct.pack(">Q", seq) + head_hash + struct.pack(">q", at_ms) + struct.pack(
+        ">Q", previous_seq
+    )
+
+
+def published_checkpoint(tx: Repos, cp: Checkpoint) -> dict[str, str | int]:
+    """A checkpoint as published (transparency): everything needed to check its signature."""
+    previous = tx.audit.checkpoint_before(cp.seq)
+    return {
+        "seq": cp.seq,
+        "entry_hash": cp.entry_hash.hex(),
+        "at_ms": cp.at_ms,
+        "previous_seq": 0 if previous is None else previous.seq,
+        "provider_key_id": cp.key_id,
+        "signature": cp.signature.hex(),
+    }
 
 
 class AuditLog:
@@ -82,8 +105,11 @@ class AuditLog:
         return self._sign(tx, head, at_ms)
 
     def _sign(self, tx: Repos, head: AuditEntry, at_ms: int) -> Checkpoint:
+        previous = tx.audit.last_checkpoint()
+        previous_seq = 0 if previous is None else previous.seq
         signature = self.key.sign(
-            labels.AUDIT_CHECKPOINT, checkpoint_bytes(head.seq, head.entry_hash, at_ms)
+            labels.AUDIT_CHECKPOINT,
+            checkpoint_bytes(head.seq, head.entry_hash, at_ms, previous_seq),
         )
         cp = Checkpoint(
             head.seq, head.entry_hash, at_ms, self.key.key_id, self.key.public_key, signature
@@ -93,36 +119,65 @@ class AuditLog:
 
 
 @dataclass(frozen=True)
+class KnownCheckpoint:
+    """A checkpoint someone kept outside the database (e.g. from a transparency report)."""
+
+    seq: int
+    entry_hash: bytes
+
+
+@dataclass(frozen=True)
 class AuditVerification:
-    """Outcome of checking the whole log; ``first_broken_seq`` is 0 when everything holds."""
+    """Outcome of checking the whole log; ``first_broken_seq`` is 0 when everything holds.
+
+    ``signed_through`` is the seq of the last checkpoint (0: none); the entries after it are the
+    unsigned tail, which nothing in the database protects yet. ``pinned`` says whether the
+    checkpoints were checked against a given provider key rather than the key each one names.
+    """
 
     entries: int
     checkpoints: int
     first_broken_seq: int
     reason: str
+    signed_through: int = 0
+    pinned: bool = False
 
     @property
     def ok(self) -> bool:
         return self.first_broken_seq == 0 and not self.reason
 
+    @property
+    def unsigned_entries(self) -> int:
+        """How many entries follow the last checkpoint (only meaningful when ``ok``)."""
+        return self.entries - self.signed_through
 
-def verify_audit_log(storage: Storage, pinned_public_key: bytes | None = None) -> AuditVerification:
+
+def verify_audit_log(
+    storage: Storage,
+    pinned_public_key: bytes | None = None,
+    known: tuple[KnownCheckpoint, ...] = (),
+) -> AuditVerification:
     """Recomputes every link and checks every checkpoint signature (one transaction).
 
     With ``pinned_public_key`` the checkpoints must be signed by that key; otherwise by the key
-    each checkpoint names (which proves internal consistency, not who signed).
+    each checkpoint names (which proves internal consistency, not who signed). Every ``known``
+    checkpoint must still be in the log.
     """
     with storage.read() as tx:
-        return verify_audit_entries(tx, pinned_public_key)
+        return verify_audit_entries(tx, pinned_public_key, known)
 
 
-def verify_audit_entries(tx: Repos, pinned_public_key: bytes | None = None) -> AuditVerification:
+def verify_audit_entries(
+    tx: Repos,
+    pinned_public_key: bytes | None = None,
+    known: tuple[KnownCheckpoint, ...] = (),
+) -> AuditVerification:
     """``verify_audit_log`` inside the caller's transaction."""
     batch = 2000
     prev, expected_seq, count = GENESIS_HASH, 1, 0
     hashes: dict[int, bytes] = {}
     checkpoints = tx.audit.checkpoints()
-    wanted = {cp.seq for cp in checkpoints}
+    wanted = {cp.seq for cp in checkpoints} | {k.seq for k in known}
     after = 0
     while chunk := tx.audit.entries(after_seq=after, limit=batch):
         for entry in chunk:
@@ -142,6 +197,8 @@ def verify_audit_entries(tx: Repos, pinned_public_key: bytes | None = None) -> A
                 hashes[entry.seq] = entry.entry_hash
             prev, expected_seq = entry.entry_hash, entry.seq + 1
         after = chunk[-1].seq
+    pinned = pinned_public_key is not None
+    previous_seq = 0
     for cp in checkpoints:
         if hashes.get(cp.seq) != cp.entry_hash:
             return AuditVerification(
@@ -152,11 +209,24 @@ def verify_audit_entries(tx: Repos, pinned_public_key: bytes | None = None) -> A
             verify_provider_signature(
                 key,
                 labels.AUDIT_CHECKPOINT,
-                checkpoint_bytes(cp.seq, cp.entry_hash, cp.at_ms),
+                checkpoint_bytes(cp.seq, cp.entry_hash, cp.at_ms, previous_seq),
                 cp.signature,
             )
         except ProviderSignatureError:
             return AuditVerification(
-                count, len(checkpoints), cp.seq, f"checkpoint at {cp.seq} has a bad signature"
+                count,
+                len(checkpoints),
+                cp.seq,
+                f"checkpoint at {cp.seq} has a bad signature: signed by another key, edited, or "
+                f"the checkpoint it follows is not the one at {previous_seq} (one was deleted)",
             )
-    return AuditVerification(count, len(checkpoints), 0, "")
+        previous_seq = cp.seq
+    for k in sorted(known, key=lambda k: k.seq):
+        if hashes.get(k.seq) != k.entry_hash:
+            return AuditVerification(
+                count,
+                len(checkpoints),
+                k.seq,
+                f"the known checkpoint at {k.seq} is not in the log (truncated or rewritten)",
+            )
+    return AuditVerification(count, len(checkpoints), 0, "", previous_seq, pinned)

@@ -76,6 +76,18 @@ class InvalidArgument(VouchsafeError):
     code = ErrorCode.INVALID_ARGUMENT
 
 
+class RequestTimeout(VouchsafeError):
+    """The request (its headers or its body) did not arrive within the server's deadline."""
+
+    code = ErrorCode.REQUEST_TIMEOUT
+
+
+class ServerBusy(VouchsafeError):
+    """The server has as many connections open as it takes (in all, or from this address)."""
+
+    code = ErrorCode.SERVER_BUSY
+
+
 class NotReady(VouchsafeError):
     """The server cannot take this request yet (e.g. no hash set is loaded)."""
 
@@ -100,6 +112,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.ACCOUNT_SUSPENDED: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
+    ErrorCode.REQUEST_TIMEOUT: 408,
     ErrorCode.CONFLICT: 409,
     ErrorCode.DERIVATIVE_NOT_VIEWED: 409,
     ErrorCode.REPLAYED_REQUEST: 409,
@@ -108,6 +121,8 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.INTERNAL_ERROR: 500,
     ErrorCode.NOT_READY: 503,
+    # Answered by the connection layer (serving.py) before any request is read.
+    ErrorCode.SERVER_BUSY: 503,
 }
 
 DEFAULT_LIBRARY_ERROR_STATUS = 400

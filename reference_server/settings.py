@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from vouchsafe.sdk.crypto import ed25519
 from vouchsafe.server.errors import InvalidArgument
 from vouchsafe.server.storage.records import ROLE_USER, ROLES
 
@@ -47,6 +48,16 @@ class Settings:
     max_voucher_bytes: int = 64 * 1024
     max_message_bytes: int = 256 * 1024
     signature_window_ms: int = 300_000
+    # Connections (``vouchsafe server``): open at once, and from one client address (0 = no
+    # per-address cap; set 0 behind a proxy, where every client has the proxy's address).
+    max_connections: int = 1000
+    max_connections_per_client: int = 64
+    # Seconds for a request's headers to arrive (from the connection's start or its previous
+    # response), for its whole body to arrive, and an idle keep-alive connection to stay open.
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
+    keep_alive_timeout_s: int = 5
+    max_header_bytes: int = 16 * 1024
     # Requests per account per minute (token bucket, burst = one minute's worth).
     rate_limit_per_minute: int = 600
     # Default TTL of stored personal data: 12 months.
@@ -58,6 +69,9 @@ class Settings:
     # How long a user notice is held back after an account action (0 = notify at once).
     notification_deferral_ms: int = 0
     checkpoint_every: int = 64
+    # Seconds between signed audit checkpoints of the log's head (0 = only every
+    # ``checkpoint_every`` entries and at shutdown): bounds the unsigned tail a crash leaves.
+    checkpoint_interval_s: float = 30.0
     # Console cookies get ``Secure``: None = when the request came over https; set True behind a
     # TLS-terminating proxy that forwards plain HTTP.
     console_secure_cookies: bool | None = None
@@ -86,8 +100,12 @@ def load_staff_keys(path: Path) -> tuple[StaffKey, ...]:
     for member in staff:
         if member.role not in ROLES or member.role == ROLE_USER:
             raise InvalidArgument(f"staff role must be one of {ROLES[1:]}", field="role")
-        if len(member.public_key) != 32:
-            raise InvalidArgument("staff public keys are 32-byte Ed25519 keys", field="public_key")
+        if not ed25519.is_valid_public_key(member.public_key):
+            raise InvalidArgument(
+                f"staff key of {member.name!r} is not a canonical 32-byte Ed25519 key of prime "
+                "order",
+                field="public_key",
+            )
     return staff
 
 
@@ -114,14 +132,27 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         ("checkpoint_every", "VOUCHSAFE_CHECKPOINT_EVERY"),
         ("match_threshold", "VOUCHSAFE_MATCH_THRESHOLD"),
         ("release_grace_ms", "VOUCHSAFE_RELEASE_GRACE_MS"),
+        ("max_connections", "VOUCHSAFE_MAX_CONNECTIONS"),
+        ("max_connections_per_client", "VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT"),
+        ("keep_alive_timeout_s", "VOUCHSAFE_KEEP_ALIVE_TIMEOUT_S"),
+        ("max_header_bytes", "VOUCHSAFE_MAX_HEADER_BYTES"),
     ):
         if key in e:
             try:
                 values[name] = int(e[key])
             except ValueError as exc:
                 raise InvalidArgument(f"{key} must be an integer", field=key) from exc
-    if "VOUCHSAFE_SCHEDULE_INTERVAL_S" in e:
-        values["schedule_interval_s"] = float(e["VOUCHSAFE_SCHEDULE_INTERVAL_S"])
+    for name, key in (
+        ("schedule_interval_s", "VOUCHSAFE_SCHEDULE_INTERVAL_S"),
+        ("checkpoint_interval_s", "VOUCHSAFE_CHECKPOINT_INTERVAL_S"),
+        ("header_timeout_s", "VOUCHSAFE_HEADER_TIMEOUT_S"),
+        ("body_timeout_s", "VOUCHSAFE_BODY_TIMEOUT_S"),
+    ):
+        if key in e:
+            try:
+                values[name] = float(e[key])
+            except ValueError as exc:
+                raise InvalidArgument(f"{key} must be a number", field=key) from exc
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings().with_overrides(**values)
 

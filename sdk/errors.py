@@ -38,6 +38,8 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "rate_limited"
     INTERNAL_ERROR = "internal_error"
     NOT_READY = "not_ready"
+    REQUEST_TIMEOUT = "request_timeout"
+    SERVER_BUSY = "server_busy"
     # tPSI-AD core and media (SPEC.md section 14)
     CRYPTO_BACKEND_MISSING = "crypto_backend_missing"
     MALFORMED_MESSAGE = "malformed_message"
@@ -67,6 +69,7 @@ class ErrorCode(StrEnum):
     RELEASE_IDENTITY_ELEMENT = "release_identity_element"
     RELEASE_DUPLICATE_ELEMENT = "release_duplicate_element"
     RELEASE_PARAMS_MISMATCH = "release_params_mismatch"
+    RELEASE_POLICY_REFUSED = "release_policy_refused"
     RELEASE_DELTA_BASE_MISMATCH = "release_delta_base_mismatch"
     NO_RELEASE_HELD = "no_release_held"
     # provider signatures, hash sets and server internals
@@ -80,7 +83,6 @@ class ErrorCode(StrEnum):
     VOUCHER_RELEASE_UNKNOWN = "voucher_release_unknown"
     VOUCHER_RELEASE_EXPIRED = "voucher_release_expired"
     RELEASE_EPOCH_MISMATCH = "release_epoch_mismatch"
-    PROTOCOL_UNAVAILABLE = "protocol_unavailable"
     STORAGE_ERROR = "storage_error"
     # API client (never sent by the server)
     SERVER_UNREACHABLE = "server_unreachable"
@@ -118,7 +120,13 @@ CLIENT_ONLY_CODES: frozenset[ErrorCode] = frozenset(
 )
 # Server refusals after which the same request may succeed later (the client retries them).
 RETRYABLE_CODES: frozenset[ErrorCode] = frozenset(
-    {ErrorCode.RATE_LIMITED, ErrorCode.NOT_READY, ErrorCode.INTERNAL_ERROR}
+    {
+        ErrorCode.RATE_LIMITED,
+        ErrorCode.NOT_READY,
+        ErrorCode.INTERNAL_ERROR,
+        ErrorCode.REQUEST_TIMEOUT,
+        ErrorCode.SERVER_BUSY,
+    }
 )
 
 
@@ -244,7 +252,7 @@ class ReleaseError(VouchsafeError):
     code = ErrorCode.RELEASE_ERROR
 
 
-class ReleaseMalformed(ReleaseError):
+class ReleaseMalformed(ReleaseError, MalformedMessageError):
     """The bytes are not a well-formed release: bad protobuf, wrong lengths, missing fields."""
 
     code = ErrorCode.RELEASE_MALFORMED
@@ -322,6 +330,13 @@ class ReleaseParamsMismatch(ReleaseError):
     code = ErrorCode.RELEASE_PARAMS_MISMATCH
 
 
+class ReleasePolicyRefused(ReleaseError):
+    """The release's protocol parameters are outside the policy the device pins (for example
+    fewer synthetic shares than the pinned minimum, which would weaken below-threshold hiding)."""
+
+    code = ErrorCode.RELEASE_POLICY_REFUSED
+
+
 class ReleaseDeltaBaseMismatch(ReleaseError):
     """A release delta does not apply to the release in use."""
 
@@ -338,7 +353,7 @@ class NoReleaseHeld(ReleaseError):
 # the API client (vouchsafe.sdk.api) raises for refusals and transport failures. ---
 
 
-class MalformedRequest(VouchsafeError):
+class MalformedRequest(MalformedMessageError):
     """The request body is not a well-formed message of the expected type."""
 
     code = ErrorCode.MALFORMED_REQUEST

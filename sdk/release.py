@@ -6,7 +6,8 @@ than the release held (no rollback), nor a different release under the same vers
 direct successor names the held release as its predecessor; it has not expired; its root is the
 published root the device was given; the table hashes to that root; and every element is a
 valid, non-identity ristretto255 element, pairwise distinct; and the protocol parameters commit
-to exactly this table. Each failure is its own
+to exactly this table; and they are inside the device's pinned policy (minimum synthetic
+shares, allowed open weights). Each failure is its own
 :class:`~vouchsafe.sdk.errors.ReleaseError`. :class:`ReleaseHolder` swaps in a release only after
 all
 checks passed, so a refused release never replaces the one in use.
@@ -14,10 +15,12 @@ checks passed, so a refused release never replaces the one in use.
 
 from __future__ import annotations
 
+import io
 import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from vouchsafe.protocol import release_pb2
 from vouchsafe.sdk.crypto import ed25519
@@ -40,9 +43,11 @@ from vouchsafe.sdk.release_checks import (
     check_elements,
     check_params,
     decode_message,
+    read_release,
     verify_header,
 )
 from vouchsafe.sdk.release_commitment import ROOT_SIZE, merkle_root, release_digest
+from vouchsafe.sdk.release_policy import DEVICE_POLICY, ReleasePolicy
 from vouchsafe.sdk.tpsi.params import BlindedHashSet, ServerParams
 
 __all__ = [
@@ -56,6 +61,7 @@ __all__ = [
     "apply_delta",
     "check_elements",
     "verify_release",
+    "verify_release_file",
     "verify_release_parts",
 ]
 
@@ -115,6 +121,7 @@ def verify_release_parts(
     published_root: bytes,
     now: int | None,
     held: VerifiedRelease | None = None,
+    policy: ReleasePolicy = DEVICE_POLICY,
 ) -> VerifiedRelease:
     """Runs every release check on a header, its signature and a table (see module docstring).
 
@@ -138,6 +145,7 @@ def verify_release_parts(
         raise ReleaseTableMismatch("the table does not hash to the signed root", field="table")
     check_elements(table, header.element_size)
     params = check_params(header, table)
+    policy.check(params)
     return VerifiedRelease(
         version=header.version,
         digest=digest,
@@ -165,21 +173,45 @@ def verify_release(
     published_root: bytes,
     now: int | None,
     held: VerifiedRelease | None = None,
+    policy: ReleasePolicy = DEVICE_POLICY,
 ) -> VerifiedRelease:
     """Decodes and verifies a release file; returns it, or raises its own ReleaseError.
 
     ``now`` is the current Unix time; ``None`` skips the expiry check (provider side only).
+    The release keeps a copy of the table, so ``data`` and the release together cost twice
+    the table; :func:`verify_release_file` costs it once.
     """
-    message = decode_message(release_pb2.Release(), data, "release")
     return verify_release_parts(
-        message.header,
-        message.signature_scheme,
-        message.signature,
-        message.table,
+        *read_release(io.BytesIO(data)),
         release_key=release_key,
         published_root=published_root,
         now=now,
         held=held,
+        policy=policy,
+    )
+
+
+def verify_release_file(
+    path: Path | str,
+    *,
+    release_key: bytes,
+    published_root: bytes,
+    now: int | None,
+    held: VerifiedRelease | None = None,
+    policy: ReleasePolicy = DEVICE_POLICY,
+) -> VerifiedRelease:
+    """Verifies the release file at ``path`` (a download) in bounded memory: the table is read
+    once, straight into the bytes the returned release holds, so checking needs the table plus
+    about 10 bytes per slot, and holding it the table alone."""
+    with open(path, "rb") as stream:
+        parts = read_release(stream)
+    return verify_release_parts(
+        *parts,
+        release_key=release_key,
+        published_root=published_root,
+        now=now,
+        held=held,
+        policy=policy,
     )
 
 
@@ -190,9 +222,10 @@ def apply_delta(
     release_key: bytes,
     published_root: bytes,
     now: int,
+    policy: ReleasePolicy = DEVICE_POLICY,
 ) -> VerifiedRelease:
     """Applies a release delta to ``held`` and verifies the result as a full release."""
-    message = decode_message(release_pb2.ReleaseDelta(), data, "release delta")
+    message = decode_message(release_pb2.ReleaseDelta, data, "release delta")
     if message.format_version != RELEASE_FORMAT_VERSION:
         raise ReleaseUnsupported("delta format version not supported", field="format_version")
     if message.base_release_digest != held.digest:
@@ -223,6 +256,7 @@ def apply_delta(
         published_root=published_root,
         now=now,
         held=held,
+        policy=policy,
     )
 
 
@@ -230,14 +264,21 @@ class ReleaseHolder:
     """Holds the release in use; replaces it only with a release that passed every check.
 
     ``release_key`` is the pinned 32-byte Ed25519 release public key; ``clock`` returns the
-    current Unix time (tests pass a fixed one).
+    current Unix time (tests pass a fixed one); ``policy`` is the pinned parameter policy
+    (:data:`~vouchsafe.sdk.release_policy.DEVICE_POLICY` unless the vendor pins another).
     """
 
-    def __init__(self, release_key: bytes, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        release_key: bytes,
+        clock: Callable[[], float] = time.time,
+        policy: ReleasePolicy = DEVICE_POLICY,
+    ) -> None:
         if len(release_key) != ed25519.PUBLIC_KEY_SIZE:
             raise ReleaseMalformed("the pinned release key must be 32 bytes", field="release_key")
         self._release_key = release_key
         self._clock = clock
+        self._policy = policy
         self._current: VerifiedRelease | None = None
 
     @property
@@ -260,6 +301,20 @@ class ReleaseHolder:
             published_root=published_root,
             now=int(self._clock()),
             held=self._current,
+            policy=self._policy,
+        )
+        self._current = release
+        return release
+
+    def install_file(self, path: Path | str, published_root: bytes) -> VerifiedRelease:
+        """``install`` for a release file on disk, in bounded memory (the table once)."""
+        release = verify_release_file(
+            path,
+            release_key=self._release_key,
+            published_root=published_root,
+            now=int(self._clock()),
+            held=self._current,
+            policy=self._policy,
         )
         self._current = release
         return release
@@ -272,6 +327,7 @@ class ReleaseHolder:
             release_key=self._release_key,
             published_root=published_root,
             now=int(self._clock()),
+            policy=self._policy,
         )
         self._current = release
         return release

@@ -7,14 +7,13 @@ specified order and holds the release in use.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import BinaryIO, NamedTuple, TypeVar
 
 import numpy as np
-import numpy.typing as npt
-from google.protobuf.message import DecodeError
 
 from vouchsafe.protocol import release_pb2
 from vouchsafe.sdk.crypto import ed25519, group, labels
+from vouchsafe.sdk.decoding import decode_canonical
 from vouchsafe.sdk.errors import (
     ReleaseChainBroken,
     ReleaseDuplicateElement,
@@ -30,6 +29,7 @@ from vouchsafe.sdk.errors import (
 )
 from vouchsafe.sdk.release_commitment import DIGEST_SIZE, ROOT_SIZE
 from vouchsafe.sdk.tpsi.params import CIPHERSUITE, ServerParams, table_digest
+from vouchsafe.sdk.tpsi.verify import first_repeated_element
 from vouchsafe.sdk.tpsi.wire import decode_server_params
 
 RELEASE_FORMAT_VERSION = 1
@@ -44,16 +44,95 @@ MAX_SLOT_COUNT = 1 << 24
 _M = TypeVar("_M", release_pb2.Release, release_pb2.ReleaseDelta)
 
 
-def decode_message(message: _M, data: bytes, what: str) -> _M:
-    try:
-        message.ParseFromString(data)
-    except DecodeError:
-        raise ReleaseMalformed(f"the {what} is not a well-formed protobuf message") from None
-    # Re-encoding must give back exactly the bytes received: no unknown fields, no padding,
-    # no non-canonical varints, no trailing data.
-    if message.SerializeToString(deterministic=True) != data:
-        raise ReleaseMalformed(f"the {what} is not in canonical encoding or has unknown fields")
-    return message
+def decode_message(message_type: type[_M], data: bytes, what: str) -> _M:
+    """The one strict decoder (``vouchsafe.sdk.decoding``), failing as ReleaseMalformed."""
+    return decode_canonical(
+        message_type, data, field=None, what=f"the {what}", error=ReleaseMalformed
+    )
+
+
+# Field numbers and wire type of ``vouchsafe.v1.Release`` (protocol/release.proto).
+_RELEASE_TABLE_FIELD = 4
+_LENGTH_DELIMITED = 2
+# The header, scheme and signature together are a few hundred bytes; more is not a release.
+MAX_RELEASE_PREFIX = 1 << 20
+MAX_TABLE_BYTES = MAX_SLOT_COUNT * ELEMENT_SIZE
+
+
+class ReleaseParts(NamedTuple):
+    """The four fields of a ``vouchsafe.v1.Release``, as received."""
+
+    header: bytes
+    signature_scheme: str
+    signature: bytes
+    table: bytes
+
+
+def _read_varint(stream: BinaryIO, into: bytearray) -> int:
+    """Reads one varint, appending its bytes to ``into``; only the shortest encoding passes."""
+    value = shift = 0
+    start = len(into)
+    while True:
+        byte = stream.read(1)
+        if not byte:
+            raise ReleaseMalformed("the release ends inside a field")
+        into += byte
+        value |= (byte[0] & 0x7F) << shift
+        if not byte[0] & 0x80:
+            break
+        shift += 7
+        if shift > 63:
+            raise ReleaseMalformed("the release is not a well-formed protobuf message")
+    if len(into) - start > 1 and into[-1] == 0:
+        raise ReleaseMalformed("the release is not in canonical encoding or has unknown fields")
+    return value
+
+
+def read_release(stream: BinaryIO) -> ReleaseParts:
+    """Reads a ``vouchsafe.v1.Release`` from ``stream`` with the strictness of
+    :func:`decode_message`, holding the table as one bytes object read straight from the stream
+    (no parse buffer or re-encoding of the table, so a 1M-entry release costs its table once).
+
+    The message must be canonical: fields 1-3 come first and are checked by
+    :func:`decode_message` itself; the table (field 4) is the last field, its length the
+    shortest varint, non-empty (proto3 leaves an empty field out), and nothing follows it.
+    """
+    prefix = bytearray()
+    table_length = 0
+    found_table = False
+    while True:
+        tag_start = len(prefix)
+        first = stream.read(1)
+        if not first:
+            break
+        prefix += first
+        if first[0] & 0x80:  # every field number of Release fits a one-byte tag
+            raise ReleaseMalformed("the release is not in canonical encoding or has unknown fields")
+        field_number, wire_type = first[0] >> 3, first[0] & 7
+        if wire_type != _LENGTH_DELIMITED or not 1 <= field_number <= _RELEASE_TABLE_FIELD:
+            raise ReleaseMalformed("the release is not in canonical encoding or has unknown fields")
+        length = _read_varint(stream, prefix)
+        if field_number == _RELEASE_TABLE_FIELD:
+            del prefix[tag_start:]
+            table_length, found_table = length, True
+            break
+        if len(prefix) + length > MAX_RELEASE_PREFIX:
+            raise ReleaseMalformed("the release header fields are too large")
+        chunk = stream.read(length)
+        if len(chunk) != length:
+            raise ReleaseMalformed("the release is not a well-formed protobuf message")
+        prefix += chunk
+    if table_length > MAX_TABLE_BYTES:
+        raise ReleaseMalformed(f"the table field is larger than {MAX_TABLE_BYTES} bytes")
+    table = stream.read(table_length) if table_length else b""
+    if len(table) != table_length:
+        raise ReleaseMalformed("the release is not a well-formed protobuf message")
+    if (found_table and table_length == 0) or stream.read(1):
+        raise ReleaseMalformed("the release is not in canonical encoding or has unknown fields")
+    message = decode_message(release_pb2.Release, bytes(prefix), "release")
+    if message.table:  # cannot happen: the prefix holds no field 4
+        raise ReleaseMalformed("the release is not in canonical encoding or has unknown fields")
+    return ReleaseParts(message.header, message.signature_scheme, message.signature, table)
 
 
 def verify_header(
@@ -68,11 +147,13 @@ def verify_header(
             "the release signature does not verify against the pinned release key",
             field="signature",
         )
-    header = release_pb2.ReleaseHeader()
-    try:
-        header.ParseFromString(header_bytes)
-    except DecodeError:
-        raise ReleaseMalformed("the signed header is not well formed", field="header") from None
+    header = decode_canonical(
+        release_pb2.ReleaseHeader,
+        header_bytes,
+        field="header",
+        what="the signed header",
+        error=ReleaseMalformed,
+    )
     if header.format_version != RELEASE_FORMAT_VERSION:
         raise ReleaseUnsupported(
             f"release format version {header.format_version} is not supported",
@@ -118,31 +199,29 @@ def check_against_held(
         )
 
 
-def _as_rows(table: bytes, element_size: int) -> npt.NDArray[np.uint64]:
-    return np.frombuffer(table, dtype=np.uint64).reshape(-1, element_size // 8)
-
-
 def check_elements(table: bytes, element_size: int = ELEMENT_SIZE) -> None:
     """Raises unless every slot is a canonical, non-identity element and all are distinct.
 
-    Distinctness is checked by sorting (32 bytes + 8 bytes per slot of extra memory), not with
-    a set of a million Python objects.
+    The slot reported is the first one that fails (identity before invalid at the same slot);
+    validity is checked for every slot before distinctness. All checks run on the raw 32-byte
+    encodings in the table's own buffer: validity in bulk at native speed
+    (:func:`~vouchsafe.sdk.crypto.group.first_invalid_encoding`), distinctness by sorting
+    64-bit prefixes (:func:`~vouchsafe.sdk.tpsi.verify.first_repeated_element`; canonical
+    encodings are unique, so equal points have equal bytes). Extra memory: about 10 bytes per
+    slot, never a Python object per slot.
     """
-    for slot in range(len(table) // element_size):
-        element = table[slot * element_size : (slot + 1) * element_size]
-        if element == group.IDENTITY_ENCODING:
+    if element_size != group.ELEMENT_LENGTH:
+        raise ReleaseUnsupported(f"element size {element_size} is not {ELEMENT_SIZE}")
+    slot = group.first_invalid_encoding(table)
+    if slot is not None:
+        if table[slot * element_size : (slot + 1) * element_size] == group.IDENTITY_ENCODING:
             raise ReleaseIdentityElement(f"table slot {slot} holds the identity", field="table")
-        if not group.is_valid_encoding(element):
-            raise ReleaseInvalidElement(
-                f"table slot {slot} is not a valid ristretto255 element", field="table"
-            )
-    rows = _as_rows(table, element_size)
-    order = np.lexsort(rows.T[::-1])
-    ordered = rows[order]
-    repeats = np.flatnonzero(np.all(ordered[1:] == ordered[:-1], axis=1))
-    if repeats.size:
-        slot = int(max(order[repeats[0]], order[repeats[0] + 1]))
-        raise ReleaseDuplicateElement(f"table slot {slot} repeats another slot", field="table")
+        raise ReleaseInvalidElement(
+            f"table slot {slot} is not a valid ristretto255 element", field="table"
+        )
+    repeated = first_repeated_element(table)
+    if repeated is not None:
+        raise ReleaseDuplicateElement(f"table slot {repeated} repeats another slot", field="table")
 
 
 def check_params(header: release_pb2.ReleaseHeader, table: bytes) -> ServerParams:
@@ -160,11 +239,18 @@ def check_params(header: release_pb2.ReleaseHeader, table: bytes) -> ServerParam
             "the parameters do not commit to this table", field="server_params"
         )
     blinding_public = params.blinding_public.encoding
-    in_table = bool(
-        np.any(np.all(_as_rows(table, ELEMENT_SIZE) == _as_rows(blinding_public, 32), axis=1))
-    )
-    if not group.is_valid_encoding(blinding_public) or in_table:
+    if not group.is_valid_encoding(blinding_public) or _holds_element(table, blinding_public):
         raise ReleaseParamsMismatch(
             "the blinding public key is invalid or appears in the table", field="server_params"
         )
     return params
+
+
+def _holds_element(table: bytes, element: bytes) -> bool:
+    """Whether some slot of ``table`` is ``element`` (1 byte of extra memory per slot)."""
+    prefixes = np.frombuffer(table, dtype=np.uint64)[:: ELEMENT_SIZE // 8]
+    (wanted,) = np.frombuffer(element[:8], dtype=np.uint64)
+    return any(
+        table[i * ELEMENT_SIZE : (i + 1) * ELEMENT_SIZE] == element
+        for i in np.flatnonzero(prefixes == wanted).tolist()
+    )

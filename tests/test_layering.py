@@ -106,3 +106,24 @@ def test_protocol_never_imports_the_server_messenger_or_lab() -> None:
         and not _is_under(name, "vouchsafe.sdk")
     }
     assert leaked == set()
+
+
+def test_protocol_holds_no_code_that_depends_on_the_sdk() -> None:
+    """protocol/ is protos, generated code, the spec and the vectors: only the vectors'
+    generator (which computes them with the SDK) may import it, so the SDK <-> protocol cycle
+    cannot return."""
+    dependent: set[str] = set()
+    for path in (REPO_ROOT / "protocol").rglob("*.py"):
+        if "vectors" in path.relative_to(REPO_ROOT / "protocol").parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            dependent.update(f"{path.name}: {n}" for n in names if _is_under(n, "vouchsafe.sdk"))
+    assert dependent == set()

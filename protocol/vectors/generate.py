@@ -188,6 +188,9 @@ def generate_vectors() -> dict[str, Any]:
         "ciphersuite": labels.CIPHERSUITE,
         "seed": SEED.hex(),
         "labels": {name: value.hex() for name, value in labels.LABELS.items()},
+        "hash_to_group_dsts": {
+            name: value.decode("ascii") for name, value in labels.HASH_TO_GROUP_DSTS.items()
+        },
         "hash_to_group": [
             {
                 "input": y.hex(),

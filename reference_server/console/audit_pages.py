@@ -29,7 +29,7 @@ def _day(ms: int) -> str:
 def period_days(request: Request) -> int:
     """The ``days`` query parameter: 1 to ``MAX_DAYS`` (400 otherwise)."""
     text = request.query_params.get("days", str(DEFAULT_DAYS))
-    if not text.isdigit() or not 1 <= int(text) <= MAX_DAYS:
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_DAYS):
         raise InvalidArgument(f"days is a whole number from 1 to {MAX_DAYS}", field="days")
     return int(text)
 

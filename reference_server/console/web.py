@@ -22,11 +22,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from vouchsafe.sdk.errors import VouchsafeError
+from vouchsafe.server.auth import Caller
 from vouchsafe.server.console.sessions import ENDED_SESSION_KEY, ConsoleKeys, SessionToken
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import Forbidden, InvalidArgument, PayloadTooLarge, status_for
 from vouchsafe.server.storage import Repos
-from vouchsafe.server.storage.records import STATUS_ACTIVE, Account
+from vouchsafe.server.storage.records import STATUS_ACTIVE
 from vouchsafe.server.web import environment, stylesheet
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -54,20 +55,12 @@ STAFF_HOME = {
 
 
 @dataclass(frozen=True)
-class StaffSession:
-    """The signed-in staff member behind a console request."""
+class StaffSession(Caller):
+    """The signed-in staff member behind a console request: the caller, as the API knows it,
+    with the console session and its CSRF token."""
 
     token: SessionToken
-    account: Account
     csrf: str
-
-    @property
-    def account_id(self) -> str:
-        return self.account.account_id
-
-    @property
-    def role(self) -> str:
-        return self.account.role
 
 
 class Console:
@@ -95,7 +88,7 @@ class Console:
         account = tx.accounts.get(token.account_id)
         if account is None or account.status != STATUS_ACTIVE or account.role not in STAFF_HOME:
             return None
-        return StaffSession(token, account, self.keys.csrf_token(token))
+        return StaffSession(account=account, token=token, csrf=self.keys.csrf_token(token))
 
     def error_page(self, exc: VouchsafeError, staff: StaffSession | None = None) -> HTMLResponse:
         return self.render(

@@ -26,7 +26,7 @@ from pathlib import Path
 from vouchsafe.sdk.errors import ReleaseError
 from vouchsafe.sdk.release import VerifiedRelease
 from vouchsafe.server.hashset import bundle as layout
-from vouchsafe.server.hashset.blinding import HashSetBlinder, KeyedBlinder
+from vouchsafe.server.hashset.blinding import KeyedBlinder
 from vouchsafe.server.hashset.build import KeyFunction, psi_keys_of
 from vouchsafe.server.hashset.errors import AuditFailed, BundleInvalid
 from vouchsafe.server.hashset.provenance import InclusionRule, select_entries
@@ -152,8 +152,3 @@ def audit_with_key(
             "they cannot be told apart from filler (see THREAT_MODEL.md)"
         )
     return report
-
-
-def is_keyed(blinder: HashSetBlinder) -> bool:
-    """Whether ``blinder`` can re-derive single elements (needed for the keyed audit)."""
-    return isinstance(blinder, KeyedBlinder)

@@ -11,18 +11,19 @@ tests substitute stand-ins.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from vouchsafe.sdk import tpsi
+from vouchsafe.sdk.cores import available_cores
 from vouchsafe.sdk.crypto import group, labels
 from vouchsafe.sdk.crypto.hash_to_group import hash_to_group_bytes
 from vouchsafe.sdk.crypto.keyed_stream import KeyedStream
-from vouchsafe.sdk.errors import ErrorCode
 from vouchsafe.sdk.media import candidates
-from vouchsafe.sdk.tpsi import wire
-from vouchsafe.server.hashset.errors import HashSetError
+from vouchsafe.sdk.tpsi import server_setup, wire
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,6 @@ class KeyedBlinder(HashSetBlinder, Protocol):
         ...
 
 
-class ProtocolUnavailable(HashSetError):
-    """A part of the protocol core this build needs is not installed."""
-
-    code = ErrorCode.PROTOCOL_UNAVAILABLE
-
-
 def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
     """The PSI keys one hash-set entry contributes
     (``vouchsafe.sdk.media.candidates.hash_set_keys``)."""
@@ -103,8 +98,20 @@ class TpsiBlinder:
     """The protocol core's ``blind_hash_set``, with table randomness from the build seed.
 
     Deterministic: the same server key, PSI keys and build seed give the same table, so an
-    auditor holding the key and the seed can re-build it byte for byte.
+    auditor holding the key and the seed can re-build it byte for byte. ``workers`` processes
+    blind the slots (default: one per available core; 1 blinds in this process); the table does
+    not depend on the number of workers.
     """
+
+    def __init__(self, workers: int | None = None) -> None:
+        if workers is not None and workers < 1:
+            raise ValueError("workers must be at least 1")
+        self._workers = workers or available_cores()
+
+    @property
+    def workers(self) -> int:
+        """How many processes blind the slots."""
+        return self._workers
 
     @property
     def ciphersuite(self) -> str:
@@ -149,13 +156,24 @@ class TpsiBlinder:
         (``vouchsafe.sdk.media.candidates``), so
         a voucher has room for every candidate of an item.
         """
-        blinded = tpsi.blind_hash_set(
-            wire.decode_server_key(server_key),
-            psi_keys,
-            max_candidates=candidates.MAX_CANDIDATES,
-            rng=KeyedStream(build_seed, labels.BUILD_RANDOMNESS),
-            progress=progress,
-        )
+        key = wire.decode_server_key(server_key)
+        rng = KeyedStream(build_seed, labels.BUILD_RANDOMNESS)
+        if self._workers == 1 or len(psi_keys) < server_setup.BLIND_BATCH_SLOTS:
+            blinded = tpsi.blind_hash_set(
+                key, psi_keys, max_candidates=candidates.MAX_CANDIDATES, rng=rng, progress=progress
+            )
+        else:
+            # fork: workers inherit the loaded modules, so starting them costs milliseconds
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(self._workers, mp_context=context) as pool:
+                blinded = tpsi.blind_hash_set(
+                    key,
+                    psi_keys,
+                    max_candidates=candidates.MAX_CANDIDATES,
+                    rng=rng,
+                    progress=progress,
+                    executor=pool,
+                )
         return BlindedTable(
             server_params=wire.encode_server_params(blinded.params), table=blinded.table
         )
@@ -166,6 +184,7 @@ class TpsiBlinder:
         return group.scalarmult_bytes(alpha, hash_to_group_bytes(psi_key))
 
 
-def default_blinder() -> KeyedBlinder:
-    """The protocol core's blinding (``vouchsafe.sdk.tpsi``), deterministic under the build seed."""
-    return TpsiBlinder()
+def default_blinder(workers: int | None = None) -> KeyedBlinder:
+    """The protocol core's blinding (``vouchsafe.sdk.tpsi``), deterministic under the build seed,
+    on ``workers`` processes (default: one per available core)."""
+    return TpsiBlinder(workers)

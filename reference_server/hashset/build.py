@@ -3,9 +3,12 @@
 ``build_release`` streams the source lists in, applies the provenance rule column-wise, derives
 each admitted entry's PSI keys, blinds them with the server key (the protocol core's
 ``blind_hash_set``), signs the release and writes the public release and the private server
-bundle (layout in :mod:`vouchsafe.server.hashset.bundle`). A follow-up release (``previous``)
-reuses the previous server key and release key, so vouchers made under older releases keep
-counting toward the same account threshold, and chains to the previous release's digest.
+bundle (layout in :mod:`vouchsafe.server.hashset.bundle`). Every release gets a **fresh server
+key**: with a key shared by two releases, ``alpha * H(y)`` would sit in both tables and anyone
+holding both could test membership offline (SPEC.md R.7, attack ``cross-release``). A follow-up
+release (``previous``) keeps only the release signing key and chains to the previous release's
+digest; vouchers made under older releases still count toward the same account threshold,
+because account keys do not depend on the server key (SPEC.md section 6.3).
 """
 
 from __future__ import annotations
@@ -103,16 +106,19 @@ def psi_keys_of(
 
 
 def _keys_for(previous: Path | None, blinder: HashSetBlinder) -> tuple[bytes, bytes, int, bytes]:
-    """(server key, release private key, version, previous digest) for the next release."""
+    """(server key, release private key, version, previous digest) for the next release.
+
+    The server key is always fresh (never carried over from ``previous``); the release key is.
+    """
+    server_key = blinder.generate_server_key()
     if previous is None:
-        return blinder.generate_server_key(), ed25519.generate_private_key(), 1, b""
+        return server_key, ed25519.generate_private_key(), 1, b""
     prior = layout.load_public_release(previous)
     private = previous / layout.PRIVATE_DIR
     try:
-        server_key = (private / layout.SERVER_KEY_FILE).read_bytes()
         release_key = (private / layout.RELEASE_PRIVATE_KEY_FILE).read_bytes()
     except OSError:
-        raise BundleInvalid(f"{private} lacks the keys of the previous release") from None
+        raise BundleInvalid(f"{private} lacks the release key of the previous release") from None
     return server_key, release_key, prior.version + 1, prior.digest
 
 
@@ -128,8 +134,13 @@ def build_release(
     blinder: HashSetBlinder | None = None,
     key_function: KeyFunction = hash_set_keys,
     progress: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Builds one release folder (see module docstring); returns what it wrote.
+
+    ``progress`` shows bars on the terminal; ``on_progress(done, total)`` is called as the
+    blinding advances (cuckoo insertion, then the slots, batch by batch from the worker
+    processes), for callers that report progress themselves.
 
     Memory: the source lists are held column-wise; provenance is written out and the source
     columns are dropped before blinding, the step that needs the most.
@@ -155,17 +166,25 @@ def build_release(
     )
     del selection
     build_seed = secrets.token_bytes(SEED_SIZE)
-    expected_slots = 2 * math.ceil((1 + DEFAULT_EPSILON) * len(psi_keys))
-    with tqdm(total=expected_slots, desc="blinding", unit="slot", disable=not progress) as bar:
+    # insertion reports one step per key, blinding one per slot
+    expected_slots = len(psi_keys) + math.ceil((1 + DEFAULT_EPSILON) * len(psi_keys))
+    done = [0]  # a disabled tqdm bar does not count
+    with tqdm(total=expected_slots, desc="blinding", unit="step", disable=not progress) as bar:
 
         def blinded_slots(count: int) -> None:
             bar.update(count)
+            done[0] = min(done[0] + count, expected_slots)
+            if on_progress is not None:
+                on_progress(done[0], expected_slots)
 
         if isinstance(blinder, ProgressBlinder):
             blinded = blinder.blind_with_progress(server_key, psi_keys, build_seed, blinded_slots)
         else:
             blinded = blinder.blind(server_key, psi_keys, build_seed)
         bar.update(max(0, expected_slots - bar.n))
+        if on_progress is not None and done[0] < expected_slots:
+            on_progress(expected_slots, expected_slots)
+    psi_key_count = len(psi_keys)
     del psi_keys
     layout.write_private(out_dir / layout.PRIVATE_DIR / layout.BUILD_SEED_FILE, build_seed)
     draft = ReleaseDraft(
@@ -187,7 +206,7 @@ def build_release(
 
         signed = sign_release(draft, blinded.table, release_key, advance)
     _write_public_part(out_dir, signed, release_key)
-    result = BuildResult(out_dir, signed, summary, len(blinded.table) // 32, len(signed.data))
+    result = BuildResult(out_dir, signed, summary, psi_key_count, len(signed.data))
     _write_summary(out_dir, result, draft)
     return result
 
@@ -201,7 +220,7 @@ def _write_private_part(
     progress: bool,
 ) -> None:
     private = out_dir / layout.PRIVATE_DIR
-    private.mkdir(parents=True, exist_ok=True, mode=0o700)
+    layout.make_private_dir(private)
     layout.write_private(private / layout.SERVER_KEY_FILE, server_key)
     layout.write_private(private / layout.RELEASE_PRIVATE_KEY_FILE, release_key)
     with (private / layout.ENTRIES_FILE).open("w", encoding="utf-8") as out:

@@ -30,7 +30,8 @@ import numpy as np
 import numpy.typing as npt
 
 from vouchsafe.sdk.errors import VouchsafeError
-from vouchsafe.sdk.release import VerifiedRelease, verify_release
+from vouchsafe.sdk.media.pdq import PDQ_MATCH_DISTANCE
+from vouchsafe.sdk.release import VerifiedRelease, verify_release_file
 from vouchsafe.sdk.tpsi import BlindedHashSet, ServerKey
 from vouchsafe.sdk.tpsi.wire import decode_server_key
 from vouchsafe.server.hashset.errors import BundleInvalid
@@ -46,15 +47,22 @@ RELEASE_PRIVATE_KEY_FILE = "release_key"
 BUILD_SEED_FILE = "build_seed"
 ENTRIES_FILE = "entries.jsonl"
 BUILD_FILE = "build.json"
-PDQ_MATCH_DISTANCE = 31  # PDQ's recommended match threshold (Meta, "The TMK+PDQF/PDQ paper")
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """Writes a secret file readable by its owner only (created 0600, never widened)."""
+    """Writes a secret file readable by its owner only: mode 0600, also when the file existed
+    with a wider mode (it is narrowed before anything is written)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
     with os.fdopen(fd, "wb") as out:
         out.write(data)
+
+
+def make_private_dir(path: Path) -> None:
+    """Creates (or narrows) a directory only its owner may enter: mode 0700."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
 
 
 def read_hex(path: Path, size: int, what: str) -> bytes:
@@ -174,10 +182,11 @@ def load_public_release(directory: Path, *, now: int | None = None) -> VerifiedR
     release_key = read_hex(directory / RELEASE_PUBLIC_KEY_FILE, 32, "release key")
     root = read_hex(directory / ROOT_FILE, 32, "root")
     try:
-        data = (directory / RELEASE_FILE).read_bytes()
+        return verify_release_file(
+            directory / RELEASE_FILE, release_key=release_key, published_root=root, now=now
+        )
     except OSError:
         raise BundleInvalid(f"{directory / RELEASE_FILE} is missing", field="release") from None
-    return verify_release(data, release_key=release_key, published_root=root, now=now)
 
 
 def load_release_bundle(directory: Path | str) -> ReleaseBundle:

@@ -1,10 +1,11 @@
 """Vouchers made under older releases (SPEC.md "Releases", R.7): which ones the server still
 processes, with which blinded hash set, and how their shares count toward one threshold.
 
-A release chain keeps one server key, and a device re-derives its account keys from the same
-account secret for every release, so the Shamir shares, item tags and detectable-hash values of
-an item do not depend on the release. What differs is the table each voucher was made against
-(named by the voucher's ``params_digest``). :class:`ReleaseWindow` maps each accepted
+Every release has its own server key (a shared key would make any two releases an offline
+membership oracle), and a device re-derives its account keys from the same account secret for
+every release, so the Shamir shares, item tags and detectable-hash values of an item do not
+depend on the release or its key. What differs is the table and server key each voucher was
+made against (named by the voucher's ``params_digest``). :class:`ReleaseWindow` maps each accepted
 ``params_digest`` to its release bundle; a voucher naming a release that left the window (its
 expiry plus :data:`VOUCHER_GRACE_SECONDS`) is refused. ``recover`` runs the protocol's inner
 step over opened vouchers of several releases of one chain.
@@ -40,15 +41,15 @@ class VoucherReleaseExpired(HashSetError):
 
 
 class ReleaseEpochMismatch(HashSetError):
-    """Releases given as one window do not share a server key and share configuration."""
+    """Releases given as one window do not share the share configuration (SPEC.md 6.3)."""
 
     code = ErrorCode.RELEASE_EPOCH_MISMATCH
 
 
-def _epoch(bundle: ReleaseBundle) -> tuple[bytes, int, int, str]:
+def _epoch(bundle: ReleaseBundle) -> tuple[int, int, str]:
+    """What releases of one window share; the server key (``L``) is deliberately not in it."""
     p = bundle.release.params
     return (
-        p.blinding_public.encoding,
         p.synthetic_max,
         p.padded_associated_data_length,
         p.ciphersuite,
@@ -91,14 +92,14 @@ class ReleaseWindow:
 def load_release_window(directories: Sequence[Path], now: int) -> ReleaseWindow:
     """Loads release folders (oldest first) and keeps those inside the processing window.
 
-    The newest release is always kept. Raises ReleaseEpochMismatch if the releases do not share
-    server key and share configuration (a new server key starts a new window).
+    The newest release is always kept; each bundle keeps its own server key. Raises
+    ReleaseEpochMismatch if the releases do not share the share configuration.
     """
     if not directories:
         raise HashSetError("no release folders given")
     bundles = [load_release_bundle(d) for d in directories]
     bundles.sort(key=lambda b: b.release.version)
     if len({_epoch(b) for b in bundles}) != 1:
-        raise ReleaseEpochMismatch("the releases do not share a server key and share configuration")
+        raise ReleaseEpochMismatch("the releases do not share the share configuration")
     kept = [b for b in bundles[:-1] if now <= b.release.expires_at + VOUCHER_GRACE_SECONDS]
     return ReleaseWindow(tuple([*kept, bundles[-1]]))

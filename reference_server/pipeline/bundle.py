@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vouchsafe.sdk.client import release_id_of
 from vouchsafe.server.hashset.bundle import (
     ReleaseBundle,
     load_public_release,
@@ -42,9 +43,9 @@ class BundleEntryIndex:
         return ()
 
 
-def release_id_of(bundle: ReleaseBundle) -> str:
-    """A short name for a release: its version and digest prefix."""
-    return f"v{bundle.release.version}-{bundle.release.digest.hex()[:16]}"
+def bundle_release_id(bundle: ReleaseBundle) -> str:
+    """The release id of a bundle's release (``vouchsafe.sdk.client.release_id_of``)."""
+    return release_id_of(bundle.release)
 
 
 def load_matcher(
@@ -73,7 +74,7 @@ def load_matcher(
             MatcherRelease(
                 server_key=earlier.server_key,
                 blinded=earlier.blinded_hash_set(),
-                release_id=release_id_of(earlier),
+                release_id=bundle_release_id(earlier),
                 accept_until_ms=earlier.release.expires_at * 1000 + grace_ms,
             )
         )
@@ -81,7 +82,7 @@ def load_matcher(
         server_key=bundle.server_key,
         blinded=bundle.blinded_hash_set(),
         threshold=threshold,
-        release_id=release_id_of(bundle),
+        release_id=bundle_release_id(bundle),
         previous=tuple(previous),
         **({"clock": clock} if clock is not None else {}),
     )

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from google.protobuf.message import DecodeError
 
 from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.sdk.media.pdq import PDQ_MATCH_DISTANCE
 from vouchsafe.server.pipeline.matching import EntryIndex
 
-PDQ_MATCH_DISTANCE = 31
 ASSOCIATED_DATA_VERSION = 1
 
 

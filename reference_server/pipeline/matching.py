@@ -4,7 +4,7 @@
 recovery per account); ``vouchsafe.server.pipeline.tpsi_matcher`` implements it with
 ``vouchsafe.sdk.tpsi``.
 ``EntryIndex`` answers the confirmation step's question (the nearest hash-set entry within a
-distance); ``ListEntryIndex`` is the plain implementation over ``HashSetEntry`` values, and
+distance); ``ListEntryIndex`` is the plain implementation over ``ConfirmationEntry`` values, and
 ``vouchsafe.server.pipeline.bundle`` adapts the hash-set lifecycle's release bundle.
 """
 
@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from vouchsafe.sdk.crypto import labels
+from vouchsafe.sdk.media.pdq import hamming
 
 
 @dataclass(frozen=True)
-class RecoveredItem:
+class RecoveredMatch:
     """A real match recovered past threshold: the item id and its associated data bytes."""
 
     item_id: str
@@ -35,13 +36,13 @@ class RecoveryProgress:
     client (SPEC.md section 8.3); it is never recomputed, so later calls cost nothing.
     """
 
-    items: tuple[RecoveredItem, ...]
+    items: tuple[RecoveredMatch, ...]
     abuse_suspected: bool
     abuse_reason: str = ""
 
 
 @dataclass(frozen=True)
-class HashSetEntry:
+class ConfirmationEntry:
     """One hash-set entry the server can confirm against (never shipped to devices)."""
 
     entry_id: str
@@ -69,7 +70,7 @@ class VoucherMatcher(Protocol):
         the outer step for the uploading account: the encoded opened record for a (real or
         synthetic) match, else None (also for a voucher made for another account)."""
 
-    def recover(self, opened: Sequence[bytes]) -> list[RecoveredItem]:
+    def recover(self, opened: Sequence[bytes]) -> list[RecoveredMatch]:
         """Threshold recovery over one account's opened records, from scratch; empty below t."""
 
     def new_recovery(self) -> object:
@@ -87,13 +88,6 @@ def entry_id_for(signal_type: str, full_hash: bytes) -> str:
         labels.framed(labels.HASH_SET_ENTRY_ID, signal_type.encode(), full_hash)
     )
     return digest.hexdigest()[:32]
-
-
-def hamming_distance(a: bytes, b: bytes) -> int:
-    """Number of differing bits between two equally long hashes."""
-    if len(a) != len(b):
-        raise ValueError("hashes differ in length")
-    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).bit_count()
 
 
 @dataclass(frozen=True)
@@ -128,7 +122,7 @@ class EntryIndex(Protocol):
 class ListEntryIndex:
     """A linear scan over a list of entries (fine for tests and small sets)."""
 
-    entries: Sequence[HashSetEntry] = ()
+    entries: Sequence[ConfirmationEntry] = ()
 
     def nearest(
         self, signal_type: str, perceptual_hash: bytes, max_distance: int
@@ -137,7 +131,7 @@ class ListEntryIndex:
         for entry in self.entries:
             if entry.signal_type != signal_type or len(entry.full_hash) != len(perceptual_hash):
                 continue
-            distance = hamming_distance(entry.full_hash, perceptual_hash)
+            distance = hamming(entry.full_hash, perceptual_hash)
             if distance <= max_distance and (best is None or distance < best[1]):
                 best = (entry.entry_id, distance)
         return best

@@ -30,7 +30,7 @@ from vouchsafe.sdk.tpsi import (
 from vouchsafe.sdk.tpsi.params import check_account_compatible
 from vouchsafe.sdk.tpsi.recovery import AccountRecovery
 from vouchsafe.server.hashset.updates import VoucherReleaseExpired, VoucherReleaseUnknown
-from vouchsafe.server.pipeline.matching import RecoveredItem, RecoveryProgress
+from vouchsafe.server.pipeline.matching import RecoveredMatch, RecoveryProgress
 
 
 def _wall_clock_ms() -> int:
@@ -115,8 +115,8 @@ class TpsiMatcher:
                 r for r in records if r.threshold == self.threshold and r.params_digest in digests
             ]
             state.add(usable)
-        items = tuple(RecoveredItem(i.item_id.hex(), i.associated_data) for i in state.items)
+        items = tuple(RecoveredMatch(i.item_id.hex(), i.associated_data) for i in state.items)
         return RecoveryProgress(items, state.abused, state.abuse_reason)
 
-    def recover(self, opened: Sequence[bytes]) -> list[RecoveredItem]:
+    def recover(self, opened: Sequence[bytes]) -> list[RecoveredMatch]:
         return list(self.recover_new(self.new_recovery(), opened).items)

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.api.signing import key_id_for
+from vouchsafe.sdk.crypto import ed25519
 from vouchsafe.server.auth import Caller
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import Conflict, InvalidArgument, NotFound
@@ -32,6 +33,11 @@ def register(
     """Binds a new user account to the request's Ed25519 key (idempotent per key)."""
     if len(request.signing_public_key) != 32:
         raise InvalidArgument("signing_public_key must be 32 bytes", field="signing_public_key")
+    if not ed25519.is_valid_public_key(request.signing_public_key):
+        raise InvalidArgument(
+            "signing_public_key is not a canonical Ed25519 key of prime order",
+            field="signing_public_key",
+        )
     if request.encryption_public_key and len(request.encryption_public_key) != 32:
         raise InvalidArgument(
             "encryption_public_key must be 32 bytes", field="encryption_public_key"
@@ -61,27 +67,34 @@ def register(
     return api_pb2.RegisterAccountResponse(version=1, account_id=account_id, key_id=account_id)
 
 
-def account_info(account: Account) -> api_pb2.AccountInfo:
-    """The public wire view of an account."""
-    return api_pb2.AccountInfo(
+def account_info(account: Account, *, with_status: bool) -> api_pb2.AccountInfo:
+    """The wire view of an account; ``status`` only when ``with_status`` (the account itself).
+
+    A suspension follows a confirmed report, so other users are never told about it: for them
+    ``status`` is ``ACCOUNT_STATUS_UNSPECIFIED`` whatever the account's state.
+    """
+    info = api_pb2.AccountInfo(
         version=1,
         account_id=account.account_id,
         handle=account.handle,
         signing_public_key=account.signing_public_key,
         encryption_public_key=account.encryption_public_key,
-        status=_STATUS.get(account.status, api_pb2.ACCOUNT_STATUS_UNSPECIFIED),
     )
+    if with_status:
+        info.status = _STATUS.get(account.status, api_pb2.ACCOUNT_STATUS_UNSPECIFIED)
+    return info
 
 
 def lookup(
     ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.LookupAccountRequest
 ) -> api_pb2.AccountInfo:
+    """A user account by id or handle; its status is told only to the account itself."""
     if bool(req.account_id) == bool(req.handle):
         raise InvalidArgument("give exactly one of account_id and handle", field="account_id")
     found = tx.accounts.get(req.account_id) if req.account_id else tx.accounts.by_handle(req.handle)
     if found is None or found.role != ROLE_USER:
         raise NotFound("no such account", field="account_id" if req.account_id else "handle")
-    return account_info(found)
+    return account_info(found, with_status=found.account_id == caller.account_id)
 
 
 def routes(ctx: ServerContext) -> list[Route]:

@@ -11,7 +11,7 @@ from vouchsafe.protocol import api_pb2
 from vouchsafe.server.audit_log import verify_audit_entries
 from vouchsafe.server.auth import Caller
 from vouchsafe.server.context import ServerContext
-from vouchsafe.server.errors import InvalidArgument
+from vouchsafe.server.http import MAX_STORED_INT, at_most
 from vouchsafe.server.routers.base import signed_route
 from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import ROLE_AUDITOR
@@ -26,14 +26,16 @@ def verify(ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.AuditQuer
             "checkpoints": result.checkpoints,
             "first_broken_seq": result.first_broken_seq,
             "reason": result.reason,
+            "signed_through": result.signed_through,
+            "unsigned_entries": result.unsigned_entries,
         }
     )
 
 
 def entries(ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.AuditQuery) -> JSONResponse:
-    if req.limit > 1000:
-        raise InvalidArgument("limit is at most 1000", field="limit")
-    rows = tx.audit.entries(after_seq=req.after_seq, limit=req.limit or 100)
+    limit = at_most(req.limit, 1000, "limit") or 100
+    after_seq = at_most(req.after_seq, MAX_STORED_INT, "after_seq")
+    rows = tx.audit.entries(after_seq=after_seq, limit=limit)
     return JSONResponse(
         [
             {

@@ -9,18 +9,18 @@ from starlette.routing import Route
 
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import InvalidArgument
+from vouchsafe.server.http import MAX_TIMESTAMP_MS, query_ints
 from vouchsafe.server.pipeline.transparency import transparency_figures
 
 DEFAULT_PERIOD_MS = 365 * 86_400_000
 
 
 def _period(ctx: ServerContext, request: Request) -> tuple[int, int]:
-    try:
-        to_ms = int(request.query_params.get("to_ms", ctx.clock() + 1))
-        from_ms = int(request.query_params.get("from_ms", to_ms - DEFAULT_PERIOD_MS))
-    except ValueError:
-        raise InvalidArgument("from_ms and to_ms are integers (ms since epoch)") from None
-    if from_ms >= to_ms or from_ms < 0:
+    """``[from_ms, to_ms)`` from the query (ms since the epoch); the past year by default."""
+    given = query_ints(request, ("from_ms", "to_ms"), MAX_TIMESTAMP_MS)
+    to_ms = given.get("to_ms", min(ctx.clock() + 1, MAX_TIMESTAMP_MS))
+    from_ms = given.get("from_ms", max(0, to_ms - DEFAULT_PERIOD_MS))
+    if from_ms >= to_ms:
         raise InvalidArgument("the period must have from_ms < to_ms", field="from_ms")
     return from_ms, to_ms
 

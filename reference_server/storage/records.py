@@ -14,6 +14,9 @@ ROLE_REVIEWER = "reviewer"
 ROLE_AUDITOR = "auditor"
 ROLE_AUTHORITY = "authority"
 ROLES = (ROLE_USER, ROLE_REVIEWER, ROLE_AUDITOR, ROLE_AUTHORITY)
+# A former staff account no longer in the staff file: kept (decisions name it) but no endpoint
+# accepts it; listed again in the file, it gets its role back.
+ROLE_REVOKED = "revoked"
 
 STATUS_ACTIVE = "active"
 STATUS_SUSPENDED = "suspended"

@@ -42,6 +42,10 @@ class AccountStore(_Store):
     def set_role(self, account_id: str, role: str) -> bool:
         return self.tx.update("accounts", (account_id,), {"role": role})
 
+    def staff(self) -> list[r.Account]:
+        """Every account whose role is not ``user`` (revoked staff included)."""
+        return self.tx.select("accounts", [("role", "!=", r.ROLE_USER)])
+
 
 class NonceStore(_Store):
     """Nonces of accepted requests, for replay refusal."""
@@ -275,6 +279,11 @@ class AuditStore(_Store):
 
     def last_checkpoint(self) -> r.Checkpoint | None:
         rows = self.tx.select("checkpoints", [], "seq", descending=True, limit=1)
+        return rows[0] if rows else None
+
+    def checkpoint_before(self, seq: int) -> r.Checkpoint | None:
+        """The latest checkpoint at an entry before ``seq`` (the one a checkpoint chains to)."""
+        rows = self.tx.select("checkpoints", [("seq", "<", seq)], "seq", descending=True, limit=1)
         return rows[0] if rows else None
 
 

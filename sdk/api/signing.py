@@ -18,9 +18,11 @@ import struct
 import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from google.protobuf.message import DecodeError
 
 from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.crypto import ed25519, labels
+from vouchsafe.sdk.decoding import decode_canonical
 from vouchsafe.sdk.errors import (
     InvalidRequestSignature,
     MalformedRequest,
@@ -115,11 +117,18 @@ def parse_signed_request(data: bytes) -> api_pb2.SignedRequest:
     Raises MalformedRequest for bytes that are not a SignedRequest and UnsignedRequest for an
     envelope without scheme, key id, nonce or signature.
     """
-    envelope = api_pb2.SignedRequest()
     try:
-        envelope.ParseFromString(data)
-    except Exception as exc:  # protobuf raises DecodeError and, for some inputs, others
-        raise MalformedRequest("request body is not a SignedRequest message") from exc
+        envelope = decode_canonical(
+            api_pb2.SignedRequest, data, field="body", what="SignedRequest", error=MalformedRequest
+        )
+    except MalformedRequest:
+        # A bare inner request (fields 1..n, the envelope's start at 1001) decodes as an envelope
+        # of unknown fields only: say "unsigned", which is what the caller got wrong.
+        if _is_bare_request(data):
+            raise UnsignedRequest(
+                "request is not signed; wrap it in a SignedRequest envelope"
+            ) from None
+        raise
     if not envelope.signature and not envelope.key_id:
         raise UnsignedRequest("request is not signed; wrap it in a SignedRequest envelope")
     if envelope.version != API_VERSION:
@@ -152,8 +161,9 @@ def verify_request(
 ) -> None:
     """Checks that ``envelope`` was signed by ``public_key`` for this endpoint, recently.
 
-    Raises InvalidRequestSignature (wrong key, endpoint or bytes; no detail beyond that) or
-    StaleRequest. Replay refusal needs state and is the server's job, after this succeeds.
+    Raises InvalidRequestSignature (wrong key, endpoint or bytes, or a key no private key stands
+    behind: small order or non-canonical; no detail beyond that) or StaleRequest. Replay
+    refusal needs state and is the server's job, after this succeeds.
     """
     if envelope.method.upper() != method.upper() or envelope.path != path:
         raise InvalidRequestSignature("request was signed for another endpoint", field="path")
@@ -169,6 +179,15 @@ def verify_request(
     )
     if not ed25519.verify(public_key, envelope.signature, labels.REQUEST_SIGNATURE, *fields):
         raise InvalidRequestSignature("request signature does not verify")
+
+
+def _is_bare_request(data: bytes) -> bool:
+    lenient = api_pb2.SignedRequest()
+    try:
+        lenient.ParseFromString(data)
+    except (DecodeError, ValueError, RuntimeError):
+        return False
+    return not lenient.ListFields()
 
 
 def _is_hex(text: str) -> bool:

@@ -12,11 +12,14 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from vouchsafe.sdk.crypto.group import load_libsodium
 from vouchsafe.sdk.crypto.labels import framed
 
 PUBLIC_KEY_SIZE = 32
 PRIVATE_KEY_SIZE = 32
 SIGNATURE_SIZE = 64
+
+_sodium = load_libsodium()
 
 
 def generate_private_key() -> bytes:
@@ -32,6 +35,20 @@ def public_key(private_key: bytes) -> bytes:
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+def is_valid_public_key(public_key_bytes: bytes) -> bool:
+    """True only for the canonical encoding of a point in the prime-order subgroup.
+
+    Refuses what ``cryptography``'s verification accepts but no honest key generation yields:
+    small-order points (the identity among them, for which ``R = identity, S = 0`` verifies on
+    every message, so a signature needs no private key), points with a small-order component,
+    non-canonical encodings (y >= p, or x = 0 with the sign bit set) and non-points. Uses
+    libsodium's ``crypto_core_ed25519_is_valid_point``.
+    """
+    if len(public_key_bytes) != PUBLIC_KEY_SIZE:
+        return False
+    return bool(_sodium.crypto_core_ed25519_is_valid_point(bytes(public_key_bytes)) == 1)
+
+
 def sign(private_key: bytes | Ed25519PrivateKey, label: bytes, *fields: bytes) -> bytes:
     """A 64-byte Ed25519 signature over ``framed(label, *fields)``."""
     key = (
@@ -45,10 +62,11 @@ def sign(private_key: bytes | Ed25519PrivateKey, label: bytes, *fields: bytes) -
 def verify(public_key_bytes: bytes, signature: bytes, label: bytes, *fields: bytes) -> bool:
     """True only if ``signature`` signs ``framed(label, *fields)`` under the key.
 
-    Wrong lengths and invalid keys give False; nothing about the failure is revealed. Callers
-    raise their own typed error on False.
+    Wrong lengths and invalid keys give False, small-order and non-canonical keys included (see
+    ``is_valid_public_key``: under such a key a signature needs no private key); nothing about
+    the failure is revealed. Callers raise their own typed error on False.
     """
-    if len(public_key_bytes) != PUBLIC_KEY_SIZE or len(signature) != SIGNATURE_SIZE:
+    if len(signature) != SIGNATURE_SIZE or not is_valid_public_key(public_key_bytes):
         return False
     try:
         key = Ed25519PublicKey.from_public_bytes(public_key_bytes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 from cryptography.hazmat.primitives import hashes, hmac
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF, HKDFExpand
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 HASH_LENGTH: Final = 64
 
@@ -14,11 +14,6 @@ HASH_LENGTH: Final = 64
 def hkdf(ikm: bytes, *, salt: bytes | None, info: bytes, length: int) -> bytes:
     """HKDF-SHA-512 (extract then expand) of ``ikm``; at most 255 * 64 bytes."""
     return HKDF(algorithm=hashes.SHA512(), length=length, salt=salt, info=info).derive(ikm)
-
-
-def hkdf_expand(prk: bytes, *, info: bytes, length: int) -> bytes:
-    """HKDF-Expand-SHA-512 of a pseudorandom key ``prk`` (at least 64 bytes)."""
-    return HKDFExpand(algorithm=hashes.SHA512(), length=length, info=info).derive(prk)
 
 
 def prf(key: bytes, label: bytes, message: bytes) -> bytes:

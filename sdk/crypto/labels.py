@@ -15,6 +15,13 @@ Every Ed25519 signature in the project signs ``framed(label, ...)`` (``sdk/crypt
 
 To add a label: add its name to :data:`LABEL_NAMES` (in the group of its user) and a constant
 below; the tests then check it against all the others. Never build a tag anywhere else.
+
+Hash-to-group domain-separation tags are the one exception to the binary encoding, because
+RFC 9380 (section 3.1, appendix B) asks for an ASCII tag that names the application, its
+version and the hash-to-curve suite: :func:`hash_to_group_dst` gives
+``CIPHERSUITE || "-" || name || "-with-" || "ristretto255_XMD:SHA-512_R255MAP_RO_"``. Such a tag
+starts with an ASCII letter, every binary label with the byte ``len(CONTEXT)`` (37), so the two
+kinds never collide (tested).
 """
 
 from __future__ import annotations
@@ -46,9 +53,28 @@ def framed(label: bytes, *fields: bytes) -> bytes:
     return label + b"".join(length_prefixed(f) for f in fields)
 
 
+# RFC 9380 appendix B: the identifier hash_to_ristretto255 with expand_message_xmd(SHA-512) uses.
+HASH_TO_GROUP_SUITE_ID: Final = "ristretto255_XMD:SHA-512_R255MAP_RO_"
+
+
+def hash_to_group_dst(name: str) -> bytes:
+    """The ASCII hash-to-group DST for ``name`` (RFC 9380 section 3.1; see module docstring)."""
+    if not 0 < len(name) <= MAX_NAME_LENGTH or not name.isascii() or not name.isalnum():
+        raise ValueError(f"hash-to-group names are 1..{MAX_NAME_LENGTH} ASCII letters or digits")
+    return f"{CIPHERSUITE}-{name}-with-{HASH_TO_GROUP_SUITE_ID}".encode("ascii")
+
+
+# The names of the hash-to-group DSTs (each used only as expand_message_xmd's DST).
+HASH_TO_GROUP_DST_NAMES: Final = (
+    "HashToGroup",  # SPEC section 3: HashToGroup of tPSI-AD
+    "ComparePsiPerItemHashToGroup",  # vouchsafe/compare: the OPRF PSI mode's HashToGroup
+)
+HASH_TO_GROUP_DSTS: Final[dict[str, bytes]] = {
+    name: hash_to_group_dst(name) for name in HASH_TO_GROUP_DST_NAMES
+}
+
 # The names are the spec's; the tuple is the single source the tests check.
 TPSI_LABEL_NAMES: Final = (  # SPEC sections 3-8
-    "HashToGroup",
     "CuckooPosition1",
     "CuckooPosition2",
     "TableDigest",
@@ -105,7 +131,6 @@ LAB_LABEL_NAMES: Final = (  # vectors generator and the detection-mode compariso
     "CompareDpfFixedKey",
     "CompareMultiPartyPoint",
     "ComparePartialBucket",
-    "ComparePsiPerItemHashToGroup",
     "ComparePsiPerItemTag",
     "CompareEnclaveMeasurement",
     "CompareEnclaveAttestation",
@@ -123,7 +148,7 @@ LABEL_NAMES: Final = (
 LABELS: Final[dict[str, bytes]] = {name: derive_label(name) for name in LABEL_NAMES}
 
 # tPSI-AD
-HASH_TO_GROUP: Final = LABELS["HashToGroup"]
+HASH_TO_GROUP: Final = HASH_TO_GROUP_DSTS["HashToGroup"]
 CUCKOO_POSITION_1: Final = LABELS["CuckooPosition1"]
 CUCKOO_POSITION_2: Final = LABELS["CuckooPosition2"]
 TABLE_DIGEST: Final = LABELS["TableDigest"]
@@ -175,7 +200,7 @@ VECTOR_DRBG: Final = LABELS["VectorDrbg"]
 COMPARE_DPF_FIXED_KEY: Final = LABELS["CompareDpfFixedKey"]
 COMPARE_MULTI_PARTY_POINT: Final = LABELS["CompareMultiPartyPoint"]
 COMPARE_PARTIAL_BUCKET: Final = LABELS["ComparePartialBucket"]
-COMPARE_PSI_PER_ITEM_HASH_TO_GROUP: Final = LABELS["ComparePsiPerItemHashToGroup"]
+COMPARE_PSI_PER_ITEM_HASH_TO_GROUP: Final = HASH_TO_GROUP_DSTS["ComparePsiPerItemHashToGroup"]
 COMPARE_PSI_PER_ITEM_TAG: Final = LABELS["ComparePsiPerItemTag"]
 COMPARE_ENCLAVE_MEASUREMENT: Final = LABELS["CompareEnclaveMeasurement"]
 COMPARE_ENCLAVE_ATTESTATION: Final = LABELS["CompareEnclaveAttestation"]

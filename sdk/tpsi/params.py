@@ -32,6 +32,7 @@ DEFAULT_EPSILON: Final = 1.2
 DEFAULT_MAX_CANDIDATES: Final = 4
 DEFAULT_SYNTHETIC_MAX: Final = 512
 DEFAULT_PADDED_ASSOCIATED_DATA_LENGTH: Final = 8192
+DEFAULT_SYNTHETIC_OPEN_WEIGHTS: Final = (1,)
 MAX_MAX_CANDIDATES: Final = 64
 MAX_SYNTHETIC_MAX: Final = 1020
 MAX_PADDED_ASSOCIATED_DATA_LENGTH: Final = 1 << 20
@@ -153,8 +154,10 @@ def check_account_compatible(reference: ServerParams, other: ServerParams) -> No
 
 
 def table_digest(table: bytes) -> bytes:
-    """TableDigest: SHA-512(label || table) truncated to 32 bytes."""
-    return hashlib.sha512(TABLE_DIGEST + table).digest()[:DIGEST_LENGTH]
+    """TableDigest: SHA-512(label || table) truncated to 32 bytes (the table is not copied)."""
+    h = hashlib.sha512(TABLE_DIGEST)
+    h.update(table)
+    return h.digest()[:DIGEST_LENGTH]
 
 
 @dataclass(frozen=True, slots=True)

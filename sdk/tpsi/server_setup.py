@@ -4,7 +4,9 @@ names)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future
 
 from vouchsafe.sdk.crypto.group import (
     ELEMENT_LENGTH,
@@ -23,6 +25,7 @@ from vouchsafe.sdk.tpsi.params import (
     DEFAULT_MAX_CANDIDATES,
     DEFAULT_PADDED_ASSOCIATED_DATA_LENGTH,
     DEFAULT_SYNTHETIC_MAX,
+    DEFAULT_SYNTHETIC_OPEN_WEIGHTS,
     MAX_CANDIDATE_LENGTH,
     MIN_CANDIDATE_LENGTH,
     NONCE_BYTES,
@@ -36,7 +39,11 @@ from vouchsafe.sdk.tpsi.validation import check_params_ranges
 from vouchsafe.sdk.tpsi.verify import first_repeated_element
 
 MAX_REHASH_ATTEMPTS = 8
-_PROGRESS_STEP = 4096
+# Slots per batch handed to one worker: large enough that sending a batch costs little next to
+# its scalar multiplications, small enough that progress is fine-grained.
+BLIND_BATCH_SLOTS = 4096
+# Batches submitted to an executor and not yet collected (bounds the build's memory).
+_BATCHES_IN_FLIGHT = 16
 
 
 def generate_server_keys(*, rng: Randomness | None = None) -> ServerKey:
@@ -75,15 +82,19 @@ def blind_hash_set(
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
     synthetic_max: int = DEFAULT_SYNTHETIC_MAX,
     padded_associated_data_length: int = DEFAULT_PADDED_ASSOCIATED_DATA_LENGTH,
-    synthetic_open_weights: Sequence[int] = (1,),
+    synthetic_open_weights: Sequence[int] = DEFAULT_SYNTHETIC_OPEN_WEIGHTS,
     rng: Randomness | None = None,
     progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> BlindedHashSet:
     """BlindHashSet: de-duplicate X, build the cuckoo table (rehashing with fresh nonces if an
     insertion drops anything), publish L and P_i = alpha * H(T[i]) for filled slots and uniform
     random elements for empty ones.
 
     ``progress`` is called with the number of slots just finished (insertion, then blinding).
+    With an ``executor`` (e.g. a process pool), the slots are blinded in batches of
+    :data:`BLIND_BATCH_SLOTS` on its workers; the filler randomness is still drawn from ``rng``
+    here, in slot order, so the table is byte for byte the one built without an executor.
     """
     rng = rng or os_randomness()
     if not epsilon > 0:
@@ -110,7 +121,7 @@ def blind_hash_set(
             "increase epsilon",
             field="epsilon",
         )
-    table = _blind_slots(server_key, hashes, slots, rng, progress)
+    table = _blind_slots(server_key, hashes, slots, rng, progress, executor)
     params = ServerParams(
         table_size=table_size,
         cuckoo_nonce_1=nonce_1,
@@ -126,28 +137,85 @@ def blind_hash_set(
     return BlindedHashSet(params=params, table=table, cuckoo=report)
 
 
+_FILLER_TAG = b"\x01"
+_ENTRY_TAG = b"\x00"
+
+
+def blind_slot_batch(alpha: bytes, batch: Sequence[bytes]) -> bytes:
+    """The elements of one batch of slots (picklable, so it runs on worker processes).
+
+    Each input is tagged: ``0x01 || u`` is an empty slot with 64 bytes of filler randomness
+    ``u`` (``RandomElement``: the one-way map of ``u``), ``0x00 || y`` a filled slot holding the
+    entry ``y`` (``BlindElement``: ``alpha * HashToGroup(y)``).
+    """
+    out = bytearray(len(batch) * ELEMENT_LENGTH)
+    for i, item in enumerate(batch):
+        if item[:1] == _FILLER_TAG:
+            element = from_uniform_bytes(item[1:])
+            if element == IDENTITY_ENCODING:
+                raise HashSetRejectedError("a filler element is the identity")
+        else:
+            element = scalarmult_bytes(alpha, hash_to_group_bytes(item[1:]))
+        out[i * ELEMENT_LENGTH : (i + 1) * ELEMENT_LENGTH] = element
+    return bytes(out)
+
+
+def _slot_batches(
+    hashes: list[bytes], slots: list[int], rng: Randomness
+) -> Iterator[list[bytes]]:
+    """Tagged slot inputs in batches, in slot order; filler randomness is drawn from ``rng`` in
+    slot order, exactly as a slot-by-slot build draws it."""
+    batch: list[bytes] = []
+    for index in slots:
+        if index == EMPTY:
+            batch.append(_FILLER_TAG + rng.random_bytes(UNIFORM_LENGTH))
+        else:
+            batch.append(_ENTRY_TAG + hashes[index])
+        if len(batch) == BLIND_BATCH_SLOTS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _blind_slots(
     server_key: ServerKey,
     hashes: list[bytes],
     slots: list[int],
     rng: Randomness,
     progress: Callable[[int], None] | None,
+    executor: Executor | None = None,
 ) -> bytes:
     alpha = server_key.alpha.encoding
-    out = bytearray(len(slots) * ELEMENT_LENGTH)
-    for i, index in enumerate(slots):
-        if index == EMPTY:
-            element = from_uniform_bytes(rng.random_bytes(UNIFORM_LENGTH))
-        else:
-            element = scalarmult_bytes(alpha, hash_to_group_bytes(hashes[index]))  # BlindElement
-        if element == IDENTITY_ENCODING:
-            raise HashSetRejectedError("a filler element is the identity")
-        out[i * ELEMENT_LENGTH : (i + 1) * ELEMENT_LENGTH] = element
-        if progress is not None and i % _PROGRESS_STEP == _PROGRESS_STEP - 1:
-            progress(_PROGRESS_STEP)
-    if progress is not None:
-        progress(len(slots) % _PROGRESS_STEP)
-    if first_repeated_element(bytes(out)) is not None:
+    out = bytearray()
+    batches = _slot_batches(hashes, slots, rng)
+    if executor is None:
+        for batch in batches:
+            out += blind_slot_batch(alpha, batch)
+            if progress is not None:
+                progress(len(batch))
+    else:
+        # A bounded number of batches in flight keeps memory flat; results are joined in order.
+        pending: deque[tuple[int, Future[bytes]]] = deque()
+        for batch in batches:
+            pending.append((len(batch), executor.submit(blind_slot_batch, alpha, batch)))
+            while len(pending) >= _BATCHES_IN_FLIGHT:
+                out += _finish(pending, progress)
+        while pending:
+            out += _finish(pending, progress)
+    table = bytes(out)
+    del out
+    if first_repeated_element(table) is not None:
         # probability ~ n'^2 / 2^252; checked because the client will refuse such a table
         raise HashSetRejectedError("blinded table has a repeated element")
-    return bytes(out)
+    return table
+
+
+def _finish(
+    pending: deque[tuple[int, Future[bytes]]], progress: Callable[[int], None] | None
+) -> bytes:
+    size, future = pending.popleft()
+    elements = future.result()
+    if progress is not None:
+        progress(size)
+    return elements

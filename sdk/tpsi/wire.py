@@ -13,12 +13,13 @@ import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import Message
 
 from vouchsafe.protocol import tpsi_pb2
 from vouchsafe.sdk.crypto.group import ELEMENT_LENGTH, Element, Scalar, is_valid_encoding
 from vouchsafe.sdk.crypto.labels import VOUCHER_ID
 from vouchsafe.sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME
+from vouchsafe.sdk.decoding import check_length, decode_canonical
 from vouchsafe.sdk.errors import (
     InvalidLengthError,
     InvalidParameterError,
@@ -51,23 +52,7 @@ M = TypeVar("M", bound=Message)
 
 
 def _parse(cls: type[M], data: bytes, name: str) -> M:
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise MalformedMessageError(f"{name} must be bytes", field=name)
-    data = bytes(data)
-    message = cls()
-    try:
-        message.ParseFromString(data)
-    except DecodeError:
-        raise MalformedMessageError(
-            f"{name} is not a valid protobuf encoding", field=name
-        ) from None
-    message.DiscardUnknownFields()
-    if message.SerializeToString(deterministic=True) != data:
-        raise MalformedMessageError(
-            f"{name} is not the canonical encoding (unknown, repeated or trailing fields)",
-            field=name,
-        )
-    return message
+    return decode_canonical(cls, data, field=name, what=name)
 
 
 def _check_suite(ciphersuite: str, version: int, name: str) -> None:
@@ -81,12 +66,6 @@ def _check_suite(ciphersuite: str, version: int, name: str) -> None:
             f"unsupported format version {version}; this library implements {VERSION}",
             field=f"{name}.version",
         )
-
-
-def _check_length(value: bytes, length: int, field: str) -> bytes:
-    if len(value) != length:
-        raise InvalidLengthError(f"{field} must be {length} bytes, got {len(value)}", field=field)
-    return value
 
 
 # --- ServerParams / BlindedHashSet ---------------------------------------------------------
@@ -116,14 +95,14 @@ def _params_from_proto(m: tpsi_pb2.ServerParams) -> ServerParams:
     )
     return ServerParams(
         table_size=m.table_size,
-        cuckoo_nonce_1=_check_length(m.cuckoo_nonce_1, NONCE_BYTES, "params.cuckoo_nonce_1"),
-        cuckoo_nonce_2=_check_length(m.cuckoo_nonce_2, NONCE_BYTES, "params.cuckoo_nonce_2"),
+        cuckoo_nonce_1=check_length(m.cuckoo_nonce_1, NONCE_BYTES, "params.cuckoo_nonce_1"),
+        cuckoo_nonce_2=check_length(m.cuckoo_nonce_2, NONCE_BYTES, "params.cuckoo_nonce_2"),
         blinding_public=Element.from_bytes(m.blinding_public, field="params.blinding_public"),
         max_candidates=m.max_candidates,
         synthetic_max=m.synthetic_max,
         padded_associated_data_length=m.padded_associated_data_length,
         synthetic_open_weights=weights,
-        table_digest=_check_length(m.table_digest, DIGEST_LENGTH, "params.table_digest"),
+        table_digest=check_length(m.table_digest, DIGEST_LENGTH, "params.table_digest"),
     )
 
 
@@ -194,7 +173,7 @@ def decode_safety_voucher(data: bytes, params: ServerParams | None = None) -> Sa
     them (digest, number of halves, inner ciphertext length)."""
     m = _parse(tpsi_pb2.SafetyVoucher, data, "voucher")
     _check_suite(m.ciphersuite, m.version, "voucher")
-    digest = _check_length(m.params_digest, DIGEST_LENGTH, "voucher.params_digest")
+    digest = check_length(m.params_digest, DIGEST_LENGTH, "voucher.params_digest")
     halves = []
     for i, half in enumerate(m.halves):
         if len(half.q) != ELEMENT_LENGTH:
@@ -205,7 +184,7 @@ def decode_safety_voucher(data: bytes, params: ServerParams | None = None) -> Sa
             raise InvalidPointError(
                 "Q is not a canonical non-identity element", field=f"voucher.halves[{i}].q"
             )
-        _check_length(half.ct, HALF_CIPHERTEXT_LENGTH, f"voucher.halves[{i}].ct")
+        check_length(half.ct, HALF_CIPHERTEXT_LENGTH, f"voucher.halves[{i}].ct")
         halves.append(VoucherHalf(q=half.q, ct=half.ct))
     if not halves:
         raise InvalidLengthError("a voucher has at least one half", field="voucher.halves")
@@ -227,9 +206,9 @@ def check_voucher_shape(voucher: SafetyVoucher, params: ServerParams) -> None:
             field="voucher.halves",
         )
     for i, half in enumerate(voucher.halves):
-        _check_length(half.q, ELEMENT_LENGTH, f"voucher.halves[{i}].q")
-        _check_length(half.ct, HALF_CIPHERTEXT_LENGTH, f"voucher.halves[{i}].ct")
-    _check_length(voucher.rct, params.rct_length, "voucher.rct")
+        check_length(half.q, ELEMENT_LENGTH, f"voucher.halves[{i}].q")
+        check_length(half.ct, HALF_CIPHERTEXT_LENGTH, f"voucher.halves[{i}].ct")
+    check_length(voucher.rct, params.rct_length, "voucher.rct")
 
 
 def voucher_id(voucher: SafetyVoucher) -> bytes:
@@ -267,8 +246,8 @@ def decode_opened_voucher(data: bytes) -> OpenedVoucher:
     _check_suite(m.ciphersuite, m.version, "opened_voucher")
     if not MIN_THRESHOLD <= m.threshold <= MAX_THRESHOLD:
         raise InvalidParameterError("threshold out of range", field="opened_voucher.threshold")
-    tag = _check_length(m.item_tag, SHARE_ELEMENT_LENGTH, "opened_voucher.item_tag")
-    share_y = _check_length(m.share_y, SHARE_ELEMENT_LENGTH, "opened_voucher.share_y")
+    tag = check_length(m.item_tag, SHARE_ELEMENT_LENGTH, "opened_voucher.item_tag")
+    share_y = check_length(m.share_y, SHARE_ELEMENT_LENGTH, "opened_voucher.share_y")
     if not 0 < int.from_bytes(tag, "big") < SHARE_PRIME:
         raise InvalidScalarError("item_tag out of range", field="opened_voucher.item_tag")
     if int.from_bytes(share_y, "big") >= SHARE_PRIME:
@@ -287,8 +266,8 @@ def decode_opened_voucher(data: bytes) -> OpenedVoucher:
     if any(v >= DHF_PRIME for v in values):
         raise InvalidScalarError("dhf_value out of range", field="opened_voucher.dhf_value")
     return OpenedVoucher(
-        voucher_id=_check_length(m.voucher_id, DIGEST_LENGTH, "opened_voucher.voucher_id"),
-        params_digest=_check_length(m.params_digest, DIGEST_LENGTH, "opened_voucher.params_digest"),
+        voucher_id=check_length(m.voucher_id, DIGEST_LENGTH, "opened_voucher.voucher_id"),
+        params_digest=check_length(m.params_digest, DIGEST_LENGTH, "opened_voucher.params_digest"),
         threshold=m.threshold,
         item_tag=tag,
         share_y=share_y,

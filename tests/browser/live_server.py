@@ -20,7 +20,7 @@ from tests.reference_server.fakes import FakeMatcher
 from vouchsafe.sdk.api import ApiClient
 from vouchsafe.server.app import create_app
 from vouchsafe.server.context import ServerContext
-from vouchsafe.server.pipeline.matching import HashSetEntry, ListEntryIndex
+from vouchsafe.server.pipeline.matching import ConfirmationEntry, ListEntryIndex
 
 STAFF = ("reviewer1", "reviewer2", "authority", "auditor")
 
@@ -47,7 +47,7 @@ def _free_port() -> int:
 def live_server(tmp_path: Path, threshold: int = 3) -> Iterator[LiveServer]:
     """Serves the app on 127.0.0.1 until the block ends; stops by itself."""
     keys = {name: Ed25519PrivateKey.generate() for name in STAFF}
-    entries = ListEntryIndex((HashSetEntry("entry-1", "pdq", KNOWN_HASH),))
+    entries = ListEntryIndex((ConfirmationEntry("entry-1", "pdq", KNOWN_HASH),))
     app = create_app(
         make_settings(f"sqlite:///{tmp_path / 'live.db'}", keys),
         matcher=FakeMatcher(threshold),

@@ -11,10 +11,10 @@ import pytest
 
 from vouchsafe.cli import main
 from vouchsafe.compare.collide import craft_collision
-from vouchsafe.compare.matching import hamming
 from vouchsafe.compare.population import _load, _png, encode_for_sending
 from vouchsafe.compare.scenario import SCENARIO_DIR
 from vouchsafe.compare.signals import PdqSignals
+from vouchsafe.sdk.media.pdq import hamming
 
 pytestmark = pytest.mark.corpus
 

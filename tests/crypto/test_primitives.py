@@ -7,8 +7,8 @@ import pytest
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.sdk.crypto.aead import open_committing, seal_committing
 from vouchsafe.sdk.crypto.constant_time import bytes_eq
-from vouchsafe.sdk.crypto.group import GROUP_ORDER, Element, Scalar, from_uniform_bytes
-from vouchsafe.sdk.crypto.hash_to_group import expand_message_xmd_sha512, hash_to_group
+from vouchsafe.sdk.crypto.group import GROUP_ORDER, Element, Scalar
+from vouchsafe.sdk.crypto.hash_to_group import hash_to_group
 from vouchsafe.sdk.crypto.shamir import SHARE_PRIME, evaluate, interpolate_at_zero
 from vouchsafe.sdk.errors import (
     DecryptionError,
@@ -17,38 +17,6 @@ from vouchsafe.sdk.errors import (
     InvalidScalarError,
     VouchsafeError,
 )
-
-RFC9380_DST = b"QUUX-V01-CS02-with-expander-SHA512-256"
-
-
-@pytest.mark.parametrize(
-    ("msg", "length", "expected"),
-    [
-        (b"", 32, "6b9a7312411d92f921c6f68ca0b6380730a1a4d982c507211a90964c394179ba"),
-        (b"abc", 32, "0da749f12fbe5483eb066a5f595055679b976e93abe9be6f0f6318bce7aca8dc"),
-        (
-            b"abc",
-            128,
-            "7f1dddd13c08b543f2e2037b14cefb255b44c83cc397c1786d975653e36a6b11bdd7732d8b38adb4"
-            "a0edc26a0cef4bb45217135456e58fbca1703cd6032cb1347ee720b87972d63fbf232587043ed290"
-            "1bce7f22610c0419751c065922b488431851041310ad659e4b23520e1772ab29dcdeb2002222a363"
-            "f0c2b1c972b3efe1",
-        ),
-    ],
-)
-def test_expand_message_xmd_matches_rfc9380_appendix_k3(
-    msg: bytes, length: int, expected: str
-) -> None:
-    assert expand_message_xmd_sha512(msg, RFC9380_DST, length).hex() == expected
-
-
-def test_one_way_map_matches_rfc9496_appendix_a3() -> None:
-    uniform = bytes.fromhex(
-        "5d1be09e3d0c82fc538112490e35701979d99e06ca3e2b5b54bffe8b4dc772c1"
-        "4d98b696a1bbfb5ca32c436cc61c16563790306c79eaca7705668b47dffe5bb6"
-    )
-    expected = "3066f82a1a747d45120d1740f14358531a8f04bbffe6a819f86dfe50f44a0a46"
-    assert from_uniform_bytes(uniform).hex() == expected
 
 
 def test_hash_to_group_is_domain_separated() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.hashset.source_helpers import ISSUED_AT, make_orgs, write_lists
@@ -9,6 +10,7 @@ from tests.hashset.stand_in import StandInBlinder, stand_in_keys
 from vouchsafe.sdk.release import ReleaseHolder
 from vouchsafe.server.hashset.build import build_release
 from vouchsafe.server.hashset.bundle import (
+    BUILD_SEED_FILE,
     PRIVATE_DIR,
     RELEASE_FILE,
     SERVER_KEY_FILE,
@@ -71,7 +73,7 @@ def test_bundle_finds_entries_within_pdq_distance_with_provenance(tmp_path: Path
     assert loaded.find_entries("pdq", far) == []
 
 
-def test_next_release_chains_keeps_keys_and_drops_tombstoned_entries(tmp_path: Path) -> None:
+def test_next_release_keeps_release_key_draws_fresh_server_key(tmp_path: Path) -> None:
     first, orgs = _build(
         tmp_path, "r1", {"a": [("add", H[0]), ("add", H[1])], "b": [("add", H[0]), ("add", H[1])]}
     )
@@ -89,7 +91,8 @@ def test_next_release_chains_keeps_keys_and_drops_tombstoned_entries(tmp_path: P
     assert second.release.slot_count > 0
     r1, r2 = load_release_bundle(first.directory), load_release_bundle(second.directory)
     assert r2.release.version == 2 and r2.release.previous_release_digest == r1.release.digest
-    assert r2.server_key_bytes == r1.server_key_bytes
+    assert r2.server_key_bytes != r1.server_key_bytes
+    assert r2.release.params.blinding_public != r1.release.params.blinding_public
     assert (r1.entry_count, r2.entry_count) == (2, 1)
     assert r2.find_entries("pdq", H[1]) == [] and second.selection.exclusions["withdrawn"] == 1
     pub = bytes.fromhex((first.directory / "release_key.pub").read_text())
@@ -98,3 +101,25 @@ def test_next_release_chains_keeps_keys_and_drops_tombstoned_entries(tmp_path: P
     assert (
         holder.install((second.directory / RELEASE_FILE).read_bytes(), r2.release.root).version == 2
     )
+
+
+def test_build_seed_is_guarded_like_the_server_key(tmp_path: Path) -> None:
+    # A previous build left the private folder and its secrets world-readable (e.g. copied with
+    # a permissive umask); a rebuild into the same folder must narrow them, not keep them.
+    private = tmp_path / "r1" / PRIVATE_DIR
+    private.mkdir(parents=True, mode=0o755)
+    os.chmod(private, 0o755)
+    for name in (BUILD_SEED_FILE, SERVER_KEY_FILE):
+        (private / name).write_bytes(b"stale")
+        os.chmod(private / name, 0o644)
+    result, _ = _build(tmp_path, "r1", {"a": [("add", H[0])], "b": [("add", H[0])]})
+    seed = (private / BUILD_SEED_FILE).read_bytes()
+    assert len(seed) == 32
+    assert private.stat().st_mode & 0o077 == 0
+    for name in (BUILD_SEED_FILE, SERVER_KEY_FILE):
+        assert (private / name).stat().st_mode & 0o077 == 0
+    public = [p for p in result.directory.iterdir() if p.is_file()]
+    assert {p.name for p in public} >= {RELEASE_FILE, "release.json", "release.root"}
+    for path in public:
+        data = path.read_bytes()
+        assert seed not in data and seed.hex().encode() not in data

@@ -7,6 +7,7 @@ The protocol core's blinding, the PSI keys and PDQ are replaced by the stand-ins
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from vouchsafe.server.hashset import blinding, demo
 
 @pytest.fixture(autouse=True)
 def _stand_ins(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(blinding, "default_blinder", StandInBlinder)
+    monkeypatch.setattr(blinding, "default_blinder", lambda workers=None: StandInBlinder())
     monkeypatch.setattr(blinding, "hash_set_keys", stand_in_keys)
     monkeypatch.setattr(
         demo, "pdq_of_image", lambda path: hashlib.sha256(Path(path).read_bytes()).digest()
@@ -63,14 +64,16 @@ def test_audit_on_defaults_runs_public_and_keyed_checks(
     assert "audit passed" in out
 
 
-def test_diff_on_defaults_writes_a_smaller_delta(
+def test_diff_on_defaults_reports_every_slot_changed_and_writes_the_delta(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["hashset", "diff", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "release 1 -> 2" in out and "entries: +0 -1" in out
+    slots = re.search(r"slots: \d+ -> (\d+), changed: (\d+)", out)
+    assert slots is not None and slots.group(1) == slots.group(2)  # fresh server key per release
     delta = tmp_path / "release-2" / "delta-from-1.pb"
-    assert 0 < delta.stat().st_size < (tmp_path / "release-2" / "release.pb").stat().st_size
+    assert delta.stat().st_size >= (tmp_path / "release-2" / "release.pb").stat().st_size
 
 
 def test_signed_tsv_lists_build_under_the_jurisdiction_rule(

@@ -173,3 +173,20 @@ def test_release_whose_params_do_not_commit_to_its_table_is_refused(
     with pytest.raises(errors.ReleaseParamsMismatch):
         holder.install(other.data, other.root)
     assert not holder.has_release
+
+
+def test_consecutive_releases_of_one_chain_share_no_table_element(
+    tmp_path: Path, hashed: list[HashResult]
+) -> None:
+    orgs = make_orgs(("a", "DE"), ("b", "FR"))
+    listed = {o: [("add", h.bits) for h in hashed] for o in ("a", "b")}
+    r1, _, _ = _build(tmp_path, "r1", orgs, listed)
+    r2, _, _ = _build(tmp_path, "r2", orgs, listed, previous=r1.directory)
+    first, second = (load_release_window([r.directory], NOW).newest for r in (r1, r2))
+    assert second.release.previous_release_digest == first.release.digest
+    assert first.server_key_bytes != second.server_key_bytes
+    # Same entries, so with one key every entry's element would appear in both tables; with a
+    # fresh key per release, a common element has probability ~ slots^2 / 2^252.
+    table_1, table_2 = first.release.table, second.release.table
+    elements_1 = {table_1[i : i + 32] for i in range(0, len(table_1), 32)}
+    assert not any(table_2[i : i + 32] in elements_1 for i in range(0, len(table_2), 32))

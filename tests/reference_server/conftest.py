@@ -14,7 +14,7 @@ from tests.reference_server.fakes import FakeMatcher
 from vouchsafe.sdk.api import ApiClient
 from vouchsafe.server.app import create_app
 from vouchsafe.server.context import ServerContext, wall_clock_ms
-from vouchsafe.server.pipeline.matching import HashSetEntry, ListEntryIndex
+from vouchsafe.server.pipeline.matching import ConfirmationEntry, ListEntryIndex
 from vouchsafe.server.settings import Settings, StaffKey
 
 KNOWN_HASH = bytes.fromhex("f0" * 32)
@@ -81,7 +81,7 @@ def server(tmp_path: Path, staff_keys: dict[str, Ed25519PrivateKey]) -> Iterator
     """The app on SQLite (the default backend; the contract suite covers the in-memory one)."""
     url = f"sqlite:///{tmp_path / 'server.db'}"
     clock = Clock()
-    entries = ListEntryIndex((HashSetEntry("entry-1", "pdq", KNOWN_HASH),))
+    entries = ListEntryIndex((ConfirmationEntry("entry-1", "pdq", KNOWN_HASH),))
     app = create_app(
         make_settings(url, staff_keys), matcher=FakeMatcher(THRESHOLD), entries=entries, clock=clock
     )

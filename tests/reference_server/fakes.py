@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.sdk.api import ApiClient, Receipt
 from vouchsafe.sdk.errors import ErrorCode, VouchsafeError
-from vouchsafe.server.pipeline.matching import RecoveredItem, RecoveryProgress
+from vouchsafe.server.pipeline.matching import RecoveredMatch, RecoveryProgress
 
 MAGIC = b"FAKE"
 
@@ -43,11 +43,11 @@ class FakeMatcher:
             raise FakeVoucherInvalid("unknown voucher kind", field="safety_voucher")
         return None if kind == 0 else safety_voucher[4:]
 
-    def recover(self, opened: Sequence[bytes]) -> list[RecoveredItem]:
+    def recover(self, opened: Sequence[bytes]) -> list[RecoveredMatch]:
         real = [o for o in opened if o[0] == 1]
         if len(opened) < self.threshold or len(real) < self.threshold:
             return []
-        return [RecoveredItem(o[1:17].hex(), o[17:]) for o in real]
+        return [RecoveredMatch(o[1:17].hex(), o[17:]) for o in real]
 
     def new_recovery(self) -> list[bytes]:
         return []

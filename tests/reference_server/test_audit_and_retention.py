@@ -65,13 +65,15 @@ def test_audit_verify_command_passes_then_names_the_edited_entry(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'audit.db'}"
     storage = open_storage(url)
-    _log_some(storage, AuditLog(generate_provider_key(), checkpoint_every=3), 7)
-    assert main(["audit", "verify", "--db", url]) == 0
+    key = generate_provider_key()
+    _log_some(storage, AuditLog(key, checkpoint_every=3), 7)
+    pin = ["--provider-public-key", key.public_key.hex()]
+    assert main(["audit", "verify", "--db", url, *pin]) == 0
     assert "OK: 7 entries, 2 signed checkpoints" in capsys.readouterr().out
     with storage.transaction() as tx:
         tx.tx.update("audit_log", (5,), {"kind": "edited"})
     storage.close()
-    assert main(["audit", "verify", "--db", url]) == 1
+    assert main(["audit", "verify", "--db", url, *pin]) == 1
     assert "BROKEN at entry 5" in capsys.readouterr().out
 
 

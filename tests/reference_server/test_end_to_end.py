@@ -139,8 +139,9 @@ def test_audit_verify_passes_then_fails_after_an_edit(world: World, tmp_path: Pa
     with sqlite3.connect(world.db_path) as source, sqlite3.connect(copy) as target:
         source.backup(target)
     url = f"sqlite:///{copy}"
+    key = ["--provider-key", f"{world.db_path}.provider-key"]  # pinned, as by default beside it
     ok = subprocess.run(
-        [sys.executable, "-m", "vouchsafe", "audit", "verify", "--db", url],
+        [sys.executable, "-m", "vouchsafe", "audit", "verify", "--db", url, *key],
         capture_output=True,
         text=True,
         check=False,
@@ -149,7 +150,7 @@ def test_audit_verify_passes_then_fails_after_an_edit(world: World, tmp_path: Pa
     with sqlite3.connect(copy) as db:
         db.execute("UPDATE audit_log SET payload = '{}' WHERE seq = 5")
     broken = subprocess.run(
-        [sys.executable, "-m", "vouchsafe", "audit", "verify", "--db", url],
+        [sys.executable, "-m", "vouchsafe", "audit", "verify", "--db", url, *key],
         capture_output=True,
         text=True,
         check=False,

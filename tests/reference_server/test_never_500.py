@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.fuzz.profile import FUZZ
 from tests.reference_server.conftest import InProcessServer
 from vouchsafe.protocol import common_pb2
 from vouchsafe.sdk.api.signing import sign_request
@@ -30,9 +31,6 @@ POST_PATHS = [
     "/v1/audit/entries",
     "/v1/audit/opinions",
 ]
-FUZZ = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 
 
 def _assert_clean_refusal_or_success(reply_status: int, content: bytes) -> None:

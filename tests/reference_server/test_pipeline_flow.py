@@ -301,7 +301,10 @@ def test_report_digest_is_in_the_log_and_the_latest_checkpoint_is_published(
         alice.provider().public_key,
         labels.AUDIT_CHECKPOINT,
         checkpoint_bytes(
-            published["seq"], bytes.fromhex(published["entry_hash"]), published["at_ms"]
+            published["seq"],
+            bytes.fromhex(published["entry_hash"]),
+            published["at_ms"],
+            published["previous_seq"],
         ),
         bytes.fromhex(published["signature"]),
     )

@@ -19,6 +19,31 @@ def test_high_bit_encodings_are_rejected_everywhere() -> None:
     # vouchsafe.sdk.crypto.group.is_valid_encoding rejects them, so re-encoded vouchers and
     # duplicate
     # table elements under a second encoding are refused.
-    outcome = malformed.run(malformed.Config(cuts=5, flips=5))
+    outcome = malformed.run(malformed.Config(cuts=5, flips=5, server_routes=False))
     assert outcome.evidence["high_bit_encoding"].get("accepted", 0) == 0
+    assert outcome.held
+
+
+def test_no_malformed_request_to_any_route_gets_a_500_or_an_untyped_error() -> None:
+    outcome = malformed.run(malformed.Config(cuts=5, flips=5))
+    evidence = outcome.evidence
+    assert evidence["server_requests"] >= 300
+    assert set(evidence["server_totals"]) <= {"rejected", "accepted"}, evidence["server_routes"]
+    # Every refusal kind that must be refused was refused, on every route it was tried on.
+    for kind in (
+        "no_content_type",
+        "lying_length",
+        "oversized_body",
+        "cut_envelope",
+        "other_path",
+        "unknown_key",
+        "stale",
+        "wrong_role",
+        "replayed",
+        "garbage_inner",
+    ):
+        assert set(evidence["server_routes"][kind]) == {"rejected"}, (
+            kind,
+            evidence["server_routes"][kind],
+        )
     assert outcome.held

@@ -41,10 +41,11 @@ def _release(key: ServerKey, rng: Randomness, synthetic_max: int = 8) -> Blinded
 
 
 @pytest.fixture(scope="module")
-def world() -> tuple[ServerKey, BlindedHashSet, BlindedHashSet]:
+def world() -> tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet]:
+    """Two releases of one chain, each under its own server key (SPEC.md R.7)."""
     rng = seeded(b"cross-release")
-    key = generate_server_keys(rng=rng)
-    return key, _release(key, rng), _release(key, rng)
+    keys = generate_server_keys(rng=rng), generate_server_keys(rng=rng)
+    return keys, _release(keys[0], rng), _release(keys[1], rng)
 
 
 def _opened(
@@ -66,7 +67,7 @@ def _opened(
 
 
 def test_moved_account_keeps_every_key(
-    world: tuple[ServerKey, BlindedHashSet, BlindedHashSet],
+    world: tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet],
 ) -> None:
     _, r1, r2 = world
     assert r1.params.params_digest != r2.params.params_digest
@@ -80,12 +81,13 @@ def test_moved_account_keeps_every_key(
 
 
 def test_matches_under_two_releases_cross_the_threshold_together(
-    world: tuple[ServerKey, BlindedHashSet, BlindedHashSet],
+    world: tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet],
 ) -> None:
-    key, r1, r2 = world
+    (key_1, key_2), r1, r2 = world
+    assert r1.params.blinding_public != r2.params.blinding_public
     account = new_account(r1.params, threshold=T)
-    old = [_opened(key, account, r1, i) for i in range(T - 1)]
-    new = [_opened(key, account.for_release(r2.params), r2, T - 1)]
+    old = [_opened(key_1, account, r1, i) for i in range(T - 1)]
+    new = [_opened(key_2, account.for_release(r2.params), r2, T - 1)]
     assert not recover_associated_data(r1.params, old).threshold_reached
     result = recover_associated_data([r1.params, r2.params], old + new)
     assert result.threshold_reached and result.distinct_shares == T
@@ -99,21 +101,21 @@ def test_matches_under_two_releases_cross_the_threshold_together(
 
 
 def test_same_item_under_both_releases_counts_once(
-    world: tuple[ServerKey, BlindedHashSet, BlindedHashSet],
+    world: tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet],
 ) -> None:
-    key, r1, r2 = world
+    (key_1, key_2), r1, r2 = world
     account = new_account(r1.params, threshold=T)
-    old = [_opened(key, account, r1, i) for i in range(T - 1)]
-    again = _opened(key, account.for_release(r2.params), r2, 0)
+    old = [_opened(key_1, account, r1, i) for i in range(T - 1)]
+    again = _opened(key_2, account.for_release(r2.params), r2, 0)
     assert again.item_tag == old[0].item_tag and again.share_y == old[0].share_y
     result = recover_associated_data([r1.params, r2.params], [*old, again])
     assert not result.threshold_reached and result.distinct_shares == T - 1
 
 
 def test_incompatible_release_is_refused_naming_the_field(
-    world: tuple[ServerKey, BlindedHashSet, BlindedHashSet],
+    world: tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet],
 ) -> None:
-    key, r1, _ = world
+    (key, _), r1, _ = world
     other = _release(key, seeded(b"other"), synthetic_max=9)
     account = new_account(r1.params, threshold=T)
     with pytest.raises(ParamsMismatchError) as moved:
@@ -128,7 +130,7 @@ def test_incompatible_release_is_refused_naming_the_field(
 
 
 def test_account_bound_to_old_release_cannot_make_vouchers_for_new_one(
-    world: tuple[ServerKey, BlindedHashSet, BlindedHashSet],
+    world: tuple[tuple[ServerKey, ServerKey], BlindedHashSet, BlindedHashSet],
 ) -> None:
     _, r1, r2 = world
     account = new_account(r1.params, threshold=T)

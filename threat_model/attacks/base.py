@@ -83,6 +83,7 @@ REGISTRY: tuple[tuple[str, str], ...] = (
     ("malformed", "malformed"),
     ("pre-encryption", "pre_encryption"),
     ("recovery-flood", "recovery_flood"),
+    ("cross-release", "cross_release"),
 )
 
 

@@ -10,7 +10,10 @@ hostile variants and feeds each to the decoder that meets it in deployment
 - **invalid points**: ``Q`` set to the identity, to a non-canonical encoding, to random bytes;
   a table element replaced by the identity, and by a copy of another element;
 - **truncated / extended**: every cut of the encoding (sampled), and trailing bytes appended;
-- **bit flips**: random single-bit flips anywhere in the encoding.
+- **bit flips**: random single-bit flips anywhere in the encoding;
+- **server routes** (``malformed_requests``): malformed HTTP requests to every route of an
+  in-process reference server (wrong method, lying lengths, oversized, cut, replayed, stale,
+  wrongly signed, wrong role, garbage and extreme inner messages, hostile queries and paths).
 
 Each input ends in one of three ways: *rejected* (a ``VouchsafeError`` subclass, the documented
 behaviour), *crashed* (any other exception), or *accepted*. A bit flip inside a ciphertext is
@@ -32,6 +35,7 @@ from typing import Any
 
 from vouchsafe.threat_model.attacks import pipeline
 from vouchsafe.threat_model.attacks.base import ATTACK_ACCOUNT_ID, AttackOutcome
+from vouchsafe.threat_model.attacks.malformed_requests import run_against_routes
 
 NUMBER = 7
 NAME = "malformed"
@@ -45,6 +49,8 @@ class Config:
     cuts: int = 120
     flips: int = 200
     seed: int = 7
+    # Also send malformed HTTP requests to every route of an in-process reference server.
+    server_routes: bool = True
 
 
 def _key(i: int) -> bytes:
@@ -168,6 +174,10 @@ def run(config: Config) -> AttackOutcome:
 
     _release_family(current, old, rng, config.flips, attempt)
     _high_bit_family(current, voucher, server_side, attempt)
+    routes = run_against_routes(server_key, current, rng) if config.server_routes else {}
+    route_totals = Counter[str]()
+    for counter in routes.values():
+        route_totals.update(counter)
 
     totals = Counter[str]()
     for counter in results.values():
@@ -187,17 +197,23 @@ def run(config: Config) -> AttackOutcome:
     # nonces, synthetic weights); the signed release header covers them ("release" family).
     unsigned_accepts = results["bit_flip_bare_set"]["accepted"]
     held = held and results["bit_flip_voucher"]["accepted"] == 0
+    # Over HTTP: no request to any route of the server is a 500 or an error without a typed body.
+    held = held and route_totals["crashed"] == 0 and route_totals["untyped"] == 0
     claim = (
         "Every downgraded, invalid-point, truncated or extended message and every rolled-back "
         "or tampered signed release is rejected with a typed VouchsafeError, nothing crashes, "
         "and a bit-flipped voucher that still decodes opens nothing new; the bare blinded-set "
-        "encoding does not authenticate its parameters (the signed release does)"
+        "encoding does not authenticate its parameters (the signed release does); no malformed "
+        "request to any route of the reference server gets a 500 or an untyped error"
     )
     evidence: dict[str, object] = {
         "inputs": sum(totals.values()),
         "bare_set_flips_accepted": unsigned_accepts,
         **{family: dict(counter) for family, counter in results.items()},
         "totals": dict(totals),
+        "server_requests": sum(route_totals.values()),
+        "server_routes": {kind: dict(counter) for kind, counter in sorted(routes.items())},
+        "server_totals": dict(route_totals),
     }
     return AttackOutcome(claim=claim, held=held, evidence=evidence)
 

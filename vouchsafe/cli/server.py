@@ -39,14 +39,44 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--schedule-interval", type=float, default=None, help="seconds between scheduled passes"
     )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=None,
+        help="connections open at once; more are refused with 503 (default 1000, kept below "
+        "the descriptor limit)",
+    )
+    parser.add_argument(
+        "--max-connections-per-client",
+        type=int,
+        default=None,
+        help="connections from one address (default 64; 0 = no cap, e.g. behind a proxy)",
+    )
+    parser.add_argument(
+        "--header-timeout",
+        type=float,
+        default=None,
+        help="seconds for a request's headers to arrive (default 10)",
+    )
+    parser.add_argument(
+        "--body-timeout",
+        type=float,
+        default=None,
+        help="seconds for a request's whole body to arrive (default 30)",
+    )
+    parser.add_argument(
+        "--checkpoint-interval",
+        type=float,
+        default=None,
+        help="seconds between signed audit checkpoints (default 30; also at shutdown)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    import uvicorn
-
     from vouchsafe.server.app import create_app
+    from vouchsafe.server.serving import serve
     from vouchsafe.server.settings import load_staff_keys, settings_from_env
 
     settings = settings_from_env(
@@ -58,9 +88,14 @@ def run(args: argparse.Namespace) -> int:
         staff=load_staff_keys(Path(args.staff_keys)) if args.staff_keys else None,
         provider_key_path=Path(args.provider_key) if args.provider_key else None,
         schedule_interval_s=args.schedule_interval,
+        checkpoint_interval_s=args.checkpoint_interval,
+        max_connections=args.max_connections,
+        max_connections_per_client=args.max_connections_per_client,
+        header_timeout_s=args.header_timeout,
+        body_timeout_s=args.body_timeout,
         match_threshold=args.match_threshold,
     )
     app = create_app(settings)
     print(f"vouchsafe server: listening on http://{args.host}:{args.port} ({settings.db_url})")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    serve(app, settings, args.host, args.port)
     return 0

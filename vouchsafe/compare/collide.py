@@ -22,13 +22,13 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from vouchsafe.compare.matching import hamming
 from vouchsafe.compare.population import encode_for_sending
 from vouchsafe.compare.scenario import Scenario
 from vouchsafe.compare.signals import Signals
 from vouchsafe.compare.sketch import dct_basis, hash_signs
 from vouchsafe.sdk.media import pdq
 from vouchsafe.sdk.media.decode import decode_image
+from vouchsafe.sdk.media.pdq import hamming
 
 GOAL_DISTANCE = 8
 MAX_ROUNDS = 40

@@ -25,6 +25,7 @@ from typing import Any
 from vouchsafe.compare.matching import HashTable
 from vouchsafe.compare.modes.base import DeviceItem, KnownEntry
 from vouchsafe.compare.transcript import FieldKind, Transcript
+from vouchsafe.sdk.media.pdq import PDQ_MATCH_DISTANCE
 
 _MEDIA = {FieldKind.MEDIA_PLAINTEXT, FieldKind.MEDIA_CIPHERTEXT}
 _OPAQUE = {
@@ -38,7 +39,6 @@ _OPAQUE = {
 }
 _LISTS = {FieldKind.HASH_LIST, FieldKind.BUCKET}
 HASH_BYTES = 32
-LINK_DISTANCE = 31
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def _linkable(fields: Sequence[tuple[str | None, Any]]) -> int:
         order = list(hashes)
         table = HashTable([hashes[i] for i in order])
         for index, item_id in enumerate(order):
-            close = table.distances(hashes[item_id]) <= LINK_DISTANCE
+            close = table.distances(hashes[item_id]) <= PDQ_MATCH_DISTANCE
             if int(close.sum()) > 1:
                 linked.add(item_id)
                 linked |= {order[j] for j in close.nonzero()[0].tolist() if j != index}

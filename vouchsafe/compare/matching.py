@@ -46,9 +46,3 @@ class HashTable:
         best = int(np.argmin(d))
         return best if int(d[best]) <= max_distance else None
 
-
-def hamming(a: bytes, b: bytes) -> int:
-    """Hamming distance between two equal-length byte strings."""
-    if len(a) != len(b):
-        raise ValueError("hamming distance needs equal lengths")
-    return int(np.bitwise_count(np.frombuffer(a, np.uint8) ^ np.frombuffer(b, np.uint8)).sum())

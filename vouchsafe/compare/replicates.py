@@ -25,10 +25,10 @@ from vouchsafe.compare.population import COLLIDING, KNOWN, Population
 from vouchsafe.compare.run import ModeResult
 from vouchsafe.compare.stats import Estimate, bootstrap_mean, wilson
 from vouchsafe.compare.transcript import DEVICE, HASH_SOURCE
+from vouchsafe.sdk.media.pdq import PDQ_MATCH_DISTANCE
 
 # Modes whose provider learns item results only past the threshold.
 THRESHOLD_GATED = frozenset({"tpsi"})
-MATCH_DISTANCE = 31
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,7 @@ def signal_matches(population: Population) -> dict[str, bool]:
         candidates = sorted(set(item.candidates))[:TPSI_MAX_CANDIDATES]
         hit = any(c in keys for c in candidates)
         out[item.item_id] = hit and (
-            table.nearest_within(item.perceptual_hash, MATCH_DISTANCE) is not None
+            table.nearest_within(item.perceptual_hash, PDQ_MATCH_DISTANCE) is not None
         )
     return out
 

@@ -2,7 +2,7 @@
 
 ``--source`` (repeatable) and ``--registry`` name the inputs; without them, demo sources are
 made first (in ``OUT/demo-sources``). ``--previous DIR`` makes the next release of a chain
-(same server key and release key, version + 1, previous digest).
+(same release key, a fresh server key, version + 1, previous digest).
 """
 
 from __future__ import annotations
@@ -34,6 +34,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="with no --source: N random demo entries instead of corpus PDQ",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes that blind the table (default: one per available core)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="release folder to write")
 
 
@@ -48,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     out = default_out(args.out, "release")
     if args.min_sources < 1:
         raise UsageError("--min-sources must be at least 1")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
     if args.source:
         if args.registry is None:
             raise UsageError("--registry is required with --source")
@@ -61,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
         rule=rule,
         previous=args.previous,
         validity_days=args.validity_days,
+        workers=args.workers,
     )
     release = result.release
     print(

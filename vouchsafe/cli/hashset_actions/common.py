@@ -42,8 +42,10 @@ def build(
     previous: Path | None = None,
     validity_days: int = 30,
     progress: bool = True,
+    workers: int | None = None,
 ) -> BuildResult:
-    """Builds a release with the protocol core's blinding and PSI keys."""
+    """Builds a release with the protocol core's blinding and PSI keys (``workers`` processes
+    blind; default one per available core)."""
     if isinstance(sources, DemoSources):
         registry, paths = sources.registry_path, list(sources.source_paths)
     else:
@@ -55,7 +57,7 @@ def build(
         rule=rule or InclusionRule(),
         previous=previous,
         validity_days=validity_days,
-        blinder=blinding.default_blinder(),
+        blinder=blinding.default_blinder(workers),
         key_function=blinding.hash_set_keys,
         progress=progress,
     )

@@ -15,7 +15,6 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
-from vouchsafe.compare.matching import hamming
 from vouchsafe.compare.modes.base import (
     DetectionMode,
     DeviceItem,
@@ -35,6 +34,7 @@ from vouchsafe.compare.transcript import (
     wire_field,
 )
 from vouchsafe.sdk.crypto import labels
+from vouchsafe.sdk.media.pdq import hamming
 
 HASH_BYTES = 32
 
