@@ -11,6 +11,9 @@ from typing import Any
 from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.api.signing import sign_request
 
+# The provider account id the fuzzed vouchers are made for and processed under.
+FUZZ_ACCOUNT_ID = b"fuzz-account"
+
 
 @dataclass(frozen=True)
 class World:
@@ -54,17 +57,24 @@ def world() -> World:
         process_voucher,
         wire,
     )
+    from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
     from vouchsafe.server.hashset.release_file import ReleaseDraft, make_delta, sign_release
 
     known = [_known(i) for i in range(16)]
     server_key = generate_server_keys()
     old = blind_hash_set(server_key, known[:8], max_candidates=1)
     blinded = blind_hash_set(server_key, known, max_candidates=1)
-    account = new_account(blinded.params, threshold=3, synthetic_rate=0.0)
+    account = new_account(blinded.params, threshold=3)
     voucher = generate_voucher(
-        account, blinded, candidate_hashes=[known[0]], item_id=b"i", associated_data=b"a"
+        account,
+        blinded,
+        candidate_hashes=[known[0]],
+        item_id=b"i",
+        associated_data=b"a",
+        account_id=FUZZ_ACCOUNT_ID,
+        schedule=SyntheticSchedule.never(),
     )
-    opened = process_voucher(server_key, blinded, voucher)
+    opened = process_voucher(server_key, blinded, voucher, account_id=FUZZ_ACCOUNT_ID)
     assert opened is not None
     private = ed25519.generate_private_key()
     signed = []

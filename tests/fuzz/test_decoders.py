@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz.mutations import hostile
 from tests.fuzz.profile import FUZZ
-from tests.fuzz.seeds import World, world
+from tests.fuzz.seeds import FUZZ_ACCOUNT_ID, World, world
 from vouchsafe.sdk.errors import VouchsafeError
 
 W = world()
@@ -29,7 +29,7 @@ def _server_side_voucher(w: World) -> Callable[[bytes], object]:
 
     def decode(data: bytes) -> object:
         decoded = wire.decode_safety_voucher(data, w.blinded.params)
-        return process_voucher(w.server_key, w.blinded, decoded)
+        return process_voucher(w.server_key, w.blinded, decoded, account_id=FUZZ_ACCOUNT_ID)
 
     return decode
 
@@ -105,10 +105,10 @@ def test_sealed_message_opener(data: bytes) -> None:
 def test_associated_data_parser_and_confirmation_never_raise(data: bytes) -> None:
     from tests.reference_server.conftest import KNOWN_HASH
     from vouchsafe.server.pipeline.confirmation import confirm_match, parse_associated_data
-    from vouchsafe.server.pipeline.matching import HashSetEntry, ListEntryIndex
+    from vouchsafe.server.pipeline.matching import ConfirmationEntry, ListEntryIndex
 
     parse_associated_data(data)
-    confirm_match(data, ListEntryIndex((HashSetEntry("e", "pdq", KNOWN_HASH),)))
+    confirm_match(data, ListEntryIndex((ConfirmationEntry("e", "pdq", KNOWN_HASH),)))
 
 
 @FUZZ

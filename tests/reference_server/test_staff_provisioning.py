@@ -21,7 +21,7 @@ from tests.reference_server.fakes import FakeMatcher, fake_voucher, upload
 from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.errors import ServerRejected
 from vouchsafe.server.app import create_app
-from vouchsafe.server.pipeline.matching import HashSetEntry, ListEntryIndex
+from vouchsafe.server.pipeline.matching import ConfirmationEntry, ListEntryIndex
 from vouchsafe.server.settings import StaffKey
 from vouchsafe.server.storage.records import ROLE_REVOKED
 
@@ -31,7 +31,7 @@ def _started(
     tmp_path: Path, keys: dict[str, Ed25519PrivateKey], **over: object
 ) -> Iterator[InProcessServer]:
     """The app over the same database each time, with ``keys`` (or ``staff=``) as its staff file."""
-    entries = ListEntryIndex((HashSetEntry("entry-1", "pdq", KNOWN_HASH),))
+    entries = ListEntryIndex((ConfirmationEntry("entry-1", "pdq", KNOWN_HASH),))
     settings = make_settings(f"sqlite:///{tmp_path / 'staff.db'}", keys).with_overrides(**over)
     clock = Clock()
     app = create_app(settings, matcher=FakeMatcher(THRESHOLD), entries=entries, clock=clock)
