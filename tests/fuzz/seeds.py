@@ -11,9 +11,6 @@ from typing import Any
 from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.api.signing import sign_request
 
-# The provider account id the fuzzed vouchers are made for and processed under.
-FUZZ_ACCOUNT_ID = b"fuzz-account"
-
 
 @dataclass(frozen=True)
 class World:
@@ -71,10 +68,10 @@ def world() -> World:
         candidate_hashes=[known[0]],
         item_id=b"i",
         associated_data=b"a",
-        account_id=FUZZ_ACCOUNT_ID,
+        account_id=b"fuzz-account",
         schedule=SyntheticSchedule.never(),
     )
-    opened = process_voucher(server_key, blinded, voucher, account_id=FUZZ_ACCOUNT_ID)
+    opened = process_voucher(server_key, blinded, voucher, account_id=b"fuzz-account")
     assert opened is not None
     private = ed25519.generate_private_key()
     signed = []
