@@ -37,6 +37,9 @@ def test_tiny_scenario_report_from_real_images(corpus_dir: Path, tmp_path: Path)
     assert data["seeds"] == [7, 8]
     modes = {m["name"]: m for m in data["modes"]}
     assert set(modes) == {"none", "hash_upload", "tpsi", "multi_party"}
+    # the sampled slow mode runs on the first seed only, the others on both
+    assert [len(modes[m]["per_seed"]) for m in ("none", "tpsi", "multi_party")] == [2, 2, 1]
+    assert "ran on 1 seed only" in html.replace("\n", " ")
     for run in modes["hash_upload"]["per_seed"]:
         provider = {p["party"]: p for p in run["ledger"]}["provider"]
         assert provider["item_hashes_in_clear"] == run["items"]

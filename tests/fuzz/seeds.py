@@ -55,6 +55,7 @@ def world() -> World:
         process_voucher,
         wire,
     )
+    from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
     from vouchsafe.server.hashset.release_file import ReleaseDraft, make_delta, sign_release
 
     known = [_known(i) for i in range(16)]
