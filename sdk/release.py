@@ -227,7 +227,7 @@ def apply_delta(
     policy: ReleasePolicy = DEVICE_POLICY,
 ) -> VerifiedRelease:
     """Applies a release delta to ``held`` and verifies the result as a full release."""
-    message = decode_message(release_pb2.ReleaseDelta(), data, "release delta")
+    message = decode_message(release_pb2.ReleaseDelta, data, "release delta")
     if message.format_version != RELEASE_FORMAT_VERSION:
         raise ReleaseUnsupported("delta format version not supported", field="format_version")
     if message.base_release_digest != held.digest:

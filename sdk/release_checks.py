@@ -45,10 +45,10 @@ MAX_SLOT_COUNT = 1 << 24
 _M = TypeVar("_M", release_pb2.Release, release_pb2.ReleaseDelta)
 
 
-def decode_message(message: _M, data: bytes, what: str) -> _M:
+def decode_message(message_type: type[_M], data: bytes, what: str) -> _M:
     """The one strict decoder (``vouchsafe.sdk.decoding``), failing as ReleaseMalformed."""
     return decode_canonical(
-        type(message), data, field=None, what=f"the {what}", error=ReleaseMalformed
+        message_type, data, field=None, what=f"the {what}", error=ReleaseMalformed
     )
 
 
@@ -130,7 +130,7 @@ def read_release(stream: BinaryIO) -> ReleaseParts:
         raise ReleaseMalformed("the release is not a well-formed protobuf message")
     if (found_table and table_length == 0) or stream.read(1):
         raise ReleaseMalformed("the release is not in canonical encoding or has unknown fields")
-    message = decode_message(release_pb2.Release(), bytes(prefix), "release")
+    message = decode_message(release_pb2.Release, bytes(prefix), "release")
     if message.table:  # cannot happen: the prefix holds no field 4
         raise ReleaseMalformed("the release is not in canonical encoding or has unknown fields")
     return ReleaseParts(message.header, message.signature_scheme, message.signature, table)

@@ -106,7 +106,6 @@ def entry_id_for(signal_type: str, full_hash: bytes) -> str:
     return digest.hexdigest()[:32]
 
 
-
 @dataclass(frozen=True)
 class Listing:
     """One source's listing of a hash-set entry, as a reviewer sees it."""

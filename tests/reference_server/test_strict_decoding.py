@@ -52,7 +52,7 @@ def test_an_envelope_with_trailing_bytes_is_refused(server: InProcessServer) -> 
 def test_every_decoding_failure_is_one_error_family() -> None:
     release = release_pb2.Release(signature=b"s").SerializeToString()
     with pytest.raises(ReleaseMalformed) as refused:
-        decode_message(release_pb2.Release(), release + UNKNOWN_FIELD, "release")
+        decode_message(release_pb2.Release, release + UNKNOWN_FIELD, "release")
     assert isinstance(refused.value, MalformedMessageError)
     with pytest.raises(MalformedRequest) as malformed:
         decode_canonical(common_pb2.Error, b"\xff", field="body", error=MalformedRequest)
