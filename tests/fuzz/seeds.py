@@ -50,6 +50,7 @@ def world() -> World:
     from vouchsafe.messenger.identity import generate_identity
     from vouchsafe.sdk.crypto import ed25519
     from vouchsafe.sdk.tpsi import (
+        SyntheticSchedule,
         blind_hash_set,
         generate_server_keys,
         generate_voucher,
