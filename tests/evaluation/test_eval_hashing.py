@@ -209,8 +209,11 @@ def test_both_checks_are_fitted_on_one_split_and_reported_on_the_other(tmp_path:
     names = [f"img{seed:02d}.png" for seed in range(10)]
     for seed, name in enumerate(names):
         synthetic_image(seed, (160, 120)).save(tmp_path / name)
+    # split="all": the PSI budgets' own split is not the confirmation hash's (it fits on its own).
     report = run_hashing_eval(
-        HashingEvalConfig(folder=tmp_path, transforms=("jpeg_q75", "brightness_+20pct"))
+        HashingEvalConfig(
+            folder=tmp_path, transforms=("jpeg_q75", "brightness_+20pct"), split="all"
+        )
     )
     second = report["confirmation"]
     held_out = [n for n in names if not is_training_image(n)]
@@ -226,5 +229,7 @@ def test_both_checks_are_fitted_on_one_split_and_reported_on_the_other(tmp_path:
 def test_without_enough_images_both_checks_say_why_they_were_not_measured(tmp_path: Path) -> None:
     for seed in range(4):
         synthetic_image(seed, (160, 120)).save(tmp_path / f"img{seed}.png")
-    report = run_hashing_eval(HashingEvalConfig(folder=tmp_path, transforms=("hflip",)))
+    report = run_hashing_eval(
+        HashingEvalConfig(folder=tmp_path, transforms=("hflip",), split="all")
+    )
     assert "unavailable" in report["confirmation"]

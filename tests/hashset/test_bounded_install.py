@@ -29,7 +29,7 @@ SAMPLE = make_release(random_table(5)).data
 
 def _reference_decode(data: bytes) -> tuple[bytes, str, bytes, bytes] | None:
     try:
-        m = decode_message(release_pb2.Release(), data, "release")
+        m = decode_message(release_pb2.Release, data, "release")
     except errors.ReleaseMalformed:
         return None
     return m.header, m.signature_scheme, m.signature, m.table
