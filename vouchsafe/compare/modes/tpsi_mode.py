@@ -114,6 +114,7 @@ class TpsiMode(DetectionMode):
         self._voucher_bytes: set[int] = set()
         self._truncated = 0
         self._recovered_synthetic = 0
+        self._hashes_read = 0
 
     def send_item(self, item: DeviceItem, wire: Transcript) -> None:
         """One voucher up; the outer step on the provider."""
@@ -174,6 +175,7 @@ class TpsiMode(DetectionMode):
                 continue
             self._recovered_synthetic += len(result.synthetic_item_tags)
             for recovered in result.items:
+                self._hashes_read += 1
                 item_id = recovered.item_id.decode()
                 with wire.cpu(PROVIDER, Phase.FINISH):
                     ad = associated_data_pb2.AssociatedData.FromString(recovered.associated_data)
@@ -200,6 +202,7 @@ class TpsiMode(DetectionMode):
             "cuckoo_dropped_per_attempt": list(cuckoo.dropped) if cuckoo else None,
             "vouchers_opened_by_outer_step": sum(len(v) for v in self._opened.values()),
             "synthetic_vouchers_labelled_past_threshold": self._recovered_synthetic,
+            "item_hashes_read_past_threshold": self._hashes_read,
             "items_with_candidates_truncated": self._truncated,
             "max_candidates": MAX_CANDIDATES,
         }
