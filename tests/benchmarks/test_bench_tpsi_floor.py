@@ -80,6 +80,8 @@ def test_bench_generate_voucher(benchmark: Any, max_candidates: int, c: int, rou
     account = tpsi.new_account(blinded.params, threshold=10)
     candidates = known[:1] + [os.urandom(32) for _ in range(c - 1)]
     lengths = _aead_lengths(blinded.params)
+    shape = {"synthetic_max": blinded.params.synthetic_max,
+             "opening_halves": len(blinded.params.synthetic_open_weights)}
 
     never = tpsi.SyntheticSchedule.never()
 
@@ -90,9 +92,9 @@ def test_bench_generate_voucher(benchmark: Any, max_candidates: int, c: int, rou
 
     voucher = paired(benchmark, target, {
         "group floor (libsodium ristretto255 ops)":
-            kernels.voucher_kernel(c, halves, lengths, full=False),
+            kernels.voucher_kernel(c, halves, lengths, full=False, **shape),
         "all-primitives floor (+ SHA-512, HKDF, AEAD, randomness)":
-            kernels.voucher_kernel(c, halves, lengths, full=True),
+            kernels.voucher_kernel(c, halves, lengths, full=True, **shape),
     }, rounds=rounds)
     assert len(voucher.halves) == halves
 
