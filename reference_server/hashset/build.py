@@ -196,17 +196,28 @@ def build_release(
     blinder = blinder or default_blinder()
     created_at = int(time.time()) if now is None else now
     registry = read_registry(registry_path)
-    sources = [
-        read_source_list(path, registry)
-        for path in tqdm(source_paths, desc="source lists", unit="list", disable=not progress)
-    ]
+    workers = blinder.workers if isinstance(blinder, TpsiBlinder) else 1
+    with worker_pool(min(workers, len(source_paths))) as pool:
+        reading = (
+            pool.map(read_source_list, source_paths, [registry] * len(source_paths))
+            if pool is not None
+            else (read_source_list(path, registry) for path in source_paths)
+        )
+        sources = list(
+            tqdm(
+                reading,
+                total=len(source_paths),
+                desc="source lists",
+                unit="list",
+                disable=not progress,
+            )
+        )
     selection = select_entries(sources, registry, rule)
     del sources
     server_key, release_key, version, previous_digest = _keys_for(previous, blinder)
     if confirmation_key is None and previous is not None:
         earlier = previous / layout.PRIVATE_DIR / layout.CONFIRMATION_KEY_FILE
         confirmation_key = read_confirmation_key(earlier) if earlier.exists() else None
-    workers = blinder.workers if isinstance(blinder, TpsiBlinder) else 1
     _write_keys(out_dir, server_key, release_key, confirmation_key)
     # the provenance file is written by a second process while this one derives the PSI keys
     provenance = _start(

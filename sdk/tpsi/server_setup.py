@@ -110,7 +110,7 @@ def blind_hash_set(
         nonce_1 = rng.random_bytes(NONCE_BYTES)
         nonce_2 = rng.random_bytes(NONCE_BYTES)
         slots, lost = build_cuckoo_table(
-            hashes, CuckooPositions(table_size, nonce_1, nonce_2), progress
+            hashes, CuckooPositions(table_size, nonce_1, nonce_2), progress, executor
         )
         dropped.append(lost)
         if lost == 0:
