@@ -168,7 +168,8 @@ def test_release_whose_params_do_not_commit_to_its_table_is_refused(
     r1, _, _ = _build(tmp_path, "r1", orgs, listed)
     real = load_release_window([r1.directory], NOW).newest.release
     # Same table, signed by a release key, but with parameters of another table.
-    other = make_release(real.table, server_params=real.server_params[:-1] + b"\x00")
+    altered = real.server_params[:-1] + bytes([real.server_params[-1] ^ 1])
+    other = make_release(real.table, server_params=altered)
     holder = ReleaseHolder(RELEASE_PUB, clock=lambda: NOW)
     with pytest.raises(errors.ReleaseParamsMismatch):
         holder.install(other.data, other.root)
