@@ -12,8 +12,9 @@ tests substitute stand-ins.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -88,17 +89,30 @@ class KeyedBlinder(HashSetBlinder, Protocol):
         ...
 
 
-def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
-    """The PSI keys one hash-set entry contributes under the default candidate scheme
-    (``vouchsafe.sdk.media.candidates.hash_set_keys``)."""
-    return candidates.hash_set_keys(signal_type, perceptual_hash)
+class SchemeKeys:
+    """The PSI keys hash-set entries contribute under one candidate scheme
+    (``vouchsafe.sdk.media.candidates.hash_set_keys``): callable per entry, and :meth:`batch`
+    for many entries of one signal type at once (what the release build uses)."""
+
+    def __init__(self, scheme: candidates.CandidateScheme = candidates.DEFAULT_SCHEME) -> None:
+        self.scheme = scheme
+
+    def __call__(self, signal_type: str, perceptual_hash: bytes) -> list[bytes]:
+        """The PSI keys of one entry."""
+        return candidates.hash_set_keys(signal_type, perceptual_hash, self.scheme)
+
+    def batch(self, signal_type: str, perceptual_hashes: Sequence[bytes]) -> list[list[bytes]]:
+        """The PSI keys of each entry, in order (same keys as one call per entry)."""
+        return candidates.hash_set_keys_batch(signal_type, perceptual_hashes, self.scheme)
 
 
-def keys_for_scheme(scheme: candidates.CandidateScheme) -> Callable[[str, bytes], list[bytes]]:
+hash_set_keys = SchemeKeys()
+"""The PSI keys one hash-set entry contributes under the default candidate scheme."""
+
+
+def keys_for_scheme(scheme: candidates.CandidateScheme) -> SchemeKeys:
     """The key function of a release built for ``scheme``."""
-    return lambda signal_type, perceptual_hash: candidates.hash_set_keys(
-        signal_type, perceptual_hash, scheme
-    )
+    return SchemeKeys(scheme)
 
 
 class TpsiBlinder:
@@ -175,22 +189,16 @@ class TpsiBlinder:
         """
         key = wire.decode_server_key(server_key)
         rng = KeyedStream(build_seed, labels.BUILD_RANDOMNESS)
-        if self._workers == 1 or len(psi_keys) < server_setup.BLIND_BATCH_SLOTS:
+        workers = 1 if len(psi_keys) < server_setup.BLIND_BATCH_SLOTS else self._workers
+        with worker_pool(workers) as pool:
             blinded = tpsi.blind_hash_set(
-                key, psi_keys, max_candidates=self.scheme.max_candidates, rng=rng, progress=progress
+                key,
+                psi_keys,
+                max_candidates=self.scheme.max_candidates,
+                rng=rng,
+                progress=progress,
+                executor=pool,
             )
-        else:
-            # fork: workers inherit the loaded modules, so starting them costs milliseconds
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(self._workers, mp_context=context) as pool:
-                blinded = tpsi.blind_hash_set(
-                    key,
-                    psi_keys,
-                    max_candidates=self.scheme.max_candidates,
-                    rng=rng,
-                    progress=progress,
-                    executor=pool,
-                )
         return BlindedTable(
             server_params=wire.encode_server_params(blinded.params), table=blinded.table
         )
@@ -199,6 +207,18 @@ class TpsiBlinder:
         """``alpha * H(psi_key)``: the element an admitted PSI key puts in its slot."""
         alpha = wire.decode_server_key(server_key).alpha.encoding
         return group.scalarmult_bytes(alpha, hash_to_group_bytes(psi_key))
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """``workers`` forked worker processes for the build's batched steps, or None (work in this
+    process) for one worker. Fork: workers inherit the loaded modules, so starting them costs
+    milliseconds; they get no secret they are not sent."""
+    if workers <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
 
 
 def default_blinder(

@@ -7,6 +7,7 @@ the table slots, so the signature covers the table. Nothing here ever sees the s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from vouchsafe.protocol import release_pb2
@@ -55,11 +56,13 @@ def sign_release(
     table: bytes,
     release_private_key: bytes,
     progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> SignedRelease:
-    """Computes the root over ``table`` (concatenated 32-byte elements), signs, encodes."""
+    """Computes the root over ``table`` (concatenated 32-byte elements; subtrees on the
+    ``executor``'s workers if given), signs, encodes."""
     if len(table) % ELEMENT_SIZE:
         raise ValueError("the table is not a whole number of 32-byte elements")
-    root = merkle_root(table, ELEMENT_SIZE, progress)
+    root = merkle_root(table, ELEMENT_SIZE, progress, executor)
     slot_count = len(table) // ELEMENT_SIZE
     header = release_pb2.ReleaseHeader(
         format_version=RELEASE_FORMAT_VERSION,

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -138,8 +138,9 @@ def candidate_key(
     """``SHA-256(framed(PsiCandidate, key domain, signal type, packbits(code)))``: 32 bytes,
     domain-separated by code length and signal type (``labels.framed``)."""
     code_bytes = np.packbits(code.astype(np.uint8)).tobytes()
-    fields = (scheme.key_domain.encode("ascii"), signal_type.encode(), code_bytes)
-    return hashlib.sha256(labels.framed(labels.PSI_CANDIDATE, *fields)).digest()
+    h = _candidate_key_prefix(signal_type, scheme, len(code_bytes))
+    h.update(code_bytes)
+    return h.digest()
 
 
 def _check(signal_type: str, perceptual_hash: bytes) -> None:
@@ -151,12 +152,25 @@ def _check(signal_type: str, perceptual_hash: bytes) -> None:
         )
 
 
+@lru_cache(maxsize=1)
+def _mirror_mask() -> npt.NDArray[np.bool_]:
+    # mirroring negates the coefficients of odd horizontal frequency (even flag columns)
+    mask: npt.NDArray[np.bool_] = (np.arange(pdq.HASH_BITS) % pdq.DCT_SIZE) % 2 == 0
+    mask.setflags(write=False)
+    return mask
+
+
 def mirrored_flags(flags: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """PDQ flags of the horizontally mirrored picture, as far as the hash alone tells."""
-    out = flags.copy()
-    odd_horizontal_frequency = (np.arange(pdq.HASH_BITS) % pdq.DCT_SIZE) % 2 == 0
-    out[odd_horizontal_frequency] ^= True
-    return out
+    return flags ^ _mirror_mask()
+
+
+def _candidate_key_prefix(
+    signal_type: str, scheme: CandidateScheme, code_length: int
+) -> hashlib._Hash:
+    """SHA-256 state over the framing of :func:`candidate_key` up to its code bytes."""
+    fields = (scheme.key_domain.encode("ascii"), signal_type.encode(), bytes(code_length))
+    return hashlib.sha256(labels.framed(labels.PSI_CANDIDATE, *fields)[:-code_length])
 
 
 def hash_set_keys(
@@ -167,15 +181,41 @@ def hash_set_keys(
     Needs only what a source list carries. PDQ: the coarse code and its mirrored counterpart;
     other signal types: the coarse code.
     """
-    _check(signal_type, perceptual_hash)
-    flags = _flags(perceptual_hash)
-    positions = coarse_positions(signal_type, flags.size, scheme.code_bits)
-    keys = [candidate_key(signal_type, flags[positions], scheme)]
-    if signal_type == PDQ:
-        mirrored = candidate_key(signal_type, mirrored_flags(flags)[positions], scheme)
-        if mirrored not in keys:
-            keys.append(mirrored)
-    return keys
+    return hash_set_keys_batch(signal_type, [perceptual_hash], scheme)[0]
+
+
+def hash_set_keys_batch(
+    signal_type: str, perceptual_hashes: Sequence[bytes], scheme: CandidateScheme = DEFAULT_SCHEME
+) -> list[list[bytes]]:
+    """:func:`hash_set_keys` of each hash of one signal type, computed together: the codes are
+    cut from one bit matrix per hash length (numpy), and each key is one SHA-256 continuing
+    the shared framing prefix, so a release build pays about one hash call per key."""
+    for perceptual_hash in perceptual_hashes:
+        _check(signal_type, perceptual_hash)
+    out: list[list[bytes]] = [[] for _ in perceptual_hashes]
+    by_length: dict[int, list[int]] = {}
+    for index, perceptual_hash in enumerate(perceptual_hashes):
+        by_length.setdefault(len(perceptual_hash), []).append(index)
+    for length, indices in by_length.items():
+        raw = np.frombuffer(b"".join(perceptual_hashes[i] for i in indices), dtype=np.uint8)
+        flags = np.unpackbits(raw.reshape(len(indices), length), axis=1)[:, ::-1]
+        positions = coarse_positions(signal_type, flags.shape[1], scheme.code_bits)
+        codes = [np.packbits(flags[:, positions], axis=1)]
+        if signal_type == PDQ:
+            flip = _mirror_mask()[positions].astype(np.uint8)
+            codes.append(np.packbits(flags[:, positions] ^ flip, axis=1))
+        prefix = _candidate_key_prefix(signal_type, scheme, codes[0].shape[1])
+        for variant in codes:
+            width = variant.shape[1]
+            packed = variant.tobytes()
+            for row, index in enumerate(indices):
+                code = packed[row * width : (row + 1) * width]
+                h = prefix.copy()
+                h.update(code)
+                key = h.digest()
+                if key not in out[index]:
+                    out[index].append(key)
+    return out
 
 
 @dataclass(frozen=True)
