@@ -258,7 +258,7 @@ class AckMessagesResponse(_message.Message):
     def __init__(self, version: _Optional[int] = ..., deleted: _Optional[int] = ...) -> None: ...
 
 class ReviewItem(_message.Message):
-    __slots__ = ("review_id", "kind", "account_id", "item_id", "signal_type", "perceptual_hash", "matched_entry_id", "match_distance", "visual_derivative_type", "media_type", "queued_at_ms", "appeal_id", "appeal_reason", "original_reviewer_id", "quality")
+    __slots__ = ("review_id", "kind", "account_id", "item_id", "signal_type", "perceptual_hash", "matched_entry_id", "match_distance", "visual_derivative_type", "media_type", "queued_at_ms", "appeal_id", "appeal_reason", "original_reviewer_id", "quality", "second_check")
     REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -274,6 +274,7 @@ class ReviewItem(_message.Message):
     APPEAL_REASON_FIELD_NUMBER: _ClassVar[int]
     ORIGINAL_REVIEWER_ID_FIELD_NUMBER: _ClassVar[int]
     QUALITY_FIELD_NUMBER: _ClassVar[int]
+    SECOND_CHECK_FIELD_NUMBER: _ClassVar[int]
     review_id: str
     kind: ReviewKind
     account_id: str
@@ -289,7 +290,8 @@ class ReviewItem(_message.Message):
     appeal_reason: str
     original_reviewer_id: str
     quality: int
-    def __init__(self, review_id: _Optional[str] = ..., kind: _Optional[_Union[ReviewKind, str]] = ..., account_id: _Optional[str] = ..., item_id: _Optional[str] = ..., signal_type: _Optional[str] = ..., perceptual_hash: _Optional[bytes] = ..., matched_entry_id: _Optional[str] = ..., match_distance: _Optional[int] = ..., visual_derivative_type: _Optional[str] = ..., media_type: _Optional[str] = ..., queued_at_ms: _Optional[int] = ..., appeal_id: _Optional[str] = ..., appeal_reason: _Optional[str] = ..., original_reviewer_id: _Optional[str] = ..., quality: _Optional[int] = ...) -> None: ...
+    second_check: str
+    def __init__(self, review_id: _Optional[str] = ..., kind: _Optional[_Union[ReviewKind, str]] = ..., account_id: _Optional[str] = ..., item_id: _Optional[str] = ..., signal_type: _Optional[str] = ..., perceptual_hash: _Optional[bytes] = ..., matched_entry_id: _Optional[str] = ..., match_distance: _Optional[int] = ..., visual_derivative_type: _Optional[str] = ..., media_type: _Optional[str] = ..., queued_at_ms: _Optional[int] = ..., appeal_id: _Optional[str] = ..., appeal_reason: _Optional[str] = ..., original_reviewer_id: _Optional[str] = ..., quality: _Optional[int] = ..., second_check: _Optional[str] = ...) -> None: ...
 
 class ListReviewItemsRequest(_message.Message):
     __slots__ = ("version", "limit")
@@ -356,7 +358,7 @@ class ReviewDecisionResponse(_message.Message):
     def __init__(self, version: _Optional[int] = ..., decision_id: _Optional[str] = ..., report_id: _Optional[str] = ..., appeal_id: _Optional[str] = ...) -> None: ...
 
 class ReportedItem(_message.Message):
-    __slots__ = ("item_id", "signal_type", "perceptual_hash", "matched_entry_id", "match_distance", "voucher_received_at_ms", "media_type")
+    __slots__ = ("item_id", "signal_type", "perceptual_hash", "matched_entry_id", "match_distance", "voucher_received_at_ms", "media_type", "second_check")
     ITEM_ID_FIELD_NUMBER: _ClassVar[int]
     SIGNAL_TYPE_FIELD_NUMBER: _ClassVar[int]
     PERCEPTUAL_HASH_FIELD_NUMBER: _ClassVar[int]
@@ -364,6 +366,7 @@ class ReportedItem(_message.Message):
     MATCH_DISTANCE_FIELD_NUMBER: _ClassVar[int]
     VOUCHER_RECEIVED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SECOND_CHECK_FIELD_NUMBER: _ClassVar[int]
     item_id: str
     signal_type: str
     perceptual_hash: bytes
@@ -371,7 +374,8 @@ class ReportedItem(_message.Message):
     match_distance: int
     voucher_received_at_ms: int
     media_type: str
-    def __init__(self, item_id: _Optional[str] = ..., signal_type: _Optional[str] = ..., perceptual_hash: _Optional[bytes] = ..., matched_entry_id: _Optional[str] = ..., match_distance: _Optional[int] = ..., voucher_received_at_ms: _Optional[int] = ..., media_type: _Optional[str] = ...) -> None: ...
+    second_check: str
+    def __init__(self, item_id: _Optional[str] = ..., signal_type: _Optional[str] = ..., perceptual_hash: _Optional[bytes] = ..., matched_entry_id: _Optional[str] = ..., match_distance: _Optional[int] = ..., voucher_received_at_ms: _Optional[int] = ..., media_type: _Optional[str] = ..., second_check: _Optional[str] = ...) -> None: ...
 
 class ReviewRecord(_message.Message):
     __slots__ = ("review_id", "decision_id", "reviewer_id", "decided_at_ms", "derivative_viewed", "notes")

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n vouchsafe/protocol/release.proto\x12\x0cvouchsafe.v1\"\x90\x02\n\rReleaseHeader\x12\x16\n\x0e\x66ormat_version\x18\x01 \x01(\r\x12\x13\n\x0b\x63iphersuite\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x04\x12\x1f\n\x17previous_release_digest\x18\x04 \x01(\x0c\x12\x12\n\ncreated_at\x18\x05 \x01(\x03\x12\x12\n\nexpires_at\x18\x06 \x01(\x03\x12\x15\n\rserver_params\x18\x07 \x01(\x0c\x12\x12\n\nslot_count\x18\x08 \x01(\r\x12\x14\n\x0c\x65lement_size\x18\t \x01(\r\x12\x0c\n\x04root\x18\n \x01(\x0c\x12\x13\n\x0b\x65ntry_count\x18\x0b \x01(\x04\x12\x14\n\x0csignal_types\x18\x0c \x03(\t\"U\n\x07Release\x12\x0e\n\x06header\x18\x01 \x01(\x0c\x12\x18\n\x10signature_scheme\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\x0c\x12\r\n\x05table\x18\x04 \x01(\x0c\"\xb1\x01\n\x0cReleaseDelta\x12\x16\n\x0e\x66ormat_version\x18\x01 \x01(\r\x12\x1b\n\x13\x62\x61se_release_digest\x18\x02 \x01(\x0c\x12\x0e\n\x06header\x18\x03 \x01(\x0c\x12\x18\n\x10signature_scheme\x18\x04 \x01(\t\x12\x11\n\tsignature\x18\x05 \x01(\x0c\x12\x15\n\rchanged_slots\x18\x06 \x03(\r\x12\x18\n\x10\x63hanged_elements\x18\x07 \x01(\x0c\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n vouchsafe/protocol/release.proto\x12\x0cvouchsafe.v1\"\xaa\x02\n\rReleaseHeader\x12\x16\n\x0e\x66ormat_version\x18\x01 \x01(\r\x12\x13\n\x0b\x63iphersuite\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x04\x12\x1f\n\x17previous_release_digest\x18\x04 \x01(\x0c\x12\x12\n\ncreated_at\x18\x05 \x01(\x03\x12\x12\n\nexpires_at\x18\x06 \x01(\x03\x12\x15\n\rserver_params\x18\x07 \x01(\x0c\x12\x12\n\nslot_count\x18\x08 \x01(\r\x12\x14\n\x0c\x65lement_size\x18\t \x01(\r\x12\x0c\n\x04root\x18\n \x01(\x0c\x12\x13\n\x0b\x65ntry_count\x18\x0b \x01(\x04\x12\x14\n\x0csignal_types\x18\x0c \x03(\t\x12\x18\n\x10\x63\x61ndidate_scheme\x18\r \x01(\t\"U\n\x07Release\x12\x0e\n\x06header\x18\x01 \x01(\x0c\x12\x18\n\x10signature_scheme\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\x0c\x12\r\n\x05table\x18\x04 \x01(\x0c\"\xb1\x01\n\x0cReleaseDelta\x12\x16\n\x0e\x66ormat_version\x18\x01 \x01(\r\x12\x1b\n\x13\x62\x61se_release_digest\x18\x02 \x01(\x0c\x12\x0e\n\x06header\x18\x03 \x01(\x0c\x12\x18\n\x10signature_scheme\x18\x04 \x01(\t\x12\x11\n\tsignature\x18\x05 \x01(\x0c\x12\x15\n\rchanged_slots\x18\x06 \x03(\r\x12\x18\n\x10\x63hanged_elements\x18\x07 \x01(\x0c\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,9 +32,9 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vouchsafe.protocol.release_
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_RELEASEHEADER']._serialized_start=51
-  _globals['_RELEASEHEADER']._serialized_end=323
-  _globals['_RELEASE']._serialized_start=325
-  _globals['_RELEASE']._serialized_end=410
-  _globals['_RELEASEDELTA']._serialized_start=413
-  _globals['_RELEASEDELTA']._serialized_end=590
+  _globals['_RELEASEHEADER']._serialized_end=349
+  _globals['_RELEASE']._serialized_start=351
+  _globals['_RELEASE']._serialized_end=436
+  _globals['_RELEASEDELTA']._serialized_start=439
+  _globals['_RELEASEDELTA']._serialized_end=616
 # @@protoc_insertion_point(module_scope)

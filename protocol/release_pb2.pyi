@@ -7,7 +7,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ReleaseHeader(_message.Message):
-    __slots__ = ("format_version", "ciphersuite", "version", "previous_release_digest", "created_at", "expires_at", "server_params", "slot_count", "element_size", "root", "entry_count", "signal_types")
+    __slots__ = ("format_version", "ciphersuite", "version", "previous_release_digest", "created_at", "expires_at", "server_params", "slot_count", "element_size", "root", "entry_count", "signal_types", "candidate_scheme")
     FORMAT_VERSION_FIELD_NUMBER: _ClassVar[int]
     CIPHERSUITE_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -20,6 +20,7 @@ class ReleaseHeader(_message.Message):
     ROOT_FIELD_NUMBER: _ClassVar[int]
     ENTRY_COUNT_FIELD_NUMBER: _ClassVar[int]
     SIGNAL_TYPES_FIELD_NUMBER: _ClassVar[int]
+    CANDIDATE_SCHEME_FIELD_NUMBER: _ClassVar[int]
     format_version: int
     ciphersuite: str
     version: int
@@ -32,7 +33,8 @@ class ReleaseHeader(_message.Message):
     root: bytes
     entry_count: int
     signal_types: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, format_version: _Optional[int] = ..., ciphersuite: _Optional[str] = ..., version: _Optional[int] = ..., previous_release_digest: _Optional[bytes] = ..., created_at: _Optional[int] = ..., expires_at: _Optional[int] = ..., server_params: _Optional[bytes] = ..., slot_count: _Optional[int] = ..., element_size: _Optional[int] = ..., root: _Optional[bytes] = ..., entry_count: _Optional[int] = ..., signal_types: _Optional[_Iterable[str]] = ...) -> None: ...
+    candidate_scheme: str
+    def __init__(self, format_version: _Optional[int] = ..., ciphersuite: _Optional[str] = ..., version: _Optional[int] = ..., previous_release_digest: _Optional[bytes] = ..., created_at: _Optional[int] = ..., expires_at: _Optional[int] = ..., server_params: _Optional[bytes] = ..., slot_count: _Optional[int] = ..., element_size: _Optional[int] = ..., root: _Optional[bytes] = ..., entry_count: _Optional[int] = ..., signal_types: _Optional[_Iterable[str]] = ..., candidate_scheme: _Optional[str] = ...) -> None: ...
 
 class Release(_message.Message):
     __slots__ = ("header", "signature_scheme", "signature", "table")

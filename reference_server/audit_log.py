@@ -61,11 +61,18 @@ def utc_day(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
 
 
+SECOND_CHECK_UNAVAILABLE = "review_queued:second_check:unavailable"
+"""The tally key of queued reviews whose keyed second check could not run."""
+
+
 def counted_keys(kind: str, payload: Payload) -> tuple[str, ...]:
-    """What an entry adds to the per-day tallies: its kind, and for a review decision also
-    ``review_decided:<review kind>:<outcome>`` (the figures split decisions that way)."""
+    """What an entry adds to the per-day tallies: its kind; for a review decision also
+    ``review_decided:<review kind>:<outcome>``, and for a queued review whose second check
+    could not run also ``review_queued:second_check:unavailable`` (the figures split them so)."""
     if kind == "review_decided":
         return (kind, f"{kind}:{payload.get('kind')}:{payload.get('outcome')}")
+    if kind == "review_queued" and payload.get("second_check") == "unavailable":
+        return (kind, SECOND_CHECK_UNAVAILABLE)
     return (kind,)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import resource
 import time
 from collections import Counter
@@ -26,7 +27,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from vouchsafe.protocol import common_pb2
 from vouchsafe.server.errors import RequestTimeout, ServerBusy, status_for
-from vouchsafe.server.settings import Settings
+from vouchsafe.server.settings import Settings, settings_from_env
 
 log = logging.getLogger("vouchsafe.server")
 # Descriptors kept free for the database, logs, the release files and the thread pool.
@@ -101,17 +102,33 @@ _HEADER_TIMEOUT = _raw_error(
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with a connection cap and a request-header deadline.
 
-    Configure with :func:`guarded_protocol`, which sets the class-level limits.
+    The limits are class-wide (one server per process): :meth:`configure` sets them; a worker
+    process that uvicorn started with this class's import path configures itself from the
+    ``VOUCHSAFE_*`` variables on its first connection.
     """
 
+    configured: ClassVar[bool] = False
     max_connections: ClassVar[int] = 1000
     max_per_client: ClassVar[int] = 0
     header_timeout_s: ClassVar[float] = 10.0
     open_per_client: ClassVar[Counter[str]] = Counter()
     refusals: ClassVar[OncePerInterval] = OncePerInterval()
 
+    @classmethod
+    def configure(cls, settings: Settings, max_connections: int) -> None:
+        """Sets the limits every connection of this process is held to."""
+        cls.max_connections = max_connections
+        cls.max_per_client = settings.max_connections_per_client
+        cls.header_timeout_s = settings.header_timeout_s
+        cls.open_per_client = Counter()
+        cls.refusals = OncePerInterval()
+        cls.configured = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not GuardedH11Protocol.configured:
+            settings = settings_from_env()
+            GuardedH11Protocol.configure(settings, settings.max_connections)
         self._admitted = False
         self._peer = ""
         self._header_timer: asyncio.TimerHandle | None = None
@@ -119,7 +136,7 @@ class GuardedH11Protocol(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         peer = transport.get_extra_info("peername")
         self._peer = str(peer[0]) if isinstance(peer, tuple) and peer else ""
-        cls = type(self)
+        cls = GuardedH11Protocol
         over_cap = len(self.server_state.connections) >= cls.max_connections
         over_client = cls.max_per_client > 0 and (
             cls.open_per_client[self._peer] >= cls.max_per_client
@@ -135,7 +152,7 @@ class GuardedH11Protocol(H11Protocol):
     def _refuse(self, transport: asyncio.Transport, who: str) -> None:
         transport.write(_BUSY)
         transport.close()
-        gate = type(self).refusals
+        gate = GuardedH11Protocol.refusals
         if gate.allow(who):
             held = gate.take_held_back(who)
             since = f" ({held} more since the last report)" if held else ""
@@ -146,7 +163,7 @@ class GuardedH11Protocol(H11Protocol):
             return
         self._admitted = False
         self._cancel_header_timer()
-        counts = type(self).open_per_client
+        counts = GuardedH11Protocol.open_per_client
         counts[self._peer] -= 1
         if counts[self._peer] <= 0:
             del counts[self._peer]
@@ -169,7 +186,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def _arm_header_timer(self) -> None:
         self._cancel_header_timer()
-        timeout = type(self).header_timeout_s
+        timeout = GuardedH11Protocol.header_timeout_s
         if timeout > 0:
             self._header_timer = self.loop.call_later(timeout, self._on_header_timeout)
 
@@ -212,34 +229,37 @@ def descriptor_budget(wanted: int) -> tuple[int, int]:
     return wanted, backlog
 
 
-def guarded_protocol(settings: Settings, max_connections: int) -> type[GuardedH11Protocol]:
-    """A protocol class carrying these limits (each server gets its own class and counters)."""
-    return type(
-        "ConfiguredGuardedH11Protocol",
-        (GuardedH11Protocol,),
-        {
-            "max_connections": max_connections,
-            "max_per_client": settings.max_connections_per_client,
-            "header_timeout_s": settings.header_timeout_s,
-            "open_per_client": Counter(),
-            "refusals": OncePerInterval(),
-        },
-    )
+def serve(app: Any, settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    """Runs ``app`` on uvicorn at ``host:port`` with every connection limit applied.
 
-
-def serve(app: Any, settings: Settings, host: str, port: int) -> None:
-    """Runs ``app`` on uvicorn at ``host:port`` with every connection limit applied."""
+    With ``workers`` > 1, ``app`` is an import string of an app factory (uvicorn starts the
+    processes); each worker takes ``max_connections / workers`` and reads the limits from the
+    ``VOUCHSAFE_*`` variables, which are set here from ``settings``.
+    """
     max_connections, backlog = descriptor_budget(settings.max_connections)
+    per_worker = max(1, max_connections // workers)
+    GuardedH11Protocol.configure(settings, per_worker)
+    if workers > 1:
+        os.environ.update(
+            {
+                "VOUCHSAFE_MAX_CONNECTIONS": str(per_worker),
+                "VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT": str(settings.max_connections_per_client),
+                "VOUCHSAFE_HEADER_TIMEOUT_S": str(settings.header_timeout_s),
+                "VOUCHSAFE_BODY_TIMEOUT_S": str(settings.body_timeout_s),
+            }
+        )
     logging.getLogger("asyncio").addFilter(AcceptFailureFilter(OncePerInterval()))
     uvicorn.run(
         app,
         host=host,
         port=port,
         log_level="warning",
-        http=guarded_protocol(settings, max_connections),
+        http="vouchsafe.server.serving:GuardedH11Protocol" if workers > 1 else GuardedH11Protocol,
+        workers=workers if workers > 1 else None,
+        factory=workers > 1,
         # uvicorn's own cap answers 503 to a request once this many connections are open; the
         # protocol refuses earlier (at accept), so this is only a backstop on running requests.
-        limit_concurrency=max_connections + 1,
+        limit_concurrency=per_worker + 1,
         timeout_keep_alive=settings.keep_alive_timeout_s,
         h11_max_incomplete_event_size=settings.max_header_bytes,
         backlog=backlog,

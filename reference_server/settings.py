@@ -128,24 +128,25 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         values["previous_release_dirs"] = tuple(
             Path(p) for p in e["VOUCHSAFE_PREVIOUS_RELEASE_DIRS"].split(os.pathsep) if p
         )
-    numbers: tuple[tuple[str, str, type[int] | type[float]], ...] = (
-        ("rate_limit_per_minute", "VOUCHSAFE_RATE_LIMIT_PER_MINUTE", int),
-        ("retention_ms", "VOUCHSAFE_RETENTION_MS", int),
-        ("notification_deferral_ms", "VOUCHSAFE_NOTIFICATION_DEFERRAL_MS", int),
-        ("checkpoint_every", "VOUCHSAFE_CHECKPOINT_EVERY", int),
-        ("match_threshold", "VOUCHSAFE_MATCH_THRESHOLD", int),
-        ("release_grace_ms", "VOUCHSAFE_RELEASE_GRACE_MS", int),
-        ("max_connections", "VOUCHSAFE_MAX_CONNECTIONS", int),
-        ("max_connections_per_client", "VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT", int),
-        ("keep_alive_timeout_s", "VOUCHSAFE_KEEP_ALIVE_TIMEOUT_S", int),
-        ("max_header_bytes", "VOUCHSAFE_MAX_HEADER_BYTES", int),
-        ("schedule_interval_s", "VOUCHSAFE_SCHEDULE_INTERVAL_S", float),
-        ("checkpoint_interval_s", "VOUCHSAFE_CHECKPOINT_INTERVAL_S", float),
-        ("header_timeout_s", "VOUCHSAFE_HEADER_TIMEOUT_S", float),
-        ("body_timeout_s", "VOUCHSAFE_BODY_TIMEOUT_S", float),
-        ("recovery_poll_s", "VOUCHSAFE_RECOVERY_POLL_S", float),
+    numbers: tuple[tuple[str, type[int] | type[float]], ...] = (
+        ("rate_limit_per_minute", int),
+        ("retention_ms", int),
+        ("notification_deferral_ms", int),
+        ("checkpoint_every", int),
+        ("match_threshold", int),
+        ("release_grace_ms", int),
+        ("max_connections", int),
+        ("max_connections_per_client", int),
+        ("keep_alive_timeout_s", int),
+        ("max_header_bytes", int),
+        ("schedule_interval_s", float),
+        ("checkpoint_interval_s", float),
+        ("header_timeout_s", float),
+        ("body_timeout_s", float),
+        ("recovery_poll_s", float),
     )
-    for name, key, kind in numbers:
+    for name, kind in numbers:
+        key = "VOUCHSAFE_" + name.upper()
         if key in e:
             try:
                 values[name] = kind(e[key])

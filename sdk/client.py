@@ -37,7 +37,7 @@ from vouchsafe.sdk.crypto import labels
 from vouchsafe.sdk.crypto.kdf import hkdf, prf
 from vouchsafe.sdk.crypto.randomness import os_randomness
 from vouchsafe.sdk.errors import InvalidParameterError, NoReleaseHeld
-from vouchsafe.sdk.media.candidates import CANDIDATE_SCHEME, psi_candidates
+from vouchsafe.sdk.media.candidates import DEFAULT_SCHEME, get_scheme, psi_candidates
 from vouchsafe.sdk.media.decode import decode_image
 from vouchsafe.sdk.media.signal_types import PDQ, get_signal_type
 from vouchsafe.sdk.release import ReleaseHolder, VerifiedRelease
@@ -117,6 +117,7 @@ class DetectionClient:
         self._item_key = hkdf(self._secret, salt=None, info=labels.DEVICE_ITEM_ID, length=32)
         self._account: AccountKeys | None = None
         self._blinded: BlindedHashSet | None = None
+        self._scheme = DEFAULT_SCHEME
         self._release_id = ""
         self._signal = get_signal_type(PDQ)
 
@@ -156,6 +157,7 @@ class DetectionClient:
                 else SyntheticSchedule.constant_rate(self._synthetic_rate, account.synthetic_max)
             )
         self._blinded = BlindedHashSet(params=params, table=verified.table)
+        self._scheme = get_scheme(verified.candidate_scheme)
         self._account = account
         self._release_id = release_id_of(verified)
         return self._release_id
@@ -172,12 +174,12 @@ class DetectionClient:
             signal_type=result.signal_type,
             perceptual_hash=result.bits,
             quality=result.quality,
-            candidate_scheme=CANDIDATE_SCHEME,
+            candidate_scheme=self._scheme.name,
             visual_derivative=visual_derivative(image),
             visual_derivative_type=VISUAL_DERIVATIVE_TYPE,
             media_type=media_type_of(media),
         )
-        return message.SerializeToString(), psi_candidates(result)
+        return message.SerializeToString(), psi_candidates(result, self._scheme)
 
     def item_id(self, media: bytes) -> bytes:
         """The keyed item id of exactly these bytes (same bytes, same id, for this account)."""
@@ -195,8 +197,8 @@ class DetectionClient:
         voucher = generate_voucher(
             self._account,
             self._blinded,
-            # The candidates come most likely first, so a release built for fewer per item
-            # (ServerParams.max_candidates) keeps the best ones.
+            # The candidates come most likely first, so a release taking fewer per item than its
+            # scheme's budget (ServerParams.max_candidates) keeps the best ones.
             candidate_hashes=candidates[: self._blinded.params.max_candidates],
             item_id=self.item_id(media),
             associated_data=associated,

@@ -82,7 +82,6 @@ class ErrorCode(StrEnum):
     AUDIT_FAILED = "audit_failed"
     VOUCHER_RELEASE_UNKNOWN = "voucher_release_unknown"
     VOUCHER_RELEASE_EXPIRED = "voucher_release_expired"
-    RELEASE_EPOCH_MISMATCH = "release_epoch_mismatch"
     STORAGE_ERROR = "storage_error"
     # API client (never sent by the server)
     SERVER_UNREACHABLE = "server_unreachable"

@@ -86,6 +86,7 @@ class VerifiedRelease:
     root: bytes
     entry_count: int
     signal_types: tuple[str, ...]
+    candidate_scheme: str
     header: bytes = field(repr=False)
     signature: bytes = field(repr=False)
     table: bytes = field(repr=False)
@@ -160,6 +161,7 @@ def verify_release_parts(
         root=header.root,
         entry_count=header.entry_count,
         signal_types=tuple(header.signal_types),
+        candidate_scheme=header.candidate_scheme,
         header=header_bytes,
         signature=signature,
         table=table,

@@ -27,6 +27,7 @@ from vouchsafe.sdk.errors import (
     ReleaseUnsupported,
     VouchsafeError,
 )
+from vouchsafe.sdk.media.candidates import SCHEMES
 from vouchsafe.sdk.release_commitment import DIGEST_SIZE, ROOT_SIZE
 from vouchsafe.sdk.tpsi.params import CIPHERSUITE, ServerParams, table_digest
 from vouchsafe.sdk.tpsi.verify import first_repeated_element
@@ -238,6 +239,7 @@ def check_params(header: release_pb2.ReleaseHeader, table: bytes) -> ServerParam
         raise ReleaseParamsMismatch(
             "the parameters do not commit to this table", field="server_params"
         )
+    check_candidate_scheme(header.candidate_scheme, params)
     blinding_public = params.blinding_public.encoding
     if not group.is_valid_encoding(blinding_public) or _holds_element(table, blinding_public):
         raise ReleaseParamsMismatch(
@@ -254,3 +256,18 @@ def _holds_element(table: bytes, element: bytes) -> bool:
         table[i * ELEMENT_SIZE : (i + 1) * ELEMENT_SIZE] == element
         for i in np.flatnonzero(prefixes == wanted).tolist()
     )
+
+
+def check_candidate_scheme(name: str, params: ServerParams) -> None:
+    """The signed PSI-candidate scheme is one this SDK knows, and the parameters take at most
+    its budget of candidates per voucher (SPEC.md "PSI candidates", P.1)."""
+    scheme = SCHEMES.get(name)
+    if scheme is None:
+        raise ReleaseUnsupported(
+            f"candidate scheme {name!r} is not supported", field="candidate_scheme"
+        )
+    if params.max_candidates > scheme.max_candidates:
+        raise ReleaseParamsMismatch(
+            f"max_candidates {params.max_candidates} exceeds the budget of {name}",
+            field="candidate_scheme",
+        )

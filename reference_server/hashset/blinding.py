@@ -12,8 +12,9 @@ tests substitute stand-ins.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -88,30 +89,61 @@ class KeyedBlinder(HashSetBlinder, Protocol):
         ...
 
 
-def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
-    """The PSI keys one hash-set entry contributes
-    (``vouchsafe.sdk.media.candidates.hash_set_keys``)."""
-    return candidates.hash_set_keys(signal_type, perceptual_hash)
+class SchemeKeys:
+    """The PSI keys hash-set entries contribute under one candidate scheme
+    (``vouchsafe.sdk.media.candidates.hash_set_keys``): callable per entry, and :meth:`batch`
+    for many entries of one signal type at once (what the release build uses)."""
+
+    def __init__(self, scheme: candidates.CandidateScheme = candidates.DEFAULT_SCHEME) -> None:
+        self.scheme = scheme
+
+    def __call__(self, signal_type: str, perceptual_hash: bytes) -> list[bytes]:
+        """The PSI keys of one entry."""
+        return candidates.hash_set_keys(signal_type, perceptual_hash, self.scheme)
+
+    def batch(self, signal_type: str, perceptual_hashes: Sequence[bytes]) -> list[list[bytes]]:
+        """The PSI keys of each entry, in order (same keys as one call per entry)."""
+        return candidates.hash_set_keys_batch(signal_type, perceptual_hashes, self.scheme)
+
+
+hash_set_keys = SchemeKeys()
+"""The PSI keys one hash-set entry contributes under the default candidate scheme."""
+
+
+def keys_for_scheme(scheme: candidates.CandidateScheme) -> SchemeKeys:
+    """The key function of a release built for ``scheme``."""
+    return SchemeKeys(scheme)
 
 
 class TpsiBlinder:
     """The protocol core's ``blind_hash_set``, with table randomness from the build seed.
 
     Deterministic: the same server key, PSI keys and build seed give the same table, so an
-    auditor holding the key and the seed can re-build it byte for byte. ``workers`` processes
-    blind the slots (default: one per available core; 1 blinds in this process); the table does
-    not depend on the number of workers.
+    auditor holding the key and the seed can re-build it byte for byte. ``scheme`` (the
+    default candidate scheme unless given) sets ``max_candidates`` to its budget and is the
+    scheme the release names. ``workers`` processes blind the slots (default: one per available
+    core; 1 blinds in this process); the table does not depend on the number of workers.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        scheme: candidates.CandidateScheme = candidates.DEFAULT_SCHEME,
+    ) -> None:
         if workers is not None and workers < 1:
             raise ValueError("workers must be at least 1")
         self._workers = workers or available_cores()
+        self.scheme = scheme
 
     @property
     def workers(self) -> int:
         """How many processes blind the slots."""
         return self._workers
+
+    @property
+    def candidate_scheme(self) -> str:
+        """The name of the PSI-candidate scheme this blinder builds for."""
+        return self.scheme.name
 
     @property
     def ciphersuite(self) -> str:
@@ -152,28 +184,21 @@ class TpsiBlinder:
     ) -> BlindedTable:
         """``blind_hash_set`` with ``rng = KeyedStream(build_seed, LABEL("BuildRandomness"))``.
 
-        ``max_candidates`` is the device's PSI candidate count
-        (``vouchsafe.sdk.media.candidates``), so
-        a voucher has room for every candidate of an item.
+        ``max_candidates`` is the scheme's budget, so a voucher has room for every candidate of
+        an item.
         """
         key = wire.decode_server_key(server_key)
         rng = KeyedStream(build_seed, labels.BUILD_RANDOMNESS)
-        if self._workers == 1 or len(psi_keys) < server_setup.BLIND_BATCH_SLOTS:
+        workers = 1 if len(psi_keys) < server_setup.BLIND_BATCH_SLOTS else self._workers
+        with worker_pool(workers) as pool:
             blinded = tpsi.blind_hash_set(
-                key, psi_keys, max_candidates=candidates.MAX_CANDIDATES, rng=rng, progress=progress
+                key,
+                psi_keys,
+                max_candidates=self.scheme.max_candidates,
+                rng=rng,
+                progress=progress,
+                executor=pool,
             )
-        else:
-            # fork: workers inherit the loaded modules, so starting them costs milliseconds
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(self._workers, mp_context=context) as pool:
-                blinded = tpsi.blind_hash_set(
-                    key,
-                    psi_keys,
-                    max_candidates=candidates.MAX_CANDIDATES,
-                    rng=rng,
-                    progress=progress,
-                    executor=pool,
-                )
         return BlindedTable(
             server_params=wire.encode_server_params(blinded.params), table=blinded.table
         )
@@ -184,7 +209,22 @@ class TpsiBlinder:
         return group.scalarmult_bytes(alpha, hash_to_group_bytes(psi_key))
 
 
-def default_blinder(workers: int | None = None) -> KeyedBlinder:
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """``workers`` forked worker processes for the build's batched steps, or None (work in this
+    process) for one worker. Fork: workers inherit the loaded modules, so starting them costs
+    milliseconds; they get no secret they are not sent."""
+    if workers <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+def default_blinder(
+    workers: int | None = None,
+    scheme: candidates.CandidateScheme = candidates.DEFAULT_SCHEME,
+) -> KeyedBlinder:
     """The protocol core's blinding (``vouchsafe.sdk.tpsi``), deterministic under the build seed,
-    on ``workers`` processes (default: one per available core)."""
-    return TpsiBlinder(workers)
+    on ``workers`` processes (default: one per available core), for the PSI-candidate ``scheme``."""
+    return TpsiBlinder(workers, scheme)

@@ -9,6 +9,8 @@ holding both could test membership offline (SPEC.md R.7, attack ``cross-release`
 release (``previous``) keeps only the release signing key and chains to the previous release's
 digest; vouchers made under older releases still count toward the same account threshold,
 because account keys do not depend on the server key (SPEC.md section 6.3).
+A ``confirmation_key`` (or, without one, the previous release's) goes into the private bundle
+only: the keyed confirmation check (``vouchsafe.server.confirmation``) needs it, devices never.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import multiprocessing
+import multiprocessing.process
 import secrets
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,15 +32,24 @@ from tqdm import tqdm
 
 from vouchsafe.sdk.crypto import ed25519
 from vouchsafe.sdk.crypto.keyed_stream import SEED_SIZE
+from vouchsafe.sdk.media.candidates import CANDIDATE_SCHEME
 from vouchsafe.sdk.tpsi.params import DEFAULT_EPSILON
+from vouchsafe.server.confirmation.key import (
+    ConfirmationKey,
+    read_confirmation_key,
+    write_confirmation_key,
+)
 from vouchsafe.server.hashset import bundle as layout
 from vouchsafe.server.hashset.blinding import (
     HashSetBlinder,
     ProgressBlinder,
+    SchemeKeys,
+    TpsiBlinder,
     default_blinder,
     hash_set_keys,
+    worker_pool,
 )
-from vouchsafe.server.hashset.errors import BundleInvalid
+from vouchsafe.server.hashset.errors import BuildFailed, BundleInvalid
 from vouchsafe.server.hashset.provenance import (
     HashSetEntry,
     InclusionRule,
@@ -91,18 +104,52 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Entries whose PSI keys are derived together (bounds the bit matrices of one batch).
+_KEY_BATCH_ENTRIES = 1 << 16
+
+
 def psi_keys_of(
     selection: Selection, key_function: KeyFunction, progress: bool = False
 ) -> list[bytes]:
-    """The distinct PSI keys of all admitted entries, in first-seen order."""
+    """The distinct PSI keys of all admitted entries, in first-seen order.
+
+    A :class:`SchemeKeys` key function derives them batch by batch (same keys, same order).
+    """
     keys: dict[bytes, None] = {}
-    items = selection.entry_keys()
-    for signal_type, value in tqdm(
-        items, total=selection.entry_count, desc="PSI keys", unit="entry", disable=not progress
-    ):
-        for key in key_function(signal_type, value):
-            keys[key] = None
+    entries = tqdm(
+        selection.entry_keys(),
+        total=selection.entry_count,
+        desc="PSI keys",
+        unit="entry",
+        disable=not progress,
+    )
+    if not isinstance(key_function, SchemeKeys):
+        for signal_type, value in entries:
+            keys.update(dict.fromkeys(key_function(signal_type, value)))
+        return list(keys)
+    for chunk in _chunks(entries, _KEY_BATCH_ENTRIES):
+        by_type: dict[str, list[int]] = {}
+        for index, (signal_type, _) in enumerate(chunk):
+            by_type.setdefault(signal_type, []).append(index)
+        per_entry: list[list[bytes]] = [[] for _ in chunk]
+        for signal_type, indices in by_type.items():
+            derived = key_function.batch(signal_type, [chunk[i][1] for i in indices])
+            for index, entry_keys in zip(indices, derived, strict=True):
+                per_entry[index] = entry_keys
+        for entry_keys in per_entry:
+            keys.update(dict.fromkeys(entry_keys))
     return list(keys)
+
+
+def _chunks(items: Iterable[tuple[str, bytes]], size: int) -> Iterator[list[tuple[str, bytes]]]:
+    chunk: list[tuple[str, bytes]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _keys_for(previous: Path | None, blinder: HashSetBlinder) -> tuple[bytes, bytes, int, bytes]:
@@ -135,6 +182,7 @@ def build_release(
     key_function: KeyFunction = hash_set_keys,
     progress: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    confirmation_key: ConfirmationKey | None = None,
 ) -> BuildResult:
     """Builds one release folder (see module docstring); returns what it wrote.
 
@@ -148,14 +196,39 @@ def build_release(
     blinder = blinder or default_blinder()
     created_at = int(time.time()) if now is None else now
     registry = read_registry(registry_path)
-    sources = [
-        read_source_list(path, registry)
-        for path in tqdm(source_paths, desc="source lists", unit="list", disable=not progress)
-    ]
+    workers = blinder.workers if isinstance(blinder, TpsiBlinder) else 1
+    with worker_pool(min(workers, len(source_paths))) as pool:
+        reading = (
+            pool.map(read_source_list, source_paths, [registry] * len(source_paths))
+            if pool is not None
+            else (read_source_list(path, registry) for path in source_paths)
+        )
+        sources = list(
+            tqdm(
+                reading,
+                total=len(source_paths),
+                desc="source lists",
+                unit="list",
+                disable=not progress,
+            )
+        )
     selection = select_entries(sources, registry, rule)
     del sources
     server_key, release_key, version, previous_digest = _keys_for(previous, blinder)
-    _write_private_part(out_dir, server_key, release_key, selection, source_paths, progress)
+    if confirmation_key is None and previous is not None:
+        earlier = previous / layout.PRIVATE_DIR / layout.CONFIRMATION_KEY_FILE
+        confirmation_key = read_confirmation_key(earlier) if earlier.exists() else None
+    _write_keys(out_dir, server_key, release_key, confirmation_key)
+    # the provenance file is written by a second process while this one derives the PSI keys
+    provenance = _start(
+        workers > 1,
+        _write_provenance,
+        out_dir,
+        selection,
+        source_paths,
+        progress,
+        confirmation_key,
+    )
     psi_keys = psi_keys_of(selection, key_function, progress)
     summary = SelectionSummary(
         rule=selection.rule,
@@ -186,6 +259,7 @@ def build_release(
             on_progress(expected_slots, expected_slots)
     psi_key_count = len(psi_keys)
     del psi_keys
+    _join(provenance, "writing the provenance of the admitted entries")
     layout.write_private(out_dir / layout.PRIVATE_DIR / layout.BUILD_SEED_FILE, build_seed)
     draft = ReleaseDraft(
         ciphersuite=blinder.ciphersuite,
@@ -196,6 +270,7 @@ def build_release(
         server_params=blinded.server_params,
         entry_count=summary.entry_count,
         signal_types=summary.signal_types,
+        candidate_scheme=getattr(blinder, "candidate_scheme", CANDIDATE_SCHEME),
     )
     with tqdm(
         total=len(blinded.table) // 32, desc="root", unit="slot", disable=not progress
@@ -204,25 +279,59 @@ def build_release(
         def advance(done: int) -> None:
             bar.update(done - bar.n)
 
-        signed = sign_release(draft, blinded.table, release_key, advance)
+        with worker_pool(workers) as pool:
+            signed = sign_release(draft, blinded.table, release_key, advance, pool)
     _write_public_part(out_dir, signed, release_key)
     result = BuildResult(out_dir, signed, summary, psi_key_count, len(signed.data))
     _write_summary(out_dir, result, draft)
     return result
 
 
-def _write_private_part(
+def _start(
+    in_background: bool, task: Callable[..., None], *args: Any
+) -> multiprocessing.process.BaseProcess | None:
+    """Runs ``task(*args)`` in a forked process if ``in_background`` (returned), else here."""
+    if not in_background:
+        task(*args)
+        return None
+    process = multiprocessing.get_context("fork").Process(target=task, args=args, daemon=True)
+    process.start()
+    return process
+
+
+def _join(process: multiprocessing.process.BaseProcess | None, what: str) -> None:
+    """Waits for a process from :func:`_start`; raises BuildFailed if it did not succeed."""
+    if process is None:
+        return
+    process.join()
+    if process.exitcode != 0:
+        raise BuildFailed(f"{what} failed in a worker process (exit code {process.exitcode})")
+
+
+def _write_keys(
     out_dir: Path,
     server_key: bytes,
     release_key: bytes,
-    selection: Selection,
-    source_paths: Sequence[Path],
-    progress: bool,
+    confirmation_key: ConfirmationKey | None,
 ) -> None:
     private = out_dir / layout.PRIVATE_DIR
     layout.make_private_dir(private)
     layout.write_private(private / layout.SERVER_KEY_FILE, server_key)
     layout.write_private(private / layout.RELEASE_PRIVATE_KEY_FILE, release_key)
+    if confirmation_key is not None:
+        write_confirmation_key(private / layout.CONFIRMATION_KEY_FILE, confirmation_key)
+
+
+def _write_provenance(
+    out_dir: Path,
+    selection: Selection,
+    source_paths: Sequence[Path],
+    progress: bool,
+    confirmation_key: ConfirmationKey | None,
+) -> None:
+    private = out_dir / layout.PRIVATE_DIR
+    key_id = confirmation_key.key_id if confirmation_key is not None else None
+    confirmable = 0
     with (private / layout.ENTRIES_FILE).open("w", encoding="utf-8") as out:
         for entry in tqdm(
             selection.entries(),
@@ -231,6 +340,7 @@ def _write_private_part(
             unit="entry",
             disable=not progress,
         ):
+            confirmable += key_id is not None and bool(entry.confirmation_hashes(key_id))
             out.write(json.dumps(layout.entry_to_json(entry), separators=(",", ":")) + "\n")
     build: dict[str, Any] = {
         "rule": {
@@ -239,6 +349,8 @@ def _write_private_part(
         },
         "source_lists": [{"file": p.name, "sha256": _file_sha256(p)} for p in source_paths],
         "exclusions": dict(sorted(selection.exclusions.items())),
+        "confirmation_key_id": key_id,
+        "entries_with_confirmation_hash": confirmable,
     }
     (private / layout.BUILD_FILE).write_text(json.dumps(build, indent=2) + "\n", encoding="utf-8")
 
@@ -257,6 +369,7 @@ def _write_summary(out_dir: Path, result: BuildResult, draft: ReleaseDraft) -> N
         "previous_release_digest": draft.previous_release_digest.hex(),
         "root": result.release.root.hex(),
         "ciphersuite": draft.ciphersuite,
+        "candidate_scheme": draft.candidate_scheme,
         "created_at": draft.created_at,
         "expires_at": draft.expires_at,
         "entry_count": result.selection.entry_count,

@@ -13,6 +13,9 @@ and the **private server bundle** ``DIR/server/`` (mode 0700; never published)::
     server/release_key    the Ed25519 release signing key (32-byte seed), mode 0600
     server/build_seed     32 bytes from which the table's filler and cuckoo nonces were drawn
     server/entries.jsonl  one admitted entry per line: signal type, full hash, provenance
+                          (each listing's keyed confirmation hash and key id, when given)
+    server/confirmation_key  the provider's confirmation key, hex, mode 0600 (optional: without
+                          it the keyed confirmation check is unavailable)
     server/build.json     how it was built: rule, source lists (SHA-256), exclusion counts
 
 :func:`load_release_bundle` is what the reference server calls.
@@ -34,6 +37,11 @@ from vouchsafe.sdk.media.pdq import PDQ_MATCH_DISTANCE
 from vouchsafe.sdk.release import VerifiedRelease, verify_release_file
 from vouchsafe.sdk.tpsi import BlindedHashSet, ServerKey
 from vouchsafe.sdk.tpsi.wire import decode_server_key
+from vouchsafe.server.confirmation.key import (
+    ConfirmationKey,
+    ConfirmationKeyInvalid,
+    read_confirmation_key,
+)
 from vouchsafe.server.hashset.errors import BundleInvalid
 from vouchsafe.server.hashset.provenance import HashSetEntry, SourceListing
 
@@ -47,6 +55,7 @@ RELEASE_PRIVATE_KEY_FILE = "release_key"
 BUILD_SEED_FILE = "build_seed"
 ENTRIES_FILE = "entries.jsonl"
 BUILD_FILE = "build.json"
+CONFIRMATION_KEY_FILE = "confirmation_key"
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 
 
@@ -88,6 +97,14 @@ def entry_to_json(entry: HashSetEntry) -> dict[str, Any]:
                 "list_id": x.list_id,
                 "listed_at": x.listed_at,
                 "labels": list(x.labels),
+                **(
+                    {
+                        "confirmation_hash": x.confirmation_hash.hex(),
+                        "confirmation_key_id": x.confirmation_key_id,
+                    }
+                    if x.confirmation_hash
+                    else {}
+                ),
             }
             for x in entry.listings
         ],
@@ -106,6 +123,8 @@ def entry_from_json(document: dict[str, Any]) -> HashSetEntry:
                 list_id=str(x["list_id"]),
                 listed_at=int(x["listed_at"]),
                 labels=tuple(x["labels"]),
+                confirmation_hash=bytes.fromhex(x.get("confirmation_hash", "")),
+                confirmation_key_id=str(x.get("confirmation_key_id", "")),
             )
             for x in document["listings"]
         ),
@@ -138,6 +157,7 @@ class ReleaseBundle:
     _hashes: npt.NDArray[np.uint8] = field(repr=False)
     _codes: npt.NDArray[np.uint8] = field(repr=False)
     _offsets: list[int] = field(repr=False)
+    confirmation_key: ConfirmationKey | None = field(default=None, repr=False)
 
     def blinded_hash_set(self) -> BlindedHashSet:
         """The release's blinded hash set (public params and table)."""
@@ -238,7 +258,13 @@ def load_release_bundle(directory: Path | str) -> ReleaseBundle:
             f"{ENTRIES_FILE} holds {len(offsets)} entries, the release says {release.entry_count}",
             field="entry_count",
         )
+    key_path = private / CONFIRMATION_KEY_FILE
+    try:
+        confirmation_key = read_confirmation_key(key_path) if key_path.exists() else None
+    except ConfirmationKeyInvalid as exc:
+        raise BundleInvalid(str(exc), field="confirmation_key") from None
     return ReleaseBundle(
+        confirmation_key=confirmation_key,
         directory=directory,
         release=release,
         server_key=server_key,

@@ -1,8 +1,10 @@
 """Benign demo data for the hash-set tooling: organisations, keys and signed source lists.
 
-``corpus_demo_sources`` hashes images from the shared benign corpus with PDQ and spreads them
-over three example organisations so that the provenance rule has something to do (entries
-listed by one, two or three organisations, in one or two jurisdictions, and a tombstone).
+``corpus_demo_sources`` hashes images from the shared benign corpus with PDQ and with the keyed
+confirmation hash (under a fresh demo provider confirmation key, written next to the
+organisations' keys) and spreads them over three example organisations so that the provenance
+rule has something to do (entries listed by one, two or three organisations, in one or two
+jurisdictions, and a tombstone).
 ``synthetic_sources`` writes large lists of random 256-bit values for benchmarks. Nothing here
 is, or derives from, a real hash list.
 """
@@ -20,6 +22,8 @@ from PIL import Image
 
 from vouchsafe.sdk.crypto import ed25519
 from vouchsafe.sdk.media.signal_types import get_signal_type
+from vouchsafe.server.confirmation.key import generate_confirmation_key, write_confirmation_key
+from vouchsafe.server.confirmation.keyed_hash import ConfirmationHasher
 from vouchsafe.server.hashset.bundle import write_private
 from vouchsafe.server.hashset.sources import (
     Organisation,
@@ -32,6 +36,7 @@ from vouchsafe.server.hashset.sources import (
 DEMO_LABEL = "benign-demo-stand-in"
 REGISTRY_FILE = "organisations.json"
 KEYS_DIR = "keys"
+CONFIRMATION_KEY_NAME = "provider-confirmation.key"
 # Example organisations (fictional) and their jurisdictions.
 DEMO_ORGANISATIONS: tuple[tuple[str, str], ...] = (
     ("example-hotline-a", "DE"),
@@ -48,6 +53,8 @@ class DemoSources:
     registry_path: Path
     source_paths: tuple[Path, ...]
     key_paths: tuple[Path, ...]
+    # The provider's confirmation key the lists' confirmation hashes were made under (if any).
+    confirmation_key_path: Path | None = None
 
 
 def pdq_of_pil(image: Image.Image) -> bytes:
@@ -83,6 +90,7 @@ def _write_lists(
     private_keys: Sequence[bytes],
     records_of: Sequence[Iterator[SourceRecord]],
     issued_at: int,
+    confirmation_key_id: str = "",
 ) -> list[Path]:
     paths = []
     for org, key, records in zip(registry.organisations, private_keys, records_of, strict=True):
@@ -94,6 +102,7 @@ def _write_lists(
             list_id=f"{org.name}-{issued_at}",
             issued_at=issued_at,
             records=records,
+            confirmation_key_id=confirmation_key_id,
         )
         paths.append(path)
     return paths
@@ -117,24 +126,36 @@ def corpus_demo_sources(
     if len(images) < 8:
         raise ValueError("the demo needs at least 8 images")
     folder.mkdir(parents=True, exist_ok=True)
-    hashes = [pdq_of_image(p) for p in images]
-    lone = [pdq_of_image(p) for p in singles]
+    registry, keys, key_paths = _write_orgs(folder)
+    confirmation_key = generate_confirmation_key()
+    confirmation_path = folder / KEYS_DIR / CONFIRMATION_KEY_NAME
+    write_confirmation_key(confirmation_path, confirmation_key)
+    hasher = ConfirmationHasher(confirmation_key)
+    hashes = [_both_hashes(p, hasher) for p in images]
+    lone = [_both_hashes(p, hasher) for p in singles]
     third = len(hashes) // 3
     a = hashes[: 2 * third] + lone
     b = hashes[third:]
     c = hashes[:third] + hashes[2 * third :]
-    registry, keys, key_paths = _write_orgs(folder)
+    Pair = tuple[bytes, bytes]
 
-    def records(values: Sequence[bytes], tombstone: bytes | None = None) -> Iterator[SourceRecord]:
-        for value in values:
-            if value != tombstone:
-                yield SourceRecord("pdq", value, issued_at, labels=(DEMO_LABEL,))
+    def records(values: Sequence[Pair], tombstone: Pair | None = None) -> Iterator[SourceRecord]:
+        for value, confirmation in values:
+            if tombstone is None or value != tombstone[0]:
+                yield SourceRecord(
+                    "pdq", value, issued_at, labels=(DEMO_LABEL,), confirmation_hash=confirmation
+                )
         if tombstone is not None:
-            yield SourceRecord("pdq", tombstone, issued_at, op="withdraw")
+            yield SourceRecord("pdq", tombstone[0], issued_at, op="withdraw")
 
     middle = hashes[len(hashes) // 2] if withdraw else None
     paths = _write_lists(
-        folder, registry, keys, [records(a), records(b, middle), records(c)], issued_at
+        folder,
+        registry,
+        keys,
+        [records(a), records(b, middle), records(c)],
+        issued_at,
+        confirmation_key.key_id,
     )
     manifest = {
         "images": [p.name for p in images],
@@ -142,7 +163,16 @@ def corpus_demo_sources(
         "label": DEMO_LABEL,
     }
     (folder / "images.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    return DemoSources(folder, folder / REGISTRY_FILE, tuple(paths), tuple(key_paths))
+    return DemoSources(
+        folder, folder / REGISTRY_FILE, tuple(paths), tuple(key_paths), confirmation_path
+    )
+
+
+def _both_hashes(path: Path, hasher: ConfirmationHasher) -> tuple[bytes, bytes]:
+    """(PDQ, keyed confirmation hash) of an image file, as a source organisation lists it."""
+    with Image.open(path) as image:
+        rgb = image.convert("RGB")
+    return pdq_of_pil(rgb), hasher.hash_image(rgb)
 
 
 def synthetic_sources(folder: Path, entries: int, issued_at: int) -> DemoSources:

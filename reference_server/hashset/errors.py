@@ -39,3 +39,7 @@ class AuditFailed(HashSetError):
     """An audit found a release that does not match what it should encode."""
 
     code = ErrorCode.AUDIT_FAILED
+
+
+class BuildFailed(HashSetError):
+    """A step of a release build failed (the release folder is incomplete; build again)."""

@@ -58,6 +58,9 @@ class SourceListing:
     list_id: str
     listed_at: int
     labels: tuple[str, ...]
+    # The source's keyed confirmation hash of the item and the key it was made under (or empty).
+    confirmation_hash: bytes = b""
+    confirmation_key_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,11 @@ class HashSetEntry:
     signal_type: str
     perceptual_hash: bytes
     listings: tuple[SourceListing, ...]
+
+    def confirmation_hashes(self, key_id: str) -> tuple[bytes, ...]:
+        """The distinct confirmation hashes listed for this entry under the key ``key_id``."""
+        found = (x.confirmation_hash for x in self.listings if x.confirmation_key_id == key_id)
+        return tuple(dict.fromkeys(h for h in found if h))
 
 
 @dataclass
@@ -115,6 +123,10 @@ class Selection:
                         list_id=source.list_id,
                         listed_at=int(source.listed_at[index]),
                         labels=source.labels.get(index, ()),
+                        confirmation_hash=source.confirmation_hashes.get(index, b""),
+                        confirmation_key_id=source.confirmation_key_id
+                        if index in source.confirmation_hashes
+                        else "",
                     )
                 )
             yield HashSetEntry(signal_type, value, tuple(listings))

@@ -7,10 +7,12 @@ the table slots, so the signature covers the table. Nothing here ever sees the s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from vouchsafe.protocol import release_pb2
 from vouchsafe.sdk.crypto import ed25519, labels
+from vouchsafe.sdk.media.candidates import CANDIDATE_SCHEME
 from vouchsafe.sdk.release import ELEMENT_SIZE, RELEASE_FORMAT_VERSION, SIGNATURE_SCHEME
 from vouchsafe.sdk.release_commitment import merkle_root, release_digest
 
@@ -27,6 +29,7 @@ class ReleaseDraft:
     server_params: bytes
     entry_count: int
     signal_types: Sequence[str]
+    candidate_scheme: str = CANDIDATE_SCHEME
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,13 @@ def sign_release(
     table: bytes,
     release_private_key: bytes,
     progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> SignedRelease:
-    """Computes the root over ``table`` (concatenated 32-byte elements), signs, encodes."""
+    """Computes the root over ``table`` (concatenated 32-byte elements; subtrees on the
+    ``executor``'s workers if given), signs, encodes."""
     if len(table) % ELEMENT_SIZE:
         raise ValueError("the table is not a whole number of 32-byte elements")
-    root = merkle_root(table, ELEMENT_SIZE, progress)
+    root = merkle_root(table, ELEMENT_SIZE, progress, executor)
     slot_count = len(table) // ELEMENT_SIZE
     header = release_pb2.ReleaseHeader(
         format_version=RELEASE_FORMAT_VERSION,
@@ -72,6 +77,7 @@ def sign_release(
         root=root,
         entry_count=draft.entry_count,
         signal_types=list(draft.signal_types),
+        candidate_scheme=draft.candidate_scheme,
     )
     header_bytes, signature = sign_header(header, release_private_key)
     message = release_pb2.Release(

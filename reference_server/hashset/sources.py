@@ -3,10 +3,12 @@
 A **source list** (``protocol/SPEC.md``, "Releases") is UTF-8 JSON Lines:
 
 * line 1, the list header: ``{"format": "vouchsafe-source-list-v1", "organisation": NAME,
-  "list_id": ID, "issued_at": UNIX_SECONDS}``;
+  "list_id": ID, "issued_at": UNIX_SECONDS, "confirmation_key_id": HEX}`` (the last one
+  optional: the provider confirmation key the list's confirmation hashes were made under);
 * one line per record: ``{"op": "add" | "withdraw", "signal_type": "pdq", "hash": HEX,
-  "listed_at": UNIX_SECONDS, "labels": [STRING, ...]}`` (``labels`` optional; a *withdraw*
-  record is a tombstone);
+  "listed_at": UNIX_SECONDS, "labels": [STRING, ...], "confirmation_hash": HEX}`` (``labels``
+  optional; ``confirmation_hash`` optional, 32 bytes: the item's keyed confirmation hash,
+  ``vouchsafe.server.confirmation``, next to its PDQ; a *withdraw* record is a tombstone);
 * last line: ``{"signature": HEX}``, the organisation's Ed25519 signature (label
   ``LABEL("SourceListSignature")``) over SHA-256 of every byte before that line.
 
@@ -39,6 +41,7 @@ REGISTRY_FORMAT = "vouchsafe-organisations-v1"
 # Perceptual-hash sizes per signal type this build understands (PDQ: 256 bits).
 HASH_SIZES: dict[str, int] = {"pdq": 32}
 SIGNAL_TYPES: tuple[str, ...] = tuple(sorted(HASH_SIZES))
+CONFIRMATION_HASH_SIZE = 32  # the keyed confirmation hash (vouchsafe.server.confirmation)
 OP_ADD = 0
 OP_WITHDRAW = 1
 _OPS = {"add": OP_ADD, "withdraw": OP_WITHDRAW}
@@ -113,6 +116,7 @@ class SourceRecord:
     listed_at: int
     op: str = "add"
     labels: tuple[str, ...] = ()
+    confirmation_hash: bytes = b""
 
 
 def _line(document: dict[str, Any]) -> bytes:
@@ -127,18 +131,24 @@ def write_source_list(
     list_id: str,
     issued_at: int,
     records: Iterable[SourceRecord],
+    confirmation_key_id: str = "",
 ) -> None:
-    """Writes and signs a source list, streaming (records may be a generator)."""
+    """Writes and signs a source list, streaming (records may be a generator).
+
+    Records' confirmation hashes are written only with the ``confirmation_key_id`` they were
+    made under (raises ValueError otherwise).
+    """
     digest = hashlib.sha256()
     with path.open("wb") as out:
-        header = _line(
-            {
-                "format": SOURCE_LIST_FORMAT,
-                "organisation": organisation,
-                "list_id": list_id,
-                "issued_at": issued_at,
-            }
-        )
+        head: dict[str, Any] = {
+            "format": SOURCE_LIST_FORMAT,
+            "organisation": organisation,
+            "list_id": list_id,
+            "issued_at": issued_at,
+        }
+        if confirmation_key_id:
+            head["confirmation_key_id"] = confirmation_key_id
+        header = _line(head)
         out.write(header)
         digest.update(header)
         for record in records:
@@ -150,6 +160,10 @@ def write_source_list(
             }
             if record.labels:
                 document["labels"] = list(record.labels)
+            if record.confirmation_hash:
+                if not confirmation_key_id:
+                    raise ValueError("confirmation hashes need the confirmation key id")
+                document["confirmation_hash"] = record.confirmation_hash.hex()
             line = _line(document)
             out.write(line)
             digest.update(line)
@@ -170,6 +184,9 @@ class SourceList:
     ops: npt.NDArray[np.uint8]
     labels: dict[int, tuple[str, ...]] = field(default_factory=dict)
     unsupported_signal_type: int = 0
+    confirmation_key_id: str = ""
+    # Record index -> keyed confirmation hash (only records that carry one).
+    confirmation_hashes: dict[int, bytes] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.ops.shape[0])
@@ -197,6 +214,7 @@ def read_source_list(path: Path, registry: OrganisationRegistry) -> SourceList:
     listed: list[int] = []
     ops: list[int] = []
     labels: dict[int, tuple[str, ...]] = {}
+    confirmations: dict[int, bytes] = {}
     unsupported = 0
     digest = hashlib.sha256()
     header: dict[str, Any] | None = None
@@ -223,6 +241,7 @@ def read_source_list(path: Path, registry: OrganisationRegistry) -> SourceList:
                     value = bytes.fromhex(document["hash"])
                     when = int(document["listed_at"])
                     tags = tuple(str(t) for t in document.get("labels", ()))
+                    confirmation = bytes.fromhex(str(document.get("confirmation_hash", "")))
                 except (KeyError, ValueError, TypeError):
                     raise SourceListInvalid(
                         f"line {number} is not a valid record", field=f"line {number}"
@@ -234,9 +253,16 @@ def read_source_list(path: Path, registry: OrganisationRegistry) -> SourceList:
                         f"line {number}: a {signal_type} hash has {HASH_SIZES[signal_type]} bytes",
                         field=f"line {number}",
                     )
+                elif confirmation and len(confirmation) != CONFIRMATION_HASH_SIZE:
+                    raise SourceListInvalid(
+                        f"line {number}: a confirmation hash has {CONFIRMATION_HASH_SIZE} bytes",
+                        field=f"line {number}",
+                    )
                 else:
                     if tags:
                         labels[len(ops)] = tags
+                    if confirmation:
+                        confirmations[len(ops)] = confirmation
                     codes.append(SIGNAL_TYPES.index(signal_type))
                     hashes += value
                     listed.append(when)
@@ -261,4 +287,6 @@ def read_source_list(path: Path, registry: OrganisationRegistry) -> SourceList:
         ops=np.array(ops, dtype=np.uint8),
         labels=labels,
         unsupported_signal_type=unsupported,
+        confirmation_key_id=str(header.get("confirmation_key_id", "")),
+        confirmation_hashes=confirmations,
     )

@@ -94,6 +94,7 @@ def file_appeal(
             appeal_id=appeal.appeal_id,
             excluded_reviewer_id=decision.reviewer_id,
             expires_at_ms=expires,
+            second_check=original.second_check,
         )
     )
     tx.appeals.set_review(appeal.appeal_id, review_id)

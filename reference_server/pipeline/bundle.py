@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vouchsafe.sdk.client import release_id_of
+from vouchsafe.server.confirmation.keyed_hash import ConfirmationHasher
 from vouchsafe.server.hashset.bundle import (
     ReleaseBundle,
     load_public_release,
@@ -14,24 +15,38 @@ from vouchsafe.server.hashset.bundle import (
 )
 from vouchsafe.server.hashset.release_file import make_delta
 from vouchsafe.server.hashset.updates import VOUCHER_GRACE_SECONDS
-from vouchsafe.server.pipeline.matching import Listing, Provenance, entry_id_for
+from vouchsafe.server.pipeline.matching import EntryCandidate, Listing, Provenance, entry_id_for
 from vouchsafe.server.pipeline.tpsi_matcher import MatcherRelease, TpsiMatcher
 
 
 @dataclass(frozen=True)
 class BundleEntryIndex:
-    """The confirmation step's view of the private bundle's entries (full hashes)."""
+    """The confirmation step's view of the private bundle: the entries' full hashes, the
+    confirmation hashes listed under the bundle's confirmation key, and that key."""
 
     bundle: ReleaseBundle = field(repr=False)
+    hasher: ConfirmationHasher | None = field(init=False, repr=False, compare=False)
 
-    def nearest(
+    def __post_init__(self) -> None:
+        key = self.bundle.confirmation_key
+        object.__setattr__(self, "hasher", None if key is None else ConfirmationHasher(key))
+
+    @property
+    def confirmation_hasher(self) -> ConfirmationHasher | None:
+        return self.hasher
+
+    def within(
         self, signal_type: str, perceptual_hash: bytes, max_distance: int
-    ) -> tuple[str, int] | None:
-        matches = self.bundle.find_entries(signal_type, perceptual_hash, max_distance)
-        if not matches:
-            return None
-        best = matches[0]
-        return entry_id_for(best.entry.signal_type, best.entry.perceptual_hash), best.distance
+    ) -> list[EntryCandidate]:
+        key_id = self.hasher.key_id if self.hasher is not None else None
+        return [
+            EntryCandidate(
+                entry_id_for(m.entry.signal_type, m.entry.perceptual_hash),
+                m.distance,
+                m.entry.confirmation_hashes(key_id) if key_id is not None else (),
+            )
+            for m in self.bundle.find_entries(signal_type, perceptual_hash, max_distance)
+        ]
 
     def provenance(self, signal_type: str, perceptual_hash: bytes, entry_id: str) -> Provenance:
         for match in self.bundle.find_entries(signal_type, perceptual_hash):

@@ -5,7 +5,9 @@ recovery per account); ``vouchsafe.server.pipeline.tpsi_matcher`` implements it 
 ``vouchsafe.sdk.tpsi``.
 ``EntryIndex`` answers the confirmation step's question (the nearest hash-set entry within a
 distance); ``ListEntryIndex`` is the plain implementation over ``ConfirmationEntry`` values, and
-``vouchsafe.server.pipeline.bundle`` adapts the hash-set lifecycle's release bundle.
+``vouchsafe.server.pipeline.bundle`` adapts the hash-set lifecycle's release bundle. An index
+may also hold the provider's confirmation key (``confirmation_hasher``) and, per entry, the
+keyed confirmation hashes its sources listed (``vouchsafe.server.confirmation``).
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.sdk.media.pdq import hamming
+
+if TYPE_CHECKING:
+    from vouchsafe.server.confirmation.keyed_hash import ConfirmationHasher
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,17 @@ class ConfirmationEntry:
     entry_id: str
     signal_type: str
     full_hash: bytes
+    confirmation_hashes: tuple[bytes, ...] = ()
+
+
+@dataclass(frozen=True)
+class EntryCandidate:
+    """An entry within the full-hash distance, with the confirmation hashes listed for it
+    (empty when no source gave one under the server's confirmation key)."""
+
+    entry_id: str
+    distance: int
+    confirmation_hashes: tuple[bytes, ...] = ()
 
 
 class VoucherMatcher(Protocol):
@@ -107,10 +123,14 @@ Provenance = tuple[Listing, ...]
 class EntryIndex(Protocol):
     """The hash-set entries the server confirms against."""
 
-    def nearest(
+    @property
+    def confirmation_hasher(self) -> ConfirmationHasher | None:
+        """The keyed confirmation hash under the provider's key, or None without a key."""
+
+    def within(
         self, signal_type: str, perceptual_hash: bytes, max_distance: int
-    ) -> tuple[str, int] | None:
-        """(entry id, distance) of the closest entry within ``max_distance``, else None."""
+    ) -> list[EntryCandidate]:
+        """Every entry within ``max_distance`` of the full hash, closest first."""
 
     def provenance(self, signal_type: str, perceptual_hash: bytes, entry_id: str) -> Provenance:
         """Who listed entry ``entry_id`` (found near ``perceptual_hash``): for the reviewer.
@@ -123,18 +143,23 @@ class ListEntryIndex:
     """A linear scan over a list of entries (fine for tests and small sets)."""
 
     entries: Sequence[ConfirmationEntry] = ()
+    hasher: ConfirmationHasher | None = None
 
-    def nearest(
+    @property
+    def confirmation_hasher(self) -> ConfirmationHasher | None:
+        return self.hasher
+
+    def within(
         self, signal_type: str, perceptual_hash: bytes, max_distance: int
-    ) -> tuple[str, int] | None:
-        best: tuple[str, int] | None = None
+    ) -> list[EntryCandidate]:
+        found = []
         for entry in self.entries:
             if entry.signal_type != signal_type or len(entry.full_hash) != len(perceptual_hash):
                 continue
             distance = hamming(entry.full_hash, perceptual_hash)
-            if distance <= max_distance and (best is None or distance < best[1]):
-                best = (entry.entry_id, distance)
-        return best
+            if distance <= max_distance:
+                found.append(EntryCandidate(entry.entry_id, distance, entry.confirmation_hashes))
+        return sorted(found, key=lambda c: c.distance)
 
     def provenance(self, signal_type: str, perceptual_hash: bytes, entry_id: str) -> Provenance:
         return ()

@@ -18,7 +18,7 @@ from vouchsafe.sdk.api.provider_signatures import report_digest
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.server.context import ServerContext, new_id
 from vouchsafe.server.errors import Conflict, InvalidArgument, NotFound
-from vouchsafe.server.pipeline.appeals import standing_reports
+from vouchsafe.server.pipeline.appeals import MAX_REASON_CHARS, standing_reports
 from vouchsafe.server.pipeline.confirmation import parse_associated_data
 from vouchsafe.server.pipeline.notifications import notify
 from vouchsafe.server.storage import Repos
@@ -69,6 +69,7 @@ def create_report(
                 match_distance=item.match_distance,
                 voucher_received_at_ms=item.voucher_received_at_ms,
                 media_type=ad.media_type if ad is not None else "",
+                second_check=item.second_check,
             )
         ],
         signal_type=signal_type,
@@ -147,6 +148,8 @@ def record_disposition(
     ctx: ServerContext, tx: Repos, report_id: str, disposition: int, reason: str
 ) -> ReportRecord:
     """The authority's verdict on a delivered report (forwarded / manifestly unfounded)."""
+    if len(reason) > MAX_REASON_CHARS:
+        raise InvalidArgument(f"reason exceeds {MAX_REASON_CHARS} characters", field="reason")
     report = tx.reports.get(report_id)
     if report is None:
         raise NotFound("no such report", field="report_id")

@@ -40,6 +40,7 @@ def review_item_message(tx: Repos, item: ReviewItemRecord) -> api_pb2.ReviewItem
         queued_at_ms=item.queued_at_ms,
         appeal_id=item.appeal_id,
         original_reviewer_id=item.excluded_reviewer_id,
+        second_check=item.second_check,
     )
     if ad is not None:
         message.signal_type = ad.signal_type

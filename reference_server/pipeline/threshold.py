@@ -7,8 +7,10 @@ the match threshold it does nothing at all: no record, no audit entry, no log li
 operators learn no count). An account whose shares no honest client makes is marked once in
 the audit log (``recovery_abuse_suspected``) and never recomputed. Past the threshold, every
 real match not yet handled is confirmed against the full hashes
-(``confirmation.confirm_match``): confirmed ones join the human review queue with their visual
-derivative, coarse-key collisions are dropped and logged as such. Reruns are idempotent.
+(``confirmation.confirm_match``: the full hash, then the keyed confirmation hash): matches that
+pass both join the human review queue with their visual derivative; coarse-key collisions
+(``collision_dropped``) and matches the keyed confirmation hash rejects (``confirmation_failed``)
+are dropped, each logged with the check that failed. Reruns are idempotent.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
                     appeal_id="",
                     excluded_reviewer_id="",
                     expires_at_ms=expires,
+                    second_check=outcome.second_check,
                 )
             )
             tx.processed.add(ProcessedItem(account_id, item.item_id, "queued", now, expires))
@@ -90,9 +93,27 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
                     "item_id": item.item_id,
                     "entry_id": outcome.entry_id,
                     "distance": outcome.distance,
+                    "second_check": outcome.second_check,
+                    "second_distance": outcome.second_distance,
                 },
             )
             queued += 1
+        elif outcome.reason == "confirmation_failed":
+            tx.processed.add(
+                ProcessedItem(account_id, item.item_id, "confirmation_failed", now, expires)
+            )
+            ctx.log(
+                tx,
+                "confirmation_failed",
+                {
+                    "account_id": account_id,
+                    "item_id": item.item_id,
+                    "entry_id": outcome.entry_id,
+                    "check": outcome.check,
+                    "second_distance": outcome.second_distance,
+                    "signal_type": outcome.signal_type,
+                },
+            )
         else:
             tx.processed.add(
                 ProcessedItem(account_id, item.item_id, "collision_dropped", now, expires)
@@ -104,6 +125,7 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
                     "account_id": account_id,
                     "item_id": item.item_id,
                     "reason": outcome.reason,
+                    "check": outcome.check,
                     "signal_type": outcome.signal_type,
                 },
             )

@@ -11,7 +11,7 @@ import json
 import statistics
 from collections import Counter
 
-from vouchsafe.server.audit_log import published_checkpoint, utc_day
+from vouchsafe.server.audit_log import SECOND_CHECK_UNAVAILABLE, published_checkpoint, utc_day
 from vouchsafe.server.context import ServerContext
 
 DAY_MS = 86_400_000
@@ -20,6 +20,11 @@ FIGURES = (
     ("vouchers_received", "voucher_received", "safety vouchers received"),
     ("accounts_past_threshold", "threshold_crossed", "accounts past the match threshold"),
     ("collisions_dropped", "collision_dropped", "coarse-key collisions dropped by confirmation"),
+    (
+        "confirmation_failed",
+        "confirmation_failed",
+        "full-hash matches the keyed confirmation hash rejected (not sent to review)",
+    ),
     ("reviews_queued", "review_queued", "matches queued for human review"),
     ("reports_delivered", "report_delivered", "reports delivered to the authority"),
     ("reports_forwarded", "report_forwarded", "reports the authority forwarded"),
@@ -64,6 +69,7 @@ def transparency_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> dict[s
     for c in counts:
         kinds[c.counted] += c.count
     figures: dict[str, object] = {name: kinds.get(kind, 0) for name, kind, _ in FIGURES}
+    figures["reviews_queued_second_check_unavailable"] = kinds.get(SECOND_CHECK_UNAVAILABLE, 0)
     figures["reviews_confirmed"] = kinds.get("review_decided:match:confirmed", 0)
     figures["reviews_not_confirmed"] = kinds.get("review_decided:match:not_confirmed", 0)
     handling = [int(json.loads(e.payload)["handling_ms"]) for e in decided]

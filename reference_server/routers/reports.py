@@ -8,7 +8,7 @@ from vouchsafe.protocol import api_pb2
 from vouchsafe.server.auth import Caller
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import InvalidArgument
-from vouchsafe.server.pipeline import appeals, reporting
+from vouchsafe.server.pipeline import reporting
 from vouchsafe.server.routers.base import signed_route
 from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import ROLE_AUDITOR, ROLE_AUTHORITY
@@ -29,10 +29,6 @@ def list_reports(
 def dispose(
     ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.DispositionRequest
 ) -> api_pb2.DispositionResponse:
-    if len(req.reason) > appeals.MAX_REASON_CHARS:
-        raise InvalidArgument(
-            f"reason exceeds {appeals.MAX_REASON_CHARS} characters", field="reason"
-        )
     record = reporting.record_disposition(ctx, tx, req.report_id, req.disposition, req.reason)
     return api_pb2.DispositionResponse(
         version=1, report_id=record.report_id, status=reporting.STATUS_NAMES[record.status]

@@ -57,7 +57,9 @@ class ProcessedItem:
 
     account_id: str
     item_id: str
-    outcome: str  # "queued" (confirmed, sent to review) or "collision_dropped"
+    # "queued" (confirmed, sent to review), "collision_dropped" (full hash) or
+    # "confirmation_failed" (keyed confirmation hash)
+    outcome: str
     processed_at_ms: int
     expires_at_ms: int
 
@@ -97,6 +99,10 @@ class ReviewItemRecord:
     appeal_id: str
     excluded_reviewer_id: str
     expires_at_ms: int
+    # The keyed confirmation hash (issue 15): "passed", "unavailable" (no key or no listed
+    # confirmation hash: the match was confirmed by the full hash alone); appeal items copy
+    # the original's; "" for records written before the field existed.
+    second_check: str = ""
 
 
 @dataclass(frozen=True)

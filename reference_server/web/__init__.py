@@ -27,8 +27,8 @@ STYLESHEET_PATH = Path(__file__).resolve().parent / "style.css"
 class Chart:
     """One chart as a page shows it: an embedded image with its axis labels and caption.
 
-    ``x_label`` and ``y_label`` are the chart's own axis titles (with units), written into the
-    ``<img>`` as ``data-x-label``/``data-y-label`` so a browser test can check every chart has
+    ``x_label`` and ``y_label`` are the chart's own axis titles (with units), written into the image
+    element as ``data-x-label``/``data-y-label`` so a browser test can check every chart has
     them; ``caption`` is the one line that says what to look at.
     """
 

@@ -119,6 +119,9 @@ API_LABEL_NAMES: Final = (  # SPEC "Provider API" and the server's pipeline
     "HashSetEntryId",
     "ConsoleSignIn",
     "ConsoleMacKey",
+    # The server's keyed confirmation hash (reference_server/confirmation, SPEC R.10).
+    "ConfirmationProjection",
+    "ConfirmationKeyId",
 )
 MESSENGER_LABEL_NAMES: Final = (  # reference_client/
     "MessengerKeyWrap",
@@ -205,3 +208,6 @@ COMPARE_PSI_PER_ITEM_TAG: Final = LABELS["ComparePsiPerItemTag"]
 COMPARE_ENCLAVE_MEASUREMENT: Final = LABELS["CompareEnclaveMeasurement"]
 COMPARE_ENCLAVE_ATTESTATION: Final = LABELS["CompareEnclaveAttestation"]
 COMPARE_SEAL_TO_MATCHER: Final = LABELS["CompareSealToMatcher"]
+# the keyed confirmation hash (reference_server/confirmation)
+CONFIRMATION_PROJECTION: Final = LABELS["ConfirmationProjection"]
+CONFIRMATION_KEY_ID: Final = LABELS["ConfirmationKeyId"]

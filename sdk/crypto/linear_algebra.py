@@ -57,6 +57,7 @@ class RowSpace:
         self.capacity = capacity
         self._echelon: nmod_mat = self._flint.nmod_mat(capacity, width, modulus)
         self._pivot_inverse: nmod_mat = self._flint.nmod_mat(capacity, capacity, modulus)
+        self._zero_row: nmod_mat = self._flint.nmod_mat(1, width, modulus)
         self._pivots: list[int] = []
         self._rows: list[list[int]] = []  # the echelon rows, mirrored for cheap column reads
         self._kept: list[list[int]] = []
@@ -87,8 +88,7 @@ class RowSpace:
 
     def contains(self, row: Sequence[int]) -> bool:
         """Whether ``row`` is in the span of the kept rows (nothing is added)."""
-        residual = self._residual(row)
-        return not any(int(e) for e in residual.entries())
+        return bool(self._residual(row) == self._zero_row)
 
     def add(self, row: Sequence[int]) -> bool:
         """Adds ``row`` if it is independent of the kept rows (True); False if it is in their

@@ -1,39 +1,37 @@
-"""PSI candidates: the exact-match keys derived from one media item (two-tier matching).
+"""PSI candidates: the exact-match keys derived from one media item (``protocol/SPEC.md``,
+"PSI candidates").
 
-A full 256-bit perceptual hash almost never survives a re-share bit for bit (after a 0.5x resize
-PDQ changes ~10 bits on average), so PSI does not match on it. It matches on a **coarse code**:
-the ``CODE_BITS`` lowest-frequency bits of the hash, which a re-share rarely changes. The full
-hash and its quality travel in the voucher's associated data, and past threshold the server
-re-checks each match at PDQ's Hamming distance <= 31 and drops coarse-code collisions.
+A full 256-bit perceptual hash almost never survives a re-share bit for bit, so PSI matches on a
+**coarse code**: the ``code_bits`` lowest-frequency bits of the hash. The full hash travels in the
+voucher's associated data, and past threshold the server re-checks each match at PDQ's Hamming
+distance <= 31 and drops coarse-code collisions.
 
 The two sides are deliberately asymmetric:
 
-* :func:`hash_set_keys` needs only ``(signal type, full hash)``, which is all a source list
-  carries. A PDQ entry contributes two keys: the coarse code of its hash and the coarse code of
-  the hash as the horizontally mirrored picture would have it (mirroring negates the DCT
-  coefficients of odd horizontal frequency, so those bits invert, up to bits at the median).
-* :func:`psi_candidates` runs on the device, which has the image: it knows how far each
-  coefficient lies from the median (its *margin*) and so which bits a re-share is likeliest to
-  have flipped. It returns exactly ``MAX_CANDIDATES`` keys: the coarse code with the flip sets of
-  lowest total margin among the ``PROBE_DEPTH`` least certain bits (multi-probe LSH, Lv et al.,
-  VLDB 2007), the unmodified code first.
+* :func:`hash_set_keys` needs only ``(signal type, full hash)``, all a source list carries. A PDQ
+  entry contributes two keys: the coarse code of its hash and of the hash as the horizontally
+  mirrored picture would have it.
+* :func:`psi_candidates` runs on the device, which has the image. It returns exactly
+  ``max_candidates`` keys, interleaving the probes of three *roots*: the code of the hash itself
+  (5/8 of the budget), of a half-size copy of the image (2/8; resizing moves PDQ bits through
+  decimation aliasing, and hashing once more at another scale sees where) and of the picture
+  zoomed out by 2% (1/8; undoes a small crop). Each root's probes flip the code positions whose
+  coefficients lie closest to the median, cheapest flip set first (:mod:`.probes`).
 
-Each key is ``SHA-256(framed(LABEL("PsiCandidate"), scheme, signal type, code))``,
-32 bytes, so keys of different schemes or signal types never meet. ``CANDIDATE_SCHEME`` names
-and versions every choice above; the voucher's associated data records it.
-
-The constants were set by measurement on ``../shared/corpus`` (``vouchsafe eval hashing``, README
-"Perceptual hashing"): code lengths of 32 to 64 bits were tried; 52 bits keep PSI recall at or
-above 97% for JPEG, format changes and noise and 74-87% for resizes. Their degrees of freedom
-(Daugman's binomial fit of distances between distinct images) came out near 42, which puts the
-model per-image false-match probability for 16 candidates against 2 keys x 1M entries at about
-1.3e-5, above the 1e-6 aim; 56-60 bits would meet it at some cost in resize recall.
+A :class:`CandidateScheme` names and versions all of this for one budget; the release signs the
+scheme's name and its ``max_candidates`` (``ServerParams``), so device and provider agree. The
+code length grows with the budget so that the per-image false-match probability against 1M
+entries stays <= 1e-6 by the binomial model on the corpus split the schemes were fitted on
+(``vouchsafe eval hashing``, README "Perceptual hashing"). For one scheme the candidate list at
+a smaller budget would be a prefix of the list at a larger one, so a device may cut it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
+import heapq
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -41,31 +39,89 @@ import numpy.typing as npt
 
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.sdk.errors import InvalidMedia
-from vouchsafe.sdk.media import pdq
+from vouchsafe.sdk.media import pdq, probes
 from vouchsafe.sdk.media.signal_types import PDQ, HashResult
 
-CANDIDATE_SCHEME = "lowfreq52-mirror-multiprobe16-v1"
-CODE_BITS = 52
-MAX_CANDIDATES = 16
-PROBE_DEPTH = 8
 KEY_BYTES = 32
+SCHEME_VERSION = "v2"
+# Budget shares of the roots, in eighths: hash, half-size view, zoom-out view (README: the
+# measured frontier; 1/4 on the half view and 1/8 on the zoom view won over 0 and 1/8).
+ROOT_SHARES = (5, 2, 1)
+_SHARE_UNIT = 10  # lcm of the shares: probe j of a root of share s has priority (j+1)*10/s
 
 
-@lru_cache(maxsize=8)
-def coarse_positions(signal_type: str, hash_bits: int) -> npt.NDArray[np.int64]:
+@dataclass(frozen=True)
+class CandidateScheme:
+    """One named, versioned way to derive PSI candidates at one budget."""
+
+    max_candidates: int
+    code_bits: int
+
+    @property
+    def name(self) -> str:
+        """E.g. ``lowfreq58-mirror-views3-k64-v2``: signed in the release."""
+        return f"lowfreq{self.code_bits}-mirror-views3-k{self.max_candidates}-{SCHEME_VERSION}"
+
+    @property
+    def key_domain(self) -> str:
+        """What the keys depend on (not the budget): schemes sharing it share hash-set keys."""
+        return f"lowfreq{self.code_bits}-mirror-{SCHEME_VERSION}"
+
+
+# Code length per budget: the shortest whose model false-match probability per image against
+# 2 keys x 1M entries stays <= 1e-6 on the fit split (README "Perceptual hashing").
+SCHEMES: dict[str, CandidateScheme] = {
+    s.name: s
+    for s in (
+        CandidateScheme(16, 56),
+        CandidateScheme(32, 58),
+        CandidateScheme(64, 58),
+        CandidateScheme(128, 60),
+        CandidateScheme(256, 62),
+    )
+}
+BUDGETS = tuple(sorted(s.max_candidates for s in SCHEMES.values()))
+DEFAULT_BUDGET = 64
+DEFAULT_SCHEME = next(s for s in SCHEMES.values() if s.max_candidates == DEFAULT_BUDGET)
+CANDIDATE_SCHEME = DEFAULT_SCHEME.name
+MAX_CANDIDATES = DEFAULT_SCHEME.max_candidates
+CODE_BITS = DEFAULT_SCHEME.code_bits
+
+
+def get_scheme(name: str) -> CandidateScheme:
+    """The scheme called ``name``; raises InvalidMedia naming the known ones."""
+    try:
+        return SCHEMES[name]
+    except KeyError:
+        known = ", ".join(SCHEMES)
+        raise InvalidMedia(f"unknown candidate scheme {name!r} (known: {known})") from None
+
+
+def scheme_for_budget(max_candidates: int) -> CandidateScheme:
+    """The scheme of budget ``max_candidates`` (one of :data:`BUDGETS`)."""
+    for scheme in SCHEMES.values():
+        if scheme.max_candidates == max_candidates:
+            return scheme
+    raise InvalidMedia(f"no candidate scheme has budget {max_candidates} (budgets: {BUDGETS})")
+
+
+@lru_cache(maxsize=32)
+def coarse_positions(signal_type: str, hash_bits: int, code_bits: int = CODE_BITS) -> npt.NDArray[
+    np.int64
+]:
     """Bit indices (flag order of :func:`vouchsafe.sdk.media.pdq.unpack_bits`) of the coarse code.
 
-    PDQ: the 52 coefficients of lowest total frequency ``i + j`` (ties by row, then column).
-    Other signal types: the first 52 bits (a seeded projection has no preferred order).
+    PDQ: the ``code_bits`` coefficients of lowest total frequency ``i + j`` (ties by row, then
+    column). Other signal types: the first ``code_bits`` bits (a projection has no order).
     """
-    if hash_bits < CODE_BITS:
+    if hash_bits < code_bits:
         raise InvalidMedia(f"a {hash_bits}-bit hash is too short for PSI candidates", field="hash")
     if signal_type == PDQ:
         i, j = np.divmod(np.arange(pdq.HASH_BITS), pdq.DCT_SIZE)
         order = np.lexsort((j, i, i + j))
-        out: npt.NDArray[np.int64] = order[:CODE_BITS].astype(np.int64)
+        out: npt.NDArray[np.int64] = order[:code_bits].astype(np.int64)
     else:
-        out = np.arange(CODE_BITS, dtype=np.int64)
+        out = np.arange(code_bits, dtype=np.int64)
     out.setflags(write=False)
     return out
 
@@ -76,11 +132,15 @@ def _flags(perceptual_hash: bytes) -> npt.NDArray[np.bool_]:
     return out
 
 
-def candidate_key(signal_type: str, code: npt.NDArray[np.bool_]) -> bytes:
-    """The 32-byte PSI key of one coarse code, domain-separated by scheme and signal type."""
+def candidate_key(
+    signal_type: str, code: npt.NDArray[np.bool_], scheme: CandidateScheme = DEFAULT_SCHEME
+) -> bytes:
+    """``SHA-256(framed(PsiCandidate, key domain, signal type, packbits(code)))``: 32 bytes,
+    domain-separated by code length and signal type (``labels.framed``)."""
     code_bytes = np.packbits(code.astype(np.uint8)).tobytes()
-    fields = (CANDIDATE_SCHEME.encode(), signal_type.encode(), code_bytes)
-    return hashlib.sha256(labels.framed(labels.PSI_CANDIDATE, *fields)).digest()
+    h = _candidate_key_prefix(signal_type, scheme, len(code_bytes))
+    h.update(code_bytes)
+    return h.digest()
 
 
 def _check(signal_type: str, perceptual_hash: bytes) -> None:
@@ -92,81 +152,144 @@ def _check(signal_type: str, perceptual_hash: bytes) -> None:
         )
 
 
+@lru_cache(maxsize=1)
+def _mirror_mask() -> npt.NDArray[np.bool_]:
+    # mirroring negates the coefficients of odd horizontal frequency (even flag columns)
+    mask: npt.NDArray[np.bool_] = (np.arange(pdq.HASH_BITS) % pdq.DCT_SIZE) % 2 == 0
+    mask.setflags(write=False)
+    return mask
+
+
 def mirrored_flags(flags: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """PDQ flags of the horizontally mirrored picture, as far as the hash alone tells."""
-    out = flags.copy()
-    odd_horizontal_frequency = (np.arange(pdq.HASH_BITS) % pdq.DCT_SIZE) % 2 == 0
-    out[odd_horizontal_frequency] ^= True
-    return out
+    return flags ^ _mirror_mask()
 
 
-def hash_set_keys(signal_type: str, perceptual_hash: bytes) -> list[bytes]:
+def _candidate_key_prefix(
+    signal_type: str, scheme: CandidateScheme, code_length: int
+) -> hashlib._Hash:
+    """SHA-256 state over the framing of :func:`candidate_key` up to its code bytes."""
+    fields = (scheme.key_domain.encode("ascii"), signal_type.encode(), bytes(code_length))
+    return hashlib.sha256(labels.framed(labels.PSI_CANDIDATE, *fields)[:-code_length])
+
+
+def hash_set_keys(
+    signal_type: str, perceptual_hash: bytes, scheme: CandidateScheme = DEFAULT_SCHEME
+) -> list[bytes]:
     """The PSI keys one hash-set entry contributes (distinct, in a fixed order).
 
     Needs only what a source list carries. PDQ: the coarse code and its mirrored counterpart;
     other signal types: the coarse code.
     """
-    _check(signal_type, perceptual_hash)
-    flags = _flags(perceptual_hash)
-    positions = coarse_positions(signal_type, flags.size)
-    keys = [candidate_key(signal_type, flags[positions])]
-    if signal_type == PDQ:
-        mirrored = candidate_key(signal_type, mirrored_flags(flags)[positions])
-        if mirrored not in keys:
-            keys.append(mirrored)
-    return keys
+    return hash_set_keys_batch(signal_type, [perceptual_hash], scheme)[0]
 
 
-@lru_cache(maxsize=1)
-def _flip_sets() -> tuple[tuple[int, ...], ...]:
-    subsets: list[tuple[int, ...]] = []
-    for size in range(PROBE_DEPTH + 1):
-        subsets.extend(itertools.combinations(range(PROBE_DEPTH), size))
-    return tuple(subsets)
+def hash_set_keys_batch(
+    signal_type: str, perceptual_hashes: Sequence[bytes], scheme: CandidateScheme = DEFAULT_SCHEME
+) -> list[list[bytes]]:
+    """:func:`hash_set_keys` of each hash of one signal type, computed together: the codes are
+    cut from one bit matrix per hash length (numpy), and each key is one SHA-256 continuing
+    the shared framing prefix, so a release build pays about one hash call per key."""
+    for perceptual_hash in perceptual_hashes:
+        _check(signal_type, perceptual_hash)
+    out: list[list[bytes]] = [[] for _ in perceptual_hashes]
+    by_length: dict[int, list[int]] = {}
+    for index, perceptual_hash in enumerate(perceptual_hashes):
+        by_length.setdefault(len(perceptual_hash), []).append(index)
+    for length, indices in by_length.items():
+        raw = np.frombuffer(b"".join(perceptual_hashes[i] for i in indices), dtype=np.uint8)
+        flags = np.unpackbits(raw.reshape(len(indices), length), axis=1)[:, ::-1]
+        positions = coarse_positions(signal_type, flags.shape[1], scheme.code_bits)
+        codes = [np.packbits(flags[:, positions], axis=1)]
+        if signal_type == PDQ:
+            flip = _mirror_mask()[positions].astype(np.uint8)
+            codes.append(np.packbits(flags[:, positions] ^ flip, axis=1))
+        prefix = _candidate_key_prefix(signal_type, scheme, codes[0].shape[1])
+        for variant in codes:
+            width = variant.shape[1]
+            packed = variant.tobytes()
+            for row, index in enumerate(indices):
+                code = packed[row * width : (row + 1) * width]
+                h = prefix.copy()
+                h.update(code)
+                key = h.digest()
+                if key not in out[index]:
+                    out[index].append(key)
+    return out
 
 
-def probe_flip_sets(margins: npt.NDArray[np.float64]) -> list[tuple[int, ...]]:
-    """The ``MAX_CANDIDATES`` sets of code positions to flip, lowest total margin first.
+@dataclass(frozen=True)
+class Root:
+    """One code the device probes around, the margins of its positions and its budget share."""
 
-    Only the ``PROBE_DEPTH`` positions of smallest margin are considered; the empty set (the
-    code as hashed) always comes first.
-    """
-    uncertain = np.argsort(margins, kind="stable")[:PROBE_DEPTH]
-    scored = []
-    for subset in _flip_sets():
-        chosen = tuple(int(uncertain[k]) for k in subset)
-        scored.append((float(np.sum(margins[list(chosen)])) if chosen else -1.0, chosen))
-    scored.sort(key=lambda item: item[0])
-    return [chosen for _, chosen in scored[:MAX_CANDIDATES]]
+    code: npt.NDArray[np.bool_]
+    margins: list[int]
+    share: int
 
 
-def _margins(result: HashResult, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+def probe_roots(result: HashResult, scheme: CandidateScheme = DEFAULT_SCHEME) -> list[Root]:
+    """The roots of ``result``: its own code, then (PDQ with coefficients) the half-size view's
+    code when ``result.view_coefficients`` holds it, and the zoom-out view's code."""
+    flags = _flags(result.bits)
+    positions = coarse_positions(result.signal_type, flags.size, scheme.code_bits)
+    code = flags[positions]
     if result.coefficients is None:
-        # No real values to tell which bits are uncertain: fall back to a fixed order
-        # (highest frequency first), which PDQ's bit-flip rates measure as the least stable.
-        out: npt.NDArray[np.float64] = np.arange(positions.size, 0, -1, dtype=np.float64)
-        return out
+        # No real values to tell which bits are uncertain: a fixed order (highest frequency
+        # first, which PDQ's bit-flip rates measure as the least stable).
+        return [Root(code, list(range(positions.size, 0, -1)), ROOT_SHARES[0])]
     values = np.asarray(result.coefficients, dtype=np.float64).reshape(-1)
-    centre = pdq.median_of(values) if result.signal_type == PDQ else 0.0
-    spread = float(np.std(values)) or 1.0
-    margins: npt.NDArray[np.float64] = np.abs(values[positions] - centre) / spread
-    return margins
+    if result.signal_type != PDQ:
+        spread = float(np.std(values)) or 1.0
+        margins = np.floor(np.abs(values[positions]) / spread * probes.MARGIN_SCALE)
+        return [Root(code, [int(m) for m in margins], ROOT_SHARES[0])]
+    roots = [Root(code, probes.quantized_margins(values, positions), ROOT_SHARES[0])]
+    views = [(v, ROOT_SHARES[1]) for v in result.view_coefficients[:1]]
+    views.append((probes.zoom_view(values), ROOT_SHARES[2]))
+    for view, share in views:
+        view_flags = probes.code_flags(view)
+        roots.append(Root(view_flags[positions], probes.quantized_margins(view, positions), share))
+    return roots
 
 
-def psi_candidates(result: HashResult) -> list[bytes]:
-    """The device's ``MAX_CANDIDATES`` distinct PSI keys for one hashed media item.
+def _probe_stream(index: int, root: Root) -> Iterator[tuple[int, int, tuple[int, ...]]]:
+    for j, flip in enumerate(probes.flip_sets(root.margins)):
+        yield ((j + 1) * _SHARE_UNIT // root.share, index, flip)
 
-    The first is the coarse code of ``result.bits`` itself (equal to the first of
-    :func:`hash_set_keys` for the same hash); the rest flip the least certain coarse bits,
-    judged from ``result.coefficients`` (kept on the device).
+
+def candidate_codes(
+    result: HashResult, scheme: CandidateScheme = DEFAULT_SCHEME
+) -> list[tuple[int, tuple[int, ...], npt.NDArray[np.bool_]]]:
+    """The ``max_candidates`` distinct codes the device sends, with (root, flip set) of each.
+
+    The roots' probe streams are merged by ``(priority, root index)``; a code already taken is
+    skipped.
     """
     _check(result.signal_type, result.bits)
-    flags = _flags(result.bits)
-    positions = coarse_positions(result.signal_type, flags.size)
-    code = flags[positions]
-    candidates = []
-    for flip in probe_flip_sets(_margins(result, positions)):
-        probe = code.copy()
+    roots = probe_roots(result, scheme)
+    streams = [_probe_stream(i, root) for i, root in enumerate(roots)]
+    taken: set[bytes] = set()
+    out: list[tuple[int, tuple[int, ...], npt.NDArray[np.bool_]]] = []
+    for _, index, flip in heapq.merge(*streams):
+        probe = roots[index].code.copy()
         probe[list(flip)] ^= True
-        candidates.append(candidate_key(result.signal_type, probe))
-    return candidates
+        packed = np.packbits(probe.astype(np.uint8)).tobytes()
+        if packed in taken:
+            continue
+        taken.add(packed)
+        out.append((index, flip, probe))
+        if len(out) == scheme.max_candidates:
+            break
+    return out
+
+
+def psi_candidates(result: HashResult, scheme: CandidateScheme = DEFAULT_SCHEME) -> list[bytes]:
+    """The device's ``scheme.max_candidates`` distinct PSI keys for one hashed media item.
+
+    The first is the coarse code of ``result.bits`` itself (equal to the first of
+    :func:`hash_set_keys` for the same hash). ``result.coefficients`` and
+    ``result.view_coefficients`` stay on the device.
+    """
+    return [
+        candidate_key(result.signal_type, code, scheme)
+        for _, _, code in candidate_codes(result, scheme)
+    ]

@@ -21,6 +21,9 @@ from vouchsafe.sdk.media import pdq
 
 PDQ = "pdq"
 ONNX = "onnx"
+# The device view PDQ also hashes for PSI candidates: the item resized to half each side
+# (bicubic), as SPEC "PSI candidates" P.4 fixes.
+HALF_VIEW_SCALE = 0.5
 
 
 @dataclass(frozen=True)
@@ -30,13 +33,18 @@ class HashResult:
     ``bits`` is the full hash (32 bytes for PDQ, in the reference's hex order) and ``quality`` the
     signal type's 0..100 quality score. ``coefficients`` are the real values the bits threshold
     (PDQ's 16x16 DCT, or the projections of an embedding); they stay on the device, where the PSI
-    candidates use them to pick which bits to probe, and are never sent.
+    candidates use them to pick which bits to probe, and are never sent. ``view_coefficients``
+    are the same for device views of the item (PDQ: the half-size copy,
+    :data:`HALF_VIEW_SCALE`), which the PSI candidates probe around as well; also never sent.
     """
 
     bits: bytes
     quality: int
     signal_type: str = PDQ
     coefficients: npt.NDArray[np.float64] | None = field(default=None, compare=False, repr=False)
+    view_coefficients: tuple[npt.NDArray[np.float64], ...] = field(
+        default=(), compare=False, repr=False
+    )
 
     @property
     def hex(self) -> str:
@@ -86,25 +94,37 @@ class PdqSignalType:
     def match_distance(self) -> int:
         return pdq.PDQ_MATCH_DISTANCE
 
-    def hash_media(self, image: Image.Image) -> HashResult:
+    def _compute(self, image: Image.Image) -> pdq.PdqComputation:
         pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
         if self.backend == "onnx":
             from vouchsafe.sdk.media.pdq_onnx import pdq_onnx_from_pixels
 
-            computed = pdq_onnx_from_pixels(pixels)
-        else:
-            computed = pdq.pdq_from_pixels(pixels)
+            return pdq_onnx_from_pixels(pixels)
+        return pdq.pdq_from_pixels(pixels)
+
+    def hash_media(self, image: Image.Image) -> HashResult:
+        computed = self._compute(image)
         return HashResult(
             bits=computed.hash,
             quality=computed.quality,
             signal_type=PDQ,
             coefficients=computed.coefficients,
+            view_coefficients=(self._compute(half_view(image)).coefficients,),
         )
 
     def distance(self, a: bytes, b: bytes) -> int:
         if len(a) != pdq.HASH_BYTES or len(b) != pdq.HASH_BYTES:
             raise InvalidMedia(f"PDQ hashes are {pdq.HASH_BYTES} bytes", field="hash")
         return pdq.hamming(a, b)
+
+
+def half_view(image: Image.Image) -> Image.Image:
+    """The item at :data:`HALF_VIEW_SCALE` of each side (rounded, at least 1 px), bicubic."""
+    size = (
+        max(1, round(image.width * HALF_VIEW_SCALE)),
+        max(1, round(image.height * HALF_VIEW_SCALE)),
+    )
+    return image.convert("RGB").resize(size, Image.Resampling.BICUBIC)
 
 
 def get_signal_type(name: str, *, backend: Backend = "numpy") -> SignalType:

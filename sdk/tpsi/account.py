@@ -14,6 +14,7 @@ from vouchsafe.sdk.crypto.kdf import hkdf, prf
 from vouchsafe.sdk.crypto.randomness import Randomness, os_randomness
 from vouchsafe.sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME, evaluate
 from vouchsafe.sdk.errors import InvalidLengthError, InvalidParameterError, ParamsMismatchError
+from vouchsafe.sdk.tpsi.lanes import Lanes, reduce_big_endian_chunks, reduce_lanes
 from vouchsafe.sdk.tpsi.params import (
     ACCOUNT_COMPATIBILITY_FIELDS,
     CIPHERSUITE,
@@ -177,10 +178,12 @@ def real_share(account: AccountKeys, x: int) -> int:
 
 
 # Lane width for evaluating all s_max DHF polynomials with one big-integer multiply-add per
-# coefficient: a lane accumulates at most 1000 products < q^2 < 2^128, so 2^144 never overflows;
-# 144 bits = 18 bytes, so the lanes are read back by slicing one byte string.
+# coefficient: a lane accumulates at most 1000 products < q^2 < 2^128, so 2^144 never overflows
+# (vouchsafe.sdk.tpsi.lanes reduces such lanes).
 _LANE_BYTES: Final = 18
 _LANE_BITS: Final = 8 * _LANE_BYTES
+# Each synthetic DHF value is a 16-byte HKDF output reduced mod q (bias below 2^-64).
+_SYNTHETIC_CHUNK: Final = 16
 
 
 def _pack_lanes(polynomials: list[tuple[int, ...]], terms: int) -> tuple[int, ...]:
@@ -189,26 +192,36 @@ def _pack_lanes(polynomials: list[tuple[int, ...]], terms: int) -> tuple[int, ..
     )
 
 
-def real_dhf_value(account: AccountKeys, x: int) -> tuple[int, ...]:
-    """DHF(hkey, x) = (g_1(x mod q), ..., g_s_max(x mod q)), each g_k of degree t - 2."""
+def real_dhf_lanes(account: AccountKeys, x: int) -> Lanes:
+    """DHF(hkey, x) = (g_1(x mod q), ..., g_s_max(x mod q)), each g_k of degree t - 2, as
+    uint64 values: one big-integer multiply-add per coefficient and one lane reduction."""
     xq = x % DHF_PRIME
-    powers = [1] * (account.threshold - 1)
-    for i in range(1, account.threshold - 1):
-        powers[i] = powers[i - 1] * xq % DHF_PRIME
-    if not account.dhf_packed:
-        return tuple(evaluate(g, xq, DHF_PRIME) for g in account.dhf_coefficients)
-    acc = 0
-    for packed, power in zip(account.dhf_packed, powers, strict=True):
-        acc += packed * power
-    m = len(account.dhf_coefficients)
-    raw = acc.to_bytes(_LANE_BYTES * m, "little")
-    return tuple(
-        int.from_bytes(raw[_LANE_BYTES * k : _LANE_BYTES * (k + 1)], "little") % DHF_PRIME
-        for k in range(m)
+    packed = account.dhf_packed or _pack_lanes(
+        list(account.dhf_coefficients), account.threshold - 1
     )
+    acc = 0
+    power = 1
+    for coefficients in packed:
+        acc += coefficients * power
+        power = power * xq % DHF_PRIME
+    return reduce_lanes(acc, len(account.dhf_coefficients), _LANE_BITS)
 
 
-def synthetic_share(account: AccountKeys, item_id: bytes) -> tuple[int, int, tuple[int, ...]]:
+def real_dhf_value(account: AccountKeys, x: int) -> tuple[int, ...]:
+    """:func:`real_dhf_lanes` as Python integers."""
+    return tuple(real_dhf_lanes(account, x).tolist())
+
+
+@dataclass(frozen=True, slots=True)
+class SyntheticShare:
+    """SyntheticShare(item_id): the pseudorandom (x, y, r) of one item id."""
+
+    x: int
+    y: int
+    r: Lanes = field(repr=False)
+
+
+def synthetic_share_lanes(account: AccountKeys, item_id: bytes) -> SyntheticShare:
     """SyntheticShare(item_id): pseudorandom (x, y, r) of this item id, the same on every
     device and at every re-send, and unrelated to the real share of the id (other labels)."""
     x = 1 + _field_element(prf(account.fkey, labels.SYNTHETIC_SHARE_X, item_id), SHARE_PRIME - 1)
@@ -217,10 +230,12 @@ def synthetic_share(account: AccountKeys, item_id: bytes) -> tuple[int, int, tup
         account.fkey,
         salt=None,
         info=labels.framed(labels.SYNTHETIC_DHF, item_id),
-        length=16 * account.synthetic_max,
+        length=_SYNTHETIC_CHUNK * account.synthetic_max,
     )
-    r = tuple(
-        int.from_bytes(stream[16 * k : 16 * k + 16], "big") % DHF_PRIME
-        for k in range(account.synthetic_max)
-    )
-    return x, y, r
+    return SyntheticShare(x, y, reduce_big_endian_chunks(stream, _SYNTHETIC_CHUNK))
+
+
+def synthetic_share(account: AccountKeys, item_id: bytes) -> tuple[int, int, tuple[int, ...]]:
+    """:func:`synthetic_share_lanes` with r as Python integers."""
+    share = synthetic_share_lanes(account, item_id)
+    return share.x, share.y, tuple(share.r.tolist())

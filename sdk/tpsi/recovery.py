@@ -19,7 +19,7 @@ is bounded per account whatever a client sends:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from vouchsafe.sdk.crypto.shamir import SHARE_PRIME, lagrange_coefficients
@@ -46,7 +46,8 @@ RecoveryTrace = Callable[[str, object], None]
 generator records them."""
 
 
-def _no_trace(name: str, value: object) -> None:
+def no_trace(name: str, value: object) -> None:
+    """The default RecoveryTrace: discards everything."""
     return None
 
 
@@ -150,7 +151,7 @@ class AccountRecovery:
         return 0 if self._detector is None else self._detector.rows_kept
 
     def add(
-        self, opened: Sequence[OpenedVoucher], *, trace: RecoveryTrace = _no_trace
+        self, opened: Sequence[OpenedVoucher], *, trace: RecoveryTrace = no_trace
     ) -> RecoveryUpdate:
         """Processes the vouchers not given before; returns what they revealed."""
         for o in opened:
@@ -162,8 +163,11 @@ class AccountRecovery:
                 "an opened voucher declares a threshold other than the account's",
                 field="threshold",
             )
-        fresh = [o for o in opened if o.item_tag not in self._shares]
-        fresh = list({o.item_tag: o for o in reversed(fresh)}.values())[::-1]  # first per tag
+        first: dict[bytes, OpenedVoucher] = {}
+        for o in opened:  # the first voucher per tag, in arrival order
+            if o.item_tag not in self._shares:
+                first.setdefault(o.item_tag, o)
+        fresh = list(first.values())
         if self.status == ABUSE_SUSPECTED:
             return RecoveryUpdate(ABUSE_SUSPECTED, 0, abuse_reason=self.abuse_reason)
         if t is not None:
@@ -248,9 +252,6 @@ class AccountRecovery:
 
 @dataclass
 class _Collected:
-    items: list[RecoveredItem]
-    synthetic: list[bytes]
-    undecryptable: list[bytes]
-
-    def __init__(self) -> None:
-        self.items, self.synthetic, self.undecryptable = [], [], []
+    items: list[RecoveredItem] = field(default_factory=list)
+    synthetic: list[bytes] = field(default_factory=list)
+    undecryptable: list[bytes] = field(default_factory=list)

@@ -123,9 +123,10 @@ class SyntheticSchedule:
         if known is not None:
             return known
         self.items_seen += 1
-        synthetic = self.synthetic_count < self.budget and synthetic_coin(
-            account, item_id
-        ) < synthetic_limit(self.items_seen, self.scale, self.offset)
+        # the coin is drawn even past the budget, so a decision costs the same either way
+        coin = synthetic_coin(account, item_id)
+        limit = synthetic_limit(self.items_seen, self.scale, self.offset)
+        synthetic = self.synthetic_count < self.budget and coin < limit
         if synthetic:
             self.synthetic_count += 1
         self._decisions[key] = synthetic

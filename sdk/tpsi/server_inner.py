@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from vouchsafe.sdk.tpsi.messages import OpenedVoucher, RecoveryResult
 from vouchsafe.sdk.tpsi.params import ServerParams
-from vouchsafe.sdk.tpsi.recovery import ABUSE_SUSPECTED, AccountRecovery, RecoveryTrace, _no_trace
+from vouchsafe.sdk.tpsi.recovery import ABUSE_SUSPECTED, AccountRecovery, RecoveryTrace, no_trace
 
 
 def recover_associated_data(
@@ -15,7 +15,7 @@ def recover_associated_data(
     opened: Sequence[OpenedVoucher],
     *,
     threshold: int | None = None,
-    trace: RecoveryTrace = _no_trace,
+    trace: RecoveryTrace = no_trace,
 ) -> RecoveryResult:
     """RecoverAssociatedData for one account's opened vouchers, all at once.
 

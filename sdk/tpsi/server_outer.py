@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import struct
-
 from vouchsafe.sdk.crypto.group import scalarmult_bytes
 from vouchsafe.sdk.crypto.shamir import SHARE_ELEMENT_LENGTH, SHARE_PRIME
 from vouchsafe.sdk.errors import InvalidPointError, MalformedVoucherError
+from vouchsafe.sdk.tpsi.lanes import all_reduced, decode_lanes
 from vouchsafe.sdk.tpsi.messages import OpenedVoucher, SafetyVoucher
 from vouchsafe.sdk.tpsi.params import (
     DHF_ELEMENT_LENGTH,
-    DHF_PRIME,
     MAX_THRESHOLD,
     MIN_THRESHOLD,
     BlindedHashSet,
@@ -46,14 +44,14 @@ def _parse_inner(inner: bytes, params: ServerParams, vid: bytes) -> OpenedVouche
     x_bytes = inner[2 : 2 + SHARE_ELEMENT_LENGTH]
     y_bytes = inner[2 + SHARE_ELEMENT_LENGTH : 2 + 2 * SHARE_ELEMENT_LENGTH]
     offset = 2 + 2 * SHARE_ELEMENT_LENGTH
-    r: tuple[int, ...] = struct.unpack_from(f">{m}Q", inner, offset)
+    values = decode_lanes(inner, m, offset)
     adct = inner[offset + DHF_ELEMENT_LENGTH * m :]
     x = int.from_bytes(x_bytes, "big")
     if (
         not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD
         or not 0 < x < SHARE_PRIME
         or int.from_bytes(y_bytes, "big") >= SHARE_PRIME
-        or any(v >= DHF_PRIME for v in r)
+        or not all_reduced(values)
         or len(adct) != adct_length(params.padded_associated_data_length)
     ):
         raise MalformedVoucherError("the voucher's inner layer is malformed", field="voucher.rct")
@@ -63,7 +61,7 @@ def _parse_inner(inner: bytes, params: ServerParams, vid: bytes) -> OpenedVouche
         threshold=threshold,
         item_tag=x_bytes,
         share_y=y_bytes,
-        dhf_value=r,
+        dhf_value=tuple(values.tolist()),
         adct=adct,
     )
 

@@ -110,7 +110,7 @@ def blind_hash_set(
         nonce_1 = rng.random_bytes(NONCE_BYTES)
         nonce_2 = rng.random_bytes(NONCE_BYTES)
         slots, lost = build_cuckoo_table(
-            hashes, CuckooPositions(table_size, nonce_1, nonce_2), progress
+            hashes, CuckooPositions(table_size, nonce_1, nonce_2), progress, executor
         )
         dropped.append(lost)
         if lost == 0:
@@ -164,18 +164,13 @@ def _slot_batches(
     hashes: list[bytes], slots: list[int], rng: Randomness
 ) -> Iterator[list[bytes]]:
     """Tagged slot inputs in batches, in slot order; filler randomness is drawn from ``rng`` in
-    slot order, exactly as a slot-by-slot build draws it."""
-    batch: list[bytes] = []
-    for index in slots:
-        if index == EMPTY:
-            batch.append(_FILLER_TAG + rng.random_bytes(UNIFORM_LENGTH))
-        else:
-            batch.append(_ENTRY_TAG + hashes[index])
-        if len(batch) == BLIND_BATCH_SLOTS:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    slot order, one draw per empty slot, exactly as a slot-by-slot build draws it."""
+    draw = rng.random_bytes
+    for start in range(0, len(slots), BLIND_BATCH_SLOTS):
+        yield [
+            _FILLER_TAG + draw(UNIFORM_LENGTH) if index == EMPTY else _ENTRY_TAG + hashes[index]
+            for index in slots[start : start + BLIND_BATCH_SLOTS]
+        ]
 
 
 def _blind_slots(

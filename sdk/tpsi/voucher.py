@@ -20,14 +20,14 @@ from vouchsafe.sdk.errors import InvalidLengthError, InvalidParameterError, Para
 from vouchsafe.sdk.tpsi.account import (
     AccountKeys,
     item_tag,
-    real_dhf_value,
+    real_dhf_lanes,
     real_share,
-    synthetic_share,
+    synthetic_share_lanes,
 )
 from vouchsafe.sdk.tpsi.cuckoo import CuckooPositions
+from vouchsafe.sdk.tpsi.lanes import encode_lanes
 from vouchsafe.sdk.tpsi.messages import SafetyVoucher, VoucherHalf
 from vouchsafe.sdk.tpsi.params import (
-    DHF_ELEMENT_LENGTH,
     HALF_CIPHERTEXT_LENGTH,
     MAX_CANDIDATE_LENGTH,
     MAX_ITEM_ID_LENGTH,
@@ -122,16 +122,22 @@ def _check_inputs(
     return unique
 
 
-def _inner_plaintext(threshold: int, x: int, y: int, r: Sequence[int], adct: bytes) -> bytes:
+def _inner_plaintext(threshold: int, x: int, y: int, r: bytes, adct: bytes) -> bytes:
     return b"".join(
         [
             threshold.to_bytes(2, "big"),
             x.to_bytes(SHARE_ELEMENT_LENGTH, "big"),
             y.to_bytes(SHARE_ELEMENT_LENGTH, "big"),
-            b"".join(v.to_bytes(DHF_ELEMENT_LENGTH, "big") for v in r),
+            r,
             adct,
         ]
     )
+
+
+def _opening_count(weights: Sequence[int], rng: Randomness) -> int:
+    """How many halves of a synthetic voucher open: i + 1 with probability weights[i] / sum."""
+    pick = random_below(rng, sum(weights))
+    return next(i + 1 for i in range(len(weights)) if pick < sum(weights[: i + 1]))
 
 
 def generate_voucher(
@@ -151,10 +157,15 @@ def generate_voucher(
     ``account_id`` is the provider's identifier of the uploading account (1..255 bytes; the
     voucher opens only for it). ``schedule`` is this device's synthetic schedule: it decides
     (and records) whether the item is synthetic. Real: every candidate y yields one half per
-    cuckoo position of y. Synthetic: the same halves are computed (so both branches cost about
-    the same) but replaced by halves that always open and carry the item's pseudorandom
+    cuckoo position of y. Synthetic: halves that always open carry the item's pseudorandom
     synthetic share. Both are padded with never-opening halves to 2 * max_candidates and
     shuffled.
+
+    Constant work (SPEC.md "GenerateVoucher"): both branches make the same sequence of
+    primitive calls with the same lengths — the real halves, the opening halves, the real and
+    the synthetic share, both associated-data ciphertexts and enough padding halves for
+    either — and only then keep one branch's outputs, so the time taken does not tell an
+    observer of the device whether the voucher is synthetic.
     """
     rng = rng or os_randomness()
     params = blinded.params
@@ -162,35 +173,44 @@ def generate_voucher(
     check_account_id(account_id)
     padded = pad_associated_data(item_id, associated_data, params.padded_associated_data_length)
     positions = CuckooPositions(params.table_size, params.cuckoo_nonce_1, params.cuckoo_nonce_2)
+    synthetic = schedule.decide(account, item_id)
+    synthetic_trace = trace if synthetic else _no_trace
     rkey = rng.random_bytes(RKEY_LENGTH)
     trace("rkey", rkey)
-    halves: list[VoucherHalf] = []
+    real_halves: list[VoucherHalf] = []
     for y in candidates:
         h_y = hash_to_group_bytes(y)
         trace("H(y)", h_y)
         for w in positions(y):
             trace("w", w)
-            halves.append(make_half(params, h_y, blinded.element(w), rkey, rng, trace))
-    synthetic = schedule.decide(account, item_id)
-    if not synthetic:
-        x = item_tag(account, item_id)
-        adct = seal_associated_data(
-            account.adkey, x.to_bytes(SHARE_ELEMENT_LENGTH, "big"), padded, rng
-        )
-        inner = _inner_plaintext(
-            account.threshold, x, real_share(account, x), real_dhf_value(account, x), adct
-        )
+            real_halves.append(make_half(params, h_y, blinded.element(w), rkey, rng, trace))
+    weights = params.synthetic_open_weights
+    opening = _opening_count(weights, rng)
+    synthetic_trace("opening_halves", opening)
+    opening_halves = [
+        make_opening_half(params, rkey, rng, synthetic_trace if k < opening else _no_trace)
+        for k in range(len(weights))
+    ]
+    x = item_tag(account, item_id)
+    real_inner_share = (real_share(account, x), encode_lanes(real_dhf_lanes(account, x)))
+    fake = synthetic_share_lanes(account, item_id)
+    real_adct = seal_associated_data(
+        account.adkey, x.to_bytes(SHARE_ELEMENT_LENGTH, "big"), padded, rng
+    )
+    synthetic_adct = rng.random_bytes(adct_length(params.padded_associated_data_length))
+    padding = [
+        make_padding_half(rng)
+        for _ in range(params.halves_per_voucher - min(len(real_halves), opening))
+    ]
+    real_inner = _inner_plaintext(account.threshold, x, *real_inner_share, real_adct)
+    synthetic_inner = _inner_plaintext(
+        account.threshold, fake.x, fake.y, encode_lanes(fake.r), synthetic_adct
+    )
+    if synthetic:
+        halves, inner, adct = opening_halves[:opening], synthetic_inner, synthetic_adct
     else:
-        weights = params.synthetic_open_weights
-        pick = random_below(rng, sum(weights))
-        opening = next(i + 1 for i in range(len(weights)) if pick < sum(weights[: i + 1]))
-        trace("opening_halves", opening)
-        halves = [make_opening_half(params, rkey, rng, trace) for _ in range(opening)]
-        sx, sy, sr = synthetic_share(account, item_id)
-        adct = rng.random_bytes(adct_length(params.padded_associated_data_length))
-        inner = _inner_plaintext(account.threshold, sx, sy, sr, adct)
-    while len(halves) < params.halves_per_voucher:
-        halves.append(make_padding_half(rng))
+        halves, inner, adct = real_halves, real_inner, real_adct
+    halves = halves + padding[: params.halves_per_voucher - len(halves)]
     shuffle(rng, halves)
     rct = seal_inner(rkey, inner, params.params_digest, account_id)
     trace("synthetic", synthetic)

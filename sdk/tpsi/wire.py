@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
+import numpy as np
 from google.protobuf.message import Message
 
 from vouchsafe.protocol import tpsi_pb2
@@ -29,11 +30,11 @@ from vouchsafe.sdk.errors import (
     ParamsMismatchError,
     UnsupportedCiphersuiteError,
 )
+from vouchsafe.sdk.tpsi.lanes import all_reduced, decode_lanes, encode_lanes
 from vouchsafe.sdk.tpsi.messages import OpenedVoucher, SafetyVoucher, VoucherHalf
 from vouchsafe.sdk.tpsi.params import (
     CIPHERSUITE,
     DHF_ELEMENT_LENGTH,
-    DHF_PRIME,
     DIGEST_LENGTH,
     HALF_CIPHERTEXT_LENGTH,
     MAX_SYNTHETIC_MAX,
@@ -234,7 +235,7 @@ def encode_opened_voucher(opened: OpenedVoucher) -> bytes:
         threshold=opened.threshold,
         item_tag=opened.item_tag,
         share_y=opened.share_y,
-        dhf_value=b"".join(v.to_bytes(DHF_ELEMENT_LENGTH, "big") for v in opened.dhf_value),
+        dhf_value=encode_lanes(np.array(opened.dhf_value, dtype=np.uint64)),
         adct=opened.adct,
     )
     return message.SerializeToString(deterministic=True)
@@ -259,11 +260,8 @@ def decode_opened_voucher(data: bytes) -> OpenedVoucher:
         or len(raw) > DHF_ELEMENT_LENGTH * MAX_SYNTHETIC_MAX
     ):
         raise InvalidLengthError("dhf_value length", field="opened_voucher.dhf_value")
-    values = tuple(
-        int.from_bytes(raw[i : i + DHF_ELEMENT_LENGTH], "big")
-        for i in range(0, len(raw), DHF_ELEMENT_LENGTH)
-    )
-    if any(v >= DHF_PRIME for v in values):
+    values = decode_lanes(raw, len(raw) // DHF_ELEMENT_LENGTH)
+    if not all_reduced(values):
         raise InvalidScalarError("dhf_value out of range", field="opened_voucher.dhf_value")
     return OpenedVoucher(
         voucher_id=check_length(m.voucher_id, DIGEST_LENGTH, "opened_voucher.voucher_id"),
@@ -271,6 +269,6 @@ def decode_opened_voucher(data: bytes) -> OpenedVoucher:
         threshold=m.threshold,
         item_tag=tag,
         share_y=share_y,
-        dhf_value=values,
+        dhf_value=tuple(values.tolist()),
         adct=m.adct,
     )

@@ -10,6 +10,7 @@ randomness the step draws.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 from collections.abc import Callable
 
@@ -29,17 +30,21 @@ def _half_symmetric() -> None:
     ChaCha20Poly1305(key[:32]).encrypt(_NONCE, key[32:], b"half")
 
 
-def voucher_kernel(candidates: int, halves: int, aead_lengths: tuple[int, int], *, full: bool
-                   ) -> Callable[[], None]:
-    """generate_voucher for a real item: per candidate hash-to-group; per real half (two per
-    candidate) 2 scalar draws, 3 scalarmult, 1 scalarmult_base, 2 adds (+ HalfKey, AEAD of
-    rkey); per padding half one from_hash (+ 144 random bytes); the AEADs of the padded
-    associated data and of the inner layer (``aead_lengths``)."""
+def voucher_kernel(candidates: int, halves: int, aead_lengths: tuple[int, int], *, full: bool,
+                   synthetic_max: int = 0, opening_halves: int = 1) -> Callable[[], None]:
+    """generate_voucher, real or synthetic (the same calls, SPEC "GenerateVoucher"): per
+    candidate hash-to-group; per real half (two per candidate) 2 scalar draws, 3 scalarmult, 1
+    scalarmult_base, 2 adds (+ HalfKey, AEAD of rkey); per opening half 1 scalar draw, 1
+    scalarmult_base, 1 scalarmult (+ HalfKey, AEAD); per padding half (enough for either
+    branch) one from_hash (+ 144 random bytes); (+ 5 HMAC-SHA-512 PRFs, the synthetic share's
+    HKDF of 16 * s_max bytes, a random adct) the AEADs of the padded associated data and of
+    the inner layer (``aead_lengths``)."""
     plaintexts = [bytes(n) for n in aead_lengths]
     aead = ChaCha20Poly1305(os.urandom(32))
     sm, smb = pysodium.crypto_scalarmult_ristretto255, pysodium.crypto_scalarmult_ristretto255_base
     add, fh = pysodium.crypto_core_ristretto255_add, pysodium.crypto_core_ristretto255_from_hash
     draw = pysodium.crypto_core_ristretto255_scalar_random
+    padding = halves - min(2 * candidates, opening_halves)
 
     def run() -> None:
         for _ in range(candidates):
@@ -54,11 +59,21 @@ def voucher_kernel(candidates: int, halves: int, aead_lengths: tuple[int, int], 
             add(sm(_S, _P), sm(_S, _P))
             if full:
                 _half_symmetric()
-        for _ in range(halves - 2 * candidates):
+        for _ in range(opening_halves):
+            draw()
+            smb(_S)
+            sm(_S, _P)
+            if full:
+                _half_symmetric()
+        for _ in range(padding):
             fh(_U)
             if full:
                 os.urandom(144)
         if full:
+            for _ in range(5):
+                hmac.new(_P, _U, "sha512").digest()
+            HKDF(hashes.SHA512(), 16 * synthetic_max, None, b"synthetic").derive(_P)
+            os.urandom(aead_lengths[0] + 28)
             for plaintext in plaintexts:
                 aead.encrypt(_NONCE, plaintext, None)
 

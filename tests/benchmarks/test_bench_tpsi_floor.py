@@ -64,7 +64,10 @@ def _aead_lengths(params: Any) -> tuple[int, int]:
     )
 
 
-VOUCHER_CASES = [(4, 1, 40), (16, 1, 25), (16, 16, 10)]
+# Every release budget (vouchsafe.sdk.media.candidates.BUDGETS) with the device's full
+# candidate list, plus the small fixed cases of earlier reports.
+BUDGET_ROUNDS = {16: 10, 32: 8, 64: 6, 128: 4, 256: 3}
+VOUCHER_CASES = [(4, 1, 40), (16, 1, 25), *((k, k, r) for k, r in BUDGET_ROUNDS.items())]
 
 
 @pytest.mark.parametrize(("max_candidates", "c", "rounds"), VOUCHER_CASES)
@@ -77,6 +80,8 @@ def test_bench_generate_voucher(benchmark: Any, max_candidates: int, c: int, rou
     account = tpsi.new_account(blinded.params, threshold=10)
     candidates = known[:1] + [os.urandom(32) for _ in range(c - 1)]
     lengths = _aead_lengths(blinded.params)
+    shape = {"synthetic_max": blinded.params.synthetic_max,
+             "opening_halves": len(blinded.params.synthetic_open_weights)}
 
     never = tpsi.SyntheticSchedule.never()
 
@@ -87,9 +92,9 @@ def test_bench_generate_voucher(benchmark: Any, max_candidates: int, c: int, rou
 
     voucher = paired(benchmark, target, {
         "group floor (libsodium ristretto255 ops)":
-            kernels.voucher_kernel(c, halves, lengths, full=False),
+            kernels.voucher_kernel(c, halves, lengths, full=False, **shape),
         "all-primitives floor (+ SHA-512, HKDF, AEAD, randomness)":
-            kernels.voucher_kernel(c, halves, lengths, full=True),
+            kernels.voucher_kernel(c, halves, lengths, full=True, **shape),
     }, rounds=rounds)
     assert len(voucher.halves) == halves
 
@@ -110,7 +115,11 @@ def test_bench_generate_synthetic_voucher(benchmark: Any) -> None:
            {"the real voucher (same shape)": make(tpsi.SyntheticSchedule.never())}, rounds=40)
 
 
-OUTER_CASES = [(4, True, 40), (4, False, 40), (16, True, 20), (16, False, 20)]
+OUTER_CASES = [
+    (4, True, 40),
+    (4, False, 40),
+    *((k, match, max(3, 2 * r)) for k, r in BUDGET_ROUNDS.items() for match in (True, False)),
+]
 
 
 def _psi_reference(elements: int) -> dict[str, Callable[[], object]]:

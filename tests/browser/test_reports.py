@@ -81,8 +81,14 @@ def test_hashing_evaluation_page_renders_cleanly(browser: Any, tmp_path: Path) -
     folder.mkdir()
     for seed in range(4):
         synthetic_image(seed, (256, 192)).save(folder / f"generated_{seed}.png")
-    report = run_hashing_eval(HashingEvalConfig(folder=folder, transforms=("jpeg_q90", "hflip")))
+    config = HashingEvalConfig(
+        folder=folder, transforms=("jpeg_q90", "hflip"), split="all", max_candidates=(16, 64),
+        measure_cost=False,
+    )  # fmt: skip
+    report = run_hashing_eval(config)
     path = tmp_path / "hashing.html"
     path.write_text(hashing_report_html(report), encoding="utf-8")
     page = check_page(browser, path, "eval-hashing")
-    assert page.charts == 1 and "jpeg_q90" in page.text
+    # The per-edit bar chart and the recall-cost frontier.
+    assert page.charts == 2 and "jpeg_q90" in page.text
+    assert "recall-cost frontier" in page.text

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz.mutations import hostile
 from tests.fuzz.profile import FUZZ
-from tests.fuzz.seeds import World, world
+from tests.fuzz.seeds import FUZZ_ACCOUNT_ID, World, world
 from vouchsafe.sdk.errors import VouchsafeError
 
 W = world()
@@ -29,7 +29,7 @@ def _server_side_voucher(w: World) -> Callable[[bytes], object]:
 
     def decode(data: bytes) -> object:
         decoded = wire.decode_safety_voucher(data, w.blinded.params)
-        return process_voucher(w.server_key, w.blinded, decoded, account_id=b"fuzz-seed-account")
+        return process_voucher(w.server_key, w.blinded, decoded, account_id=FUZZ_ACCOUNT_ID)
 
     return decode
 

@@ -38,9 +38,15 @@ def registry_of(orgs: Sequence[Org]) -> OrganisationRegistry:
 
 
 def write_lists(
-    folder: Path, orgs: Sequence[Org], listings: dict[str, list[tuple[str, bytes]]]
+    folder: Path,
+    orgs: Sequence[Org],
+    listings: dict[str, list[tuple[str, bytes]]],
+    confirmation: dict[bytes, bytes] | None = None,
+    confirmation_key_id: str = "",
 ) -> tuple[Path, list[Path]]:
-    """Writes organisations.json and one list per org: listings[org] = [(op, hash), ...]."""
+    """Writes organisations.json and one list per org: listings[org] = [(op, hash), ...];
+    ``confirmation`` maps a PDQ hash to the confirmation hash listed next to it."""
+    confirmation = confirmation or {}
     registry_path = folder / "organisations.json"
     write_registry(registry_path, registry_of(orgs))
     paths = []
@@ -53,9 +59,17 @@ def write_lists(
             list_id=f"{org.name}-1",
             issued_at=ISSUED_AT,
             records=[
-                SourceRecord("pdq", value, ISSUED_AT - 10, op=op, labels=("benign-test",))
+                SourceRecord(
+                    "pdq",
+                    value,
+                    ISSUED_AT - 10,
+                    op=op,
+                    labels=("benign-test",),
+                    confirmation_hash=confirmation.get(value, b""),
+                )
                 for op, value in listings.get(org.name, [])
             ],
+            confirmation_key_id=confirmation_key_id,
         )
         paths.append(path)
     return registry_path, paths

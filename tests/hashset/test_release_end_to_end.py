@@ -19,17 +19,18 @@ from vouchsafe.sdk import errors
 from vouchsafe.sdk.media.candidates import psi_candidates
 from vouchsafe.sdk.media.signal_types import HashResult, get_signal_type
 from vouchsafe.sdk.release import ReleaseHolder
-from vouchsafe.sdk.tpsi import account_from_secret, generate_voucher, process_voucher
+from vouchsafe.sdk.tpsi import (
+    account_from_secret,
+    generate_voucher,
+    process_voucher,
+    recover_associated_data,
+)
 from vouchsafe.sdk.tpsi.schedule import SyntheticSchedule
 from vouchsafe.server.hashset.audit import audit_public_chain, audit_with_key
 from vouchsafe.server.hashset.blinding import TpsiBlinder, hash_set_keys
 from vouchsafe.server.hashset.build import BuildResult, build_release
+from vouchsafe.server.hashset.bundle import load_release_bundle
 from vouchsafe.server.hashset.provenance import InclusionRule
-from vouchsafe.server.hashset.updates import (
-    VOUCHER_GRACE_SECONDS,
-    VoucherReleaseUnknown,
-    load_release_window,
-)
 
 NOW = ISSUED_AT + 60
 SECRET = bytes(range(32))
@@ -104,39 +105,24 @@ def test_vouchers_under_two_releases_count_toward_one_threshold(
     assert holder.current.version == 2
 
     # Server: each voucher opens under the release it names; shares of both releases combine.
-    window = load_release_window([r1.directory, r2.directory], now=NOW)
+    bundles = {b.params_digest: b for b in map(load_release_bundle, (r1.directory, r2.directory))}
     opened = []
     for voucher in vouchers:
-        bundle = window.bundle_for(voucher.params_digest)
+        bundle = bundles[voucher.params_digest]
         result = process_voucher(
             bundle.server_key, bundle.blinded_hash_set(), voucher, account_id=TEST_ACCOUNT_ID
         )
         assert result is not None
         opened.append(result)
-    recovered = window.recover(opened)
+    recovered = recover_associated_data([b.release.params for b in bundles.values()], opened)
     assert recovered.threshold_reached
     by_id = {item.item_id: item.associated_data for item in recovered.items}
     assert set(by_id) == {b"item-0", b"item-1", b"item-2", b"item-9"}
     # Item 9 matched under release 1 and counted; the second check runs against the newest
     # release, where the withdrawn entry is gone, so it is not confirmed.
-    newest = window.newest
+    newest = load_release_bundle(r2.directory)
     assert newest.find_entries("pdq", by_id[b"item-0"])
     assert newest.find_entries("pdq", by_id[b"item-9"]) == []
-
-
-def test_vouchers_of_a_release_past_its_grace_period_are_refused(
-    tmp_path: Path, hashed: list[HashResult]
-) -> None:
-    orgs = make_orgs(("a", "DE"), ("b", "FR"))
-    listed = {o: [("add", h.bits) for h in hashed[:4]] for o in ("a", "b")}
-    r1, _, _ = _build(tmp_path, "r1", orgs, listed)
-    r2, _, _ = _build(tmp_path, "r2", orgs, listed, previous=r1.directory)
-    first = load_release_window([r1.directory], NOW).newest.release
-    late = first.expires_at + VOUCHER_GRACE_SECONDS + 1
-    window = load_release_window([r1.directory, r2.directory], now=late)
-    with pytest.raises(VoucherReleaseUnknown):
-        window.bundle_for(first.params.params_digest)
-    assert window.newest.release.version == 2
 
 
 def test_keyed_audit_rebuilds_a_real_release_byte_for_byte(
@@ -166,9 +152,10 @@ def test_release_whose_params_do_not_commit_to_its_table_is_refused(
     orgs = make_orgs(("a", "DE"), ("b", "FR"))
     listed = {o: [("add", h.bits) for h in hashed[:4]] for o in ("a", "b")}
     r1, _, _ = _build(tmp_path, "r1", orgs, listed)
-    real = load_release_window([r1.directory], NOW).newest.release
+    real = load_release_bundle(r1.directory).release
     # Same table, signed by a release key, but with parameters of another table.
-    other = make_release(real.table, server_params=real.server_params[:-1] + b"\x00")
+    altered = real.server_params[:-1] + bytes([real.server_params[-1] ^ 1])
+    other = make_release(real.table, server_params=altered)
     holder = ReleaseHolder(RELEASE_PUB, clock=lambda: NOW)
     with pytest.raises(errors.ReleaseParamsMismatch):
         holder.install(other.data, other.root)
@@ -182,7 +169,7 @@ def test_consecutive_releases_of_one_chain_share_no_table_element(
     listed = {o: [("add", h.bits) for h in hashed] for o in ("a", "b")}
     r1, _, _ = _build(tmp_path, "r1", orgs, listed)
     r2, _, _ = _build(tmp_path, "r2", orgs, listed, previous=r1.directory)
-    first, second = (load_release_window([r.directory], NOW).newest for r in (r1, r2))
+    first, second = (load_release_bundle(r.directory) for r in (r1, r2))
     assert second.release.previous_release_digest == first.release.digest
     assert first.server_key_bytes != second.server_key_bytes
     # Same entries, so with one key every entry's element would appear in both tables; with a

@@ -10,14 +10,20 @@ from PIL import Image, ImageOps
 
 from vouchsafe.imagegen import synthetic_image
 from vouchsafe.sdk.errors import InvalidMedia
+from vouchsafe.sdk.media import probes
 from vouchsafe.sdk.media.candidates import (
+    BUDGETS,
     CANDIDATE_SCHEME,
     CODE_BITS,
     KEY_BYTES,
     MAX_CANDIDATES,
+    SCHEMES,
+    candidate_codes,
     coarse_positions,
+    get_scheme,
     hash_set_keys,
     psi_candidates,
+    scheme_for_budget,
 )
 from vouchsafe.sdk.media.signal_types import HashResult, PdqSignalType
 
@@ -35,11 +41,62 @@ def _shares_a_key(original: Image.Image, copy: Image.Image) -> bool:
     return bool(keys & set(psi_candidates(PDQ.hash_media(copy))))
 
 
-def test_device_returns_exactly_sixteen_distinct_fixed_length_keys() -> None:
-    candidates = psi_candidates(PDQ.hash_media(synthetic_image(1, (200, 150))))
-    assert len(candidates) == MAX_CANDIDATES == 16
-    assert len(set(candidates)) == MAX_CANDIDATES
+@pytest.mark.parametrize("budget", BUDGETS)
+def test_device_returns_exactly_the_budget_of_distinct_fixed_length_keys(budget: int) -> None:
+    candidates = psi_candidates(
+        PDQ.hash_media(synthetic_image(1, (200, 150))), scheme_for_budget(budget)
+    )
+    assert len(candidates) == len(set(candidates)) == budget
     assert all(len(c) == KEY_BYTES for c in candidates)
+
+
+def test_default_scheme_takes_at_most_64_candidates_and_names_its_budget() -> None:
+    assert MAX_CANDIDATES == 64 and CANDIDATE_SCHEME.endswith("-k64-v2")
+    assert BUDGETS == (16, 32, 64, 128, 256)
+    assert all(get_scheme(name).name == name for name in SCHEMES)
+    with pytest.raises(InvalidMedia):
+        get_scheme("lowfreq52-mirror-multiprobe16-v1")
+
+
+def test_longer_codes_for_larger_budgets_keep_keys_apart() -> None:
+    bits = PDQ.hash_media(synthetic_image(3, (200, 150))).bits
+    assert [scheme_for_budget(b).code_bits for b in BUDGETS] == sorted(
+        scheme_for_budget(b).code_bits for b in BUDGETS
+    )
+    k16, k32 = scheme_for_budget(16), scheme_for_budget(32)
+    assert not set(hash_set_keys("pdq", bits, k16)) & set(hash_set_keys("pdq", bits, k32))
+    # Same code length, same key domain: budgets 32 and 64 share the hash-set side.
+    assert hash_set_keys("pdq", bits, k32) == hash_set_keys("pdq", bits, scheme_for_budget(64))
+
+
+def test_a_smaller_budget_of_one_code_length_is_a_prefix_of_a_larger_one() -> None:
+    result = PDQ.hash_media(synthetic_image(4, (320, 240)))
+    small = psi_candidates(result, scheme_for_budget(32))
+    assert psi_candidates(result, scheme_for_budget(64))[:32] == small
+
+
+def test_every_root_contributes_candidates_in_its_share() -> None:
+    result = PDQ.hash_media(synthetic_image(5, (320, 240)))
+    roots = [index for index, _, _ in candidate_codes(result)]
+    assert roots[0] == 0 and set(roots) <= {0, 1, 2}
+    assert roots.count(0) >= roots.count(2)
+
+
+def test_flip_sets_come_cheapest_first_and_cover_every_small_set() -> None:
+    margins = [50, 10, 30, 20, 40]
+    stream = probes.flip_sets(margins)
+    sets = [next(stream) for _ in range(32)]
+    assert sets[0] == () and len(set(sets)) == 32  # all 2^5 subsets, each once
+    costs = [sum(margins[k] for k in s) for s in sets]
+    assert costs == sorted(costs)
+    assert sets[1] == (1,) and sets[2] == (3,)
+
+
+def test_zoom_view_of_factor_one_is_the_identity_on_the_coefficients() -> None:
+    coefficients = PDQ.hash_media(synthetic_image(6, (200, 150))).coefficients
+    assert coefficients is not None
+    zoom = probes.zoom_operator(1.0)
+    assert np.allclose(zoom @ coefficients @ zoom.T, coefficients, atol=1e-9)
 
 
 def test_the_unmodified_code_is_the_first_candidate_and_the_entrys_first_key() -> None:
@@ -88,10 +145,9 @@ def test_distinct_images_share_no_candidate(generated_images: list[Image.Image])
 def test_keys_are_domain_separated_by_signal_type() -> None:
     bits = PDQ.hash_media(synthetic_image(10, (200, 150))).bits
     assert not set(hash_set_keys("pdq", bits)) & set(hash_set_keys("other", bits))
-    assert CANDIDATE_SCHEME.endswith("-v1")
 
 
-def test_without_coefficients_the_device_still_sends_sixteen_candidates() -> None:
+def test_without_coefficients_the_device_still_sends_the_full_budget() -> None:
     result = PDQ.hash_media(synthetic_image(11, (200, 150)))
     bare = HashResult(bits=result.bits, quality=result.quality)
     candidates = psi_candidates(bare)
@@ -103,7 +159,7 @@ def test_coarse_code_uses_the_lowest_frequencies() -> None:
     positions = coarse_positions("pdq", 256)
     assert len(positions) == CODE_BITS
     frequencies = np.divmod(positions, 16)
-    assert int((frequencies[0] + frequencies[1]).max()) <= 9
+    assert int((frequencies[0] + frequencies[1]).max()) <= 10  # 55 bits have i + j <= 9
 
 
 @pytest.mark.parametrize("length", [0, 31, 33])

@@ -10,6 +10,7 @@ from tests.reference_server.routes import INNER, SIGNER
 from tests.reference_server.test_never_500 import POST_PATHS
 from vouchsafe.protocol import api_pb2, common_pb2
 from vouchsafe.sdk.api.signing import sign_request
+from vouchsafe.sdk.errors import ServerRejected
 from vouchsafe.server.http import MAX_STORED_INT, MAX_TIMESTAMP_MS
 
 PROTOBUF = {"content-type": "application/x-protobuf"}
@@ -104,3 +105,12 @@ def test_every_field_of_every_route_at_its_extremes_is_never_a_500(
         assert reply.status_code < 500, (path, [f.name for f in chosen], reply.content)
         if reply.status_code >= 400:
             assert common_pb2.Error.FromString(reply.content).code
+
+
+def test_a_disposition_reason_past_the_free_text_limit_is_refused(
+    server: InProcessServer,
+) -> None:
+    authority = server.staff("authority")
+    with pytest.raises(ServerRejected) as refused:
+        authority.dispose("rp-none", False, reason="x" * 4001)
+    assert (refused.value.server_code, refused.value.field) == ("invalid_argument", "reason")

@@ -250,7 +250,7 @@ def test_a_server_bug_answers_internal_error_and_keeps_nothing(server: InProcess
         def voucher_id(self, safety_voucher: bytes) -> bytes:
             return fake_voucher_id(safety_voucher)
 
-        def outer_step(self, safety_voucher: bytes) -> bytes | None:
+        def outer_step(self, safety_voucher: bytes, account_id: str) -> bytes | None:
             raise RuntimeError("a bug")
 
         def recover(self, opened: object) -> list[object]:

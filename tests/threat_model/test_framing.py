@@ -6,7 +6,9 @@ from vouchsafe.threat_model.attacks import framing
 
 
 def test_black_box_forgeries_do_not_pass_full_hash_check_and_review() -> None:
-    outcome = framing.run(framing.Config(pairs=1, psi_budget=1500, full_budget=200))
+    outcome = framing.run(
+        framing.Config(pairs=1, psi_budget=1500, full_budget=200, confirmation=False)
+    )
     assert outcome.held
     assert outcome.evidence["would_fool_review"] == 0
     row = outcome.evidence["per_pair"][0]
@@ -14,10 +16,11 @@ def test_black_box_forgeries_do_not_pass_full_hash_check_and_review() -> None:
     assert row["final_ssim_to_source"] > row["final_ssim_to_target"]
 
 
-def test_white_box_forgeries_pass_psi_and_full_hash_check_but_not_review() -> None:
+def test_white_box_forgeries_pass_psi_and_full_hash_but_fail_the_keyed_confirmation() -> None:
     # THREAT_MODEL.md T1: PDQ is public and linear before its threshold, so a white-box
-    # forger beats both the coarse PSI key and the full-hash check; only review remains.
-    outcome = framing.run(framing.Config(pairs=1, psi_budget=10, full_budget=10))
+    # forger beats both the coarse PSI key and the full-hash check; the keyed confirmation hash
+    # (computed by the server on the derivative, under a key the forger lacks) stops it.
+    outcome = framing.run(framing.Config(pairs=1, psi_budget=10, full_budget=10, holders=False))
     white = outcome.evidence["white_box"]
     assert white["psi_collision_rate"] == 1.0
     assert white["full_hash_collision_rate"] == 1.0
@@ -26,13 +29,21 @@ def test_white_box_forgeries_pass_psi_and_full_hash_check_but_not_review() -> No
     assert row["full_psnr_db"] > 25.0
     assert row["full_ssim_to_source"] > row["full_ssim_to_target"]
     assert white["would_fool_review"] == 0
+    stage = outcome.evidence["confirmation"]
+    for variant in ("pdq_only", "pdq_plus_unkeyed_guess_from_hash"):
+        assert stage[variant]["passed_pdq_and_psi"] == 1, variant
+        assert stage[variant]["passed_both_checks"] == 0, variant
+    assert stage["stopped_by"] == "confirmation"
     assert outcome.held
 
 
 def test_the_consequence_checks_do_flag_a_genuine_known_item() -> None:
     # Control: when the "forged" image is the known item itself, every check passes and the
     # claim must fail, so the test above can fail too.
-    outcome = framing.run(framing.Config(pairs=1, target_first=0, psi_budget=10, full_budget=10))
+    outcome = framing.run(
+        framing.Config(pairs=1, target_first=0, psi_budget=10, full_budget=10, holders=False)
+    )
+    assert outcome.evidence["confirmation"]["pdq_only"]["passed_both_checks"] == 1
     assert outcome.evidence["psi_collision_rate"] == 1.0
     assert outcome.evidence["full_hash_collision_rate"] == 1.0
     assert outcome.evidence["would_fool_review"] == 1

@@ -91,3 +91,13 @@ def test_more_than_s_max_synthetic_shares_past_threshold_mark_abuse(
     flood = [_crafted(shares[0], i, s_max) for i in range(s_max + 1)]
     assert state.add(flood[:s_max]).status == "recovered"
     assert state.add(flood[s_max:]).status == "abuse_suspected"
+
+
+def test_the_first_voucher_of_a_tag_is_used_and_arrival_order_is_kept(
+    setup: Setup, rng: SeededRandomness
+) -> None:
+    shares = _shares(setup, rng, real=T - 1, synthetic=2)
+    changed = dataclasses.replace(shares[0], share_y=(1).to_bytes(32, "big"))
+    state = AccountRecovery(setup.blinded.params, threshold=T)
+    state.add([shares[0], *shares[1:], changed])
+    assert list(state._shares.values()) == shares  # first per tag, in arrival order

@@ -82,8 +82,8 @@ REGISTRY: tuple[tuple[str, str], ...] = (
     ("replay", "replay"),
     ("malformed", "malformed"),
     ("pre-encryption", "pre_encryption"),
-    ("recovery-flood", "recovery_flood"),
     ("cross-release", "cross_release"),
+    ("recovery-flood", "recovery_flood"),
 )
 
 

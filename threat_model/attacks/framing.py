@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from vouchsafe.threat_model.attacks import perturb, pipeline
+from vouchsafe.threat_model.attacks import confirmation_forgery, perturb, pipeline
 from vouchsafe.threat_model.attacks.base import AttackOutcome
 
 NUMBER = 1
@@ -53,6 +53,10 @@ class Config:
     seed: int = 1
     # Also run the white-box forger (pdq_whitebox: PDQ is public and linear before its median).
     white_box: bool = True
+    # The confirmation stage (confirmation_forgery): forgers that know only the hash, and
+    # (``holders``) forgers that hold the known picture or learned the provider's key.
+    confirmation: bool = True
+    holders: bool = True
 
 
 def _resized(pixels: pipeline.Pixels, shape: tuple[int, ...]) -> pipeline.Pixels:
@@ -131,8 +135,22 @@ def run(config: Config) -> AttackOutcome:
             "final_ssim_to_target": round(perturb.ssim(target_view, forged), 4),
         })
     n = len(rows)
+    stage = _confirmation(config, sources, targets)
     white_fooled = sum(bool(r["would_fool_review"]) for r in white_rows)
     reported = fools_review >= 1 or white_fooled >= 1
+    if stage is not None:
+        # Past threshold a match needs the keyed confirmation hash too (SPEC "Confirmation"):
+        # what reaches review, and so what can be reported, is decided there.
+        hash_only_passed = sum(
+            int(_field(stage[name], "passed_both_checks"))
+            for name in confirmation_forgery.HASH_ONLY_VARIANTS
+        )
+        fooled_after = sum(
+            int(v["would_fool_review"]) for v in stage.values() if isinstance(v, dict)
+        )
+        reported = hash_only_passed >= 1 or fooled_after >= 1
+        stage["hash_only_forgeries_passing_both_checks"] = hash_only_passed
+        stage["stopped_by"] = "confirmation" if hash_only_passed == 0 else "review or nothing"
     evidence: dict[str, object] = {
         "pairs": n,
         "psi_collision_rate": round(psi_hits / n, 3) if n else 0.0,
@@ -151,14 +169,18 @@ def run(config: Config) -> AttackOutcome:
             "would_fool_review": white_fooled,
             "per_pair": white_rows,
         }
+    if stage is not None:
+        evidence["confirmation"] = stage
     receive_vouchers = _receive_path_makes_vouchers()
     evidence["receive_path_makes_vouchers"] = receive_vouchers
     held = not reported and not receive_vouchers
     claim = (
-        "Forged images (black-box search and white-box PDQ forger) do not get an innocent "
-        "account reported: forged collisions may open vouchers and even pass the full-hash "
-        "check, but a report needs >= t of them in the victim's own (sending) account and a "
-        "reviewer who mistakes the benign picture for the known item"
+        "Forged images do not get an innocent account reported: forgeries made with only the "
+        "known item's hash (white-box PDQ forger, alone or with the unkeyed confirmation "
+        "features guessed from the hash) may open vouchers and pass the full-hash check but "
+        "fail the keyed confirmation hash, so none reaches review; forgers holding the known "
+        "picture or the key still need a reviewer who mistakes the benign picture for it, "
+        "and >= t forged items in the victim's own (sending) account"
     )
     notes = (
         "human review is modelled by SSIM(forged, target) >= SSIM(forged, source); no human "
@@ -167,6 +189,27 @@ def run(config: Config) -> AttackOutcome:
         "receiving forged images does not add to the recipient's count",
     )
     return AttackOutcome(claim=claim, held=held, evidence=evidence, notes=notes)
+
+
+def _field(summary: object, name: str) -> int:
+    if not isinstance(summary, dict):
+        raise TypeError("a confirmation-stage summary is a dict")
+    return int(summary[name])
+
+
+def _confirmation(
+    config: Config,
+    sources: list[tuple[str, pipeline.Pixels]],
+    targets: list[tuple[str, pipeline.Pixels]],
+) -> dict[str, object] | None:
+    """The confirmation stage on every pair, or None when the config turns it off."""
+    if not config.confirmation:
+        return None
+    variants = confirmation_forgery.HASH_ONLY_VARIANTS
+    if config.holders:
+        variants += confirmation_forgery.HOLDER_VARIANTS
+    pairs = [(s, t) for (_, s), (_, t) in zip(sources, targets, strict=True)]
+    return confirmation_forgery.confirmation_stage(pairs, variants)
 
 
 def _receive_path_makes_vouchers(entry: str = "receive") -> bool:

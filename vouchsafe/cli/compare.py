@@ -134,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         model = study.models.get(name)
         flags = "n/a" if model is None else f"{model.false_flags_per_million.value:,.1f}"
         print(
-            f"  {name:17s} known photos matched {pct(s.detection.estimate):32s} "
+            f"  {name:17s} known photos matched {pct(s.detection_estimate):32s} "
             f"false flags/M/yr (model) {flags}"
         )
     print(f"{len(study.replicates.seeds)} seeds in {study.seconds:.0f} s; report: {path}")

@@ -10,6 +10,7 @@ from typing import Any
 NAME = "eval"
 HELP = "measurement harnesses (hashing: PSI recall per transform and false-match figures)"
 DEFAULT_JSON = Path("out/eval/hashing.json")
+DEFAULT_BUDGETS = "16,32,64,128,256"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -28,7 +29,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
     hashing.add_argument("--hash-set-size", type=int, default=1_000_000, help="N")
     hashing.add_argument("--images-per-day", type=int, default=100, help="M")
     hashing.add_argument("--threshold", type=int, default=30, help="match threshold t")
+    hashing.add_argument(
+        "--no-confirmation", action="store_true", help="skip the keyed confirmation hash"
+    )
+    hashing.add_argument(
+        "--confirmation-fit-out", type=Path, default=None, metavar="PATH",
+        help="write the confirmation hash's fitted centre and match distance (centre.json)",
+    )  # fmt: skip
     hashing.add_argument("--json", type=Path, default=DEFAULT_JSON, help="report path")
+    hashing.add_argument(
+        "--html", type=Path, default=None, help="frontier page (default: beside the JSON)"
+    )
+    hashing.add_argument(
+        "--max-candidates", default=DEFAULT_BUDGETS,
+        help=f"comma-separated candidate budgets (default {DEFAULT_BUDGETS})",
+    )  # fmt: skip
+    hashing.add_argument(
+        "--split", choices=("held_out", "fit", "all"), default="held_out",
+        help="images to report on (default: the held-out half the schemes were not fitted on)",
+    )  # fmt: skip
+    hashing.add_argument(
+        "--no-cost", action="store_true", help="skip timing vouchers and the outer step"
+    )
     hashing.add_argument(
         "--jobs", type=int, default=1, help="worker processes, each hashing a shard (default 1)"
     )
@@ -73,13 +95,14 @@ def _run_sharded(config: Any, jobs: int) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Runs the harness with a progress bar, prints the table, writes the JSON report."""
+    import dataclasses
     import json
     import tempfile
 
     from vouchsafe.cli import UsageError
     from vouchsafe.evaluation.hashing import HashingEvalConfig
     from vouchsafe.evaluation.page import hashing_report_html
-    from vouchsafe.evaluation.report import format_hashing_report
+    from vouchsafe.evaluation.report import format_budget_table, format_hashing_report
     from vouchsafe.evaluation.transforms import TRANSFORMS
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,17 +123,49 @@ def run(args: argparse.Namespace) -> int:
             hash_set_size=args.hash_set_size,
             images_per_day=args.images_per_day,
             threshold=args.threshold,
+            confirmation=not args.no_confirmation,
         )
         if args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
+        config = dataclasses.replace(
+            config,
+            split=args.split,
+            max_candidates=_budgets(args.max_candidates),
+            measure_cost=not args.no_cost,
+        )
         try:
             report = _run_sharded(config, args.jobs)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
     print(format_hashing_report(report))
+    print()
+    print(format_budget_table(report))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    page = args.json.with_suffix(".html")
+    page = args.html or args.json.with_suffix(".html")
+    page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text(hashing_report_html(report), encoding="utf-8")
-    print(f"report: {args.json} and {page}")
+    print(f"report: {args.json} and {page} (with the recall-cost frontier)")
+    if args.confirmation_fit_out is not None and "confirmation" in report:
+        fit = {"written_by": "vouchsafe eval hashing --confirmation-fit-out",
+               "fit_rule": report["confirmation"]["fit_rule"],
+               "split": report["confirmation"]["split"],
+               "training_images": report["confirmation"]["training_images"],
+               **report["confirmation"]["fit"]}  # fmt: skip
+        args.confirmation_fit_out.write_text(json.dumps(fit, indent=1) + "\n", encoding="utf-8")
+        print(f"confirmation fit: {args.confirmation_fit_out}")
     return 0
+
+
+def _budgets(text: str) -> tuple[int, ...]:
+    from vouchsafe.cli import UsageError
+    from vouchsafe.sdk.media.candidates import BUDGETS
+
+    try:
+        budgets = tuple(sorted({int(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        raise UsageError(f"--max-candidates takes integers, got {text!r}") from None
+    unknown = [b for b in budgets if b not in BUDGETS]
+    if not budgets or unknown:
+        raise UsageError(f"--max-candidates: each budget must be one of {BUDGETS}")
+    return budgets

@@ -24,14 +24,14 @@ def _ran(study: Study) -> list[ModeSummary]:
 def _pct_bars(
     ax: Any,
     labels: Sequence[str],
-    series: Sequence[tuple[str, Sequence[Estimate | None]]],
+    series: Sequence[tuple[str, Sequence[Estimate | None], str]],
     zero_note: str = "0%",
 ) -> None:
     """Horizontal % bars with 95% whiskers; a zero is written as text, "n/a" where unmeasured."""
     n = len(series)
     height = 0.8 / n
     y = np.arange(len(labels))
-    for index, (label, values) in enumerate(series):
+    for index, (label, values, colour) in enumerate(series):
         offset = (index - (n - 1) / 2) * height
         for row, est in enumerate(values):
             pos = y[row] + offset
@@ -42,7 +42,7 @@ def _pct_bars(
                 pos,
                 100 * est.value,
                 height * 0.9,
-                color=PALETTE[index],
+                color=colour,
                 label=label,
             )
             ax.errorbar(
@@ -91,8 +91,12 @@ def detection_chart(study: Study, intended_zero: bool) -> Chart | None:
         ax,
         [short_name(s.name) for s in ran],
         [
-            ("counts as a match (once past the threshold)", [s.detection_estimate for s in ran]),
-            ("the provider learned of it", [s.item_recall.estimate for s in ran]),
+            (
+                "counts as a match (once past the threshold)",
+                [s.detection_estimate for s in ran],
+                PALETTE[0],
+            ),
+            ("the provider learned of it", [s.item_recall.estimate for s in ran], PALETTE[1]),
         ],
     )
     ax.set_xlabel("known photos (% of known photos sent; whiskers: 95% interval)")
@@ -118,12 +122,21 @@ def accounts_chart(study: Study) -> Chart:
     """Accounts flagged: those that sent at least t known items, and all the others."""
     plt = pyplot()
     ran = _ran(study)
-    series: list[tuple[str, Sequence[Estimate | None]]] = [
-        ("accounts with >= t known items flagged", [s.account_recall.estimate for s in ran]),
-        ("other accounts flagged (false flags)", [s.false_flags.estimate for s in ran]),
+    series: list[tuple[str, Sequence[Estimate | None], str]] = [
+        (
+            "accounts with >= t known items flagged",
+            [s.account_recall.estimate for s in ran],
+            PALETTE[0],
+        ),
+        ("other accounts flagged (false flags)", [s.false_flags.estimate for s in ran], PALETTE[1]),
     ]
     if any(s.colliding_matched.trials for s in ran):
-        series.append(("crafted collisions matched", [s.colliding_matched.estimate for s in ran]))
+        series.append(
+            ("crafted collisions matched", [s.colliding_matched.estimate for s in ran], PALETTE[2])
+        )
+    offenders = any(e is not None for e in series[0][1])
+    if not offenders:
+        series = series[1:]
     fig, ax = plt.subplots(figsize=(8.5, 0.55 * len(ran) * len(series) / 2 + 1.8))
     _pct_bars(ax, [short_name(s.name) for s in ran], series)
     ax.set_xlabel("% of the accounts (or crafted images) of each kind, pooled over seeds")
@@ -133,8 +146,13 @@ def accounts_chart(study: Study) -> Chart:
         fig,
         "Which accounts were flagged in the real runs",
         "bar chart of the share of offending and of other accounts flagged per mode",
-        "Blue should be long and red absent. 'n/a' means no account of that kind existed in "
-        "this scenario, so there is nothing to measure, not a zero.",
+        (
+            "Blue should be long and red absent. 'n/a' means no account of that kind existed "
+            "in this scenario, so there is nothing to measure, not a zero."
+            if offenders
+            else "Nobody here sent t known photos, so every flag is a false flag: red should be "
+            "absent."
+        ),
     )
 
 

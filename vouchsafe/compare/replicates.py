@@ -244,14 +244,14 @@ class Replicates:
 
 
 def signal_matches(population: Population) -> dict[str, bool]:
-    """Per item: one of its (first 16, as tpsi sends) PSI candidates is a key of the list and
-    its full hash is within PDQ 31 of a list entry; what a PSI-candidate design counts as a
-    match once it may look."""
+    """Per item: one of its first ``MAX_CANDIDATES`` PSI candidates (as tpsi sends them) is a
+    key of the list and its full hash is within PDQ 31 of a list entry; what a PSI-candidate
+    design counts as a match once it may look."""
     keys = {k for e in population.hash_set for k in e.keys}
     table = HashTable([e.perceptual_hash for e in population.hash_set])
     out = {}
     for item in population.items:
-        candidates = sorted(set(item.candidates))[:TPSI_MAX_CANDIDATES]
+        candidates = list(dict.fromkeys(item.candidates))[:TPSI_MAX_CANDIDATES]
         hit = any(c in keys for c in candidates)
         out[item.item_id] = hit and (
             table.nearest_within(item.perceptual_hash, PDQ_MATCH_DISTANCE) is not None

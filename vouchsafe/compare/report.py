@@ -361,6 +361,11 @@ def render_html(study: Study) -> str:
             "sweep": charts.sweep_charts(study) if study.models else [],
         },
         "sweep_table": sweep_table(study),
+        "fewer_seeds": [
+            (plain_name(s.name), len(s.runs), s.runs[0].extras.get("items_run", ""))
+            for s in ran
+            if len(s.runs) < len(study.replicates.seeds)
+        ],
         "sweep_label": SWEEPABLE[study.sweep.parameter] if study.sweep else "",
         "sketch": sketch(study.first_population, study),
         "hash_set_size": len(study.first_population.hash_set),

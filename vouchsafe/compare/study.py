@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from vouchsafe.compare.modes import make_mode
 from vouchsafe.compare.population import Crafter, Population, build_population
 from vouchsafe.compare.population_model import DAYS_PER_YEAR, ModelResult, ModelSpec, run_model
 from vouchsafe.compare.replicates import Replicates, add_seed
@@ -27,6 +28,9 @@ SWEEPABLE = {
     "candidates": "PSI candidates per item (budget)",
 }
 DEFAULT_SEEDS = 5
+# Modes that run on a sample of the items (``max_items``: multi_party, he_match) take minutes per
+# seed; they run on this many seeds, the others on every seed.
+SAMPLED_MODE_SEEDS = 1
 
 Progress = Callable[[str, int, int], None]
 
@@ -154,10 +158,18 @@ def _replicate(
         candidate_scheme=first.candidate_scheme,
         settings=dict(settings),
     )
-    for population in populations:
-        results = run_all(population, signals, names, on_mode=on_run)
+    sampled = {n for n in names if is_sampled(n, signals)}
+    for index, population in enumerate(populations):
+        chosen = [n for n in names if index < SAMPLED_MODE_SEEDS or n not in sampled]
+        results = run_all(population, signals, chosen, on_mode=on_run)
         add_seed(replicates, population, results)
     return replicates
+
+
+def is_sampled(name: str, signals: Signals) -> bool:
+    """Whether the mode runs on a sample of the items (and so on fewer seeds)."""
+    mode = make_mode(name, signals)
+    return getattr(mode, "max_items", None) is not None
 
 
 def study_populations(
@@ -173,7 +185,11 @@ def study_populations(
     tell = progress or (lambda _stage, _done, _total: None)
     scenario = populations[0].scenario
     values = list(sweep.values) if sweep else []
-    total = len(populations) * len(names) * (1 + len(values))
+    sampled = sum(is_sampled(n, signals) for n in names)
+    runs_per_value = len(populations) * len(names) - sampled * max(
+        0, len(populations) - SAMPLED_MODE_SEEDS
+    )
+    total = runs_per_value * (1 + len(values))
     done = [0]
 
     def on_run(_name: str) -> None:

@@ -61,6 +61,7 @@ def build_demo_release(
 ) -> DemoRelease:
     """Writes source lists and the release into ``folder`` (``blinder``: the lifecycle's
     default blinding unless given)."""
+    from vouchsafe.server.confirmation.key import read_confirmation_key
     from vouchsafe.server.hashset.blinding import default_blinder, hash_set_keys
 
     now = int(time.time())
@@ -73,6 +74,9 @@ def build_demo_release(
         now=now,
         blinder=blinder or default_blinder(),
         key_function=hash_set_keys,
+        confirmation_key=read_confirmation_key(sources.confirmation_key_path)
+        if sources.confirmation_key_path is not None
+        else None,
     )
     from vouchsafe.server.hashset.bundle import load_release_bundle
 

@@ -56,7 +56,9 @@ def fit_degrees_of_freedom(distances: Sequence[int], code_bits: int) -> DegreesO
 def per_image_probability(q: float, candidates: int, keys_per_entry: float, entries: int) -> float:
     """``1 - (1 - q)^(C K N)``, computed stably for tiny ``q``."""
     trials = candidates * keys_per_entry * entries
-    return -math.expm1(trials * math.log1p(-min(q, 1.0 - 1e-300)))
+    if q >= 1.0:
+        return 1.0 if trials > 0 else 0.0
+    return -math.expm1(trials * math.log1p(-q))
 
 
 def binomial_tail(n: int, p: float, t: int) -> float:

@@ -1,4 +1,4 @@
-"""``vouchsafe eval hashing``: PSI recall per transform, PDQ@31 baseline, false-match figures.
+"""``vouchsafe eval hashing``: PSI recall per transform and budget, PDQ@31 baseline, false matches.
 
 For every image of a folder (the shared corpus by default) the harness hashes the original (the
 hash-set side: :func:`~vouchsafe.sdk.media.candidates.hash_set_keys` of its hash only) and each
@@ -9,7 +9,11 @@ copy of :mod:`vouchsafe.evaluation.transforms` (the device side:
 shares a candidate with its original's keys) next to the plaintext baseline (Hamming distance
 <= the signal type's match distance, 31 for PDQ). Between distinct images it counts candidate
 collisions (every original and every copy against every other original's keys) and turns them
-into per-image and per-account false-match probabilities (:mod:`.false_match`).
+into per-image and per-account false-match probabilities (:mod:`.false_match`). Every figure is
+given for each candidate budget (``max_candidates``) asked for (:mod:`.budgets`), on the images of
+one split (:mod:`.split`; by default the held-out half the schemes were not fitted on). With
+``confirmation`` on (the default) it also measures the server's second check, the keyed
+confirmation hash, next to PDQ (:mod:`.confirmation`: fitted and reported on separate splits).
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from vouchsafe.corpus import IMAGE_SUFFIXES, read_manifest
+from vouchsafe.evaluation import budgets as bd
 from vouchsafe.evaluation import false_match as fm
+from vouchsafe.evaluation.split import file_sha256, in_split
 from vouchsafe.evaluation.transforms import TRANSFORMS, TRANSFORMS_BY_NAME
 
 ASTRONOMY_PREFIX = "stellarium-dso"
@@ -42,27 +48,43 @@ class HashingEvalConfig:
     images_per_day: int = 100
     days: int = 365
     threshold: int = 30
+    split: str = "held_out"
+    max_candidates: tuple[int, ...] = (16, 32, 64, 128, 256)
+    measure_cost: bool = True
+    confirmation: bool = True
 
 
 @dataclass
 class _Tally:
     copies: int = 0
-    psi_hits: int = 0
     baseline_hits: int = 0
     exact_hashes: int = 0
     distances: list[int] = field(default_factory=list)
+    psi_hits_by_budget: dict[str, int] = field(default_factory=dict)
 
 
 def list_images(folder: Path) -> list[Path]:
     """The images of ``folder``: MANIFEST.tsv order when present, else sorted by name."""
+    return [path for path, _ in _listed(folder)]
+
+
+def _listed(folder: Path) -> list[tuple[Path, str]]:
     if (folder / "MANIFEST.tsv").is_file():
-        return [item.path for item in read_manifest(folder)]
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        return [(item.path, item.sha256) for item in read_manifest(folder)]
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    return [(p, file_sha256(p)) for p in paths]
 
 
 def _select(config: HashingEvalConfig) -> list[Path]:
-    paths = list_images(config.folder)[max(0, config.offset) :: max(1, config.stride)]
+    listed = [p for p, sha in _listed(config.folder) if in_split(config.split, sha)]
+    paths = listed[max(0, config.offset) :: max(1, config.stride)]
     return paths[: config.limit] if config.limit is not None else paths
+
+
+def _schemes(config: HashingEvalConfig) -> list[Any]:
+    from vouchsafe.sdk.media.candidates import scheme_for_budget
+
+    return [scheme_for_budget(k) for k in config.max_candidates]
 
 
 def collect_records(
@@ -75,8 +97,8 @@ def collect_records(
     Shards of one config, merged with :func:`merge_records`, give exactly the records of one
     unsharded run (in a different image order); ``wrap`` may add a progress bar.
     """
+    from vouchsafe.evaluation.confirmation import ConfirmationCollector
     from vouchsafe.sdk.errors import InvalidMedia
-    from vouchsafe.sdk.media.candidates import hash_set_keys, psi_candidates
     from vouchsafe.sdk.media.decode import decode_image
     from vouchsafe.sdk.media.signal_types import get_signal_type
 
@@ -85,10 +107,13 @@ def collect_records(
         raise ValueError(f"unknown transforms: {', '.join(unknown)}")
     signal = get_signal_type(config.signal_type, backend=config.backend)  # type: ignore[arg-type]
     index, count = shard
+    schemes = _schemes(config)
     records: dict[str, Any] = {
-        "names": [], "hashes": [], "keys": [], "queries": [], "failures": [],
+        "names": [], "hashes": [], "failures": [],
+        "codes": {str(s.max_candidates): {"entries": [], "queries": []} for s in schemes},
         "tallies": {name: asdict(_Tally()) for name in config.transforms},
     }  # fmt: skip
+    second = ConfirmationCollector()
     for path in wrap(_select(config)[index::count]):
         try:
             image = decode_image(path)
@@ -97,39 +122,71 @@ def collect_records(
             continue
         own = len(records["names"])
         original = signal.hash_media(image)
-        keys = hash_set_keys(signal.name, original.bits)
         records["names"].append(path.name)
         records["hashes"].append(original.bits.hex())
-        records["keys"].append([k.hex() for k in keys])
-        records["queries"].append([own, [c.hex() for c in psi_candidates(original)]])
+        entries = _record_entry(records["codes"], schemes, signal.name, original, own)
+        if config.confirmation:
+            second.add_original(path.name, image, original.bits)
         for name in config.transforms:
-            copy = signal.hash_media(TRANSFORMS_BY_NAME[name].apply(image))
-            candidates = psi_candidates(copy)
+            transformed = TRANSFORMS_BY_NAME[name].apply(image)
+            copy = signal.hash_media(transformed)
             distance = signal.distance(original.bits, copy.bits)
             tally = records["tallies"][name]
             tally["copies"] += 1
-            tally["psi_hits"] += bool(set(candidates) & set(keys))
             tally["baseline_hits"] += distance <= signal.match_distance
             tally["exact_hashes"] += distance == 0
             tally["distances"].append(distance)
-            records["queries"].append([own, [c.hex() for c in candidates]])
+            for scheme in schemes:
+                budget = str(scheme.max_candidates)
+                codes = bd.device_codes(copy, scheme)
+                hit = bool(set(codes) & set(entries[budget]))
+                by_budget = tally["psi_hits_by_budget"]
+                by_budget[budget] = by_budget.get(budget, 0) + hit
+                records["codes"][budget]["queries"].append([own, codes])
+            if config.confirmation:
+                second.add_copy(name, transformed, distance <= signal.match_distance)
+    if config.confirmation:
+        records["confirmation"] = second.records
     return records
+
+
+def _record_entry(
+    codes: dict[str, Any], schemes: list[Any], signal_type: str, original: Any, own: int
+) -> dict[str, list[int]]:
+    """Adds one original's entry codes (and its own candidates as a query) for every budget."""
+    entries = {}
+    for scheme in schemes:
+        budget = str(scheme.max_candidates)
+        entries[budget] = bd.entry_codes(signal_type, original.bits, scheme)
+        codes[budget]["entries"].append(entries[budget])
+        codes[budget]["queries"].append([own, bd.device_codes(original, scheme)])
+    return entries
 
 
 def merge_records(parts: list[dict[str, Any]]) -> dict[str, Any]:
     """One set of records from the shards' (image indices renumbered)."""
     merged: dict[str, Any] = {
-        "names": [], "hashes": [], "keys": [], "queries": [], "failures": [], "tallies": {},
+        "names": [], "hashes": [], "failures": [], "codes": {}, "tallies": {},
     }  # fmt: skip
     for part in parts:
         offset = len(merged["names"])
-        for field_name in ("names", "hashes", "keys", "failures"):
+        for field_name in ("names", "hashes", "failures"):
             merged[field_name].extend(part[field_name])
-        merged["queries"].extend([i + offset, c] for i, c in part["queries"])
+        for budget, codes in part["codes"].items():
+            into_codes = merged["codes"].setdefault(budget, {"entries": [], "queries": []})
+            into_codes["entries"].extend(codes["entries"])
+            into_codes["queries"].extend([i + offset, c] for i, c in codes["queries"])
         for name, tally in part["tallies"].items():
             into = merged["tallies"].setdefault(name, asdict(_Tally()))
-            for key in ("copies", "psi_hits", "baseline_hits", "exact_hashes", "distances"):
+            for key in ("copies", "baseline_hits", "exact_hashes", "distances"):
                 into[key] = into[key] + tally[key]
+            for budget, hits in tally["psi_hits_by_budget"].items():
+                by_budget = into["psi_hits_by_budget"]
+                by_budget[budget] = by_budget.get(budget, 0) + hits
+    if all("confirmation" in part for part in parts):
+        from vouchsafe.evaluation.confirmation import merge_confirmation
+
+        merged["confirmation"] = merge_confirmation([part["confirmation"] for part in parts])
     return merged
 
 
@@ -140,9 +197,16 @@ def run_hashing_eval(
     return summarize(config, collect_records(config, wrap=wrap))
 
 
+def default_budget(config: HashingEvalConfig) -> int:
+    """The budget the headline figures are for: the SDK default if measured, else the first."""
+    from vouchsafe.sdk.media.candidates import DEFAULT_BUDGET
+
+    return DEFAULT_BUDGET if DEFAULT_BUDGET in config.max_candidates else config.max_candidates[0]
+
+
 def summarize(config: HashingEvalConfig, records: dict[str, Any]) -> dict[str, Any]:
     """The report (see the module docstring) from the records of all images."""
-    from vouchsafe.sdk.media.candidates import CANDIDATE_SCHEME, MAX_CANDIDATES, coarse_positions
+    from vouchsafe.sdk.media.candidates import scheme_for_budget
     from vouchsafe.sdk.media.signal_types import get_signal_type
 
     signal = get_signal_type(config.signal_type, backend=config.backend)  # type: ignore[arg-type]
@@ -150,37 +214,79 @@ def summarize(config: HashingEvalConfig, records: dict[str, Any]) -> dict[str, A
     if len(names) < 2:
         raise ValueError("need at least two decodable images")
     hashes = [bytes.fromhex(h) for h in records["hashes"]]
-    entry_keys = [[bytes.fromhex(k) for k in keys] for keys in records["keys"]]
-    queries = [(int(i), [bytes.fromhex(c) for c in cs]) for i, cs in records["queries"]]
     tallies = {name: _Tally(**records["tallies"][name]) for name in config.transforms}
-    code_bits = len(coarse_positions(signal.name, len(hashes[0]) * 8))
-    distinct = _distinct(names, hashes, entry_keys, queries, signal.distance, signal.match_distance)
-    dof = _coarse_dof(signal.name, hashes, code_bits)
-    keys_per_entry = sum(len(k) for k in entry_keys) / len(entry_keys)
-    return {
+    budget = default_budget(config)
+    scheme = scheme_for_budget(budget)
+    codes = records["codes"][str(budget)]
+    entries = codes["entries"]
+    queries = [(int(i), cs) for i, cs in codes["queries"]]
+    distinct = _distinct(names, hashes, entries, queries, signal.distance, signal.match_distance)
+    dof = bd.code_dof(entries, scheme.code_bits)
+    keys_per_entry = sum(len(k) for k in entries) / len(entries)
+    report = {
         "config": {**asdict(config), "folder": str(config.folder)},
         "signal_type": signal.name,
         "match_distance": signal.match_distance,
-        "candidate_scheme": CANDIDATE_SCHEME,
-        "candidates_per_image": MAX_CANDIDATES,
+        "candidate_scheme": scheme.name,
+        "candidates_per_image": scheme.max_candidates,
         "keys_per_entry": keys_per_entry,
-        "coarse_code_bits": code_bits,
+        "coarse_code_bits": scheme.code_bits,
         "images": len(names),
         "decode_failures": records["failures"],
-        "transforms": [_transform_row(name, tallies[name]) for name in config.transforms],
+        "transforms": [_transform_row(name, tallies[name], budget) for name in config.transforms],
         "distinct": distinct,
         "degrees_of_freedom": asdict(dof),
-        "false_match": _false_match(config, distinct, dof, MAX_CANDIDATES, keys_per_entry),
+        "false_match": _false_match(config, distinct, dof, scheme.max_candidates, keys_per_entry),
+        "budgets": _budget_rows(config, records, tallies),
     }
+    if "confirmation" in records:
+        from vouchsafe.evaluation.confirmation import summarize_confirmation
+
+        report["confirmation"] = summarize_confirmation(records["confirmation"])
+    return report
 
 
-def _transform_row(name: str, tally: _Tally) -> dict[str, Any]:
+def _budget_rows(
+    config: HashingEvalConfig, records: dict[str, Any], tallies: dict[str, _Tally]
+) -> list[dict[str, Any]]:
+    """Per budget: scheme, recall per transform and the false-match figures (:mod:`.budgets`)."""
+    from vouchsafe.evaluation.cost import budget_cost
+    from vouchsafe.sdk.media.candidates import scheme_for_budget
+
+    names: list[str] = records["names"]
+    astronomy = frozenset(i for i, n in enumerate(names) if n.startswith(ASTRONOMY_PREFIX))
+    rows = []
+    for budget in config.max_candidates:
+        scheme = scheme_for_budget(budget)
+        codes = records["codes"][str(budget)]
+        queries = [(int(i), cs) for i, cs in codes["queries"]]
+        recall = {
+            name: tally.psi_hits_by_budget.get(str(budget), 0) / max(1, tally.copies)
+            for name, tally in tallies.items()
+        }
+        rows.append(
+            {
+                "max_candidates": budget,
+                "candidate_scheme": scheme.name,
+                "code_bits": scheme.code_bits,
+                "psi_recall": recall,
+                "false_match": bd.false_match_for_budget(
+                    codes["entries"], queries, scheme.code_bits, budget, config.hash_set_size,
+                    astronomy,
+                ),
+                "cost": budget_cost(budget) if config.measure_cost else None,
+            }
+        )
+    return rows
+
+
+def _transform_row(name: str, tally: _Tally, budget: int) -> dict[str, Any]:
     n = max(1, tally.copies)
     return {
         "transform": name,
         "group": TRANSFORMS_BY_NAME[name].group,
         "copies": tally.copies,
-        "psi_recall": tally.psi_hits / n,
+        "psi_recall": tally.psi_hits_by_budget.get(str(budget), 0) / n,
         "baseline_recall": tally.baseline_hits / n,
         "exact_hash_rate": tally.exact_hashes / n,
         "mean_distance": sum(tally.distances) / n,
@@ -190,12 +296,12 @@ def _transform_row(name: str, tally: _Tally) -> dict[str, Any]:
 def _distinct(
     names: list[str],
     hashes: list[bytes],
-    entry_keys: list[list[bytes]],
-    queries: list[tuple[int, list[bytes]]],
+    entry_keys: list[list[int]],
+    queries: list[tuple[int, list[int]]],
     distance: Callable[[bytes, bytes], int],
     match_distance: int,
 ) -> dict[str, Any]:
-    owners: dict[bytes, set[int]] = defaultdict(set)
+    owners: dict[int, set[int]] = defaultdict(set)
     for index, keys in enumerate(entry_keys):
         for key in keys:
             owners[key].add(index)
@@ -229,20 +335,6 @@ def _distinct(
     }
 
 
-def _coarse_dof(signal_type: str, hashes: list[bytes], code_bits: int) -> fm.DegreesOfFreedom:
-    import numpy as np
-
-    from vouchsafe.sdk.media.candidates import coarse_positions
-
-    packed = np.frombuffer(b"".join(hashes), dtype=np.uint8).reshape(len(hashes), -1)
-    flags = np.unpackbits(packed, axis=1)
-    flags = flags[:, ::-1]  # flag k = bit k, as vouchsafe.sdk.media.pdq.unpack_bits
-    codes = flags[:, coarse_positions(signal_type, flags.shape[1])].astype(np.int16)
-    upper = np.triu_indices(len(hashes), 1)
-    distances = (codes[:, None, :] != codes[None, :, :]).sum(axis=2)[upper]
-    return fm.fit_degrees_of_freedom([int(d) for d in distances], code_bits)
-
-
 def _false_match(
     config: HashingEvalConfig,
     distinct: dict[str, Any],
@@ -250,7 +342,7 @@ def _false_match(
     candidates: int,
     keys_per_entry: float,
 ) -> dict[str, Any]:
-    # r: the measured chance that one query (16 candidates) shares a key with one given
+    # r: the measured chance that one query (C candidates) shares a key with one given
     # unrelated entry (its keys); with N entries, P_image = 1 - (1 - r)^N.
     pairs = int(distinct["query_entry_pairs"])
     empirical_pair_rate = int(distinct["query_entry_collisions"]) / pairs

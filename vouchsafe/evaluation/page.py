@@ -70,6 +70,16 @@ def hashing_report_html(report: dict[str, Any]) -> str:
             "transforms": transforms,
             "false_match": false_match,
             "recall": recall_chart(report),
+            **_frontier(report),
         },
         [TEMPLATES],
     )
+
+
+def _frontier(report: dict[str, Any]) -> dict[str, Any]:
+    """The recall-cost frontier section (:mod:`.frontier`), when the report has budgets."""
+    from vouchsafe.evaluation.frontier import budget_tables, frontier_chart
+
+    if not report.get("budgets"):
+        return {}
+    return {"frontier": frontier_chart(report), **budget_tables(report)}

@@ -54,6 +54,46 @@ def format_hashing_report(report: dict[str, Any]) -> str:
     ]
     for name in fmr["per_image"]:
         lines.append(f"  {name:<28} {acc[name]:.2e}")
+    if "confirmation" in report:
+        from vouchsafe.evaluation.confirmation import format_confirmation
+
+        lines += ["", format_confirmation(report["confirmation"])]
     if report["decode_failures"]:
         lines.append(f"decode failures: {len(report['decode_failures'])}")
+    return "\n".join(lines)
+
+
+
+def format_budget_table(report: dict[str, Any]) -> str:
+    """Per transform the PSI recall at each budget next to PDQ@31; false matches and cost."""
+    rows = report["budgets"]
+    md = report["match_distance"]
+    head = f"{'transform':<20} {f'PDQ@{md}':>7} " + " ".join(
+        f"{'K=' + str(r['max_candidates']):>7}" for r in rows
+    )
+    lines = [f"PSI recall per budget ({report['config']['split']} split)", head]
+    for t in report["transforms"]:
+        cells = " ".join(f"{100 * r['psi_recall'][t['transform']]:6.1f}%" for r in rows)
+        lines.append(f"{t['transform']:<20} {100 * t['baseline_recall']:6.1f}% {cells}")
+    lines += ["", f"{'budget':<8} {'scheme':<34} {'P_image model':>13} {'measured/r3':>11} "
+              f"{'bytes':>7} {'device ms':>9} {'server ms':>9}"]  # fmt: skip
+    for r in rows:
+        fmr = r["false_match"]
+        cost = r["cost"] or {}
+        lines.append(
+            f"{r['max_candidates']:<8} {r['candidate_scheme']:<34} "
+            f"{fmr['per_image_model']:13.2e} {fmr['per_image_measured_or_rule_of_three']:11.2e} "
+            f"{cost.get('voucher_bytes', 0):7d} {cost.get('device_ms_generate_voucher', 0):9.1f} "
+            f"{cost.get('server_ms_outer_step', 0):9.1f}"
+        )
+    for key, what in (("shortened_codes", "all images"),
+                      ("shortened_codes_without_astronomy", "without astronomy images")):
+        lines += ["", f"model check at shortened codes, {what} (pair collision rate, "
+                  "measured/model):"]  # fmt: skip
+        for r in rows:
+            cells = "  ".join(
+                f"{c['bits']}b {c['measured_pair_rate']:.1e}/{c['model_pair_rate']:.1e}"
+                for c in r["false_match"][key]
+            )
+            lines.append(f"  K={r['max_candidates']:<4} {cells}")
     return "\n".join(lines)

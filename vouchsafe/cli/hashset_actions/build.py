@@ -35,6 +35,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="with no --source: N random demo entries instead of corpus PDQ",
     )
     parser.add_argument(
+        "--confirmation-key",
+        type=Path,
+        default=None,
+        help="the provider's confirmation key file (hex), copied into the private bundle",
+    )
+    parser.add_argument(
         "--workers",
         type=int,
         default=None,
@@ -42,6 +48,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="processes that blind the table (default: one per available core)",
     )
     parser.add_argument("--out", type=Path, default=None, help="release folder to write")
+    parser.add_argument(
+        "--max-candidates", type=int, default=None, metavar="K",
+        help="candidate budget of the release (16, 32, 64, 128, 256; default 64)",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,6 +67,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--min-sources must be at least 1")
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be at least 1")
+
+    from vouchsafe.sdk.media.candidates import BUDGETS
+
+    if args.max_candidates is not None and args.max_candidates not in BUDGETS:
+        raise UsageError(f"--max-candidates must be one of {BUDGETS}")
     if args.source:
         if args.registry is None:
             raise UsageError("--registry is required with --source")
@@ -70,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         rule=rule,
         previous=args.previous,
         validity_days=args.validity_days,
+        max_candidates=args.max_candidates,
+        confirmation_key=args.confirmation_key,
         workers=args.workers,
     )
     release = result.release

@@ -43,11 +43,22 @@ def build(
     validity_days: int = 30,
     progress: bool = True,
     workers: int | None = None,
+    max_candidates: int | None = None,
+    confirmation_key: Path | None = None,
 ) -> BuildResult:
     """Builds a release with the protocol core's blinding and PSI keys (``workers`` processes
-    blind; default one per available core)."""
+    blind; default one per available core), for the candidate scheme of budget
+    ``max_candidates`` (the default scheme unless given).
+
+    The confirmation key file is ``confirmation_key``, else the demo sources' own, else none.
+    """
+    from vouchsafe.sdk.media.candidates import DEFAULT_SCHEME, scheme_for_budget
+    from vouchsafe.server.confirmation.key import read_confirmation_key
+
+    scheme = DEFAULT_SCHEME if max_candidates is None else scheme_for_budget(max_candidates)
     if isinstance(sources, DemoSources):
         registry, paths = sources.registry_path, list(sources.source_paths)
+        confirmation_key = confirmation_key or sources.confirmation_key_path
     else:
         registry, paths = sources
     return build_release(
@@ -57,9 +68,18 @@ def build(
         rule=rule or InclusionRule(),
         previous=previous,
         validity_days=validity_days,
-        blinder=blinding.default_blinder(workers),
-        key_function=blinding.hash_set_keys,
+        blinder=(
+            blinding.default_blinder(workers)
+            if scheme == DEFAULT_SCHEME
+            else blinding.default_blinder(workers, scheme)
+        ),
+        key_function=(
+            blinding.hash_set_keys
+            if scheme == DEFAULT_SCHEME
+            else blinding.keys_for_scheme(scheme)
+        ),
         progress=progress,
+        confirmation_key=read_confirmation_key(confirmation_key) if confirmation_key else None,
     )
 
 
@@ -109,4 +129,7 @@ def add_tombstone(sources: DemoSources, folder: Path) -> DemoSources:
         folder / sources.registry_path.name,
         tuple(folder / p.name for p in sources.source_paths),
         tuple(folder / "keys" / p.name for p in sources.key_paths),
+        None
+        if sources.confirmation_key_path is None
+        else folder / "keys" / sources.confirmation_key_path.name,
     )

@@ -38,6 +38,7 @@ from vouchsafe.compare.transcript import (
     wire_field,
 )
 from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.sdk.media.candidates import DEFAULT_SCHEME
 from vouchsafe.sdk.tpsi import (
     OpenedVoucher,
     SyntheticSchedule,
@@ -55,7 +56,8 @@ from vouchsafe.sdk.tpsi.wire import (
     encode_safety_voucher,
 )
 
-MAX_CANDIDATES = 16
+# The default release budget (SPEC "PSI candidates"): the device sends its whole list.
+MAX_CANDIDATES = DEFAULT_SCHEME.max_candidates
 PADDED_ASSOCIATED_DATA_LENGTH = 256
 
 
@@ -112,6 +114,7 @@ class TpsiMode(DetectionMode):
         self._voucher_bytes: set[int] = set()
         self._truncated = 0
         self._recovered_synthetic = 0
+        self._hashes_read = 0
 
     def send_item(self, item: DeviceItem, wire: Transcript) -> None:
         """One voucher up; the outer step on the provider."""
@@ -126,7 +129,7 @@ class TpsiMode(DetectionMode):
                 self._schedules[item.account] = SyntheticSchedule.constant_rate(
                     self._config.synthetic_rate, account.synthetic_max
                 )
-            candidates = sorted(set(item.candidates))
+            candidates = list(dict.fromkeys(item.candidates))  # most likely first, as sent
             if len(candidates) > MAX_CANDIDATES:
                 self._truncated += 1
                 candidates = candidates[:MAX_CANDIDATES]
@@ -172,6 +175,7 @@ class TpsiMode(DetectionMode):
                 continue
             self._recovered_synthetic += len(result.synthetic_item_tags)
             for recovered in result.items:
+                self._hashes_read += 1
                 item_id = recovered.item_id.decode()
                 with wire.cpu(PROVIDER, Phase.FINISH):
                     ad = associated_data_pb2.AssociatedData.FromString(recovered.associated_data)
@@ -198,6 +202,7 @@ class TpsiMode(DetectionMode):
             "cuckoo_dropped_per_attempt": list(cuckoo.dropped) if cuckoo else None,
             "vouchers_opened_by_outer_step": sum(len(v) for v in self._opened.values()),
             "synthetic_vouchers_labelled_past_threshold": self._recovered_synthetic,
+            "item_hashes_read_past_threshold": self._hashes_read,
             "items_with_candidates_truncated": self._truncated,
             "max_candidates": MAX_CANDIDATES,
         }
