@@ -73,7 +73,6 @@ class AccountRecoveryRun:
 
     state: object
     fed: set[bytes] = field(default_factory=set)
-    abuse_logged: bool = False
 
 
 @dataclass

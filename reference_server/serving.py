@@ -233,8 +233,11 @@ def serve(app: Any, settings: Settings, host: str, port: int, workers: int = 1) 
     """Runs ``app`` on uvicorn at ``host:port`` with every connection limit applied.
 
     With ``workers`` > 1, ``app`` is an import string of an app factory (uvicorn starts the
-    processes); each worker takes ``max_connections / workers`` and reads the limits from the
-    ``VOUCHSAFE_*`` variables, which are set here from ``settings``.
+    processes); each worker runs :class:`GuardedH11Protocol` (by its import path) with
+    ``max_connections / workers`` connections, the same per-address cap and the same header
+    and body timeouts, read from the ``VOUCHSAFE_*`` variables, which are set here from
+    ``settings``. The per-address cap is counted per worker (the kernel spreads one address's
+    connections over the workers), so one address may hold up to ``workers`` times it.
     """
     max_connections, backlog = descriptor_budget(settings.max_connections)
     per_worker = max(1, max_connections // workers)
@@ -266,25 +269,4 @@ def serve(app: Any, settings: Settings, host: str, port: int, workers: int = 1) 
     )
 
 
-def serve_workers(factory: str, settings: Settings, host: str, port: int, workers: int) -> None:
-    """Runs ``workers`` uvicorn worker processes of the app ``factory`` (an import string) with
-    the limits uvicorn applies itself: the connection cap (503 past it), keep-alive timeout,
-    header size and backlog. The per-address cap and the header timeout of
-    :class:`GuardedH11Protocol` apply with one worker only (its class is built per process)."""
-    max_connections, backlog = descriptor_budget(settings.max_connections)
-    logging.getLogger("asyncio").addFilter(AcceptFailureFilter(OncePerInterval()))
-    uvicorn.run(
-        factory,
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_level="warning",
-        limit_concurrency=max_connections + 1,
-        timeout_keep_alive=settings.keep_alive_timeout_s,
-        h11_max_incomplete_event_size=settings.max_header_bytes,
-        backlog=backlog,
-    )
-
-
-__all__ = ["GuardedH11Protocol", "OncePerInterval", "descriptor_budget", "serve", "serve_workers"]
+__all__ = ["GuardedH11Protocol", "OncePerInterval", "descriptor_budget", "serve"]

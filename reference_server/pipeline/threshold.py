@@ -2,11 +2,12 @@
 
 ``run_threshold`` (run as the account's recovery job, ``recovery_jobs``) feeds an account's
 opened records that are new since its last run into the account's recovery state
-(``ctx.recoveries``, per worker process; the work per record is bounded, SPEC.md 8.3). Below
-the match threshold it does nothing at all: no record, no audit entry, no log line (so
-operators learn no count). An account whose shares no honest client makes is marked once in
-the audit log (``recovery_abuse_suspected``) and never recomputed. Past the threshold, every
-real match not yet handled is confirmed against the full hashes
+(``ctx.recoveries``, per worker process, kept only once the run's transaction has committed;
+the work per record is bounded, SPEC.md 8.3). Below the match threshold it does nothing at
+all: no record, no audit entry, no log line (so operators learn no count). An account whose
+shares no honest client makes is marked once, on its job row (so across every worker), and in
+the audit log (``recovery_abuse_suspected``), and is never recomputed. Past the threshold,
+every real match not yet handled is confirmed against the full hashes
 (``confirmation.confirm_match``: the full hash, then the keyed confirmation hash): matches that
 pass both join the human review queue with their visual derivative; coarse-key collisions
 (``collision_dropped``) and matches the keyed confirmation hash rejects (``confirmation_failed``)
@@ -28,12 +29,18 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
     """Handles the account's newly recovered matches; returns how many were queued for review."""
     if ctx.matcher is None:
         return 0
+    job = tx.recovery.get(account_id)
+    if job is not None and job.abuse_suspected:
+        return 0  # marked once, never recomputed
     opened = tx.vouchers.opened_for(account_id)
     if len(opened) < ctx.matcher.threshold:
         return 0
-    run = ctx.recoveries.get(account_id)
+    # The cached state is taken out for this run and put back only when the transaction
+    # commits: a run that rolls back (or fails) leaves no state ahead of what was committed
+    # (records fed); the next run then rebuilds it from the stored records.
+    run = ctx.recoveries.pop(account_id, None)
     if run is None:
-        run = ctx.recoveries[account_id] = AccountRecoveryRun(ctx.matcher.new_recovery())
+        run = AccountRecoveryRun(ctx.matcher.new_recovery())
     new = [v for v in opened if v.voucher_id not in run.fed]
     try:
         progress = ctx.matcher.recover_new(run.state, [v.opened for v in new if v.opened])
@@ -43,9 +50,11 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
         logging.getLogger(__name__).warning("threshold recovery failed for one account")
         return 0
     run.fed.update(v.voucher_id for v in new)
+    tx.after_commit(lambda: ctx.recoveries.__setitem__(account_id, run))
     if progress.abuse_suspected:
-        if not run.abuse_logged:
-            run.abuse_logged = True
+        # Stored with the job (not per process): logged exactly once, by whichever worker
+        # commits the mark first, and never recomputed after that.
+        if tx.recovery.mark_abuse_suspected(account_id):
             ctx.log(tx, "recovery_abuse_suspected", {"account_id": account_id})
         return 0
     recovered = list(progress.items)

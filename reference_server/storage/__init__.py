@@ -14,11 +14,11 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy import Engine
 
-from vouchsafe.server.storage.backend import DuplicateKey, SqlTx, StorageError
+from vouchsafe.server.storage.backend import DuplicateKey, SqlTx, StorageError, UnstorableValue
 from vouchsafe.server.storage.engine import READONLY, engine_for, migrate
 from vouchsafe.server.storage.stores import Repos
 
-__all__ = ["DuplicateKey", "Repos", "Storage", "StorageError", "open_storage"]
+__all__ = ["DuplicateKey", "Repos", "Storage", "StorageError", "UnstorableValue", "open_storage"]
 
 
 class Storage:
@@ -38,11 +38,14 @@ class Storage:
     def transaction(self) -> Iterator[Repos]:
         """Every noun store inside one transaction: all changes commit together or none do.
 
-        Work registered with ``Repos.before_commit`` (the audit entries) runs last."""
-        with self._guard(), self.engine.connect() as connection, connection.begin():
-            repos = Repos(SqlTx(connection))
-            yield repos
-            repos.run_before_commit()
+        Work registered with ``Repos.before_commit`` (the audit entries) runs last; work
+        registered with ``Repos.after_commit`` runs only once the commit has succeeded."""
+        with self._guard(), self.engine.connect() as connection:
+            with connection.begin():
+                repos = Repos(SqlTx(connection))
+                yield repos
+                repos.run_before_commit()
+            repos.run_after_commit()
 
     @contextmanager
     def read(self) -> Iterator[Repos]:

@@ -43,6 +43,28 @@ class DuplicateKey(StorageError):
     code = ErrorCode.CONFLICT
 
 
+class UnstorableValue(StorageError):
+    """A value no backend can hold the same way: text with a NUL character (PostgreSQL refuses
+    it, SQLite would keep it) or an integer outside SQL BIGINT. The request layer refuses these
+    first (``http.parse_message``); this is the backstop, so a path that missed them answers a
+    typed 400 on both databases instead of a 500 on one."""
+
+    code = ErrorCode.INVALID_ARGUMENT
+
+
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+def _storable(column: str, value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise UnstorableValue(f"{column} must not contain NUL characters", field=column)
+    if isinstance(value, int) and not isinstance(value, bool) and not (
+        BIGINT_MIN <= value <= BIGINT_MAX
+    ):
+        raise UnstorableValue(f"{column} is out of range", field=column)
+    return value
+
+
 # A condition: (column, operator, value); the value is ignored by "is null" / "is not null".
 Condition = tuple[str, str, Any]
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "is null", "is not null")
@@ -73,7 +95,7 @@ def _clause(spec: TableSpec, column: str, op: str, value: Any) -> ColumnElement[
         return col.is_(None)
     if op == "is not null":
         return col.is_not(None)
-    return cast(ColumnElement[bool], _COMPARE[op](col, value))
+    return cast(ColumnElement[bool], _COMPARE[op](col, _storable(column, value)))
 
 
 class SqlTx:
@@ -94,7 +116,7 @@ class SqlTx:
 
         After DuplicateKey the transaction can only be rolled back (as PostgreSQL requires)."""
         spec = _spec(table)
-        values = {c: getattr(record, c) for c in spec.columns}
+        values = {c: _storable(c, getattr(record, c)) for c in spec.columns}
         try:
             self.db.execute(insert(spec.table).values(values))
         except IntegrityError as exc:
@@ -154,9 +176,8 @@ class SqlTx:
             if column not in spec.table.c or column in spec.key:
                 raise StorageError(f"cannot update column {column} of {table}")
         where = [(c, "=", v) for c, v in zip(spec.key, key, strict=True)]
-        result = self.db.execute(
-            update(spec.table).where(self._where(spec, where)).values(dict(changes))
-        )
+        values = {c: _storable(c, v) for c, v in changes.items()}
+        result = self.db.execute(update(spec.table).where(self._where(spec, where)).values(values))
         return bool(result.rowcount)
 
     def add_to(
@@ -169,7 +190,7 @@ class SqlTx:
         """Inserts ``record``, or if its key exists adds ``amounts`` to those columns (and sets
         ``also``), in one statement: concurrent writers never lose an increment."""
         spec = _spec(table)
-        values = {c: getattr(record, c) for c in spec.columns}
+        values = {c: _storable(c, getattr(record, c)) for c in spec.columns}
         dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         statement = dialect_insert(spec.table).values(values)
         changes: dict[str, Any] = {c: spec.table.c[c] + n for c, n in amounts.items()}

@@ -71,6 +71,9 @@ class RecoveryJob:
     Every accepted voucher adds to ``opened`` (by 0 or 1, the same write either way); the job is
     ``due`` once ``opened`` reaches the match threshold with records recovery has not seen
     (``recovered`` counts those it saw). A worker holds it while ``lease_until_ms`` is ahead.
+    ``abuse_suspected``: recovery found shares no honest client makes (logged once,
+    ``recovery_abuse_suspected``); the account is never recomputed and its uploads no longer
+    make the job due.
     """
 
     account_id: str
@@ -80,6 +83,7 @@ class RecoveryJob:
     lease_until_ms: int
     updated_at_ms: int
     expires_at_ms: int
+    abuse_suspected: bool = False
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ recovery_jobs = Table(
     _ms("lease_until_ms"),
     _ms("updated_at_ms"),
     _expires(),
+    Column("abuse_suspected", Boolean, nullable=False),
     # Only due jobs are indexed: the claim never scans accounts with nothing to recover.
     Index(
         "ix_recovery_jobs_due",
@@ -130,6 +131,7 @@ review_items = Table(
     _text("appeal_id"),
     _text("excluded_reviewer_id"),
     _expires(),
+    _text("second_check"),
     Index("ix_review_items_status_queued", "status", "queued_at_ms"),
 )
 decisions = Table(

@@ -111,7 +111,14 @@ class RecoveryJobStore(_Store):
         c = self.tx.column_of
         total = c("recovery_jobs", "opened") + added
         due = case(
-            (and_(total >= threshold, total > c("recovery_jobs", "recovered")), True),
+            (
+                and_(
+                    total >= threshold,
+                    total > c("recovery_jobs", "recovered"),
+                    c("recovery_jobs", "abuse_suspected").is_(False),
+                ),
+                True,
+            ),
             else_=c("recovery_jobs", "due"),
         )
         also = {"due": due, "updated_at_ms": now_ms, "expires_at_ms": expires_at_ms}
@@ -146,6 +153,15 @@ class RecoveryJobStore(_Store):
             "updated_at_ms": now_ms,
         }
         self.tx.update("recovery_jobs", (account_id,), changes)
+
+    def mark_abuse_suspected(self, account_id: str) -> bool:
+        """Marks the account's job ``abuse_suspected`` (it is never recomputed again); True only
+        for the transaction that marked it first."""
+        job = self.tx.get("recovery_jobs", (account_id,), for_update=True)
+        if job is None or job.abuse_suspected:
+            return False
+        self.tx.update("recovery_jobs", (account_id,), {"abuse_suspected": True})
+        return True
 
 
 class ReviewStore(_Store):
@@ -368,6 +384,7 @@ class Repos:
     def __init__(self, tx: SqlTx) -> None:
         self.tx = tx
         self._before_commit: list[Callable[[], object]] = []
+        self._after_commit: list[Callable[[], object]] = []
         self.accounts = AccountStore(tx)
         self.nonces = NonceStore(tx)
         self.vouchers = VoucherStore(tx)
@@ -394,6 +411,18 @@ class Repos:
     def run_before_commit(self) -> None:
         """Runs (once) the work registered with ``before_commit``."""
         work, self._before_commit = self._before_commit, []
+        for item in work:
+            item()
+
+    def after_commit(self, work: Callable[[], object]) -> None:
+        """Runs ``work`` once the transaction has committed, never when it rolls back: for
+        in-memory state derived from what the transaction writes (a rolled-back transaction
+        must leave no trace in memory either)."""
+        self._after_commit.append(work)
+
+    def run_after_commit(self) -> None:
+        """Runs (once) the work registered with ``after_commit``."""
+        work, self._after_commit = self._after_commit, []
         for item in work:
             item()
 

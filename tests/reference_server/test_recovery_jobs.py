@@ -10,9 +10,12 @@ from __future__ import annotations
 import pytest
 
 from tests.reference_server.conftest import KNOWN_HASH, THRESHOLD, InProcessServer
-from tests.reference_server.fakes import fake_voucher, upload
+from tests.reference_server.fakes import fake_voucher, fake_voucher_id, upload
+from vouchsafe.server.pipeline.matching import RecoveryProgress
 from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
+from vouchsafe.server.pipeline.threshold import run_threshold
 from vouchsafe.server.routers import vouchers
+from vouchsafe.server.storage.records import VoucherRecord
 
 
 def _crash_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,3 +66,75 @@ def test_uploads_make_the_same_writes_whether_or_not_they_matched(
     assert quiet is not None and matched is not None
     assert (quiet.opened, matched.opened) == (0, 1)
     assert not quiet.due and not matched.due  # below threshold: no recovery runs at all
+
+
+class _RolledBack(Exception):
+    """Raised inside a transaction to roll it back (what a failed commit leaves behind)."""
+
+
+def _audit_kinds(server: InProcessServer) -> list[str]:
+    with server.ctx.storage.read() as tx:
+        return [e.kind for e in tx.audit.entries()]
+
+
+def test_a_rolled_back_recovery_run_leaves_no_recovery_state_ahead_of_the_database(
+    server: InProcessServer,
+) -> None:
+    """The per-process incremental state is kept only once the run commits: a record fed in a
+    transaction that rolled back (here one that never reaches the database) must not count in
+    any later recovery."""
+    alice = server.user()
+    sent = [fake_voucher(1, KNOWN_HASH) for _ in range(THRESHOLD)]
+    for voucher in sent[:-1]:
+        upload(alice, voucher)  # below the threshold: nothing recovered
+    phantom = fake_voucher(1, KNOWN_HASH)
+    matcher = server.ctx.matcher
+    assert matcher is not None
+    with pytest.raises(_RolledBack), server.ctx.storage.transaction() as tx:
+        tx.vouchers.add(
+            VoucherRecord(
+                fake_voucher_id(phantom),
+                alice.account_id,
+                server.ctx.clock(),
+                bytes(32),
+                matcher.outer_step(phantom, alice.account_id),
+                server.ctx.clock() + 60_000,
+            )
+        )
+        assert run_threshold(server.ctx, tx, alice.account_id) == THRESHOLD
+        raise _RolledBack
+    reviewer = server.staff("reviewer1")
+    assert reviewer.review_queue() == []
+    upload(alice, sent[-1])  # the account's real threshold-th match: recovery runs
+    queued = {item.item_id for item in reviewer.review_queue()}
+    assert queued == {voucher[5:21].hex() for voucher in sent}  # never the phantom's item
+
+
+def test_a_rolled_back_abuse_mark_is_logged_by_the_next_run(
+    server: InProcessServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The abuse mark lives on the job row, so it commits with its audit entry or not at all
+    (a mark kept in memory from a rolled-back run would never be logged), and once committed the
+    account is never recomputed, by any worker."""
+    matcher = server.ctx.matcher
+    assert matcher is not None
+    monkeypatch.setattr(
+        matcher, "recover_new", lambda state, opened: RecoveryProgress((), abuse_suspected=True)
+    )
+    alice = server.user()
+    _crash_after_commit(monkeypatch)
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(2))
+    with pytest.raises(_RolledBack), server.ctx.storage.transaction() as tx:
+        run_threshold(server.ctx, tx, alice.account_id)
+        raise _RolledBack
+    assert "recovery_abuse_suspected" not in _audit_kinds(server)
+    assert run_recovery_jobs(server.ctx) == 0
+    assert _audit_kinds(server).count("recovery_abuse_suspected") == 1
+    server.ctx.recoveries.clear()  # another worker, or a restart
+    upload(alice, fake_voucher(2))
+    with server.ctx.storage.read() as tx:
+        job = tx.recovery.get(alice.account_id)
+    assert job is not None and job.abuse_suspected and not job.due
+    assert run_recovery_jobs(server.ctx) == 0
+    assert _audit_kinds(server).count("recovery_abuse_suspected") == 1

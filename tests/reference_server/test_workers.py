@@ -3,11 +3,15 @@
 Devices upload real safety vouchers from several threads at once, so both workers append to the
 one audit chain and run recovery jobs concurrently. Afterwards the chain verifies, every entry
 and tally is there once, and every account's recovery state and review items are exactly what
-its uploads imply: nothing lost, nothing done twice.
+its uploads imply: nothing lost, nothing done twice. Each worker also holds its connections to
+the hardened limits (``serving.GuardedH11Protocol``): sockets from another loopback address that
+never send a request are refused past the per-address cap (503) or closed at the header
+deadline (408), whichever worker accepted them; plain uvicorn workers answer neither.
 """
 
 from __future__ import annotations
 
+import socket
 import threading
 from pathlib import Path
 
@@ -30,6 +34,30 @@ from vouchsafe.server.storage import open_storage
 
 KNOWN_IMAGES = synthetic_images(THRESHOLD, first_seed=1300)
 OTHER_IMAGES = synthetic_images(6, first_seed=1400)
+PER_CLIENT_CAP = 3
+HEADER_TIMEOUT_S = 5
+IDLE_SOCKETS = 12
+# Only a liveness bound: a socket that got no answer in this long never gets one.
+ANSWER_WITHIN_S = 90
+
+
+def _statuses_of_idle_sockets(port: int) -> list[int]:
+    """Opens ``IDLE_SOCKETS`` connections from 127.0.0.2 that never send a request and returns
+    the HTTP status each is answered with before the server closes it."""
+    sockets = [
+        socket.create_connection(
+            ("127.0.0.1", port), timeout=ANSWER_WITHIN_S, source_address=("127.0.0.2", 0)
+        )
+        for _ in range(IDLE_SOCKETS)
+    ]
+    statuses = []
+    for sock in sockets:
+        with sock:
+            answer = b""
+            while chunk := sock.recv(4096):  # socket.timeout: never answered
+                answer += chunk
+            statuses.append(int(answer.split(b" ", 2)[1]))
+    return statuses
 
 
 def _worker_pids(supervisor: int) -> list[int]:
@@ -52,6 +80,8 @@ def test_two_workers_share_one_chain_and_one_recovery_per_account(
     url = postgres_server.fresh_database()
     args = server_args(release_dir, staff_file)
     args += ["--workers", "2", "--provider-key", str(tmp_path / "provider.key")]
+    args += ["--max-connections-per-client", str(PER_CLIENT_CAP)]
+    args += ["--header-timeout", str(HEADER_TIMEOUT_S)]
     with ServerProcess(url, tmp_path / "server.log", args) as server:
         process = server._process
         assert process is not None
@@ -87,6 +117,11 @@ def test_two_workers_share_one_chain_and_one_recovery_per_account(
         reviewer.close()
         for device in devices:
             device.api.close()
+        statuses = _statuses_of_idle_sockets(server.port)
+
+    # Every idle socket answered: 503 past the per-address cap (per worker), else 408.
+    assert set(statuses) <= {408, 503}, statuses
+    assert statuses.count(503) >= IDLE_SOCKETS - 2 * PER_CLIENT_CAP, statuses
 
     heavy = {d.api.account_id for d in devices[:2]}
     assert len(queue) == 2 * THRESHOLD

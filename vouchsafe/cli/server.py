@@ -81,7 +81,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from vouchsafe.server.app import build_context, create_app
-    from vouchsafe.server.serving import serve, serve_workers
+    from vouchsafe.server.serving import serve
     from vouchsafe.server.settings import settings_from_env
 
     if args.workers < 1:
@@ -117,5 +117,5 @@ def run(args: argparse.Namespace) -> int:
     # Migrate, create the provider key and provision staff once, before the workers start.
     build_context(settings).storage.close()
     print(f"vouchsafe server: {args.workers} workers listening on {where}")
-    serve_workers("vouchsafe.server.app:app_from_env", settings, args.host, args.port, args.workers)
+    serve("vouchsafe.server.app:app_from_env", settings, args.host, args.port, args.workers)
     return 0

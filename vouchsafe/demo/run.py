@@ -101,9 +101,11 @@ def _database_contents(db_url: str, into: Path) -> Path:
     return into
 
 
-def _audit_verify(db_url: str) -> tuple[bool, str]:
+def _audit_verify(db_url: str, key_args: list[str]) -> tuple[bool, str]:
+    """``vouchsafe audit verify`` pinned to the provider key the server signed with (beside a
+    SQLite database by default; for PostgreSQL the ``--provider-key`` file the server was given)."""
     completed = subprocess.run(
-        [sys.executable, "-m", "vouchsafe", "audit", "verify", "--db", db_url],
+        [sys.executable, "-m", "vouchsafe", "audit", "verify", "--db", db_url, *key_args],
         capture_output=True,
         text=True,
         check=False,
@@ -234,7 +236,7 @@ def run_demo(
                     serve(result.console_url, write_staff_keys(members, work / "staff-keys"))
             finally:
                 close_all(users)
-        ok, detail = _audit_verify(url)
+        ok, detail = _audit_verify(url, key_args)
         result.audit_log_ok, result.audit_log_detail = ok, detail
         if db_url:
             files = [_database_contents(db_url, work / "database-contents.bin"), log_path]

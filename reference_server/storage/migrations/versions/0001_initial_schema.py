@@ -247,6 +247,7 @@ def upgrade() -> None:
         sa.Column("lease_until_ms", sa.BigInteger(), nullable=False),
         sa.Column("updated_at_ms", sa.BigInteger(), nullable=False),
         sa.Column("expires_at_ms", sa.BigInteger(), nullable=False),
+        sa.Column("abuse_suspected", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("account_id"),
     )
     with op.batch_alter_table("recovery_jobs", schema=None) as batch_op:
@@ -304,6 +305,7 @@ def upgrade() -> None:
         sa.Column("appeal_id", sa.Text(), nullable=False),
         sa.Column("excluded_reviewer_id", sa.Text(), nullable=False),
         sa.Column("expires_at_ms", sa.BigInteger(), nullable=False),
+        sa.Column("second_check", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("review_id"),
     )
     with op.batch_alter_table("review_items", schema=None) as batch_op:
