@@ -69,10 +69,12 @@ class RequestTallies:
 
 @dataclass
 class AccountRecoveryRun:
-    """One account's recovery state and the voucher ids already fed into it."""
+    """One account's recovery state, the voucher ids already fed into it and the newest
+    ``received_at_ms`` among them (where the next run starts reading)."""
 
     state: object
     fed: set[bytes] = field(default_factory=set)
+    seen_until_ms: int = 0
 
 
 @dataclass

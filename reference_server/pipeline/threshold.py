@@ -22,26 +22,61 @@ from vouchsafe.sdk.errors import VouchsafeError
 from vouchsafe.server.context import AccountRecoveryRun, ServerContext, new_id
 from vouchsafe.server.pipeline.confirmation import Confirmation, confirm_match
 from vouchsafe.server.storage import Repos
-from vouchsafe.server.storage.records import ProcessedItem, ReviewItemRecord
+from vouchsafe.server.storage.records import (
+    ProcessedItem,
+    RecoveryJob,
+    ReviewItemRecord,
+    VoucherRecord,
+)
+
+# How far before the newest record fed so far a run looks for records it has not seen (commits
+# land out of ``received_at_ms`` order by up to a transaction's length, and clocks of several
+# machines differ); the count check in ``_unseen`` catches anything older.
+RECENT_MS = 10 * 60_000
+
+
+def _unseen(
+    tx: Repos,
+    account_id: str,
+    run: AccountRecoveryRun,
+    recent: list[VoucherRecord],
+    job: RecoveryJob | None,
+) -> list[VoucherRecord]:
+    """The account's opened records not yet fed into ``run``, read without its history.
+
+    ``recent`` (read BEFORE ``job``) holds the records of the last ``RECENT_MS``. The job counts
+    every opened record ever stored, in the same transaction as the record, so it counts at
+    least every record ``recent``'s read could see: when the records fed plus the unseen recent
+    ones add up to that count, no older record can be missing (fed records since deleted by
+    retention only make the sum smaller). Otherwise (a record older than the window, or a
+    deletion) the account's opened records are read in full, once."""
+    new = [v for v in recent if v.voucher_id not in run.fed]
+    if job is not None and len(run.fed) + len(new) == job.opened:
+        return new
+    return [v for v in tx.vouchers.opened_for(account_id) if v.voucher_id not in run.fed]
 
 
 def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
     """Handles the account's newly recovered matches; returns how many were queued for review."""
     if ctx.matcher is None:
         return 0
-    job = tx.recovery.get(account_id)
-    if job is not None and job.abuse_suspected:
-        return 0  # marked once, never recomputed
-    opened = tx.vouchers.opened_for(account_id)
-    if len(opened) < ctx.matcher.threshold:
-        return 0
     # The cached state is taken out for this run and put back only when the transaction
     # commits: a run that rolls back (or fails) leaves no state ahead of what was committed
     # (records fed); the next run then rebuilds it from the stored records.
     run = ctx.recoveries.pop(account_id, None)
-    if run is None:
-        run = AccountRecoveryRun(ctx.matcher.new_recovery())
-    new = [v for v in opened if v.voucher_id not in run.fed]
+    recent = None
+    if run is not None:  # only the records of the last minutes: never the account's history
+        recent = tx.vouchers.opened_for(account_id, since_ms=run.seen_until_ms - RECENT_MS)
+    job = tx.recovery.get(account_id)  # read after the records: see _unseen
+    if job is not None and job.abuse_suspected:
+        return 0  # marked once, never recomputed
+    if run is None or recent is None:
+        opened = tx.vouchers.opened_for(account_id)
+        if len(opened) < ctx.matcher.threshold:
+            return 0
+        run, new = AccountRecoveryRun(ctx.matcher.new_recovery()), opened
+    else:
+        new = _unseen(tx, account_id, run, recent, job)
     try:
         progress = ctx.matcher.recover_new(run.state, [v.opened for v in new if v.opened])
     except VouchsafeError:
@@ -50,6 +85,7 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
         logging.getLogger(__name__).warning("threshold recovery failed for one account")
         return 0
     run.fed.update(v.voucher_id for v in new)
+    run.seen_until_ms = max([run.seen_until_ms, *(v.received_at_ms for v in new)])
     tx.after_commit(lambda: ctx.recoveries.__setitem__(account_id, run))
     if progress.abuse_suspected:
         # Stored with the job (not per process): logged exactly once, by whichever worker
@@ -68,7 +104,7 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
         return 0
     if not done:
         ctx.log(tx, "threshold_crossed", {"account_id": account_id})
-    last_voucher_at = max(v.received_at_ms for v in opened)
+    last_voucher_at = run.seen_until_ms
     queued = 0
     for item in fresh:
         outcome = confirm_match(item.associated_data, ctx.entries)

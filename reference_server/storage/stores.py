@@ -76,9 +76,13 @@ class VoucherStore(_Store):
     def get(self, voucher_id: bytes) -> r.VoucherRecord | None:
         return self.tx.get("vouchers", (voucher_id,))
 
-    def opened_for(self, account_id: str) -> list[r.VoucherRecord]:
-        """The account's opened records, oldest first."""
-        where = [("account_id", "=", account_id), ("opened", "is not null", None)]
+    def opened_for(self, account_id: str, since_ms: int | None = None) -> list[r.VoucherRecord]:
+        """The account's opened records (received at ``since_ms`` or later, when given),
+        oldest first (an index range on account and time)."""
+        where: list[Condition] = [("account_id", "=", account_id)]
+        if since_ms is not None:
+            where.append(("received_at_ms", ">=", max(0, since_ms)))
+        where.append(("opened", "is not null", None))
         return self.tx.select("vouchers", where, "received_at_ms")
 
     def count_for(self, account_id: str) -> int:

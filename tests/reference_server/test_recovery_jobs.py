@@ -16,6 +16,7 @@ from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
 from vouchsafe.server.pipeline.threshold import run_threshold
 from vouchsafe.server.routers import vouchers
 from vouchsafe.server.storage.records import VoucherRecord
+from vouchsafe.server.storage.stores import VoucherStore
 
 
 def _crash_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -138,3 +139,48 @@ def test_a_rolled_back_abuse_mark_is_logged_by_the_next_run(
     assert job is not None and job.abuse_suspected and not job.due
     assert run_recovery_jobs(server.ctx) == 0
     assert _audit_kinds(server).count("recovery_abuse_suspected") == 1
+
+
+def test_a_later_run_reads_only_recent_records_yet_misses_none(
+    server: InProcessServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once an account's state is cached, a run reads only the records of the last minutes
+    (never the account's history); a record stored with an older time (another machine's
+    clock, a long transaction) is still found: the job's count shows it is missing."""
+    alice = server.user()
+    for _ in range(THRESHOLD):
+        upload(alice, fake_voucher(1, KNOWN_HASH))
+    reviewer = server.staff("reviewer1")
+    assert len(reviewer.review_queue()) == THRESHOLD
+    reads: list[int | None] = []
+    real_opened_for = VoucherStore.opened_for
+
+    def spy(self: VoucherStore, account_id: str, since_ms: int | None = None) -> object:
+        reads.append(since_ms)
+        return real_opened_for(self, account_id, since_ms)
+
+    monkeypatch.setattr(VoucherStore, "opened_for", spy)
+    upload(alice, fake_voucher(1, KNOWN_HASH))
+    assert len(reviewer.review_queue()) == THRESHOLD + 1
+    assert reads and None not in reads  # no full read of the account's records
+    late = fake_voucher(1, KNOWN_HASH)
+    now = server.ctx.clock()
+    matcher = server.ctx.matcher
+    assert matcher is not None
+    with server.ctx.storage.transaction() as tx:  # what intake writes, a day in the past
+        tx.vouchers.add(
+            VoucherRecord(
+                fake_voucher_id(late),
+                alice.account_id,
+                now - 86_400_000,
+                bytes(32),
+                matcher.outer_step(late, alice.account_id),
+                now + 60_000,
+            )
+        )
+        tx.recovery.record_upload(alice.account_id, True, THRESHOLD, now, now + 60_000)
+    reads.clear()
+    assert run_recovery_jobs(server.ctx) == 1
+    assert None in reads  # the count did not add up: one full read
+    queued = {item.item_id for item in reviewer.review_queue()}
+    assert late[5:21].hex() in queued and len(queued) == THRESHOLD + 2
