@@ -16,6 +16,8 @@ from vouchsafe.server.storage import records as r
 from vouchsafe.server.storage.backend import Condition, SqlTx
 
 AUDIT_HEAD_ID = 1
+# A recovery job's expiry is moved forward at most once a day (see record_upload).
+EXPIRY_REFRESH_MS = 86_400_000
 
 
 @dataclass(frozen=True)
@@ -109,23 +111,33 @@ class RecoveryJobStore(_Store):
     ) -> None:
         """Counts one accepted voucher (``opened``: the outer step matched) in one upsert, the
         same statement whether or not it matched; the job becomes due once the account holds
-        ``threshold`` opened records recovery has not seen."""
+        ``threshold`` opened records recovery has not seen.
+
+        Indexed columns change only when they must (``updated_at_ms`` when the job becomes
+        due, ``expires_at_ms`` once a day), so on PostgreSQL the per-upload update is a HOT
+        update: the row's indexes do not grow with the account's uploads."""
         added = int(opened)
         job = r.RecoveryJob(account_id, added, 0, added >= threshold, 0, now_ms, expires_at_ms)
         c = self.tx.column_of
+        was_due = c("recovery_jobs", "due")
         total = c("recovery_jobs", "opened") + added
-        due = case(
-            (
-                and_(
-                    total >= threshold,
-                    total > c("recovery_jobs", "recovered"),
-                    c("recovery_jobs", "abuse_suspected").is_(False),
-                ),
-                True,
-            ),
-            else_=c("recovery_jobs", "due"),
+        becomes_due = and_(
+            total >= threshold,
+            total > c("recovery_jobs", "recovered"),
+            c("recovery_jobs", "abuse_suspected").is_(False),
         )
-        also = {"due": due, "updated_at_ms": now_ms, "expires_at_ms": expires_at_ms}
+        stored_expiry = c("recovery_jobs", "expires_at_ms")
+        also = {
+            "due": case((becomes_due, True), else_=was_due),
+            "updated_at_ms": case(
+                (and_(becomes_due, was_due.is_(False)), now_ms),
+                else_=c("recovery_jobs", "updated_at_ms"),
+            ),
+            "expires_at_ms": case(
+                (stored_expiry < expires_at_ms - EXPIRY_REFRESH_MS, expires_at_ms),
+                else_=stored_expiry,
+            ),
+        }
         self.tx.add_to("recovery_jobs", job, {"opened": added}, also)
 
     def get(self, account_id: str) -> r.RecoveryJob | None:

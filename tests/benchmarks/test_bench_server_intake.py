@@ -85,8 +85,8 @@ def test_bench_server_voucher_intake(
         def upload() -> None:
             client.upload_voucher(*next(encoded))
 
-        def outer_step_alone() -> None:
-            matcher.outer_step(next(alone)[1])
+        def outer_step_alone() -> None:  # for the same account the upload runs it for
+            matcher.outer_step(next(alone)[1], client.account_id)
 
         paired(benchmark, upload, {"the outer step alone": outer_step_alone}, rounds=ROUNDS)
     app.state.ctx.storage.close()

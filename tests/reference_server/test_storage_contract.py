@@ -8,6 +8,7 @@ import pytest
 
 from vouchsafe.server.storage import DuplicateKey, Storage, StorageError, open_storage
 from vouchsafe.server.storage import records as r
+from vouchsafe.server.storage.stores import EXPIRY_REFRESH_MS
 
 
 @pytest.fixture
@@ -175,6 +176,31 @@ def test_recovery_job_becomes_due_at_threshold_and_is_claimed_once(storage: Stor
         job = tx.recovery.get("acc")
         assert job is not None and (job.recovered, job.due, job.lease_until_ms) == (3, False, 0)
         assert tx.recovery.claim(40, 1000, 10) == []
+
+
+def test_an_upload_changes_a_job_s_indexed_columns_only_when_it_must(storage: Storage) -> None:
+    """``updated_at_ms`` (claim order) moves when the job becomes due, ``expires_at_ms`` at most
+    once a day: the per-upload update then leaves the row's indexes alone (a HOT update on
+    PostgreSQL), so they do not grow with the account's uploads."""
+    day = EXPIRY_REFRESH_MS
+    with storage.transaction() as tx:
+        tx.recovery.record_upload("acc", False, 2, 10, 10 + 365 * day)
+        tx.recovery.record_upload("acc", True, 2, 20, 20 + 365 * day)
+    with storage.read() as tx:
+        job = tx.recovery.get("acc")
+        assert job is not None and (job.updated_at_ms, job.expires_at_ms) == (10, 10 + 365 * day)
+    with storage.transaction() as tx:
+        tx.recovery.record_upload("acc", True, 2, 30, 30 + 365 * day)  # becomes due
+        tx.recovery.record_upload("acc", True, 2, 40, 40 + 365 * day)  # already due
+    with storage.read() as tx:
+        job = tx.recovery.get("acc")
+        assert job is not None and job.due and job.updated_at_ms == 30
+        assert job.expires_at_ms == 10 + 365 * day
+    with storage.transaction() as tx:
+        tx.recovery.record_upload("acc", False, 2, 2 * day, 2 * day + 365 * day)
+    with storage.read() as tx:
+        job = tx.recovery.get("acc")
+        assert job is not None and job.expires_at_ms == 2 * day + 365 * day
 
 
 def test_an_expired_lease_lets_another_worker_claim_the_job(storage: Storage) -> None:
