@@ -17,7 +17,11 @@ from vouchsafe.sdk.media.decode import decode_image
 from vouchsafe.server.console.web import PAUSE_EVERY, Console, StaffSession, page, see_other
 from vouchsafe.server.errors import InvalidArgument, NotFound
 from vouchsafe.server.pipeline import review
-from vouchsafe.server.pipeline.confirmation import parse_associated_data
+from vouchsafe.server.pipeline.confirmation import (
+    Confirmation,
+    confirm_match,
+    parse_associated_data,
+)
 from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import ROLE_REVIEWER, Decision, ReviewItemRecord
 
@@ -41,6 +45,13 @@ class QueueRow:
     @property
     def urgency(self) -> str:
         return "appeal: a user is waiting" if self.item.kind == "appeal" else "match"
+
+
+def _keyed_limit() -> int:
+    """The keyed confirmation hash's match distance (shown next to the measured one)."""
+    from vouchsafe.server.confirmation.keyed_hash import CONFIRMATION_MATCH_DISTANCE
+
+    return CONFIRMATION_MATCH_DISTANCE
 
 
 def _age(ms: int) -> str:
@@ -128,11 +139,16 @@ def routes(console: Console) -> list[Route]:
             if other.review_id != item.review_id
         ]
         exposures = tx.reveals.count_in_session(staff.token.session_name)
+        # Both checks' distances, re-measured under the current release (the same code as the
+        # pipeline's; the queued item stores only whether the second check passed).
+        checked = confirm_match(item.associated_data, ctx.entries)
         return c.render(
             "review_item.html",
             staff=staff,
             item=item,
             ad=ad,
+            keyed_distance=checked.second_distance if isinstance(checked, Confirmation) else -1,
+            keyed_limit=_keyed_limit(),
             provenance=provenance,
             others=others,
             age=_age(ctx.clock() - item.queued_at_ms),

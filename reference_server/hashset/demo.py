@@ -169,10 +169,10 @@ def corpus_demo_sources(
 
 
 def _both_hashes(path: Path, hasher: ConfirmationHasher) -> tuple[bytes, bytes]:
-    """(PDQ, keyed confirmation hash) of an image file, as a source organisation lists it."""
+    """(PDQ, keyed confirmation listing) of an image file, as a source organisation lists it."""
     with Image.open(path) as image:
         rgb = image.convert("RGB")
-    return pdq_of_pil(rgb), hasher.hash_image(rgb)
+    return pdq_of_pil(rgb), hasher.listing(rgb)
 
 
 def synthetic_sources(folder: Path, entries: int, issued_at: int) -> DemoSources:

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vouchsafe.server.hashset.sources import (
+    CONFIRMATION_HASH_SIZE,
     OP_ADD,
     OP_WITHDRAW,
     SIGNAL_TYPES,
@@ -58,7 +59,8 @@ class SourceListing:
     list_id: str
     listed_at: int
     labels: tuple[str, ...]
-    # The source's keyed confirmation hash of the item and the key it was made under (or empty).
+    # The source's keyed confirmation hashes of the item (1 to 8 concatenated 32-byte hashes: its
+    # tone variants) and the key they were made under (or empty).
     confirmation_hash: bytes = b""
     confirmation_key_id: str = ""
 
@@ -72,9 +74,13 @@ class HashSetEntry:
     listings: tuple[SourceListing, ...]
 
     def confirmation_hashes(self, key_id: str) -> tuple[bytes, ...]:
-        """The distinct confirmation hashes listed for this entry under the key ``key_id``."""
+        """The distinct confirmation hashes listed for this entry under the key ``key_id`` (each
+        listing split into its 32-byte hashes)."""
+        size = CONFIRMATION_HASH_SIZE
         found = (x.confirmation_hash for x in self.listings if x.confirmation_key_id == key_id)
-        return tuple(dict.fromkeys(h for h in found if h))
+        return tuple(
+            dict.fromkeys(h[i : i + size] for h in found if h for i in range(0, len(h), size))
+        )
 
 
 @dataclass

@@ -7,7 +7,8 @@ A **source list** (``protocol/SPEC.md``, "Releases") is UTF-8 JSON Lines:
   optional: the provider confirmation key the list's confirmation hashes were made under);
 * one line per record: ``{"op": "add" | "withdraw", "signal_type": "pdq", "hash": HEX,
   "listed_at": UNIX_SECONDS, "labels": [STRING, ...], "confirmation_hash": HEX}`` (``labels``
-  optional; ``confirmation_hash`` optional, 32 bytes: the item's keyed confirmation hash,
+  optional; ``confirmation_hash`` optional, 1 to 8 concatenated 32-byte hashes: the item's keyed
+  confirmation hashes (its tone variants' listing),
   ``vouchsafe.server.confirmation``, next to its PDQ; a *withdraw* record is a tombstone);
 * last line: ``{"signature": HEX}``, the organisation's Ed25519 signature (label
   ``LABEL("SourceListSignature")``) over SHA-256 of every byte before that line.
@@ -42,6 +43,7 @@ REGISTRY_FORMAT = "vouchsafe-organisations-v1"
 HASH_SIZES: dict[str, int] = {"pdq": 32}
 SIGNAL_TYPES: tuple[str, ...] = tuple(sorted(HASH_SIZES))
 CONFIRMATION_HASH_SIZE = 32  # the keyed confirmation hash (vouchsafe.server.confirmation)
+MAX_CONFIRMATION_HASHES = 8  # hashes one record may list (an item's tone variants)
 OP_ADD = 0
 OP_WITHDRAW = 1
 _OPS = {"add": OP_ADD, "withdraw": OP_WITHDRAW}
@@ -253,9 +255,13 @@ def read_source_list(path: Path, registry: OrganisationRegistry) -> SourceList:
                         f"line {number}: a {signal_type} hash has {HASH_SIZES[signal_type]} bytes",
                         field=f"line {number}",
                     )
-                elif confirmation and len(confirmation) != CONFIRMATION_HASH_SIZE:
+                elif confirmation and (
+                    len(confirmation) % CONFIRMATION_HASH_SIZE
+                    or len(confirmation) > MAX_CONFIRMATION_HASHES * CONFIRMATION_HASH_SIZE
+                ):
                     raise SourceListInvalid(
-                        f"line {number}: a confirmation hash has {CONFIRMATION_HASH_SIZE} bytes",
+                        f"line {number}: a confirmation hash has {CONFIRMATION_HASH_SIZE} bytes "
+                        f"(a record lists 1 to {MAX_CONFIRMATION_HASHES} of them)",
                         field=f"line {number}",
                     )
                 else:

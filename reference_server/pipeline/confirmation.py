@@ -90,7 +90,10 @@ def confirm_match(associated_data: bytes, entries: EntryIndex) -> Confirmation |
 def _second_check(
     ad: associated_data_pb2.AssociatedData, found: list[EntryCandidate], entries: EntryIndex
 ) -> Confirmation | Rejection:
-    from vouchsafe.server.confirmation.keyed_hash import CONFIRMATION_MATCH_DISTANCE, hamming
+    from vouchsafe.server.confirmation.keyed_hash import (
+        CONFIRMATION_MATCH_DISTANCE,
+        listing_distance,
+    )
 
     hasher = entries.confirmation_hasher
     listed = [c for c in found if c.confirmation_hashes]
@@ -101,7 +104,7 @@ def _second_check(
         seen = hasher.hash_derivative(bytes(ad.visual_derivative))
     except InvalidMedia:
         return Rejection("confirmation_failed", ad.signal_type, SECOND_CHECK, listed[0].entry_id)
-    scored = [(min(hamming(seen, h) for h in c.confirmation_hashes), c) for c in listed]
+    scored = [(listing_distance(seen, c.confirmation_hashes), c) for c in listed]
     second, candidate = min(scored, key=lambda pair: (pair[0], pair[1].distance))
     if second > CONFIRMATION_MATCH_DISTANCE:
         return Rejection(

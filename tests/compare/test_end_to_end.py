@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from vouchsafe.cli import main
 from vouchsafe.compare.collide import craft_collision
@@ -73,6 +74,56 @@ def test_crafted_image_collides_with_a_known_item(corpus_dir: Path) -> None:
     after = hamming(signals.hash_media(sent)[0], target_hash)
     assert before > 31
     assert after == distance <= 31
+
+
+def test_crafted_collision_fails_the_keyed_check_a_reshare_passes_it(corpus_dir: Path) -> None:
+    # The framing scenario's crafter beats PDQ, not the provider's keyed confirmation hash of
+    # the derivative (what tpsi checks past threshold); a re-encoded copy passes both.
+    from vouchsafe.compare.population import _tone_derivatives
+    from vouchsafe.sdk.media.decode import decode_image
+    from vouchsafe.sdk.visual_derivative import visual_derivative
+    from vouchsafe.server.confirmation.key import generate_confirmation_key
+    from vouchsafe.server.confirmation.keyed_hash import (
+        CONFIRMATION_MATCH_DISTANCE,
+        ConfirmationHasher,
+        listing_distance,
+    )
+
+    signals = PdqSignals()
+    hasher = ConfirmationHasher(generate_confirmation_key())
+    target = _load(corpus_dir / "kodak_kodim23.png")
+    target_hash, _ = signals.hash_media(_png(target))
+    listed = tuple(map(hasher.hash_derivative, _tone_derivatives(target)))
+    crafted, distance = craft_collision(
+        _load(corpus_dir / "kodak_kodim05.png"), target_hash, signals, 512, 85
+    )
+    assert distance <= 31
+
+    def keyed(image: Image.Image) -> int:
+        sent = decode_image(encode_for_sending(image, 512, 85))
+        return listing_distance(hasher.hash_derivative(visual_derivative(sent)), listed)
+
+    assert keyed(crafted) > CONFIRMATION_MATCH_DISTANCE
+    assert keyed(target) <= CONFIRMATION_MATCH_DISTANCE
+
+
+@pytest.mark.slow
+def test_framing_scenario_tpsi_confirmation_stops_crafted_collisions(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    # `vouchsafe compare --scenario scenarios/framing.yaml`: hash_upload flags the victim on
+    # the crafted collisions; tpsi's keyed confirmation check rejects every one of them.
+    args = ["compare", "--scenario", str(SCENARIO_DIR / "framing.yaml"), "--modes",
+            "hash_upload", "tpsi", "--seeds", "1", "--no-progress", "--corpus", str(corpus_dir),
+            "--out", str(tmp_path)]  # fmt: skip
+    assert main(args) == 0
+    data = json.loads((tmp_path / "framing" / "report.json").read_text(encoding="utf-8"))
+    modes = {m["name"]: m for m in data["modes"]}
+    assert modes["hash_upload"]["colliding_matched"]["successes"] >= 1
+    assert modes["tpsi"]["colliding_matched"]["successes"] == 0
+    (run,) = modes["tpsi"]["per_seed"]
+    assert run["extras"]["pdq_confirmed_keyed_check_passed"] == 0
+    assert run["extras"]["pdq_confirmed_keyed_check_failed"] >= 1
 
 
 class _Terminal(io.StringIO):

@@ -68,6 +68,36 @@ def test_a_confirmation_hash_of_the_wrong_size_is_refused(tmp_path: Path) -> Non
         read_source_list(paths[0], read_registry(registry))
 
 
+def test_a_record_lists_up_to_eight_confirmation_hashes_and_no_more(tmp_path: Path) -> None:
+    # An item's tone variants: several 32-byte hashes, concatenated in one field.
+    five = [b"".join(secrets.token_bytes(32) for _ in range(5)) for _ in PDQ]
+    orgs = make_orgs(("a", "DE"), ("b", "NL"))
+    listed_ops = [("add", p) for p in PDQ]
+    registry, paths = write_lists(
+        tmp_path, orgs, {"a": listed_ops, "b": listed_ops}, dict(zip(PDQ, five, strict=True)),
+        "ab" * 16,
+    )  # fmt: skip
+    listed = read_source_list(paths[0], read_registry(registry))
+    assert [listed.confirmation_hashes[i] for i in range(3)] == five
+    nine = b"".join(secrets.token_bytes(32) for _ in range(9))
+    original = paths[0].read_bytes()
+    paths[0].write_bytes(original.replace(five[0].hex().encode(), nine.hex().encode()))
+    with pytest.raises(SourceListInvalid, match="1 to 8"):
+        read_source_list(paths[0], read_registry(registry))
+
+
+def test_an_entry_index_splits_a_listing_into_its_hashes() -> None:
+    from vouchsafe.server.hashset.provenance import HashSetEntry, SourceListing
+
+    five = tuple(secrets.token_bytes(32) for _ in range(5))
+    listing = SourceListing("a", "DE", "l1", ISSUED_AT, (), b"".join(five), "k1")
+    other = SourceListing("b", "NL", "l2", ISSUED_AT, (), five[0], "k1")
+    elsewhere = SourceListing("c", "FR", "l3", ISSUED_AT, (), SECOND[0], "k2")
+    entry = HashSetEntry("pdq", PDQ[0], (listing, other, elsewhere))
+    assert entry.confirmation_hashes("k1") == five
+    assert entry.confirmation_hashes("k2") == (SECOND[0],)
+
+
 def test_the_public_release_holds_neither_the_key_nor_any_confirmation_hash(
     tmp_path: Path,
 ) -> None:

@@ -23,7 +23,11 @@ from vouchsafe.imagegen import synthetic_image
 from vouchsafe.sdk.visual_derivative import visual_derivative
 from vouchsafe.server.app import create_app
 from vouchsafe.server.confirmation.key import generate_confirmation_key
-from vouchsafe.server.confirmation.keyed_hash import ConfirmationHasher
+from vouchsafe.server.confirmation.keyed_hash import (
+    CONFIRMATION_MATCH_DISTANCE,
+    ConfirmationHasher,
+    split_listing,
+)
 from vouchsafe.server.pipeline.matching import ConfirmationEntry, ListEntryIndex
 
 KNOWN = synthetic_image(3, (320, 240))
@@ -38,7 +42,7 @@ def keyed_server(
     tmp_path: Path, staff_keys: dict[str, Ed25519PrivateKey]
 ) -> Iterator[InProcessServer]:
     hasher = ConfirmationHasher(generate_confirmation_key())
-    listed = (hasher.hash_image(KNOWN),)
+    listed = split_listing(hasher.listing(KNOWN))
     entries = ListEntryIndex((ConfirmationEntry("entry-1", "pdq", KNOWN_HASH, listed),), hasher)
     clock = Clock()
     app = create_app(
@@ -73,6 +77,13 @@ def test_pdq_forgeries_fail_the_keyed_check_and_are_logged_and_counted(
     assert figures["confirmation_failed"] == THRESHOLD
     assert figures["reviews_queued"] == 1
     assert figures["reviews_queued_second_check_unavailable"] == 0
+    # The reviewer's item page shows both distances (issue 17: "both confirmation distances").
+    from tests.reference_server.console_helpers import sign_in
+
+    client = sign_in(keyed_server, keyed_server.staff_keys["reviewer1"])
+    page = client.get(f"/console/review/{queue[0].review_id}").text
+    assert "distance 0 of 256 bits (match at ≤ 31)" in page
+    assert f"passed: distance 0 of 256 bits (match at ≤ {CONFIRMATION_MATCH_DISTANCE})" in page
 
 
 def test_without_listed_confirmation_hashes_review_items_say_the_check_was_unavailable(

@@ -21,8 +21,11 @@ from vouchsafe.server.confirmation.key import (
 from vouchsafe.server.confirmation.keyed_hash import (
     CONFIRMATION_MATCH_DISTANCE,
     HASH_BYTES,
+    TONE_FACTORS,
     ConfirmationHasher,
     hamming,
+    listing_distance,
+    split_listing,
 )
 from vouchsafe.server.pipeline.confirmation import Confirmation, Rejection, confirm_match
 from vouchsafe.server.pipeline.matching import ConfirmationEntry, ListEntryIndex
@@ -45,21 +48,40 @@ def hasher() -> ConfirmationHasher:
 
 def test_reshares_of_a_picture_stay_within_the_match_distance(hasher: ConfirmationHasher) -> None:
     picture = synthetic_image(3, (320, 240))
-    listed = hasher.hash_image(picture)
+    listed = split_listing(hasher.listing(picture))
     reshares = [
         _jpeg(picture),
         picture.resize((160, 120), Image.Resampling.BICUBIC),
         ImageEnhance.Brightness(picture).enhance(1.2),
+        ImageEnhance.Brightness(picture).enhance(0.8),
         ImageEnhance.Contrast(picture).enhance(1.3),
     ]
     for copy in reshares:
-        assert hamming(hasher.hash_image(copy), listed) <= CONFIRMATION_MATCH_DISTANCE
+        assert listing_distance(hasher.hash_image(copy), listed) <= CONFIRMATION_MATCH_DISTANCE
 
 
 def test_unrelated_pictures_do_not_confirm(hasher: ConfirmationHasher) -> None:
-    listed = hasher.hash_image(synthetic_image(3, (320, 240)))
+    listed = split_listing(hasher.listing(synthetic_image(3, (320, 240))))
     others = [hasher.hash_image(synthetic_image(seed, (320, 240))) for seed in (10, 11, 12)]
-    assert all(hamming(h, listed) > CONFIRMATION_MATCH_DISTANCE for h in others)
+    assert all(listing_distance(h, listed) > CONFIRMATION_MATCH_DISTANCE for h in others)
+
+
+def test_a_listing_holds_one_hash_per_tone_variant_the_first_of_the_picture_itself(
+    hasher: ConfirmationHasher,
+) -> None:
+    picture = synthetic_image(4, (320, 240))
+    listed = split_listing(hasher.listing(picture))
+    assert len(listed) == len(TONE_FACTORS) and TONE_FACTORS[0] == 1.0
+    assert listed[0] == hasher.hash_image(picture)
+    brighter = ImageEnhance.Brightness(picture).enhance(TONE_FACTORS[-1])
+    assert listed[-1] == hasher.hash_image(brighter)
+    assert listing_distance(listed[0], listed) == 0
+
+
+@pytest.mark.parametrize("size", [0, 31, 33, 9 * HASH_BYTES])
+def test_a_listing_of_the_wrong_length_is_refused(size: int) -> None:
+    with pytest.raises(ValueError, match="1 to 8 hashes"):
+        split_listing(bytes(size))
 
 
 def test_the_hash_depends_on_the_key() -> None:

@@ -30,7 +30,8 @@ from vouchsafe.server.confirmation.keyed_hash import (
     ConfirmationHasher,
     features_of_pixels,
     grey_pixels,
-    hamming,
+    listing_distance,
+    split_listing,
 )
 from vouchsafe.threat_model.attacks import pipeline
 from vouchsafe.threat_model.attacks.perturb import Pixels
@@ -73,13 +74,15 @@ class ProviderCheck:
         return self.hasher.projection
 
     def listed_hash(self, target: Pixels) -> bytes:
-        """The known item's confirmation hash, as its source organisation lists it."""
-        return self.hasher.hash_image(Image.fromarray(target))
+        """The known item's confirmation listing, as its source organisation lists it (the
+        hashes of its tone variants, concatenated)."""
+        return self.hasher.listing(Image.fromarray(target))
 
     def distance(self, forged: Pixels, listed: bytes) -> int:
-        """The keyed-hash distance the server measures for the forged image's derivative."""
+        """The keyed-hash distance the server measures for the forged image's derivative (to
+        the nearest hash of the listing)."""
         derivative = visual_derivative(Image.fromarray(forged))
-        return hamming(self.hasher.hash_derivative(derivative), listed)
+        return listing_distance(self.hasher.hash_derivative(derivative), split_listing(listed))
 
 
 def _hinge(grids: FloatArray, projection: FloatArray, signs: FloatArray) -> FloatArray:

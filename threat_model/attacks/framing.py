@@ -150,7 +150,22 @@ def run(config: Config) -> AttackOutcome:
         )
         reported = hash_only_passed >= 1 or fooled_after >= 1
         stage["hash_only_forgeries_passing_both_checks"] = hash_only_passed
+        stage["hash_only_forgeries"] = sum(
+            int(_field(stage[name], "forgeries"))
+            for name in confirmation_forgery.HASH_ONLY_VARIANTS
+        )
         stage["stopped_by"] = "confirmation" if hash_only_passed == 0 else "review or nothing"
+        holders = [stage[n] for n in confirmation_forgery.HOLDER_VARIANTS if n in stage]
+        if holders:
+            # Forgers holding the known picture or the key are not stopped by the keyed check
+            # (THREAT_MODEL T1, residual risk): only review stands in their way.
+            holder_passed = sum(_field(h, "passed_both_checks") for h in holders)
+            holder_fooled = sum(_field(h, "would_fool_review") for h in holders)
+            stage["holders_stopped_by"] = (
+                "confirmation" if holder_passed == 0
+                else "review" if holder_fooled == 0
+                else "nothing"
+            )  # fmt: skip
     evidence: dict[str, object] = {
         "pairs": n,
         "psi_collision_rate": round(psi_hits / n, 3) if n else 0.0,

@@ -28,6 +28,10 @@ class HashTable:
     def __len__(self) -> int:
         return int(self._rows.shape[0])
 
+    def row(self, index: int) -> bytes:
+        """The hash in row ``index``."""
+        return bytes(self._rows[index])
+
     def distances(self, query: bytes) -> npt.NDArray[np.int64]:
         """Hamming distance from ``query`` to every row."""
         if len(query) != self.width:

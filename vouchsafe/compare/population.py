@@ -99,6 +99,14 @@ def _png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+def _tone_derivatives(image: Image.Image) -> tuple[bytes, ...]:
+    """The visual derivatives of a known item's tone variants (what its hash source keys)."""
+    from vouchsafe.sdk.visual_derivative import visual_derivative
+    from vouchsafe.server.confirmation.keyed_hash import tone_variants
+
+    return tuple(visual_derivative(variant) for variant in tone_variants(image))
+
+
 def build_population(
     scenario: Scenario,
     corpus_dir: Path,
@@ -135,7 +143,10 @@ def build_population(
 
     known_hashes = [signals.hash_media(_png(image_of(p)))[0] for p in known_paths]
     filler = [rng.bytes(32) for _ in range(scenario.filler_hashes)]
-    hash_set = tuple(KnownEntry(h, signals.hash_set_keys(h)) for h in [*known_hashes, *filler])
+    hash_set = tuple(
+        KnownEntry(h, signals.hash_set_keys(h), _tone_derivatives(image_of(p)))
+        for h, p in zip(known_hashes, known_paths, strict=True)
+    ) + tuple(KnownEntry(h, signals.hash_set_keys(h)) for h in filler)
 
     plan: list[tuple[str, str, Group, str]] = []
     for group_index, group in enumerate(scenario.groups):

@@ -5,8 +5,10 @@ runs every mode on it. Counts are pooled over the seeds (Wilson intervals); per-
 (bytes, CPU) get a bootstrap interval over the seeds. Besides what each mode's provider
 learned, the harness measures per item whether the item *would count as a match* for the mode
 were its account past the threshold: for ``tpsi`` that is the PSI candidate hit confirmed at
-PDQ <= 31 (what the provider checks once it can read an item), since below the threshold tpsi
-reveals nothing per item; for every other mode it is what the provider learned. tpsi's rate is
+PDQ <= 31 and by the keyed confirmation hash of its derivative (what the provider checks once it
+can read an item; the keyed check under a fresh key, against the listing of the entry PDQ
+matched, or passed when that entry has none), since below the threshold tpsi reveals nothing
+per item; for every other mode it is what the provider learned. tpsi's rate is
 then scaled by ``1 - synthetic_rate``: a voucher is synthetic with that chance whether or not the
 item matches, and a real match sent as a synthetic voucher is never counted (SPEC sections 6 and
 12). These per-item probabilities drive the population model.
@@ -245,17 +247,40 @@ class Replicates:
 
 def signal_matches(population: Population) -> dict[str, bool]:
     """Per item: one of its first ``MAX_CANDIDATES`` PSI candidates (as tpsi sends them) is a
-    key of the list and its full hash is within PDQ 31 of a list entry; what a PSI-candidate
-    design counts as a match once it may look."""
+    key of the list, its full hash is within PDQ 31 of a list entry, and its derivative passes
+    the keyed confirmation check against that entry's listing (if it has one); what a
+    PSI-candidate design with both checks counts as a match once it may look."""
+    from vouchsafe.sdk.errors import InvalidMedia
+    from vouchsafe.sdk.media.decode import decode_image
+    from vouchsafe.sdk.visual_derivative import visual_derivative
+    from vouchsafe.server.confirmation.key import generate_confirmation_key
+    from vouchsafe.server.confirmation.keyed_hash import (
+        CONFIRMATION_MATCH_DISTANCE,
+        ConfirmationHasher,
+        listing_distance,
+    )
+
     keys = {k for e in population.hash_set for k in e.keys}
-    table = HashTable([e.perceptual_hash for e in population.hash_set])
+    entries = list(population.hash_set)
+    table = HashTable([e.perceptual_hash for e in entries])
+    hasher = ConfirmationHasher(generate_confirmation_key())
+    listed: dict[int, tuple[bytes, ...]] = {}
     out = {}
     for item in population.items:
         candidates = list(dict.fromkeys(item.candidates))[:TPSI_MAX_CANDIDATES]
         hit = any(c in keys for c in candidates)
-        out[item.item_id] = hit and (
-            table.nearest_within(item.perceptual_hash, PDQ_MATCH_DISTANCE) is not None
-        )
+        row = table.nearest_within(item.perceptual_hash, PDQ_MATCH_DISTANCE) if hit else None
+        if row is not None and entries[row].tone_derivatives:
+            if row not in listed:
+                listed[row] = tuple(map(hasher.hash_derivative, entries[row].tone_derivatives))
+            try:
+                seen = hasher.hash_derivative(visual_derivative(decode_image(item.media)))
+            except InvalidMedia:
+                row = None
+            else:
+                if listing_distance(seen, listed[row]) > CONFIRMATION_MATCH_DISTANCE:
+                    row = None
+        out[item.item_id] = row is not None
     return out
 
 

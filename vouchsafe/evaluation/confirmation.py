@@ -1,16 +1,18 @@
 """Both checks in ``vouchsafe eval hashing``: PDQ @31 and the keyed confirmation hash.
 
 The harness hands every original and every transformed copy to a :class:`ConfirmationCollector`,
-which keeps the unkeyed features of its visual derivative (``vouchsafe.server.confirmation``)
-and whether PDQ matched. :func:`summarize_confirmation` then splits the images by name
-(:func:`is_training_image`: SHA-256 of the file name, even first byte = training), **fits** the
-centre (mean training feature vector) and the match distance (the smallest distance at which
-every required transform group passes on >= 98% of its training copies: a margin over the 95%
-the confirmation check must reach) and **reports on the held-out split only**: per transform
-the share of copies that pass the confirmation hash and both checks, the share of distinct
-held-out pairs that confirm, how far the bits under two keys agree, and how the confirmation
-distance of distinct pairs correlates with their PDQ distance. The fitted values are what
-``centre.json`` ships (``vouchsafe eval hashing --confirmation-fit-out PATH`` writes them).
+which keeps the unkeyed features of its visual derivative (``vouchsafe.server.confirmation``),
+for an original also those of its tone variants (what a source lists), and whether PDQ matched.
+:func:`summarize_confirmation` then splits the images by name (:func:`is_training_image`:
+SHA-256 of the file name, even first byte = training), **fits** the centre (mean training
+feature vector of the originals) and the match distance (the smallest distance at which every
+required transform group passes on >= 98% of its training copies: a margin over the 95% the
+confirmation check must reach) and **reports on the held-out split only**: per transform the
+share of copies that pass the confirmation hash (smallest distance to the original's listing)
+and both checks, the share of distinct held-out pairs that confirm, how far the bits under two
+keys agree, and how the confirmation distance of distinct pairs correlates with their PDQ
+distance. The fitted values are what ``centre.json`` ships (``vouchsafe eval hashing
+--confirmation-fit-out PATH`` writes them).
 """
 
 from __future__ import annotations
@@ -43,9 +45,13 @@ class ConfirmationCollector:
         self.records: dict[str, Any] = {"originals": [], "copies": []}
 
     def add_original(self, name: str, image: Image.Image, pdq_hash: bytes) -> None:
-        """Records an original (its derivative's features and PDQ hash)."""
+        """Records an original (its derivative's features, its tone variants' (the listing's,
+        first the original's own) and its PDQ hash)."""
+        from vouchsafe.server.confirmation.keyed_hash import tone_variants
+
+        tones = [_features(variant) for variant in tone_variants(image)]
         self.records["originals"].append(
-            {"name": name, "pdq": pdq_hash.hex(), "features": _features(image)}
+            {"name": name, "pdq": pdq_hash.hex(), "features": tones[0], "tones": tones}
         )
 
     def add_copy(self, transform: str, image: Image.Image, pdq_match: bool) -> None:
@@ -75,6 +81,14 @@ def _pair_distances(bits: np.ndarray) -> np.ndarray:
     upper = np.triu_indices(len(bits), 1)
     distances: np.ndarray = (bits[:, None, :] != bits[None, :, :]).sum(axis=2)[upper]
     return distances
+
+
+def _listed_pair_distances(plain: np.ndarray, listed: np.ndarray) -> np.ndarray:
+    """Per distinct pair (order of :func:`_pair_distances`): the smaller of the two directions
+    "one image's hash against the other's listing" (a pair confirms if either does)."""
+    one_way = (plain[None, :, None, :] != listed[:, None, :, :]).sum(axis=3).min(axis=2)
+    both: np.ndarray = np.minimum(one_way, one_way.T)[np.triu_indices(len(plain), 1)]
+    return both
 
 
 def _astronomy_pairs(originals: list[dict[str, Any]], indices: np.ndarray) -> np.ndarray:
@@ -111,13 +125,15 @@ def summarize_confirmation(records: dict[str, Any]) -> dict[str, Any]:
     if not groups & set(REQUIRED_GROUPS):
         return {"signal_type": kh.KEYED_DERIVATIVE, "unavailable": "no required transform"}
     feats = np.array([o["features"] for o in originals], dtype=np.float64)
+    tones = np.array([o.get("tones", [o["features"]]) for o in originals], dtype=np.float64)
     centre = feats[train].mean(axis=0)
     projection = kh.projection_for(ConfirmationKey(EVAL_KEY))
     original_bits = _bits(feats, projection, centre)
-    distance = _fit_distance(records["copies"], original_bits, projection, centre, train)
+    listed_bits = _bits(tones, projection, centre)  # originals x listed hashes x bits
+    distance = _fit_distance(records["copies"], listed_bits, projection, centre, train)
     held = np.flatnonzero(~train)
-    rows = _transform_rows(records["copies"], original_bits, projection, centre, train, distance)
-    held_pairs = _pair_distances(original_bits[held])
+    rows = _transform_rows(records["copies"], listed_bits, projection, centre, train, distance)
+    held_pairs = _listed_pair_distances(original_bits[held], listed_bits[held])
     other = _bits(feats[held], kh.projection_for(ConfirmationKey(OTHER_EVAL_KEY)), centre)
     pdq = np.array(
         [np.unpackbits(np.frombuffer(bytes.fromhex(o["pdq"]), dtype=np.uint8)) for o in originals]
@@ -127,6 +143,7 @@ def summarize_confirmation(records: dict[str, Any]) -> dict[str, Any]:
     return {
         "signal_type": kh.KEYED_DERIVATIVE,
         "hash_bits": kh.HASH_BITS,
+        "listed_hashes_per_item": int(tones.shape[1]),
         "split": "sha256(file name)[0] even = training; figures below are held-out only",
         "training_images": int(train.sum()),
         "held_out_images": len(held),
@@ -152,29 +169,31 @@ def summarize_confirmation(records: dict[str, Any]) -> dict[str, Any]:
 
 def _copy_distances(
     copies: list[Any],
-    original_bits: np.ndarray,
+    listed_bits: np.ndarray,
     projection: np.ndarray,
     centre: np.ndarray,
     keep: np.ndarray,
 ) -> list[tuple[str, bool, int]]:
-    """(transform, PDQ matched, keyed distance) of each copy whose original is in ``keep``."""
+    """(transform, PDQ matched, keyed distance to the nearest listed hash of its original) of
+    each copy whose original is in ``keep``."""
     out = []
     for own, transform, pdq_match, features in copies:
         if keep[own]:
             bits = _bits(np.array(features, dtype=np.float64), projection, centre)
-            out.append((transform, bool(pdq_match), int((bits != original_bits[own]).sum())))
+            nearest = int((bits[None, :] != listed_bits[own]).sum(axis=1).min())
+            out.append((transform, bool(pdq_match), nearest))
     return out
 
 
 def _fit_distance(
     copies: list[Any],
-    original_bits: np.ndarray,
+    listed_bits: np.ndarray,
     projection: np.ndarray,
     centre: np.ndarray,
     train: np.ndarray,
 ) -> int:
     by_group: dict[str, list[int]] = {}
-    for transform, _, d in _copy_distances(copies, original_bits, projection, centre, train):
+    for transform, _, d in _copy_distances(copies, listed_bits, projection, centre, train):
         group = TRANSFORMS_BY_NAME[transform].group
         if group in REQUIRED_GROUPS:
             by_group.setdefault(group, []).append(d)
@@ -186,7 +205,7 @@ def _fit_distance(
 
 def _transform_rows(
     copies: list[Any],
-    original_bits: np.ndarray,
+    listed_bits: np.ndarray,
     projection: np.ndarray,
     centre: np.ndarray,
     train: np.ndarray,
@@ -194,7 +213,7 @@ def _transform_rows(
 ) -> list[dict[str, Any]]:
     tally: dict[str, list[int]] = {}
     held = ~train
-    for transform, pdq_match, d in _copy_distances(copies, original_bits, projection, centre, held):
+    for transform, pdq_match, d in _copy_distances(copies, listed_bits, projection, centre, held):
         second = d <= distance
         counts = tally.setdefault(transform, [0, 0, 0, 0])
         counts[0] += 1
@@ -220,7 +239,8 @@ def format_confirmation(summary: dict[str, Any]) -> str:
         return f"both checks: not measured ({summary['unavailable']})"
     lines = [
         f"both checks (PDQ @31 and {summary['signal_type']} @{summary['fitted_match_distance']}"
-        f" of {summary['hash_bits']}, fitted on {summary['training_images']} training images; "
+        f" of {summary['hash_bits']}, {summary['listed_hashes_per_item']} listed per item,"
+        f" fitted on {summary['training_images']} training images; "
         f"held-out: {summary['held_out_images']} images)",
         f"{'transform':<20} {'PDQ':>8} {'keyed':>8} {'both':>8}",
     ]

@@ -38,10 +38,17 @@ class DeviceItem:
 
 @dataclass(frozen=True)
 class KnownEntry:
-    """One hash-set entry: its full perceptual hash and its PSI candidate keys."""
+    """One hash-set entry: its full perceptual hash and its PSI candidate keys.
+
+    ``tone_derivatives`` are the visual derivatives of the item's tone variants
+    (``vouchsafe.server.confirmation.keyed_hash.tone_variants``), which only the hash source
+    holds (it has the item): a mode with the provider's keyed confirmation check has the hash
+    source list their keyed hashes. Empty for filler entries (no picture behind them).
+    """
 
     perceptual_hash: bytes
     keys: tuple[bytes, ...]
+    tone_derivatives: tuple[bytes, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)

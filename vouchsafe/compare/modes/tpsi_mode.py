@@ -2,14 +2,20 @@
 
 Setup: the provider receives the hash set (PSI keys and full PDQ hashes), blinds the keys
 (``blind_hash_set``) and sends the blinded hash set to the device, which verifies it on
-decoding. Per item: the device derives its account keys once (``new_account``, threshold and
-synthetic rate from the scenario) and sends one safety voucher (``generate_voucher``) whose
-associated data is a ``vouchsafe.v1.AssociatedData`` with the item's full PDQ hash; the provider
-runs the outer step (``process_voucher``). At the end, for every account with opened vouchers,
-the provider runs the inner step (``recover_associated_data``); only past the threshold does it
-read associated data, and it then confirms each recovered item with PDQ distance <= 31 against
-the full hashes of the list (the two-tier design of the hashing issue). An account is flagged
-with at least ``threshold`` confirmed matches.
+decoding. The provider also draws its secret confirmation key (``vouchsafe.server.
+confirmation``); the hash source, which holds the known items, lists under it each item's keyed
+confirmation hashes (its tone variants' listing) next to its PDQ hash. Per item: the device
+derives its account keys once (``new_account``, threshold and synthetic rate from the scenario)
+and sends one safety voucher (``generate_voucher``) whose associated data is a
+``vouchsafe.v1.AssociatedData`` with the item's full PDQ hash and its visual derivative; the
+provider runs the outer step (``process_voucher``). At the end, for every account with opened
+vouchers, the provider runs the inner step (``recover_associated_data``); only past the
+threshold does it read associated data, and it then confirms each recovered item with **both
+checks** of the reference server (``reference_server/pipeline/confirmation.py``): PDQ distance
+<= 31 to a list entry, then the keyed hash of the derivative within
+``CONFIRMATION_MATCH_DISTANCE`` of one that entry's source listed (an entry without a listing,
+a filler, is confirmed on PDQ alone: "second check unavailable"). An account is flagged with at
+least ``threshold`` confirmed matches.
 """
 
 from __future__ import annotations
@@ -38,7 +44,9 @@ from vouchsafe.compare.transcript import (
     wire_field,
 )
 from vouchsafe.protocol import associated_data_pb2
+from vouchsafe.sdk.errors import InvalidMedia
 from vouchsafe.sdk.media.candidates import DEFAULT_SCHEME
+from vouchsafe.sdk.media.decode import decode_image
 from vouchsafe.sdk.tpsi import (
     OpenedVoucher,
     SyntheticSchedule,
@@ -49,16 +57,36 @@ from vouchsafe.sdk.tpsi import (
     process_voucher,
     recover_associated_data,
 )
+from vouchsafe.sdk.tpsi.params import DEFAULT_PADDED_ASSOCIATED_DATA_LENGTH
 from vouchsafe.sdk.tpsi.wire import (
     decode_blinded_hash_set,
     decode_safety_voucher,
     encode_blinded_hash_set,
     encode_safety_voucher,
 )
+from vouchsafe.sdk.visual_derivative import VISUAL_DERIVATIVE_TYPE, visual_derivative
+from vouchsafe.server.confirmation.key import generate_confirmation_key
+from vouchsafe.server.confirmation.keyed_hash import (
+    CONFIRMATION_MATCH_DISTANCE,
+    HASH_BYTES,
+    ConfirmationHasher,
+    listing_distance,
+    split_listing,
+)
 
 # The default release budget (SPEC "PSI candidates"): the device sends its whole list.
 MAX_CANDIDATES = DEFAULT_SCHEME.max_candidates
-PADDED_ASSOCIATED_DATA_LENGTH = 256
+# The protocol's default: the associated data carries the visual derivative (up to 5 KiB).
+PADDED_ASSOCIATED_DATA_LENGTH = DEFAULT_PADDED_ASSOCIATED_DATA_LENGTH
+
+
+def _derivative_of(media: bytes) -> bytes:
+    """The item's visual derivative, or empty when the bytes are no image (the hash-level toy
+    populations of the tests; a listed entry's keyed check then fails, as on the server)."""
+    try:
+        return visual_derivative(decode_image(media))
+    except InvalidMedia:
+        return b""
 
 
 class TpsiMode(DetectionMode):
@@ -69,7 +97,7 @@ class TpsiMode(DetectionMode):
     summary = (
         "The device sends one safety voucher per item; the provider learns nothing about an "
         "account's items until it has at least t matches, then reads their associated data and "
-        "confirms each at PDQ <= 31."
+        "confirms each at PDQ <= 31 and with its keyed confirmation hash of the derivative."
     )
 
     def setup(self, hash_set: Sequence[KnownEntry], config: ModeConfig, wire: Transcript) -> None:
@@ -106,6 +134,28 @@ class TpsiMode(DetectionMode):
         )
         with wire.cpu(DEVICE, Phase.SETUP):
             self._device_set = decode_blinded_hash_set(download.fields[0].value)
+        # The provider's confirmation key goes to the hash source (out of band, as SPEC R.10
+        # says), which lists each known item's keyed hashes next to its PDQ hash.
+        with wire.cpu(PROVIDER, Phase.SETUP):
+            self._hasher = ConfirmationHasher(generate_confirmation_key())
+        with wire.cpu(HASH_SOURCE, Phase.SETUP):
+            listings = [
+                e.perceptual_hash + b"".join(map(self._hasher.hash_derivative, e.tone_derivatives))
+                for e in hash_set
+                if e.tone_derivatives
+            ]
+        confirmation = wire.send(
+            HASH_SOURCE,
+            PROVIDER,
+            "confirmation_hash_list",
+            [wire_field(FieldKind.HASH_LIST, listing) for listing in listings],
+            phase=Phase.SETUP,
+        )
+        with wire.cpu(PROVIDER, Phase.SETUP):
+            self._listed: dict[bytes, tuple[bytes, ...]] = {
+                f.value[:HASH_BYTES]: split_listing(f.value[HASH_BYTES:])
+                for f in confirmation.fields
+            }
         self._config = config
         self._accounts: dict[str, object] = {}
         self._schedules: dict[str, SyntheticSchedule] = {}
@@ -115,6 +165,8 @@ class TpsiMode(DetectionMode):
         self._truncated = 0
         self._recovered_synthetic = 0
         self._hashes_read = 0
+        self._second = {"passed": 0, "failed": 0, "unavailable": 0}
+        self._failed_distances: list[int] = []
 
     def send_item(self, item: DeviceItem, wire: Transcript) -> None:
         """One voucher up; the outer step on the provider."""
@@ -138,6 +190,8 @@ class TpsiMode(DetectionMode):
                 signal_type="pdq",
                 perceptual_hash=item.perceptual_hash,
                 quality=item.quality,
+                visual_derivative=_derivative_of(item.media),
+                visual_derivative_type=VISUAL_DERIVATIVE_TYPE,
                 media_type="image/jpeg",
             ).SerializeToString()
             voucher = generate_voucher(
@@ -167,7 +221,7 @@ class TpsiMode(DetectionMode):
                 self._opened[item.account].append(opened)
 
     def finish(self, wire: Transcript) -> Verdicts:
-        """Inner step per account; confirm recovered items at PDQ <= 31."""
+        """Inner step per account; confirm recovered items with both checks."""
         for account, opened in self._opened.items():
             with wire.cpu(PROVIDER, Phase.FINISH):
                 result = recover_associated_data(self._blinded.params, opened)
@@ -182,6 +236,8 @@ class TpsiMode(DetectionMode):
                     hit = self._table.nearest_within(
                         ad.perceptual_hash, self._config.match_distance
                     )
+                    if hit is not None and not self._second_check(hit, ad):
+                        hit = None
                 wire.derive(
                     PROVIDER, FieldKind.PERCEPTUAL_HASH, ad.perceptual_hash, item_id=item_id
                 )
@@ -192,8 +248,27 @@ class TpsiMode(DetectionMode):
                     self._book.record(account, item_id)
         return self._book.verdicts()
 
+    def _second_check(self, hit: int, ad: associated_data_pb2.AssociatedData) -> bool:
+        """The keyed check of a PDQ-confirmed item (True: it passes or cannot run)."""
+        listed = self._listed.get(self._table.row(hit), ())
+        if not listed:
+            self._second["unavailable"] += 1
+            return True
+        try:
+            seen = self._hasher.hash_derivative(bytes(ad.visual_derivative))
+        except InvalidMedia:
+            self._second["failed"] += 1
+            return False
+        distance = listing_distance(seen, listed)
+        if distance > CONFIRMATION_MATCH_DISTANCE:
+            self._second["failed"] += 1
+            self._failed_distances.append(distance)
+            return False
+        self._second["passed"] += 1
+        return True
+
     def extras(self) -> dict[str, object]:
-        """Voucher size, set size, cuckoo rehashes, opened counts, truncation."""
+        """Voucher size, set size, cuckoo rehashes, opened counts, truncation, both checks."""
         cuckoo = self._blinded.cuckoo
         return {
             "voucher_bytes": sorted(self._voucher_bytes),
@@ -205,4 +280,9 @@ class TpsiMode(DetectionMode):
             "item_hashes_read_past_threshold": self._hashes_read,
             "items_with_candidates_truncated": self._truncated,
             "max_candidates": MAX_CANDIDATES,
+            "confirmation_match_distance": CONFIRMATION_MATCH_DISTANCE,
+            "pdq_confirmed_keyed_check_passed": self._second["passed"],
+            "pdq_confirmed_keyed_check_failed": self._second["failed"],
+            "pdq_confirmed_keyed_check_unavailable": self._second["unavailable"],
+            "keyed_distances_of_failures": sorted(self._failed_distances),
         }
