@@ -16,6 +16,7 @@ it whether its voucher opened).
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,20 @@ from vouchsafe.server.pipeline.matching import RecoveredMatch, RecoveryProgress
 
 def _wall_clock_ms() -> int:
     return int(time.time() * 1000)
+
+
+# Intake asks for a voucher's id and then runs the outer step on the same bytes in the same
+# request thread: the strict decode (every point checked) is done once, not twice.
+_last_decoded = threading.local()
+
+
+def _decode_once(safety_voucher: bytes) -> SafetyVoucher:
+    last: tuple[bytes, SafetyVoucher] | None = getattr(_last_decoded, "pair", None)
+    if last is not None and last[0] == safety_voucher:
+        return last[1]
+    voucher = wire.decode_safety_voucher(safety_voucher)
+    _last_decoded.pair = (safety_voucher, voucher)
+    return voucher
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,7 @@ class TpsiMatcher:
     def _route(
         self, safety_voucher: bytes, *, enforce_window: bool = True
     ) -> tuple[SafetyVoucher, ServerKey, BlindedHashSet]:
-        voucher = wire.decode_safety_voucher(safety_voucher)
+        voucher = _decode_once(safety_voucher)
         digest = voucher.params_digest
         if digest == self.blinded.params.params_digest:
             key, blinded = self.server_key, self.blinded

@@ -10,13 +10,16 @@ SQL text; ``tests/reference_server/test_storage_contract.py`` runs one suite on 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
+    ClauseElement,
     ColumnElement,
     Connection,
+    Executable,
     and_,
+    bindparam,
     delete,
     func,
     insert,
@@ -58,8 +61,10 @@ BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 def _storable(column: str, value: Any) -> Any:
     if isinstance(value, str) and "\x00" in value:
         raise UnstorableValue(f"{column} must not contain NUL characters", field=column)
-    if isinstance(value, int) and not isinstance(value, bool) and not (
-        BIGINT_MIN <= value <= BIGINT_MAX
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and not (BIGINT_MIN <= value <= BIGINT_MAX)
     ):
         raise UnstorableValue(f"{column} is out of range", field=column)
     return value
@@ -75,6 +80,31 @@ def _spec(table: str) -> TableSpec:
     if spec is None:
         raise StorageError(f"unknown table {table}")
     return spec
+
+
+# Statements built once per shape (their values bound per call): SQLAlchemy then reuses the
+# compiled form instead of rebuilding, re-keying and re-compiling a statement per request.
+_STATEMENTS: dict[Hashable, Executable] = {}
+
+
+def _statement(key: Hashable, build: Callable[[], Executable]) -> Executable:
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS.setdefault(key, build())
+    return statement
+
+
+def column(table: str, name: str) -> Any:
+    """A table's column as a SQL expression (for ``update`` / ``add_to`` values)."""
+    return _spec(table).table.c[name]
+
+
+def _key_binds(spec: TableSpec) -> list[ColumnElement[bool]]:
+    return [spec.table.c[c] == bindparam(f"key_{c}") for c in spec.key]
+
+
+def _key_params(spec: TableSpec, key: Sequence[Any]) -> dict[str, Any]:
+    return {f"key_{c}": _storable(c, v) for c, v in zip(spec.key, key, strict=True)}
 
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -117,8 +147,9 @@ class SqlTx:
         After DuplicateKey the transaction can only be rolled back (as PostgreSQL requires)."""
         spec = _spec(table)
         values = {c: _storable(c, getattr(record, c)) for c in spec.columns}
+        statement = _statement(("insert", table), lambda: insert(spec.table))
         try:
-            self.db.execute(insert(spec.table).values(values))
+            self.db.execute(statement, values)
         except IntegrityError as exc:
             raise DuplicateKey(f"{table}: a record with this key already exists") from exc
 
@@ -126,12 +157,15 @@ class SqlTx:
         """The record with this primary key, or None; ``for_update`` locks its row until the
         transaction ends (PostgreSQL; a SQLite writer already holds the whole database)."""
         spec = _spec(table)
-        where = [(c, "=", v) for c, v in zip(spec.key, key, strict=True)]
-        query = select(spec.table).where(self._where(spec, where))
-        if for_update and self.dialect == "postgresql":
-            query = query.with_for_update()
-        row = self.db.execute(query).first()
-        return None if row is None else self._record(spec, row)
+        lock = for_update and self.dialect == "postgresql"
+
+        def build() -> Executable:
+            query = select(spec.table).where(and_(True, *_key_binds(spec)))
+            return query.with_for_update() if lock else query
+
+        row = self.db.execute(_statement(("get", table, lock), build), _key_params(spec, key))
+        first = row.first()
+        return None if first is None else self._record(spec, first)
 
     def select(
         self,
@@ -175,9 +209,18 @@ class SqlTx:
         for column in changes:
             if column not in spec.table.c or column in spec.key:
                 raise StorageError(f"cannot update column {column} of {table}")
-        where = [(c, "=", v) for c, v in zip(spec.key, key, strict=True)]
         values = {c: _storable(c, v) for c, v in changes.items()}
-        result = self.db.execute(update(spec.table).where(self._where(spec, where)).values(values))
+        if any(isinstance(v, ClauseElement) for v in values.values()):
+            where = [(c, "=", v) for c, v in zip(spec.key, key, strict=True)]
+            statement = update(spec.table).where(self._where(spec, where)).values(values)
+            return bool(self.db.execute(statement).rowcount)
+
+        def build() -> Executable:
+            sets: dict[str, Any] = {c: bindparam(f"set_{c}") for c in values}
+            return update(spec.table).where(and_(True, *_key_binds(spec))).values(sets)
+
+        params = {**_key_params(spec, key), **{f"set_{c}": v for c, v in values.items()}}
+        result = self.db.execute(_statement(("update", table, tuple(values)), build), params)
         return bool(result.rowcount)
 
     def add_to(
@@ -186,16 +229,47 @@ class SqlTx:
         record: Any,
         amounts: Mapping[str, int],
         also: Mapping[str, Any] | None = None,
+        *,
+        shape: str | None = None,
+        binds: Mapping[str, Any] | None = None,
     ) -> None:
         """Inserts ``record``, or if its key exists adds ``amounts`` to those columns (and sets
-        ``also``), in one statement: concurrent writers never lose an increment."""
+        ``also``), in one statement: concurrent writers never lose an increment.
+
+        ``also`` may hold SQL expressions over the row's columns; a caller that passes the same
+        expressions every time (their per-call values as ``bindparam``s given in ``binds``)
+        names them with ``shape``, so the statement is built and compiled once."""
         spec = _spec(table)
-        values = {c: _storable(c, getattr(record, c)) for c in spec.columns}
-        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        statement = dialect_insert(spec.table).values(values)
-        changes: dict[str, Any] = {c: spec.table.c[c] + n for c, n in amounts.items()}
-        changes.update(also or {})
-        self.db.execute(statement.on_conflict_do_update(index_elements=spec.key, set_=changes))
+        extra = dict(also or {})
+        expressions = any(isinstance(v, ClauseElement) for v in extra.values())
+        if expressions and shape is None:
+            raise StorageError("add_to with SQL expressions in `also` needs a `shape` name")
+        dialect = self.dialect
+
+        def build() -> Executable:
+            base = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            statement = base(spec.table).values({c: bindparam(f"v_{c}") for c in spec.columns})
+            changes: dict[str, Any] = {c: spec.table.c[c] + bindparam(f"n_{c}") for c in amounts}
+            changes.update(
+                {
+                    c: v if isinstance(v, ClauseElement) else bindparam(f"s_{c}")
+                    for c, v in extra.items()
+                }
+            )
+            return statement.on_conflict_do_update(index_elements=spec.key, set_=changes)
+
+        params: dict[str, Any] = {f"v_{c}": _storable(c, getattr(record, c)) for c in spec.columns}
+        params.update({f"n_{c}": _storable(c, n) for c, n in amounts.items()})
+        params.update(
+            {
+                f"s_{c}": _storable(c, v)
+                for c, v in extra.items()
+                if not isinstance(v, ClauseElement)
+            }
+        )
+        params.update(binds or {})
+        key = ("add_to", table, dialect, tuple(amounts), tuple(extra), shape)
+        self.db.execute(_statement(key, build), params)
 
     def delete(self, table: str, where: Sequence[Condition]) -> int:
         """Deletes records matching every condition; returns how many."""
@@ -216,6 +290,6 @@ class SqlTx:
                 text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name}
             )
 
-    def column_of(self, table: str, column: str) -> Any:
+    def column_of(self, table: str, name: str) -> Any:
         """A table's column as a SQL expression (for ``update`` / ``add_to`` values)."""
-        return _spec(table).table.c[column]
+        return column(table, name)

@@ -7,17 +7,48 @@ rows it returns (no per-request scan of an account's history or of the audit log
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, case
+from sqlalchemy import and_, bindparam, case
 
 from vouchsafe.server.storage import records as r
-from vouchsafe.server.storage.backend import Condition, SqlTx
+from vouchsafe.server.storage.backend import Condition, SqlTx, column
 
 AUDIT_HEAD_ID = 1
 # A recovery job's expiry is moved forward at most once a day (see record_upload).
 EXPIRY_REFRESH_MS = 86_400_000
+
+
+@functools.cache
+def _upload_changes() -> dict[str, Any]:
+    """What an upload sets besides ``opened += added`` (see ``record_upload``), over bound
+    parameters, so the statement is built once: ``n_opened`` is the amount being added."""
+    c = column
+    was_due = c("recovery_jobs", "due")
+    total = c("recovery_jobs", "opened") + bindparam("n_opened")
+    becomes_due = and_(
+        total >= bindparam("upload_threshold"),
+        total > c("recovery_jobs", "recovered"),
+        c("recovery_jobs", "abuse_suspected").is_(False),
+    )
+    stored_expiry = c("recovery_jobs", "expires_at_ms")
+    return {
+        "due": case((becomes_due, True), else_=was_due),
+        "updated_at_ms": case(
+            (and_(becomes_due, was_due.is_(False)), bindparam("upload_now_ms")),
+            else_=c("recovery_jobs", "updated_at_ms"),
+        ),
+        "expires_at_ms": case(
+            (
+                stored_expiry < bindparam("upload_refresh_before_ms"),
+                bindparam("upload_expires_at_ms"),
+            ),
+            else_=stored_expiry,
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -118,27 +149,16 @@ class RecoveryJobStore(_Store):
         update: the row's indexes do not grow with the account's uploads."""
         added = int(opened)
         job = r.RecoveryJob(account_id, added, 0, added >= threshold, 0, now_ms, expires_at_ms)
-        c = self.tx.column_of
-        was_due = c("recovery_jobs", "due")
-        total = c("recovery_jobs", "opened") + added
-        becomes_due = and_(
-            total >= threshold,
-            total > c("recovery_jobs", "recovered"),
-            c("recovery_jobs", "abuse_suspected").is_(False),
-        )
-        stored_expiry = c("recovery_jobs", "expires_at_ms")
-        also = {
-            "due": case((becomes_due, True), else_=was_due),
-            "updated_at_ms": case(
-                (and_(becomes_due, was_due.is_(False)), now_ms),
-                else_=c("recovery_jobs", "updated_at_ms"),
-            ),
-            "expires_at_ms": case(
-                (stored_expiry < expires_at_ms - EXPIRY_REFRESH_MS, expires_at_ms),
-                else_=stored_expiry,
-            ),
+        binds = {
+            "upload_threshold": threshold,
+            "upload_now_ms": now_ms,
+            "upload_expires_at_ms": expires_at_ms,
+            "upload_refresh_before_ms": expires_at_ms - EXPIRY_REFRESH_MS,
         }
-        self.tx.add_to("recovery_jobs", job, {"opened": added}, also)
+        also = _upload_changes()
+        self.tx.add_to(
+            "recovery_jobs", job, {"opened": added}, also, shape="record_upload", binds=binds
+        )
 
     def get(self, account_id: str) -> r.RecoveryJob | None:
         return self.tx.get("recovery_jobs", (account_id,))
