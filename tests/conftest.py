@@ -35,7 +35,8 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def pdq_testdata_dir() -> Path:
     """The PDQ reference images and expected hashes; fails clearly when missing."""
-    path = REPO_ROOT.parent / "shared" / "testdata" / "pdq"
+    # shared/testdata sits beside shared/corpus (which $VOUCHSAFE_CORPUS may relocate)
+    path = default_corpus_dir().parent / "testdata" / "pdq"
     if not (path / "expected_hashes.csv").is_file():
         pytest.fail(f"PDQ test data not found at {path}", pytrace=False)
     return path

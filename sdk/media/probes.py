@@ -8,8 +8,11 @@ Three pieces, each deterministic so that a second implementation reproduces the 
 * :func:`flip_sets`: the sets of code positions to flip, in increasing order of
   ``(sum of quantized margins, tuple of margin ranks)`` -- multi-probe LSH (Lv et al., VLDB
   2007), enumerated best first with its "shift" and "expand" successors;
-* :func:`zoom_view`: the coefficients of the picture zoomed out by 2% about its centre, computed
-  from the 16x16 coefficients alone (a crop of 2% zooms the picture in by as much).
+* :func:`pixel_views`: the coefficients of three views of the item the device computes from its
+  pixels: zoomed out by 2% about the centre (:func:`zoom_view`, a crop of 2% zooms the picture
+  in by as much), with saturated channels pushed past their limits (:func:`unclip_luma`, a
+  brightness or contrast edit clips them) and filtered with wider Jarosz windows (decimation
+  after a resize sees the picture through different box windows).
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ FloatArray = npt.NDArray[np.float64]
 MARGIN_SCALE = 1 << 16
 # The zoom view undoes a 2% centre crop (the crop_2pct transform of the eval suite).
 ZOOM_OUT_FACTOR = 0.98
+# The unclip view: how far past 255 (below 0) a saturated channel value is assumed to lie
+# (grey levels; fitted on the fit split, SPEC P.6).
+UNCLIP_HIGH = 40
+UNCLIP_LOW = 10
+# The wide view: Jarosz windows of a picture 4/3 the size (fitted on the fit split, SPEC P.6).
+WIDE_WINDOW_SCALE = 4 / 3
 
 
 def quantized_margins(coefficients: FloatArray, positions: npt.NDArray[np.int64]) -> list[int]:
@@ -68,11 +77,10 @@ def flip_sets(margins: list[int]) -> Iterator[tuple[int, ...]]:
 
 
 @lru_cache(maxsize=4)
-def zoom_operator(factor: float = ZOOM_OUT_FACTOR) -> FloatArray:
-    """``Z = D S D^T`` (16x16): ``S`` resamples 64 samples about the centre by ``factor``.
+def resample_matrix(factor: float = ZOOM_OUT_FACTOR) -> FloatArray:
+    """``S`` (64x64): resamples 64 samples about their centre by ``factor``.
 
-    ``S[u] = linear interpolation of x at (u - 31.5) / factor + 31.5``, clamped to ``[0, 63]``;
-    ``D`` is PDQ's 16x64 DCT matrix. The zoomed picture's coefficients are ``Z B Z^T``.
+    ``S[u] = linear interpolation of x at (u - 31.5) / factor + 31.5``, clamped to ``[0, 63]``.
     """
     n = pdq.DECIMATED_SIZE
     centre = (n - 1) / 2
@@ -83,18 +91,39 @@ def zoom_operator(factor: float = ZOOM_OUT_FACTOR) -> FloatArray:
     resample = np.zeros((n, n))
     resample[np.arange(n), low] += 1.0 - fraction
     resample[np.arange(n), high] += fraction
-    d = pdq.dct_matrix()
-    out: FloatArray = d @ resample @ d.T
-    out.setflags(write=False)
+    resample.setflags(write=False)
+    return resample
+
+
+def zoom_view(decimated: FloatArray) -> FloatArray:
+    """The 16x16 coefficients of the picture zoomed out by :data:`ZOOM_OUT_FACTOR`:
+    ``dct16(S A S^T)`` of the item's 64x64 decimated luminance ``A``."""
+    s = resample_matrix()
+    a = np.asarray(decimated, dtype=np.float64).reshape(pdq.DECIMATED_SIZE, pdq.DECIMATED_SIZE)
+    return pdq.dct16(s @ a @ s.T)
+
+
+def unclip_luma(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+    """PDQ's luma of ``pixels`` with every saturated channel value pushed past its limit: a
+    channel at 255 counts as ``255 + UNCLIP_HIGH``, one at 0 as ``-UNCLIP_LOW`` (the weights of
+    the luma formula apply), undoing on average the clipping of a brightness or contrast edit."""
+    weights = np.asarray(pdq.LUMA_WEIGHTS, dtype=np.float32)
+    high = ((pixels == 255).astype(np.float32) * weights).sum(axis=2)
+    low = ((pixels == 0).astype(np.float32) * weights).sum(axis=2)
+    out: npt.NDArray[np.float32] = (
+        pdq.luminance(pixels) + np.float32(UNCLIP_HIGH) * high - np.float32(UNCLIP_LOW) * low
+    )
     return out
 
 
-def zoom_view(coefficients: FloatArray) -> FloatArray:
-    """The 16x16 coefficients of the picture zoomed out by :data:`ZOOM_OUT_FACTOR`."""
-    z = zoom_operator()
-    b = np.asarray(coefficients, dtype=np.float64).reshape(pdq.DCT_SIZE, pdq.DCT_SIZE)
-    out: FloatArray = z @ b @ z.T
-    return out
+def pixel_views(pixels: npt.NDArray[np.uint8]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The 16x16 coefficients of the views computed from the item's own pixels (P.4):
+    ``(zoom view, unclip view, wide view)``."""
+    luma = pdq.luminance(pixels)
+    zoom = zoom_view(pdq.decimate(luma))
+    unclip = pdq.dct16(pdq.decimate(unclip_luma(pixels)))
+    wide = pdq.dct16(pdq.decimate(luma, WIDE_WINDOW_SCALE))
+    return zoom, unclip, wide
 
 
 def code_flags(coefficients: FloatArray) -> npt.NDArray[np.bool_]:
