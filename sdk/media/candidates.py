@@ -13,11 +13,12 @@ The two sides are deliberately asymmetric:
   mirrored picture would have it.
 * :func:`psi_candidates` runs on the device, which has the image. It returns exactly
   ``max_candidates`` keys, interleaving the probes of five *roots* (budget shares in sixteenths):
-  the code of the hash itself (5), of a half-size copy of the image (2; resizing moves PDQ bits
+  the code of the hash itself (7), of a half-size copy of the image (2; resizing moves PDQ bits
   through decimation aliasing, and hashing once more at another scale sees where), of the picture
-  zoomed out by 2% (4; undoes a small crop), of the picture with saturated channel values pushed
-  past their limits (2; undoes on average the clipping of a brightness or contrast edit) and of
-  the picture filtered with wider box windows (3; a resized copy is filtered differently). Each
+  padded by 2% with its own edge pixels (2; undoes a small crop), of the picture with saturated
+  channel values pushed past their limits (2; undoes on average the clipping of a brightness or
+  contrast edit) and of the picture filtered with wider box windows (3; a resized copy is
+  filtered differently). Each
   root's probes flip the code positions whose coefficients lie closest to the median, cheapest
   flip set first (:mod:`.probes`).
 
@@ -50,11 +51,11 @@ KEY_BYTES = 32
 # the key domain, are v2's unchanged.
 SCHEME_VERSION = "v3"
 KEY_VERSION = "v2"
-# Budget shares of the roots, in sixteenths: hash, half-size view, zoom-out view, unclip view,
+# Budget shares of the roots, in sixteenths: hash, half-size view, uncrop view, unclip view,
 # wide view (fitted on the fit split; README "PSI candidates", SPEC P.6).
-ROOT_NAMES = ("hash", "half_view", "zoom_view", "unclip_view", "wide_view")
-ROOT_SHARES = (5, 2, 4, 2, 3)
-_SHARE_UNIT = 60  # lcm of the shares: probe j of a root of share s has priority (j+1)*60/s
+ROOT_NAMES = ("hash", "half_view", "uncrop_view", "unclip_view", "wide_view")
+ROOT_SHARES = (7, 2, 2, 2, 3)
+_SHARE_UNIT = 42  # lcm of the shares: probe j of a root of share s has priority (j+1)*42/s
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,16 @@ Three pieces, each deterministic so that a second implementation reproduces the 
   ``(sum of quantized margins, tuple of margin ranks)`` -- multi-probe LSH (Lv et al., VLDB
   2007), enumerated best first with its "shift" and "expand" successors;
 * :func:`pixel_views`: the coefficients of three views of the item the device computes from its
-  pixels: zoomed out by 2% about the centre (:func:`zoom_view`, a crop of 2% zooms the picture
-  in by as much), with saturated channels pushed past their limits (:func:`unclip_luma`, a
-  brightness or contrast edit clips them) and filtered with wider Jarosz windows (decimation
-  after a resize sees the picture through different box windows).
+  pixels: padded by 2% with its own edge pixels (:func:`uncrop_pixels`, so a copy cropped by 2%
+  is decimated on the original's grid again), with saturated channels pushed past their limits
+  (:func:`unclip_luma`, a brightness or contrast edit clips them) and filtered with wider
+  Jarosz windows (decimation after a resize sees the picture through different box windows).
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -28,8 +27,8 @@ from vouchsafe.sdk.media import pdq
 
 FloatArray = npt.NDArray[np.float64]
 MARGIN_SCALE = 1 << 16
-# The zoom view undoes a 2% centre crop (the crop_2pct transform of the eval suite).
-ZOOM_OUT_FACTOR = 0.98
+# The uncrop view undoes a 2% centre crop (the crop_2pct transform of the eval suite).
+UNCROP_FACTOR = 0.98
 # The unclip view: how far past 255 (below 0) a saturated channel value is assumed to lie
 # (grey levels; fitted on the fit split, SPEC P.6).
 UNCLIP_HIGH = 40
@@ -76,31 +75,18 @@ def flip_sets(margins: list[int]) -> Iterator[tuple[int, ...]]:
             heapq.heappush(heap, (shifted, (*ranks[:-1], last + 1)))
 
 
-@lru_cache(maxsize=4)
-def resample_matrix(factor: float = ZOOM_OUT_FACTOR) -> FloatArray:
-    """``S`` (64x64): resamples 64 samples about their centre by ``factor``.
-
-    ``S[u] = linear interpolation of x at (u - 31.5) / factor + 31.5``, clamped to ``[0, 63]``.
-    """
-    n = pdq.DECIMATED_SIZE
-    centre = (n - 1) / 2
-    source = np.clip((np.arange(n) - centre) / factor + centre, 0, n - 1)
-    low = np.floor(source).astype(np.int64)
-    high = np.minimum(low + 1, n - 1)
-    fraction = source - low
-    resample = np.zeros((n, n))
-    resample[np.arange(n), low] += 1.0 - fraction
-    resample[np.arange(n), high] += fraction
-    resample.setflags(write=False)
-    return resample
-
-
-def zoom_view(decimated: FloatArray) -> FloatArray:
-    """The 16x16 coefficients of the picture zoomed out by :data:`ZOOM_OUT_FACTOR`:
-    ``dct16(S A S^T)`` of the item's 64x64 decimated luminance ``A``."""
-    s = resample_matrix()
-    a = np.asarray(decimated, dtype=np.float64).reshape(pdq.DECIMATED_SIZE, pdq.DECIMATED_SIZE)
-    return pdq.dct16(s @ a @ s.T)
+def uncrop_pixels(pixels: npt.NDArray[np.uint8], factor: float = UNCROP_FACTOR) -> npt.NDArray[
+    np.uint8
+]:
+    """``pixels`` padded by edge replication to ``max(H, round(H / factor))`` x
+    ``max(W, round(W / factor))``, centred (the smaller half of each margin on the top/left)."""
+    height, width = pixels.shape[:2]
+    new_height = max(height, round(height / factor))
+    new_width = max(width, round(width / factor))
+    top, left = (new_height - height) // 2, (new_width - width) // 2
+    pad = ((top, new_height - height - top), (left, new_width - width - left), (0, 0))
+    out: npt.NDArray[np.uint8] = np.pad(pixels, pad, mode="edge")
+    return out
 
 
 def unclip_luma(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
@@ -118,12 +104,11 @@ def unclip_luma(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
 
 def pixel_views(pixels: npt.NDArray[np.uint8]) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The 16x16 coefficients of the views computed from the item's own pixels (P.4):
-    ``(zoom view, unclip view, wide view)``."""
-    luma = pdq.luminance(pixels)
-    zoom = zoom_view(pdq.decimate(luma))
+    ``(uncrop view, unclip view, wide view)``."""
+    uncrop = pdq.dct16(pdq.decimate(pdq.luminance(uncrop_pixels(pixels))))
     unclip = pdq.dct16(pdq.decimate(unclip_luma(pixels)))
-    wide = pdq.dct16(pdq.decimate(luma, WIDE_WINDOW_SCALE))
-    return zoom, unclip, wide
+    wide = pdq.dct16(pdq.decimate(pdq.luminance(pixels), WIDE_WINDOW_SCALE))
+    return uncrop, unclip, wide
 
 
 def code_flags(coefficients: FloatArray) -> npt.NDArray[np.bool_]:

@@ -25,7 +25,7 @@ ONNX = "onnx"
 # (bicubic), as SPEC "PSI candidates" P.4 fixes.
 HALF_VIEW_SCALE = 0.5
 # The device views of a PDQ item, in the order of ``HashResult.view_coefficients`` (P.4).
-VIEW_NAMES = ("half_view", "zoom_view", "unclip_view", "wide_view")
+VIEW_NAMES = ("half_view", "uncrop_view", "unclip_view", "wide_view")
 
 
 @dataclass(frozen=True)

@@ -93,9 +93,8 @@ def test_every_root_contributes_candidates_in_its_share() -> None:
 
 
 def test_root_shares_divide_the_priority_unit() -> None:
-    # Probe j of a root of share a has priority (j + 1) * 60 // a: the hash root (share 5)
-    # takes its 5th probe (priority 60) before the half view (share 2) takes its 3rd (90).
-    assert ROOT_SHARES == (5, 2, 4, 2, 3) and all(60 % a == 0 for a in ROOT_SHARES)
+    # Probe j of a root of share a has priority (j + 1) * 42 // a, exact for every share.
+    assert ROOT_SHARES == (7, 2, 2, 2, 3) and all(42 % a == 0 for a in ROOT_SHARES)
 
 
 def test_flip_sets_come_cheapest_first_and_cover_every_small_set() -> None:
@@ -108,19 +107,25 @@ def test_flip_sets_come_cheapest_first_and_cover_every_small_set() -> None:
     assert sets[1] == (1,) and sets[2] == (3,)
 
 
-def test_resampling_by_factor_one_is_the_identity() -> None:
-    assert np.array_equal(probes.resample_matrix(1.0), np.eye(pdq.DECIMATED_SIZE))
+def test_uncrop_pads_with_the_edge_pixels_to_the_uncropped_size() -> None:
+    pixels = np.arange(98 * 49 * 3, dtype=np.uint32).reshape(98, 49, 3).astype(np.uint8)
+    padded = probes.uncrop_pixels(pixels)
+    assert padded.shape == (100, 50, 3)  # round(98 / 0.98), round(49 / 0.98)
+    assert np.array_equal(padded[1:99, 0:49], pixels)  # 1 + 1 rows, 0 + 1 columns
+    assert np.array_equal(padded[0], padded[1]) and np.array_equal(padded[:, 49], padded[:, 48])
+    tiny = np.zeros((3, 3, 3), dtype=np.uint8)
+    assert probes.uncrop_pixels(tiny).shape == (3, 3, 3)
 
 
-def test_zoom_view_undoes_most_of_a_two_percent_crop() -> None:
-    # The zoom view of a cropped copy lies closer to the original's coefficients than the
+def test_uncrop_view_undoes_most_of_a_two_percent_crop() -> None:
+    # The uncrop view of a cropped copy lies closer to the original's coefficients than the
     # copy's own (a benign synthetic picture; the eval measures the corpus).
     image = synthetic_image(6, (400, 300))
     original = PDQ.hash_media(image).coefficients
     cropped = PDQ.hash_media(image.crop((4, 3, 396, 297)))
     assert original is not None and cropped.coefficients is not None
-    zoom = cropped.view_coefficients[VIEW_NAMES.index("zoom_view")]
-    assert np.linalg.norm(zoom - original) < np.linalg.norm(cropped.coefficients - original)
+    uncrop = cropped.view_coefficients[VIEW_NAMES.index("uncrop_view")]
+    assert np.linalg.norm(uncrop - original) < np.linalg.norm(cropped.coefficients - original)
 
 
 def test_unclip_view_equals_the_hash_without_saturated_pixels() -> None:
