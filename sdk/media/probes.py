@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -75,29 +76,40 @@ def flip_sets(margins: list[int]) -> Iterator[tuple[int, ...]]:
             heapq.heappush(heap, (shifted, (*ranks[:-1], last + 1)))
 
 
-def uncrop_pixels(pixels: npt.NDArray[np.uint8], factor: float = UNCROP_FACTOR) -> npt.NDArray[
-    np.uint8
-]:
-    """``pixels`` padded by edge replication to ``max(H, round(H / factor))`` x
-    ``max(W, round(W / factor))``, centred (the smaller half of each margin on the top/left)."""
+def uncrop_pixels(pixels: npt.NDArray[Any], factor: float = UNCROP_FACTOR) -> npt.NDArray[Any]:
+    """``pixels`` (``H x W`` or ``H x W x C``) padded by edge replication to
+    ``max(H, round(H / factor))`` x ``max(W, round(W / factor))``, centred (the smaller half of
+    each margin on the top/left). Padding commutes with PDQ's per-pixel luma."""
     height, width = pixels.shape[:2]
     new_height = max(height, round(height / factor))
     new_width = max(width, round(width / factor))
     top, left = (new_height - height) // 2, (new_width - width) // 2
-    pad = ((top, new_height - height - top), (left, new_width - width - left), (0, 0))
-    out: npt.NDArray[np.uint8] = np.pad(pixels, pad, mode="edge")
+    pad = [(top, new_height - height - top), (left, new_width - width - left)]
+    pad += [(0, 0)] * (pixels.ndim - 2)
+    out: npt.NDArray[Any] = np.pad(pixels, pad, mode="edge")
     return out
 
 
-def unclip_luma(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
+def _weighted_channels(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.float32]:
+    """``(m_R * w_R + m_G * w_G) + m_B * w_B`` in float32, like :func:`pdq.luminance`."""
+    m = mask.astype(np.float32)
+    r, g, b = (np.float32(w) for w in pdq.LUMA_WEIGHTS)
+    out: npt.NDArray[np.float32] = (m[..., 0] * r + m[..., 1] * g) + m[..., 2] * b
+    return out
+
+
+def unclip_luma(
+    pixels: npt.NDArray[np.uint8], luma: npt.NDArray[np.float32] | None = None
+) -> npt.NDArray[np.float32]:
     """PDQ's luma of ``pixels`` with every saturated channel value pushed past its limit: a
     channel at 255 counts as ``255 + UNCLIP_HIGH``, one at 0 as ``-UNCLIP_LOW`` (the weights of
-    the luma formula apply), undoing on average the clipping of a brightness or contrast edit."""
-    weights = np.asarray(pdq.LUMA_WEIGHTS, dtype=np.float32)
-    high = ((pixels == 255).astype(np.float32) * weights).sum(axis=2)
-    low = ((pixels == 0).astype(np.float32) * weights).sum(axis=2)
+    the luma formula apply), undoing on average the clipping of a brightness or contrast edit.
+    ``luma``: the item's :func:`pdq.luminance`, when already computed."""
+    base = pdq.luminance(pixels) if luma is None else luma
+    high = _weighted_channels(pixels == 255)
+    low = _weighted_channels(pixels == 0)
     out: npt.NDArray[np.float32] = (
-        pdq.luminance(pixels) + np.float32(UNCLIP_HIGH) * high - np.float32(UNCLIP_LOW) * low
+        base + np.float32(UNCLIP_HIGH) * high - np.float32(UNCLIP_LOW) * low
     )
     return out
 
@@ -105,9 +117,10 @@ def unclip_luma(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.float32]:
 def pixel_views(pixels: npt.NDArray[np.uint8]) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The 16x16 coefficients of the views computed from the item's own pixels (P.4):
     ``(uncrop view, unclip view, wide view)``."""
-    uncrop = pdq.dct16(pdq.decimate(pdq.luminance(uncrop_pixels(pixels))))
-    unclip = pdq.dct16(pdq.decimate(unclip_luma(pixels)))
-    wide = pdq.dct16(pdq.decimate(pdq.luminance(pixels), WIDE_WINDOW_SCALE))
+    luma = pdq.luminance(pixels)
+    uncrop = pdq.dct16(pdq.decimate(uncrop_pixels(luma)))
+    unclip = pdq.dct16(pdq.decimate(unclip_luma(pixels, luma)))
+    wide = pdq.dct16(pdq.decimate(luma, WIDE_WINDOW_SCALE))
     return uncrop, unclip, wide
 
 
