@@ -2,9 +2,10 @@
 
 One router per noun (``reference_server/routers``), one error mapper (every VouchsafeError
 becomes its HTTP status and a protobuf ``vouchsafe.v1.Error``; an unexpected exception becomes
-``internal_error``/500 and is logged), and a scheduler that runs the threshold sweep, the
-retention job, audit checkpoints and the request-tally flush every ``schedule_interval_s``, and
-signs an audit checkpoint every ``checkpoint_interval_s`` and at shutdown.
+``internal_error``/500 and is logged), and a scheduler that runs due recovery jobs, the
+retention job, audit checkpoints and the request-tally flush every ``schedule_interval_s``,
+polls for due recovery jobs every ``recovery_poll_s`` and signs an audit checkpoint every
+``checkpoint_interval_s`` and at shutdown.
 """
 
 from __future__ import annotations
@@ -28,11 +29,12 @@ from vouchsafe.server import console
 from vouchsafe.server.audit_log import AuditLog
 from vouchsafe.server.auth import RateLimiter
 from vouchsafe.server.context import RequestTallies, ServerContext, wall_clock_ms
+from vouchsafe.server.errors import InvalidArgument
 from vouchsafe.server.http import BodyDeadline, error_response, vouchsafe_error_response
 from vouchsafe.server.keys import ProviderKey, generate_provider_key, load_or_create_provider_key
 from vouchsafe.server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
+from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
 from vouchsafe.server.pipeline.retention import run_retention
-from vouchsafe.server.pipeline.threshold import sweep_thresholds
 from vouchsafe.server.routers import (
     accounts,
     appeals,
@@ -68,6 +70,12 @@ _HTTP_CODES = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}
 def _provider_key(settings: Settings) -> ProviderKey:
     if settings.provider_key_path is not None:
         return load_or_create_provider_key(settings.provider_key_path)
+    if settings.db_url.startswith(("postgresql", "postgres:")):
+        raise InvalidArgument(
+            "a PostgreSQL deployment needs --provider-key (every worker must sign with the "
+            "same key, across restarts)",
+            field="provider_key",
+        )
     if settings.db_url.startswith("sqlite:///") and settings.db_url != "sqlite:///:memory:":
         return load_or_create_provider_key(
             Path(settings.db_url.removeprefix("sqlite:///") + ".provider-key")
@@ -167,8 +175,8 @@ def checkpoint_pass(ctx: ServerContext) -> None:
 
 
 def scheduled_pass(ctx: ServerContext) -> None:
-    """One scheduler tick: threshold sweep, retention, checkpoint, tally flush."""
-    sweep_thresholds(ctx)
+    """One scheduler tick: due recovery jobs, retention, checkpoint, tally flush."""
+    run_recovery_jobs(ctx)
     run_retention(ctx)
     checkpoint_pass(ctx)
     ctx.tallies.flush(ctx.storage)
@@ -200,7 +208,7 @@ def create_app(
         ctx.tallies.count(ErrorCode.INTERNAL_ERROR)
         return error_response(ErrorCode.INTERNAL_ERROR, "the server failed; nothing was accepted")
 
-    async def every(interval_s: float, job: Callable[[ServerContext], None], name: str) -> None:
+    async def every(interval_s: float, job: Callable[[ServerContext], object], name: str) -> None:
         while True:
             await asyncio.sleep(interval_s)
             try:
@@ -213,6 +221,8 @@ def create_app(
         jobs = (
             (settings.schedule_interval_s, scheduled_pass, "scheduled pass"),
             (settings.checkpoint_interval_s, checkpoint_pass, "audit checkpoint"),
+            # Picks up jobs a crashed worker left due (after their lease) in every worker.
+            (settings.recovery_poll_s, run_recovery_jobs, "recovery job poll"),
         )
         tasks = [
             asyncio.create_task(every(interval, job, name))
@@ -241,3 +251,11 @@ def create_app(
     )
     app.state.ctx = ctx
     return app
+
+
+def app_from_env() -> Starlette:
+    """The app from ``VOUCHSAFE_*`` variables: what each ``vouchsafe server --workers N``
+    worker process runs."""
+    from vouchsafe.server.settings import settings_from_env
+
+    return create_app(settings_from_env())

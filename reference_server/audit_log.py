@@ -22,6 +22,7 @@ import hashlib
 import json
 import struct
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.server.keys import (
@@ -55,6 +56,26 @@ def entry_hash(prev_hash: bytes, seq: int, at_ms: int, kind: str, payload: str) 
     return hashlib.sha256(labels.framed(labels.AUDIT_ENTRY, *fields)).digest()
 
 
+def utc_day(ms: int) -> str:
+    """The UTC calendar day of an instant, ``YYYY-MM-DD`` (the transparency tallies' period)."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
+
+
+SECOND_CHECK_UNAVAILABLE = "review_queued:second_check:unavailable"
+"""The tally key of queued reviews whose keyed second check could not run."""
+
+
+def counted_keys(kind: str, payload: Payload) -> tuple[str, ...]:
+    """What an entry adds to the per-day tallies: its kind; for a review decision also
+    ``review_decided:<review kind>:<outcome>``, and for a queued review whose second check
+    could not run also ``review_queued:second_check:unavailable`` (the figures split them so)."""
+    if kind == "review_decided":
+        return (kind, f"{kind}:{payload.get('kind')}:{payload.get('outcome')}")
+    if kind == "review_queued" and payload.get("second_check") == "unavailable":
+        return (kind, SECOND_CHECK_UNAVAILABLE)
+    return (kind,)
+
+
 def checkpoint_bytes(seq: int, head_hash: bytes, at_ms: int, previous_seq: int) -> bytes:
     """What a checkpoint signature covers (``previous_seq``: the checkpoint before, or 0)."""
     return struct.pack(">Q", seq) + head_hash + struct.pack(">q", at_ms) + struct.pack(
@@ -83,19 +104,22 @@ class AuditLog:
         self.checkpoint_every = checkpoint_every
 
     def append(self, tx: Repos, kind: str, payload: Payload, at_ms: int) -> AuditEntry:
-        """Adds one entry chained to the current head; checkpoints every ``checkpoint_every``."""
-        last = tx.audit.last()
-        seq = 1 if last is None else last.seq + 1
-        prev = GENESIS_HASH if last is None else last.entry_hash
+        """Adds one entry chained to the current head; checkpoints every ``checkpoint_every``.
+
+        The head row stays locked until ``tx`` ends, so appenders in any number of processes
+        extend one chain in commit order; the entry's per-day tallies are counted with it."""
+        head = tx.audit.head()
+        seq, prev = head.seq + 1, head.entry_hash
         text = canonical_payload(payload)
         entry = AuditEntry(seq, at_ms, kind, text, prev, entry_hash(prev, seq, at_ms, kind, text))
-        tx.audit.append(entry)
+        tx.audit.append(entry, counted_keys(kind, payload), utc_day(at_ms))
         if self.checkpoint_every and seq % self.checkpoint_every == 0:
             self._sign(tx, entry, at_ms)
         return entry
 
     def checkpoint(self, tx: Repos, at_ms: int) -> Checkpoint | None:
         """Signs the current head unless it is already checkpointed; None for an empty log."""
+        tx.audit.head()  # locked: checkpoints from several workers never collide
         head = tx.audit.last()
         if head is None:
             return None

@@ -45,10 +45,23 @@ class RequestTallies:
         with self._lock:
             self._counts[(day, code)] += 1
 
+    def pending(self, from_day: str, to_day: str) -> Counter[str]:
+        """Counts not yet flushed, per code, for days in ``[from_day, to_day)`` (no I/O: the
+        public transparency page reads them without writing anything)."""
+        with self._lock:
+            items = list(self._counts.items())
+        out: Counter[str] = Counter()
+        for (day, code), n in items:
+            if from_day <= day < to_day:
+                out[code] += n
+        return out
+
     def flush(self, storage: Storage) -> None:
         """Adds the pending counts to storage and forgets them."""
         with self._lock:
             pending, self._counts = self._counts, Counter()
+        if not pending:
+            return
         with storage.transaction() as tx:
             for (day, code), n in pending.items():
                 tx.tallies.bump(day, code, n)
@@ -56,11 +69,12 @@ class RequestTallies:
 
 @dataclass
 class AccountRecoveryRun:
-    """One account's recovery state and the voucher ids already fed into it."""
+    """One account's recovery state, the voucher ids already fed into it and the newest
+    ``received_at_ms`` among them (where the next run starts reading)."""
 
     state: object
     fed: set[bytes] = field(default_factory=set)
-    abuse_logged: bool = False
+    seen_until_ms: int = 0
 
 
 @dataclass
@@ -83,5 +97,7 @@ class ServerContext:
     release_deltas: dict[str, bytes] = field(default_factory=dict)
 
     def log(self, tx: Repos, kind: str, payload: Payload) -> None:
-        """Appends an audit entry inside ``tx`` (so it commits with the step it records)."""
-        self.audit.append(tx, kind, payload, self.clock())
+        """Appends an audit entry inside ``tx`` (so it commits with the step it records), at the
+        end of the transaction (``Repos.before_commit``: the chain head is the last lock)."""
+        at_ms = self.clock()
+        tx.before_commit(lambda: self.audit.append(tx, kind, payload, at_ms))

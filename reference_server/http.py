@@ -83,14 +83,41 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 def parse_message(message_type: type[M], data: bytes, field: str = "body") -> M:
     """Decodes ``data`` as ``message_type`` with the one strict decoder (canonical encoding,
-    no unknown fields); MalformedRequest naming ``field`` when it is not one."""
+    no unknown fields); MalformedRequest naming ``field`` when it is not one. A string field
+    holding a NUL character is refused (InvalidArgument naming it): no text the server keeps
+    may contain one (PostgreSQL cannot store it), on every database alike."""
     message = decode_canonical(message_type, data, field=field, error=MalformedRequest)
     version = getattr(message, "version", 1)
     if version not in (0, 1):
         raise MalformedRequest(
             f"unsupported {message_type.DESCRIPTOR.name} version", field="version"
         )
+    refuse_nul_text(message)
     return message
+
+
+def _refuse_nul(name: str, value: object) -> None:
+    if isinstance(value, str) and "\x00" in value:
+        raise InvalidArgument(f"{name} must not contain NUL characters", field=name)
+    if isinstance(value, Message):
+        refuse_nul_text(value)
+
+
+def refuse_nul_text(message: Message) -> None:
+    """InvalidArgument when any string in ``message`` (nested messages, repeated fields and
+    maps included) contains a NUL character."""
+    for descriptor, value in message.ListFields():
+        name = descriptor.name
+        entry = descriptor.message_type
+        if entry is not None and entry.GetOptions().map_entry:
+            for key in value:
+                _refuse_nul(name, key)
+                _refuse_nul(name, value[key])
+        elif descriptor.is_repeated:
+            for item in value:
+                _refuse_nul(name, item)
+        else:
+            _refuse_nul(name, value)
 
 
 def protobuf_response(message: Message, status: int = 200) -> Response:

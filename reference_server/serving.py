@@ -233,8 +233,11 @@ def serve(app: Any, settings: Settings, host: str, port: int, workers: int = 1) 
     """Runs ``app`` on uvicorn at ``host:port`` with every connection limit applied.
 
     With ``workers`` > 1, ``app`` is an import string of an app factory (uvicorn starts the
-    processes); each worker takes ``max_connections / workers`` and reads the limits from the
-    ``VOUCHSAFE_*`` variables, which are set here from ``settings``.
+    processes); each worker runs :class:`GuardedH11Protocol` (by its import path) with
+    ``max_connections / workers`` connections, the same per-address cap and the same header
+    and body timeouts, read from the ``VOUCHSAFE_*`` variables, which are set here from
+    ``settings``. The per-address cap is counted per worker (the kernel spreads one address's
+    connections over the workers), so one address may hold up to ``workers`` times it.
     """
     max_connections, backlog = descriptor_budget(settings.max_connections)
     per_worker = max(1, max_connections // workers)

@@ -77,6 +77,9 @@ class Settings:
     console_secure_cookies: bool | None = None
     # Seconds between scheduled threshold sweeps, retention runs and checkpoints (0 = off).
     schedule_interval_s: float = 30.0
+    # Seconds between each worker's polls for due recovery jobs (0 = off): a job normally runs
+    # right after its upload's response; the poll repairs what a crashed worker left due.
+    recovery_poll_s: float = 1.0
     legal_basis: str = (
         "stand-in: Regulation laying down rules to prevent and combat child sexual abuse "
         "(COM(2022) 209), Art. 12-13"
@@ -140,6 +143,7 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         ("checkpoint_interval_s", float),
         ("header_timeout_s", float),
         ("body_timeout_s", float),
+        ("recovery_poll_s", float),
     )
     for name, kind in numbers:
         key = "VOUCHSAFE_" + name.upper()

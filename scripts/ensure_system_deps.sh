@@ -2,7 +2,10 @@
 # Installs the system packages the project needs when they are missing (Debian/Ubuntu only;
 # elsewhere it says what to install):
 # - libsodium >= 1.0.18, for ristretto255;
-# - chromium and chromium-driver, for the browser tests (tests/browser) that render every report.
+# - chromium and chromium-driver, for the browser tests (tests/browser) that render every report;
+# - postgresql (server binaries initdb/pg_ctl), which tests/postgres.py starts as a throwaway
+#   cluster for the storage and server tests (Debian's package may also create and start its own
+#   "main" cluster; the tests never use it).
 # When dpkg is locked (another install running), it waits and retries.
 set -euo pipefail
 SUDO=""
@@ -13,6 +16,9 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libsodium\.so\.2[3-9]'; then
 fi
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    missing+=(postgresql)
+fi
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

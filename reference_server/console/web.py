@@ -112,7 +112,11 @@ async def read_form(request: Request) -> dict[str, str]:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidArgument("the form is not UTF-8") from None
-    return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=32))
+    form = dict(parse_qsl(text, keep_blank_values=True, max_num_fields=32))
+    for name, value in form.items():
+        if "\x00" in name or "\x00" in value:
+            raise InvalidArgument("form fields must not contain NUL characters", field=name[:64])
+    return form
 
 
 Handler = Callable[[Console, Repos, StaffSession, Request, Mapping[str, str]], Response]

@@ -4,10 +4,10 @@
         │
         ▼
     1 intake.receive_voucher        validate; VoucherId check; outer step; voucher record +
-        │                           receipt + audit entry commit in ONE transaction
-        │                           (non-match: receipt only, 30-day TTL)
-        ▼   on arrival, and every scheduler tick (threshold.sweep_thresholds)
-    2 threshold.run_threshold       recover per account; below t: nothing stored or logged
+        │                           receipt + audit entry + recovery-job count commit in ONE
+        │                           transaction (non-match: receipt only, 30-day TTL)
+        ▼   after the response, or any worker's poll (recovery_jobs.run_recovery_jobs)
+    2 threshold.run_threshold       recover per account; below t: nothing recovered or logged
         │ past t, each real match not yet handled
         ▼
     3 confirmation.confirm_match    full perceptual hash vs hash-set entries, PDQ Hamming <= 31
@@ -24,7 +24,7 @@
         │                           upheld: report retracted, false-positive opinion,
         │                           reinstated unless another report on the account stands
         ▼
-    7 transparency                  figures = counts of audit-log entries in a period
+    7 transparency                  figures = per-day tallies of audit-log entries
     8 retention.run_retention       TTL per table; deletions logged
 
 Every step writes its audit entry in the same transaction as its effect.

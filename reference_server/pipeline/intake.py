@@ -4,7 +4,8 @@ Everything happens in the caller's transaction, so the receipt exists only if th
 record (and its audit entry) committed: a receipt the client holds is never lost. A voucher id
 seen before returns the original receipt (``duplicate``); the voucher id must be the protocol's
 VoucherId of the bytes, and the same voucher from another account is a conflict. Non-matches
-keep only the receipt (no voucher bytes).
+keep only the receipt (no voucher bytes). The account's recovery job is enqueued in the same
+transaction (``recovery_jobs``); recovery itself runs after the response.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from vouchsafe.sdk.api.provider_signatures import receipt_body, voucher_digest
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import Conflict, InvalidArgument, NotReady, PayloadTooLarge
+from vouchsafe.server.pipeline.recovery_jobs import enqueue_recovery
 from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import VoucherRecord
 
@@ -45,6 +47,7 @@ def receive_voucher(
     ttl = ctx.settings.retention_ms if opened is not None else ctx.settings.nonmatch_retention_ms
     record = VoucherRecord(request.voucher_id, account_id, now, digest, opened, now + ttl)
     tx.vouchers.add(record)
+    enqueue_recovery(ctx, tx, account_id, opened is not None)
     # The entry says a voucher arrived, never whether the outer step matched.
     ctx.log(
         tx, "voucher_received", {"account_id": account_id, "voucher_id": record.voucher_id.hex()}

@@ -1,11 +1,13 @@
 """Steps 2 and 3, threshold and confirmation, per account.
 
-``run_threshold`` feeds an account's opened records that are new since its last run into the
-account's recovery state (``ctx.recoveries``; the work per record is bounded, SPEC.md 8.3).
-Below the match threshold it does nothing at all: no record, no audit entry, no log line (so
-operators learn no count). An account whose shares no honest client makes is marked once in
-the audit log (``recovery_abuse_suspected``) and never recomputed. Past the threshold, every
-real match not yet handled is confirmed against the full hashes
+``run_threshold`` (run as the account's recovery job, ``recovery_jobs``) feeds an account's
+opened records that are new since its last run into the account's recovery state
+(``ctx.recoveries``, per worker process, kept only once the run's transaction has committed;
+the work per record is bounded, SPEC.md 8.3). Below the match threshold it does nothing at
+all: no record, no audit entry, no log line (so operators learn no count). An account whose
+shares no honest client makes is marked once, on its job row (so across every worker), and in
+the audit log (``recovery_abuse_suspected``), and is never recomputed. Past the threshold,
+every real match not yet handled is confirmed against the full hashes
 (``confirmation.confirm_match``: the full hash, then the keyed confirmation hash): matches that
 pass both join the human review queue with their visual derivative; coarse-key collisions
 (``collision_dropped``) and matches the keyed confirmation hash rejects (``confirmation_failed``)
@@ -20,20 +22,61 @@ from vouchsafe.sdk.errors import VouchsafeError
 from vouchsafe.server.context import AccountRecoveryRun, ServerContext, new_id
 from vouchsafe.server.pipeline.confirmation import Confirmation, confirm_match
 from vouchsafe.server.storage import Repos
-from vouchsafe.server.storage.records import ProcessedItem, ReviewItemRecord, ThresholdState
+from vouchsafe.server.storage.records import (
+    ProcessedItem,
+    RecoveryJob,
+    ReviewItemRecord,
+    VoucherRecord,
+)
+
+# How far before the newest record fed so far a run looks for records it has not seen (commits
+# land out of ``received_at_ms`` order by up to a transaction's length, and clocks of several
+# machines differ); the count check in ``_unseen`` catches anything older.
+RECENT_MS = 10 * 60_000
+
+
+def _unseen(
+    tx: Repos,
+    account_id: str,
+    run: AccountRecoveryRun,
+    recent: list[VoucherRecord],
+    job: RecoveryJob | None,
+) -> list[VoucherRecord]:
+    """The account's opened records not yet fed into ``run``, read without its history.
+
+    ``recent`` (read BEFORE ``job``) holds the records of the last ``RECENT_MS``. The job counts
+    every opened record ever stored, in the same transaction as the record, so it counts at
+    least every record ``recent``'s read could see: when the records fed plus the unseen recent
+    ones add up to that count, no older record can be missing (fed records since deleted by
+    retention only make the sum smaller). Otherwise (a record older than the window, or a
+    deletion) the account's opened records are read in full, once."""
+    new = [v for v in recent if v.voucher_id not in run.fed]
+    if job is not None and len(run.fed) + len(new) == job.opened:
+        return new
+    return [v for v in tx.vouchers.opened_for(account_id) if v.voucher_id not in run.fed]
 
 
 def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
     """Handles the account's newly recovered matches; returns how many were queued for review."""
     if ctx.matcher is None:
         return 0
-    opened = tx.vouchers.opened_for(account_id)
-    if len(opened) < ctx.matcher.threshold:
-        return 0
-    run = ctx.recoveries.get(account_id)
-    if run is None:
-        run = ctx.recoveries[account_id] = AccountRecoveryRun(ctx.matcher.new_recovery())
-    new = [v for v in opened if v.voucher_id not in run.fed]
+    # The cached state is taken out for this run and put back only when the transaction
+    # commits: a run that rolls back (or fails) leaves no state ahead of what was committed
+    # (records fed); the next run then rebuilds it from the stored records.
+    run = ctx.recoveries.pop(account_id, None)
+    recent = None
+    if run is not None:  # only the records of the last minutes: never the account's history
+        recent = tx.vouchers.opened_for(account_id, since_ms=run.seen_until_ms - RECENT_MS)
+    job = tx.recovery.get(account_id)  # read after the records: see _unseen
+    if job is not None and job.abuse_suspected:
+        return 0  # marked once, never recomputed
+    if run is None or recent is None:
+        opened = tx.vouchers.opened_for(account_id)
+        if len(opened) < ctx.matcher.threshold:
+            return 0
+        run, new = AccountRecoveryRun(ctx.matcher.new_recovery()), opened
+    else:
+        new = _unseen(tx, account_id, run, recent, job)
     try:
         progress = ctx.matcher.recover_new(run.state, [v.opened for v in new if v.opened])
     except VouchsafeError:
@@ -42,9 +85,12 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
         logging.getLogger(__name__).warning("threshold recovery failed for one account")
         return 0
     run.fed.update(v.voucher_id for v in new)
+    run.seen_until_ms = max([run.seen_until_ms, *(v.received_at_ms for v in new)])
+    tx.after_commit(lambda: ctx.recoveries.__setitem__(account_id, run))
     if progress.abuse_suspected:
-        if not run.abuse_logged:
-            run.abuse_logged = True
+        # Stored with the job (not per process): logged exactly once, by whichever worker
+        # commits the mark first, and never recomputed after that.
+        if tx.recovery.mark_abuse_suspected(account_id):
             ctx.log(tx, "recovery_abuse_suspected", {"account_id": account_id})
         return 0
     recovered = list(progress.items)
@@ -52,14 +98,13 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
         return 0
     now = ctx.clock()
     expires = now + ctx.settings.retention_ms
-    tx.processed.set_state(ThresholdState(account_id, len(opened), now, expires))
     done = tx.processed.item_ids(account_id)
     fresh = [item for item in recovered if item.item_id not in done]
     if not fresh:
         return 0
     if not done:
         ctx.log(tx, "threshold_crossed", {"account_id": account_id})
-    last_voucher_at = max(v.received_at_ms for v in opened)
+    last_voucher_at = run.seen_until_ms
     queued = 0
     for item in fresh:
         outcome = confirm_match(item.associated_data, ctx.entries)
@@ -129,15 +174,4 @@ def run_threshold(ctx: ServerContext, tx: Repos, account_id: str) -> int:
                     "signal_type": outcome.signal_type,
                 },
             )
-    return queued
-
-
-def sweep_thresholds(ctx: ServerContext) -> int:
-    """The scheduled pass: runs ``run_threshold`` for every account holding opened records."""
-    with ctx.storage.transaction() as tx:
-        accounts = tx.vouchers.accounts_with_opened()
-    queued = 0
-    for account_id in accounts:
-        with ctx.storage.transaction() as tx:
-            queued += run_threshold(ctx, tx, account_id)
     return queued

@@ -1,7 +1,8 @@
-"""Step 7, transparency figures for a period, computed from the audit log (and request tallies).
+"""Step 7, transparency figures for a period, from tallies the audit log keeps per UTC day.
 
-Every figure is a count of audit entries of one kind in ``[from_ms, to_ms)``, so an auditor can
-recompute it from the verified log. Error rates come from the per-day request tallies.
+Every figure is a count of audit entries of one kind on the period's UTC days (the log counts
+each entry as it is appended, in the same transaction), so an auditor can recompute it from the
+verified log. Error rates come from the per-day request tallies.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 import json
 import statistics
 from collections import Counter
-from datetime import UTC, datetime
 
-from vouchsafe.server.audit_log import published_checkpoint
+from vouchsafe.server.audit_log import SECOND_CHECK_UNAVAILABLE, published_checkpoint, utc_day
 from vouchsafe.server.context import ServerContext
+
+DAY_MS = 86_400_000
 
 FIGURES = (
     ("vouchers_received", "voucher_received", "safety vouchers received"),
@@ -41,42 +43,43 @@ FIGURES = (
 )
 
 
-def _day(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%d")
+def period_days(from_ms: int, to_ms: int) -> tuple[int, int]:
+    """``[from_ms, to_ms)`` widened to whole UTC days (the tallies' granularity)."""
+    return from_ms - from_ms % DAY_MS, to_ms + (-to_ms % DAY_MS)
 
 
 def transparency_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> dict[str, object]:
-    """The figures for ``[from_ms, to_ms)`` as a JSON-ready dict."""
+    """The figures for the whole UTC days covering ``[from_ms, to_ms)``, as a JSON-ready dict.
+
+    Reads the per-day tallies kept as entries are appended (O(days)) and the decided appeals
+    of the period (for the median handling time), never the audit log as a whole."""
+    from_ms, to_ms = period_days(from_ms, to_ms)
+    first, last = utc_day(from_ms), utc_day(to_ms)
     with ctx.storage.read() as tx:
-        entries = tx.audit.between(from_ms, to_ms)
-        tallies = tx.tallies.between(_day(from_ms), _day(to_ms + 86_400_000 - 1))
+        counts = tx.audit.counts_between(first, last)
+        tallies = tx.tallies.between(first, last)
+        decided = [
+            e
+            for kind in ("appeal_upheld", "appeal_rejected")
+            for e in tx.audit.of_kind_between(kind, from_ms, to_ms)
+        ]
         checkpoint = tx.audit.last_checkpoint()
         published = None if checkpoint is None else published_checkpoint(tx, checkpoint)
-    kinds = Counter(e.kind for e in entries)
+    kinds: Counter[str] = Counter()
+    for c in counts:
+        kinds[c.counted] += c.count
     figures: dict[str, object] = {name: kinds.get(kind, 0) for name, kind, _ in FIGURES}
-    reviews = Counter(
-        json.loads(e.payload)["outcome"]
-        for e in entries
-        if e.kind == "review_decided" and json.loads(e.payload).get("kind") == "match"
-    )
-    figures["reviews_queued_second_check_unavailable"] = sum(
-        1
-        for e in entries
-        if e.kind == "review_queued" and json.loads(e.payload).get("second_check") == "unavailable"
-    )
-    figures["reviews_confirmed"] = reviews.get("confirmed", 0)
-    figures["reviews_not_confirmed"] = reviews.get("not_confirmed", 0)
-    handling = [
-        int(json.loads(e.payload)["handling_ms"])
-        for e in entries
-        if e.kind in ("appeal_upheld", "appeal_rejected")
-    ]
+    figures["reviews_queued_second_check_unavailable"] = kinds.get(SECOND_CHECK_UNAVAILABLE, 0)
+    figures["reviews_confirmed"] = kinds.get("review_decided:match:confirmed", 0)
+    figures["reviews_not_confirmed"] = kinds.get("review_decided:match:not_confirmed", 0)
+    handling = [int(json.loads(e.payload)["handling_ms"]) for e in decided]
     figures["appeal_median_handling_ms"] = int(statistics.median(handling)) if handling else None
-    requests = sum(t.count for t in tallies)
-    errors = Counter({t.code: 0 for t in tallies})
+    by_code: Counter[str] = Counter()
     for t in tallies:
-        if t.code != "ok":
-            errors[t.code] += t.count
+        by_code[t.code] += t.count
+    by_code.update(ctx.tallies.pending(first, last))  # this worker's, not yet flushed
+    requests = sum(by_code.values())
+    errors = Counter({code: n for code, n in by_code.items() if code != "ok"})
     figures["requests"] = requests
     figures["request_errors"] = {code: n for code, n in sorted(errors.items()) if n}
     figures["request_error_rate"] = (sum(errors.values()) / requests) if requests else 0.0
@@ -84,7 +87,9 @@ def transparency_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> dict[s
         "provider": ctx.settings.provider_name,
         "period": {"from_ms": from_ms, "to_ms": to_ms},
         "figures": figures,
-        "source": "counts of audit-log entries in the period; error rates from request tallies",
+        "source": (
+            "counts of audit-log entries on the period's UTC days; error rates from request tallies"
+        ),
         # Anyone who keeps these can later prove the log was truncated or rewritten
         # (audit verify --known-checkpoint).
         "audit_checkpoint": published,

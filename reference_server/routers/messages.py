@@ -48,7 +48,7 @@ def send(
             req.message_id,
             caller.account_id,
             recipient.account_id,
-            tx.messages.next_sequence(),
+            tx.messages.next_sequence(recipient.account_id),
             now,
             req.ciphertext,
             now + ctx.settings.message_retention_ms,

@@ -28,7 +28,6 @@ def _period(ctx: ServerContext, request: Request) -> tuple[int, int]:
 def routes(ctx: ServerContext) -> list[Route]:
     async def as_json(request: Request) -> Response:
         from_ms, to_ms = _period(ctx, request)
-        await run_in_threadpool(ctx.tallies.flush, ctx.storage)
         return JSONResponse(await run_in_threadpool(transparency_figures, ctx, from_ms, to_ms))
 
     async def as_html(request: Request) -> Response:

@@ -11,7 +11,7 @@ from vouchsafe.server.auth import Caller
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import AccountSuspended, WrongAccount
 from vouchsafe.server.pipeline.intake import receive_voucher
-from vouchsafe.server.pipeline.threshold import run_threshold
+from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
 from vouchsafe.server.routers.base import signed_route
 from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import ROLE_USER, STATUS_SUSPENDED
@@ -29,19 +29,19 @@ def upload(
     return receive_voucher(ctx, tx, caller.account_id, req)
 
 
-def threshold_on_arrival(
+def recover_after_response(
     ctx: ServerContext, caller: Caller, req: api_pb2.UploadVoucherRequest, receipt: object
 ) -> None:
-    """After the receipt committed: try the threshold step for this account.
+    """After the response was sent: run this account's recovery job if it is due.
 
-    A failure here must not cost the client its receipt; the scheduled sweep retries.
+    Also on a duplicate: a retry after a crash between the voucher commit and the threshold
+    step runs the step that never ran. The client's latency does not depend on it, and a
+    failure here costs nothing (the job stays due for the next upload or any worker's poll).
     """
-    if isinstance(receipt, api_pb2.VoucherReceipt) and not receipt.duplicate:
-        try:
-            with ctx.storage.transaction() as tx:
-                run_threshold(ctx, tx, caller.account_id)
-        except Exception:  # logged; the scheduled sweep runs the step again
-            logging.getLogger(__name__).exception("threshold step on arrival failed")
+    try:
+        run_recovery_jobs(ctx, caller.account_id)
+    except Exception:  # logged; the job stays due
+        logging.getLogger(__name__).exception("recovery job after upload failed")
 
 
 def routes(ctx: ServerContext) -> list[Route]:
@@ -52,6 +52,6 @@ def routes(ctx: ServerContext) -> list[Route]:
             {ROLE_USER},
             api_pb2.UploadVoucherRequest,
             upload,
-            after=threshold_on_arrival,
+            after=recover_after_response,
         )
     ]

@@ -1,88 +1,137 @@
-"""The small table primitive every storage implementation provides.
+"""The table primitive the per-noun stores are written on, over SQLAlchemy Core.
 
-The per-noun stores (``stores.py``) are written once on top of this interface; an
-implementation (SQLite, in-memory, later PostgreSQL) provides only these operations on the
-tables in ``TABLES``. ``tests/reference_server/test_storage_contract.py`` runs one contract
-suite against every implementation.
+``SqlTx`` is one database transaction (SQLite or PostgreSQL, the same code): typed rows in
+and out as the record dataclasses of ``records``, conditions as ``(column, operator, value)``,
+plus the few operations that need the database's help to stay correct across processes (an
+adding upsert, a row lock, a ``SKIP LOCKED`` claim). The stores (``stores.py``) never build
+SQL text; ``tests/reference_server/test_storage_contract.py`` runs one suite on both databases.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Any, Protocol
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from vouchsafe.sdk.errors import ErrorCode, VouchsafeError
-from vouchsafe.server.storage import records as r
+from vouchsafe.server.storage.schema import TABLES, TableSpec
 
 
 class StorageError(VouchsafeError):
-    """The storage layer refused an operation (e.g. a unique key already taken)."""
+    """The storage layer refused an operation (e.g. a bad database URL)."""
 
     code = ErrorCode.STORAGE_ERROR
 
 
 class DuplicateKey(StorageError):
-    """A record with this key already exists."""
+    """A record with this key (or a unique column's value) already exists."""
 
     code = ErrorCode.CONFLICT
 
 
-@dataclass(frozen=True)
-class TableSpec:
-    """A table: its record type, primary-key columns and indexed columns."""
+class UnstorableValue(StorageError):
+    """A value no backend can hold the same way: text with a NUL character (PostgreSQL refuses
+    it, SQLite would keep it) or an integer outside SQL BIGINT. The request layer refuses these
+    first (``http.parse_message``); this is the backstop, so a path that missed them answers a
+    typed 400 on both databases instead of a 500 on one."""
 
-    name: str
-    record: type[Any]
-    key: tuple[str, ...]
-    indexes: tuple[str, ...] = ()
-    unique: tuple[str, ...] = ()
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return tuple(f.name for f in dataclasses.fields(self.record))
+    code = ErrorCode.INVALID_ARGUMENT
 
 
-TABLES: dict[str, TableSpec] = {
-    spec.name: spec
-    for spec in (
-        TableSpec("accounts", r.Account, ("account_id",), unique=("handle",)),
-        TableSpec("nonces", r.SeenNonce, ("key_id", "nonce"), ("seen_at_ms",)),
-        TableSpec("vouchers", r.VoucherRecord, ("voucher_id",), ("account_id",)),
-        TableSpec("processed_items", r.ProcessedItem, ("account_id", "item_id")),
-        TableSpec("threshold_state", r.ThresholdState, ("account_id",)),
-        TableSpec("review_items", r.ReviewItemRecord, ("review_id",), ("status", "account_id")),
-        TableSpec("decisions", r.Decision, ("decision_id",), ("review_id",)),
-        TableSpec(
-            "derivative_reveals", r.DerivativeReveal, ("reveal_id",), ("review_id", "session_id")
-        ),
-        TableSpec("reports", r.ReportRecord, ("report_id",), ("account_id", "status")),
-        TableSpec("account_actions", r.AccountAction, ("action_id",), ("account_id",)),
-        TableSpec("notifications", r.NotificationRecord, ("notification_id",), ("account_id",)),
-        TableSpec("appeals", r.AppealRecord, ("appeal_id",), ("account_id", "report_id")),
-        TableSpec("opinions", r.Opinion, ("opinion_id",)),
-        TableSpec("messages", r.StoredMessage, ("message_id",), ("recipient_account_id",)),
-        TableSpec("audit_log", r.AuditEntry, ("seq",), ("at_ms",)),
-        TableSpec("checkpoints", r.Checkpoint, ("seq",)),
-        TableSpec("request_tallies", r.RequestTally, ("day", "code")),
-    )
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+def _storable(column: str, value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise UnstorableValue(f"{column} must not contain NUL characters", field=column)
+    if isinstance(value, int) and not isinstance(value, bool) and not (
+        BIGINT_MIN <= value <= BIGINT_MAX
+    ):
+        raise UnstorableValue(f"{column} is out of range", field=column)
+    return value
+
+
+# A condition: (column, operator, value); the value is ignored by "is null" / "is not null".
+Condition = tuple[str, str, Any]
+OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "is null", "is not null")
+
+
+def _spec(table: str) -> TableSpec:
+    spec = TABLES.get(table)
+    if spec is None:
+        raise StorageError(f"unknown table {table}")
+    return spec
+
+
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
 
-# A condition: (column, operator, value) with operator one of OPERATORS.
-Condition = tuple[str, str, Any]
-OPERATORS = ("=", "!=", "<", "<=", ">", ">=")
+
+def _clause(spec: TableSpec, column: str, op: str, value: Any) -> ColumnElement[bool]:
+    if column not in spec.table.c or op not in OPERATORS:
+        raise StorageError(f"bad condition {column} {op} on {spec.name}")
+    col = spec.table.c[column]
+    if op == "is null":
+        return col.is_(None)
+    if op == "is not null":
+        return col.is_not(None)
+    return cast(ColumnElement[bool], _COMPARE[op](col, _storable(column, value)))
 
 
-class Tx(Protocol):
-    """Operations inside one transaction; all or nothing is committed."""
+class SqlTx:
+    """One transaction; every change commits together when the block ends, or none does."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.db = connection
+        self.dialect = connection.dialect.name
+
+    def _where(self, spec: TableSpec, where: Sequence[Condition]) -> ColumnElement[bool]:
+        return and_(True, *(_clause(spec, c, op, v) for c, op, v in where))
+
+    def _record(self, spec: TableSpec, row: Any) -> Any:
+        return spec.record(**row._mapping)
 
     def insert(self, table: str, record: Any) -> None:
-        """Adds ``record``; raises DuplicateKey when its key (or a unique column) exists."""
+        """Adds ``record``; raises DuplicateKey when its key (or a unique column) exists.
 
-    def get(self, table: str, key: Sequence[Any]) -> Any | None:
-        """The record with this primary key, or None."""
+        After DuplicateKey the transaction can only be rolled back (as PostgreSQL requires)."""
+        spec = _spec(table)
+        values = {c: _storable(c, getattr(record, c)) for c in spec.columns}
+        try:
+            self.db.execute(insert(spec.table).values(values))
+        except IntegrityError as exc:
+            raise DuplicateKey(f"{table}: a record with this key already exists") from exc
+
+    def get(self, table: str, key: Sequence[Any], *, for_update: bool = False) -> Any | None:
+        """The record with this primary key, or None; ``for_update`` locks its row until the
+        transaction ends (PostgreSQL; a SQLite writer already holds the whole database)."""
+        spec = _spec(table)
+        where = [(c, "=", v) for c, v in zip(spec.key, key, strict=True)]
+        query = select(spec.table).where(self._where(spec, where))
+        if for_update and self.dialect == "postgresql":
+            query = query.with_for_update()
+        row = self.db.execute(query).first()
+        return None if row is None else self._record(spec, row)
 
     def select(
         self,
@@ -93,39 +142,80 @@ class Tx(Protocol):
         limit: int | None = None,
     ) -> list[Any]:
         """Records matching every condition, ordered by ``order_by`` (then key) if given."""
+        spec = _spec(table)
+        query = select(spec.table).where(self._where(spec, where))
+        if order_by is not None:
+            if order_by not in spec.table.c:
+                raise StorageError(f"unknown column {order_by} in {table}")
+            order = [spec.table.c[order_by], *(spec.table.c[k] for k in spec.key)]
+            query = query.order_by(*(c.desc() if descending else c.asc() for c in order))
+        if limit is not None:
+            query = query.limit(int(limit))
+        return [self._record(spec, row) for row in self.db.execute(query)]
 
-    def update(self, table: str, key: Sequence[Any], changes: dict[str, Any]) -> bool:
-        """Changes columns of the record with this key; False when there is none."""
+    def claim(self, table: str, where: Sequence[Condition], order_by: str, limit: int) -> list[Any]:
+        """Like ``select``, locking the rows and skipping rows another transaction holds
+        (PostgreSQL ``FOR UPDATE SKIP LOCKED``; SQLite has one writer, so nothing is held)."""
+        spec = _spec(table)
+        query = (
+            select(spec.table)
+            .where(self._where(spec, where))
+            .order_by(spec.table.c[order_by])
+            .limit(int(limit))
+        )
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return [self._record(spec, row) for row in self.db.execute(query)]
+
+    def update(self, table: str, key: Sequence[Any], changes: Mapping[str, Any]) -> bool:
+        """Changes columns of the record with this key; False when there is none.
+
+        A value may be a SQL expression over the row's own columns (e.g. ``col + 1``)."""
+        spec = _spec(table)
+        for column in changes:
+            if column not in spec.table.c or column in spec.key:
+                raise StorageError(f"cannot update column {column} of {table}")
+        where = [(c, "=", v) for c, v in zip(spec.key, key, strict=True)]
+        values = {c: _storable(c, v) for c, v in changes.items()}
+        result = self.db.execute(update(spec.table).where(self._where(spec, where)).values(values))
+        return bool(result.rowcount)
+
+    def add_to(
+        self,
+        table: str,
+        record: Any,
+        amounts: Mapping[str, int],
+        also: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Inserts ``record``, or if its key exists adds ``amounts`` to those columns (and sets
+        ``also``), in one statement: concurrent writers never lose an increment."""
+        spec = _spec(table)
+        values = {c: _storable(c, getattr(record, c)) for c in spec.columns}
+        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        statement = dialect_insert(spec.table).values(values)
+        changes: dict[str, Any] = {c: spec.table.c[c] + n for c, n in amounts.items()}
+        changes.update(also or {})
+        self.db.execute(statement.on_conflict_do_update(index_elements=spec.key, set_=changes))
 
     def delete(self, table: str, where: Sequence[Condition]) -> int:
         """Deletes records matching every condition; returns how many."""
+        spec = _spec(table)
+        return int(self.db.execute(delete(spec.table).where(self._where(spec, where))).rowcount)
 
     def count(self, table: str, where: Sequence[Condition] = ()) -> int:
         """How many records match."""
+        spec = _spec(table)
+        query = select(func.count()).select_from(spec.table).where(self._where(spec, where))
+        return int(self.db.execute(query).scalar_one())
 
+    def serialise(self, name: str) -> None:
+        """Waits until no other transaction holds ``name``, then holds it until this one ends
+        (a PostgreSQL transaction-level advisory lock; a SQLite writer is already alone)."""
+        if self.dialect == "postgresql":
+            self.db.execute(
+                text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name}
+            )
 
-class Backend(Protocol):
-    """A storage implementation: opens transactions over ``TABLES``."""
-
-    def transaction(self, readonly: bool = False) -> AbstractContextManager[Tx]:
-        """A transaction; committed when the block ends, rolled back if it raises.
-
-        ``readonly``: the caller only reads (an implementation may then avoid write locks).
-        """
-
-    def close(self) -> None:
-        """Releases the implementation's resources."""
-
-
-def check_conditions(table: str, where: Sequence[Condition]) -> None:
-    """Refuses unknown tables, columns or operators (these come from code, not from users)."""
-    spec = TABLES[table]
-    for column, op, _ in where:
-        if column not in spec.columns or op not in OPERATORS:
-            raise StorageError(f"bad condition {column} {op} on {table}")
-
-
-def iter_keys(spec: TableSpec, record: Any) -> Iterator[Any]:
-    """The primary-key values of ``record``, in key order."""
-    for column in spec.key:
-        yield getattr(record, column)
+    def column_of(self, table: str, column: str) -> Any:
+        """A table's column as a SQL expression (for ``update`` / ``add_to`` values)."""
+        return _spec(table).table.c[column]

@@ -65,17 +65,25 @@ class ProcessedItem:
 
 
 @dataclass(frozen=True)
-class ThresholdState:
-    """For an account already past threshold: how many opened records the last recovery saw.
+class RecoveryJob:
+    """An account's threshold-recovery job: the per-account state the threshold step needs.
 
-    Written only past threshold (below it nothing is stored), so the scheduled sweep can skip
-    accounts with nothing new.
+    Every accepted voucher adds to ``opened`` (by 0 or 1, the same write either way); the job is
+    ``due`` once ``opened`` reaches the match threshold with records recovery has not seen
+    (``recovered`` counts those it saw). A worker holds it while ``lease_until_ms`` is ahead.
+    ``abuse_suspected``: recovery found shares no honest client makes (logged once,
+    ``recovery_abuse_suspected``); the account is never recomputed and its uploads no longer
+    make the job due.
     """
 
     account_id: str
-    opened_seen: int
+    opened: int
+    recovered: int
+    due: bool
+    lease_until_ms: int
     updated_at_ms: int
     expires_at_ms: int
+    abuse_suspected: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,6 +234,24 @@ class AuditEntry:
     payload: str  # canonical JSON
     prev_hash: bytes
     entry_hash: bytes
+
+
+@dataclass(frozen=True)
+class AuditHead:
+    """The audit chain's head: the last entry's seq and hash (seq 0 and zeros when empty)."""
+
+    id: int
+    seq: int
+    entry_hash: bytes
+
+
+@dataclass(frozen=True)
+class AuditCount:
+    """How many audit entries counted under ``counted`` were appended on one UTC day."""
+
+    day: str
+    counted: str
+    count: int
 
 
 @dataclass(frozen=True)

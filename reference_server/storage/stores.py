@@ -1,21 +1,28 @@
-"""One small store per noun, written once over the backend's table primitive.
+"""One small store per noun, written once over the table primitive (``backend.SqlTx``).
 
 ``Repos`` bundles them for one transaction: ``with storage.transaction() as tx:
-tx.vouchers.add(...)``. The pipeline sees only these methods, so another backend (e.g.
-PostgreSQL) needs only the table primitive in ``backend.py``.
+tx.vouchers.add(...)``. The pipeline sees only these methods; none of them reads more than the
+rows it returns (no per-request scan of an account's history or of the audit log).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import and_, case
+
 from vouchsafe.server.storage import records as r
-from vouchsafe.server.storage.backend import Tx
+from vouchsafe.server.storage.backend import Condition, SqlTx
+
+AUDIT_HEAD_ID = 1
+# A recovery job's expiry is moved forward at most once a day (see record_upload).
+EXPIRY_REFRESH_MS = 86_400_000
 
 
 @dataclass(frozen=True)
 class _Store:
-    tx: Tx
+    tx: SqlTx
 
 
 class AccountStore(_Store):
@@ -71,14 +78,14 @@ class VoucherStore(_Store):
     def get(self, voucher_id: bytes) -> r.VoucherRecord | None:
         return self.tx.get("vouchers", (voucher_id,))
 
-    def opened_for(self, account_id: str) -> list[r.VoucherRecord]:
-        """The account's opened records, oldest first."""
-        rows = self.tx.select("vouchers", [("account_id", "=", account_id)], "received_at_ms")
-        return [v for v in rows if v.opened is not None]
-
-    def accounts_with_opened(self) -> list[str]:
-        rows = self.tx.select("vouchers", [("opened", "!=", b"")])
-        return sorted({v.account_id for v in rows if v.opened is not None})
+    def opened_for(self, account_id: str, since_ms: int | None = None) -> list[r.VoucherRecord]:
+        """The account's opened records (received at ``since_ms`` or later, when given),
+        oldest first (an index range on account and time)."""
+        where: list[Condition] = [("account_id", "=", account_id)]
+        if since_ms is not None:
+            where.append(("received_at_ms", ">=", max(0, since_ms)))
+        where.append(("opened", "is not null", None))
+        return self.tx.select("vouchers", where, "received_at_ms")
 
     def count_for(self, account_id: str) -> int:
         return self.tx.count("vouchers", [("account_id", "=", account_id)])
@@ -94,21 +101,83 @@ class ProcessedItemStore(_Store):
         rows = self.tx.select("processed_items", [("account_id", "=", account_id)])
         return {p.item_id for p in rows}
 
-    def state(self, account_id: str) -> r.ThresholdState | None:
-        """The account's recovery state, if it is past threshold."""
-        return self.tx.get("threshold_state", (account_id,))
 
-    def set_state(self, state: r.ThresholdState) -> None:
-        """Records how many opened records the last recovery past threshold saw."""
-        if self.tx.get("threshold_state", (state.account_id,)) is None:
-            self.tx.insert("threshold_state", state)
-        else:
-            changes = {
-                "opened_seen": state.opened_seen,
-                "updated_at_ms": state.updated_at_ms,
-                "expires_at_ms": state.expires_at_ms,
-            }
-            self.tx.update("threshold_state", (state.account_id,), changes)
+class RecoveryJobStore(_Store):
+    """Per-account threshold-recovery jobs (``records.RecoveryJob``): the upload enqueues, a
+    worker claims, runs the threshold step and finishes; one worker per account at a time."""
+
+    def record_upload(
+        self, account_id: str, opened: bool, threshold: int, now_ms: int, expires_at_ms: int
+    ) -> None:
+        """Counts one accepted voucher (``opened``: the outer step matched) in one upsert, the
+        same statement whether or not it matched; the job becomes due once the account holds
+        ``threshold`` opened records recovery has not seen.
+
+        Indexed columns change only when they must (``updated_at_ms`` when the job becomes
+        due, ``expires_at_ms`` once a day), so on PostgreSQL the per-upload update is a HOT
+        update: the row's indexes do not grow with the account's uploads."""
+        added = int(opened)
+        job = r.RecoveryJob(account_id, added, 0, added >= threshold, 0, now_ms, expires_at_ms)
+        c = self.tx.column_of
+        was_due = c("recovery_jobs", "due")
+        total = c("recovery_jobs", "opened") + added
+        becomes_due = and_(
+            total >= threshold,
+            total > c("recovery_jobs", "recovered"),
+            c("recovery_jobs", "abuse_suspected").is_(False),
+        )
+        stored_expiry = c("recovery_jobs", "expires_at_ms")
+        also = {
+            "due": case((becomes_due, True), else_=was_due),
+            "updated_at_ms": case(
+                (and_(becomes_due, was_due.is_(False)), now_ms),
+                else_=c("recovery_jobs", "updated_at_ms"),
+            ),
+            "expires_at_ms": case(
+                (stored_expiry < expires_at_ms - EXPIRY_REFRESH_MS, expires_at_ms),
+                else_=stored_expiry,
+            ),
+        }
+        self.tx.add_to("recovery_jobs", job, {"opened": added}, also)
+
+    def get(self, account_id: str) -> r.RecoveryJob | None:
+        return self.tx.get("recovery_jobs", (account_id,))
+
+    def claim(
+        self, now_ms: int, lease_ms: int, limit: int, account_id: str | None = None
+    ) -> list[r.RecoveryJob]:
+        """Due jobs no other worker holds (``FOR UPDATE SKIP LOCKED``), now leased to the
+        caller until ``now_ms + lease_ms``; only ``account_id``'s when given."""
+        where: list[Condition] = [("due", "=", True), ("lease_until_ms", "<", now_ms)]
+        if account_id is not None:
+            where.append(("account_id", "=", account_id))
+        jobs = self.tx.claim("recovery_jobs", where, "updated_at_ms", limit)
+        for job in jobs:
+            self.tx.update(
+                "recovery_jobs", (job.account_id,), {"lease_until_ms": now_ms + lease_ms}
+            )
+        return jobs
+
+    def finish(self, account_id: str, recovered: int, now_ms: int) -> None:
+        """Records that recovery saw ``recovered`` opened records and releases the lease; the
+        job stays due if more opened records arrived meanwhile."""
+        opened = self.tx.column_of("recovery_jobs", "opened")
+        changes = {
+            "recovered": recovered,
+            "due": opened > recovered,
+            "lease_until_ms": 0,
+            "updated_at_ms": now_ms,
+        }
+        self.tx.update("recovery_jobs", (account_id,), changes)
+
+    def mark_abuse_suspected(self, account_id: str) -> bool:
+        """Marks the account's job ``abuse_suspected`` (it is never recomputed again); True only
+        for the transaction that marked it first."""
+        job = self.tx.get("recovery_jobs", (account_id,), for_update=True)
+        if job is None or job.abuse_suspected:
+            return False
+        self.tx.update("recovery_jobs", (account_id,), {"abuse_suspected": True})
+        return True
 
 
 class ReviewStore(_Store):
@@ -238,8 +307,12 @@ class MessageStore(_Store):
     def get(self, message_id: bytes) -> r.StoredMessage | None:
         return self.tx.get("messages", (message_id,))
 
-    def next_sequence(self) -> int:
-        last = self.tx.select("messages", [], "sequence", descending=True, limit=1)
+    def next_sequence(self, recipient: str) -> int:
+        """The next number in ``recipient``'s mailbox; concurrent senders to one recipient (in
+        any worker) are serialised, so they never get the same number."""
+        self.tx.serialise(f"mailbox:{recipient}")
+        where = [("recipient_account_id", "=", recipient)]
+        last = self.tx.select("messages", where, "sequence", descending=True, limit=1)
         return 1 if not last else int(last[0].sequence) + 1
 
     def add(self, message: r.StoredMessage) -> None:
@@ -261,8 +334,31 @@ class AuditStore(_Store):
         rows = self.tx.select("audit_log", [], "seq", descending=True, limit=1)
         return rows[0] if rows else None
 
-    def append(self, entry: r.AuditEntry) -> None:
+    def head(self) -> r.AuditHead:
+        """The chain's head, locked until the transaction ends: one appender at a time."""
+        head = self.tx.get("audit_head", (AUDIT_HEAD_ID,), for_update=True)
+        if head is None:  # the migration writes it; only a hand-emptied table lacks it
+            head = r.AuditHead(AUDIT_HEAD_ID, 0, bytes(32))
+            self.tx.insert("audit_head", head)
+        return head
+
+    def append(self, entry: r.AuditEntry, counted: tuple[str, ...], day: str) -> None:
+        """Adds the entry, moves the head to it and adds one to each counted key's tally."""
         self.tx.insert("audit_log", entry)
+        changes = {"seq": entry.seq, "entry_hash": entry.entry_hash}
+        self.tx.update("audit_head", (AUDIT_HEAD_ID,), changes)
+        for key in counted:
+            self.tx.add_to("audit_counts", r.AuditCount(day, key, 1), {"count": 1})
+
+    def counts_between(self, from_day: str, to_day: str) -> list[r.AuditCount]:
+        """The per-day tallies of days in ``[from_day, to_day)`` (ISO dates)."""
+        where = [("day", ">=", from_day), ("day", "<", to_day)]
+        return self.tx.select("audit_counts", where, "day")
+
+    def of_kind_between(self, kind: str, from_ms: int, to_ms: int) -> list[r.AuditEntry]:
+        """Entries of one kind in ``[from_ms, to_ms)`` (indexed by kind and time)."""
+        where = [("kind", "=", kind), ("at_ms", ">=", from_ms), ("at_ms", "<", to_ms)]
+        return self.tx.select("audit_log", where, "seq")
 
     def entries(self, after_seq: int = 0, limit: int | None = None) -> list[r.AuditEntry]:
         return self.tx.select("audit_log", [("seq", ">", after_seq)], "seq", limit=limit)
@@ -291,11 +387,7 @@ class TallyStore(_Store):
     """Per-day counts of request outcomes (for the error rates in the transparency figures)."""
 
     def bump(self, day: str, code: str, n: int = 1) -> None:
-        current = self.tx.get("request_tallies", (day, code))
-        if current is None:
-            self.tx.insert("request_tallies", r.RequestTally(day, code, n))
-        else:
-            self.tx.update("request_tallies", (day, code), {"count": current.count + n})
+        self.tx.add_to("request_tallies", r.RequestTally(day, code, n), {"count": n})
 
     def between(self, from_day: str, to_day: str) -> list[r.RequestTally]:
         where = [("day", ">=", from_day), ("day", "<", to_day)]
@@ -305,12 +397,15 @@ class TallyStore(_Store):
 class Repos:
     """Every noun store, bound to one transaction."""
 
-    def __init__(self, tx: Tx) -> None:
+    def __init__(self, tx: SqlTx) -> None:
         self.tx = tx
+        self._before_commit: list[Callable[[], object]] = []
+        self._after_commit: list[Callable[[], object]] = []
         self.accounts = AccountStore(tx)
         self.nonces = NonceStore(tx)
         self.vouchers = VoucherStore(tx)
         self.processed = ProcessedItemStore(tx)
+        self.recovery = RecoveryJobStore(tx)
         self.review = ReviewStore(tx)
         self.decisions = DecisionStore(tx)
         self.reveals = RevealStore(tx)
@@ -322,6 +417,30 @@ class Repos:
         self.messages = MessageStore(tx)
         self.audit = AuditStore(tx)
         self.tallies = TallyStore(tx)
+
+    def before_commit(self, work: Callable[[], object]) -> None:
+        """Runs ``work`` at the end of the transaction, in registration order. The audit log
+        appends this way: its head row is then always the LAST lock a transaction takes, so
+        transactions in different workers never wait on each other in a cycle."""
+        self._before_commit.append(work)
+
+    def run_before_commit(self) -> None:
+        """Runs (once) the work registered with ``before_commit``."""
+        work, self._before_commit = self._before_commit, []
+        for item in work:
+            item()
+
+    def after_commit(self, work: Callable[[], object]) -> None:
+        """Runs ``work`` once the transaction has committed, never when it rolls back: for
+        in-memory state derived from what the transaction writes (a rolled-back transaction
+        must leave no trace in memory either)."""
+        self._after_commit.append(work)
+
+    def run_after_commit(self) -> None:
+        """Runs (once) the work registered with ``after_commit``."""
+        work, self._after_commit = self._after_commit, []
+        for item in work:
+            item()
 
     def delete_expired(self, table: str, now_ms: int) -> int:
         """Deletes the table's records whose ``expires_at_ms`` has passed; returns how many."""

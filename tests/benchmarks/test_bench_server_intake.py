@@ -1,6 +1,8 @@
 """Reference server intake in process: one signed voucher upload through the whole HTTP stack
-(envelope decode, Ed25519 verify, nonce, VoucherId, tPSI outer step, SQLite WAL commit with
-synchronous=FULL, signed receipt). Benchmarks measure; they assert nothing about time."""
+(envelope decode, Ed25519 verify, nonce, VoucherId, tPSI outer step, commit: SQLite WAL with
+synchronous=FULL or PostgreSQL, signed receipt), paired round by round with the tPSI outer step
+alone on the same vouchers (the ratio is what the server adds around the protocol step).
+Benchmarks measure; they assert nothing about time."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
-from tests.benchmarks.rows import BENCH_ACCOUNT_ID, THROUGHPUT, describe
+from tests.benchmarks.rows import BENCH_ACCOUNT_ID, THROUGHPUT, describe, paired
 from vouchsafe.sdk.api import ApiClient
 from vouchsafe.sdk.tpsi import (
     blind_hash_set,
@@ -30,21 +33,32 @@ ROUNDS = 40
 CANDIDATES = 16
 
 
-def test_bench_server_voucher_intake(benchmark: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_bench_server_voucher_intake(
+    benchmark: Any, tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
     describe(
         benchmark,
-        key="server_intake",
+        key=f"server_intake_{backend}",
         section=THROUGHPUT,
-        label="voucher upload in process (verify, outer step, SQLite commit, receipt)",
+        label=f"voucher upload in process (verify, outer step, {backend} commit, receipt)",
         note="16 PSI candidates per voucher (32 halves); non-matching vouchers",
     )
+    if backend == "sqlite":
+        db_url = f"sqlite:///{tmp_path / 'bench.db'}"
+    else:
+        db_url = request.getfixturevalue("postgres_url")
     key = generate_server_keys()
     blinded = blind_hash_set(
         key, [secrets.token_bytes(32) for _ in range(64)], max_candidates=CANDIDATES
     )
     matcher = TpsiMatcher(key, blinded, threshold=30, release_id="bench")
     settings = Settings(
-        db_url=f"sqlite:///{tmp_path / 'bench.db'}", schedule_interval_s=0, rate_limit_per_minute=0
+        db_url=db_url,
+        schedule_interval_s=0,
+        recovery_poll_s=0,
+        rate_limit_per_minute=0,
+        provider_key_path=tmp_path / "provider.key",
     )
     app = create_app(settings, matcher=matcher)
     account = new_account(blinded.params, threshold=30)
@@ -60,9 +74,9 @@ def test_bench_server_voucher_intake(benchmark: Any, tmp_path: Path) -> None:
         )
         for _ in range(ROUNDS + 1)
     ]
-    encoded: Iterator[tuple[bytes, bytes]] = iter(
-        (wire.voucher_id(v), wire.encode_safety_voucher(v)) for v in vouchers
-    )
+    pairs = [(wire.voucher_id(v), wire.encode_safety_voucher(v)) for v in vouchers]
+    encoded: Iterator[tuple[bytes, bytes]] = iter(pairs)
+    alone: Iterator[tuple[bytes, bytes]] = iter(pairs)
     with TestClient(app) as http:
         client = ApiClient("http://testserver", Ed25519PrivateKey.generate())
         client.http = http
@@ -71,4 +85,8 @@ def test_bench_server_voucher_intake(benchmark: Any, tmp_path: Path) -> None:
         def upload() -> None:
             client.upload_voucher(*next(encoded))
 
-        benchmark.pedantic(upload, rounds=ROUNDS, iterations=1, warmup_rounds=1)
+        def outer_step_alone() -> None:  # for the same account the upload runs it for
+            matcher.outer_step(next(alone)[1], client.account_id)
+
+        paired(benchmark, upload, {"the outer step alone": outer_step_alone}, rounds=ROUNDS)
+    app.state.ctx.storage.close()

@@ -48,14 +48,19 @@ def _release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _RELEASE[0]
 
 
-def _server(root: Path, release: Path, name: str) -> Any:
+def _server(
+    root: Path, release: Path, name: str, *, db_url: str | None = None, workers: int = 1
+) -> Any:
+    """A server process on ``db_url`` (default: SQLite in ``root``) with ``workers`` workers."""
     from tests.reference_server.tpsi_world import server_args, write_staff_file
     from vouchsafe.demo.server_process import ServerProcess
 
     _, staff = write_staff_file(root)
     args = server_args(release, staff)
     args[args.index("--match-threshold") + 1] = str(THRESHOLD)
-    return ServerProcess(root / f"{name}.db", root / f"{name}.log", args, env=UNLIMITED)
+    args += ["--workers", str(workers), "--provider-key", str(root / f"{name}.key")]
+    db = db_url if db_url is not None else root / f"{name}.db"
+    return ServerProcess(db, root / f"{name}.log", args, env=UNLIMITED)
 
 
 def _record(benchmark: Any, what: str, result: LoadResult) -> None:

@@ -48,8 +48,14 @@ def _use_console(console_url: str, key_files: dict[str, Path]) -> None:
         CONSOLE_SEEN["transparency"] = browser.get("/transparency").text
 
 
-@pytest.fixture(scope="module")
-def demo(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo(
+    request: pytest.FixtureRequest, corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> DemoResult:
+    """The demo on its default SQLite, then as ``vouchsafe demo --db postgresql://...``."""
+    db_url = None
+    if request.param == "postgresql":
+        db_url = request.getfixturevalue("postgres_server").fresh_database()
     lines: list[str] = []
     result = run_demo(
         SETTINGS,
@@ -57,6 +63,7 @@ def demo(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DemoResu
         echo=lines.append,
         progress=False,
         keep_dir=tmp_path_factory.mktemp("demo"),
+        db_url=db_url,
         serve=_use_console,
     )
     assert lines

@@ -138,12 +138,13 @@ def test_unreachable_server_is_one_clear_line_and_vouchers_wait_for_it(
     finally:
         profile.set_setting("server_url", server.url)
     account = profile.setting("account_id")
-    with sqlite3.connect(f"file:{server.db_path}?mode=ro", uri=True) as db:
+    db_file = server.db_url.removeprefix("sqlite:///")
+    with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True) as db:
         before = db.execute(
             "SELECT COUNT(*) FROM vouchers WHERE account_id = ?", (account,)
         ).fetchone()[0]
     assert _client(people["alice"], "inbox") == 0
-    with sqlite3.connect(f"file:{server.db_path}?mode=ro", uri=True) as db:
+    with sqlite3.connect(f"file:{db_file}?mode=ro", uri=True) as db:
         after = db.execute(
             "SELECT COUNT(*) FROM vouchers WHERE account_id = ?", (account,)
         ).fetchone()[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,15 @@ class InProcessServer:
         return client
 
 
+def _provider_key_for(db_url: str) -> Path | None:
+    """Beside a SQLite file (the default); for other databases one key file per URL, so a
+    restart over the same database signs with the same key, as a deployment's would."""
+    if db_url.startswith("sqlite:///") and ":memory:" not in db_url:
+        return None
+    name = hashlib.sha256(db_url.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"vouchsafe-test-{name}.provider-key"
+
+
 def make_settings(db_url: str, staff: dict[str, Ed25519PrivateKey], **over: object) -> Settings:
     roles = {
         "reviewer1": "reviewer",
@@ -65,7 +76,14 @@ def make_settings(db_url: str, staff: dict[str, Ed25519PrivateKey], **over: obje
         StaffKey(name, roles[name], key.public_key().public_bytes_raw())
         for name, key in staff.items()
     )
-    base = Settings(db_url=db_url, staff=members, schedule_interval_s=0, checkpoint_every=8)
+    base = Settings(
+        db_url=db_url,
+        staff=members,
+        schedule_interval_s=0,
+        recovery_poll_s=0,
+        checkpoint_every=8,
+        provider_key_path=_provider_key_for(db_url),
+    )
     return base.with_overrides(**over)
 
 
@@ -77,9 +95,9 @@ def staff_keys() -> dict[str, Ed25519PrivateKey]:
 
 
 @pytest.fixture
-def server(tmp_path: Path, staff_keys: dict[str, Ed25519PrivateKey]) -> Iterator[InProcessServer]:
-    """The app on SQLite (the default backend; the contract suite covers the in-memory one)."""
-    url = f"sqlite:///{tmp_path / 'server.db'}"
+def server(db_url: str, staff_keys: dict[str, Ed25519PrivateKey]) -> Iterator[InProcessServer]:
+    """The app on each database (SQLite, then PostgreSQL), with the stand-in matcher."""
+    url = db_url
     clock = Clock()
     entries = ListEntryIndex((ConfirmationEntry("entry-1", "pdq", KNOWN_HASH),))
     app = create_app(
@@ -87,3 +105,4 @@ def server(tmp_path: Path, staff_keys: dict[str, Ed25519PrivateKey]) -> Iterator
     )
     with TestClient(app) as http:
         yield InProcessServer(http, app.state.ctx, clock, staff_keys)
+    app.state.ctx.storage.close()

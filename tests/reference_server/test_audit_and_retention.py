@@ -43,6 +43,7 @@ def test_rewriting_the_tail_consistently_is_caught_by_a_checkpoint() -> None:
     with storage.transaction() as tx:
         original = tx.audit.entries()
         tx.tx.delete("audit_log", [("seq", ">=", 3)])
+        tx.tx.update("audit_head", (1,), {"seq": 2, "entry_hash": original[1].entry_hash})
     forger = AuditLog(generate_provider_key(), checkpoint_every=0)
     with storage.transaction() as tx:  # a consistent chain from entry 3 on, with other content
         for entry in original[2:]:

@@ -9,7 +9,6 @@ Read as a transcript: who sent what, what the reviewers saw, what reached the au
 from __future__ import annotations
 
 import io
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from tests.reference_server.tpsi_world import (
     build_release_folder,
     fetch_blinded_hash_set,
     resaved,
+    review_queue_of,
     server_args,
     write_staff_file,
 )
@@ -36,6 +36,7 @@ from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.api import ApiClient
 from vouchsafe.sdk.api.provider_signatures import verify_signed_report
 from vouchsafe.sdk.tpsi import BlindedHashSet
+from vouchsafe.server.storage import open_storage
 
 # Benign generated images play the "known" items; others are ordinary photos.
 KNOWN_IMAGES = synthetic_images(5, first_seed=700)
@@ -46,19 +47,29 @@ KNOWN = [PDQ.hash_media(image).bits for image in KNOWN_IMAGES]
 @dataclass
 class World:
     server: ServerProcess
-    db_path: Path
+    db_url: str
     staff: dict[str, Ed25519PrivateKey]
     blinded: BlindedHashSet
+    provider_key: Path
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """``vouchsafe server`` on SQLite, then on PostgreSQL (``--workers 2`` there)."""
     root = tmp_path_factory.mktemp("e2e")
     release_dir = build_release_folder(root, KNOWN)
     staff, staff_file = write_staff_file(root)
-    db_path = root / "server.db"
-    with ServerProcess(db_path, root / "server.log", server_args(release_dir, staff_file)) as s:
-        yield World(s, db_path, staff, fetch_blinded_hash_set(s.url))
+    args = server_args(release_dir, staff_file)
+    if request.param == "sqlite":
+        db_url, key = f"sqlite:///{root / 'server.db'}", root / "server.db.provider-key"
+    else:
+        db_url = request.getfixturevalue("postgres_server").fresh_database()
+        key = root / "provider.key"
+        args += ["--workers", "2", "--provider-key", str(key)]
+    with ServerProcess(db_url, root / "server.log", args) as s:
+        yield World(s, db_url, staff, fetch_blinded_hash_set(s.url), key)
 
 
 def _nearest(item: api_pb2.ReviewItem) -> bytes:
@@ -88,7 +99,8 @@ def test_the_whole_lifecycle_over_http(world: World) -> None:
     for image in KNOWN_IMAGES[1:THRESHOLD]:
         alice.send_photo(resaved(image))
     alice.send_photo(OTHER_IMAGES[4])
-    queue = sorted(reviewer1.review_queue(), key=lambda item: KNOWN.index(_nearest(item)))
+    queue = review_queue_of(reviewer1, THRESHOLD)
+    queue = sorted(queue, key=lambda item: KNOWN.index(_nearest(item)))
     assert {item.account_id for item in queue} == {alice.api.account_id}
     assert [_nearest(item) for item in queue] == KNOWN[:THRESHOLD]
     assert queue[0].match_distance == 0
@@ -134,27 +146,26 @@ def test_the_whole_lifecycle_over_http(world: World) -> None:
         client.close()
 
 
+def _audit_verify(world: World) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "vouchsafe", "audit", "verify", "--db", world.db_url]
+    command += ["--provider-key", str(world.provider_key)]  # pinned
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
 def test_audit_verify_passes_then_fails_after_an_edit(world: World, tmp_path: Path) -> None:
-    copy = tmp_path / "copy.db"
-    with sqlite3.connect(world.db_path) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    url = f"sqlite:///{copy}"
-    key = ["--provider-key", f"{world.db_path}.provider-key"]  # pinned, as by default beside it
-    ok = subprocess.run(
-        [sys.executable, "-m", "vouchsafe", "audit", "verify", "--db", url, *key],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    ok = _audit_verify(world)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    with sqlite3.connect(copy) as db:
-        db.execute("UPDATE audit_log SET payload = '{}' WHERE seq = 5")
-    broken = subprocess.run(
-        [sys.executable, "-m", "vouchsafe", "audit", "verify", "--db", url, *key],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    # An operator with database access edits entry 5 (then puts it back).
+    storage = open_storage(world.db_url)
+    with storage.transaction() as tx:
+        (original,) = tx.tx.select("audit_log", [("seq", "=", 5)])
+        tx.tx.update("audit_log", (5,), {"payload": "{}"})
+    try:
+        broken = _audit_verify(world)
+    finally:
+        with storage.transaction() as tx:
+            tx.tx.update("audit_log", (5,), {"payload": original.payload})
+        storage.close()
     assert broken.returncode == 1
     assert "BROKEN at entry 5" in broken.stdout
 
@@ -173,6 +184,7 @@ def test_staff_command_line_reviews_and_disposes(
         keys[name].write_bytes(world.staff[name].private_bytes_raw())
     server = ["--server", world.server.url]
 
+    review_queue_of(ApiClient(world.server.url, world.staff["reviewer2"]), THRESHOLD)
     staff_args = [*server, "--key", str(keys["reviewer2"])]
     assert main(["staff", "queue", *staff_args]) == 0
     listed = capsys.readouterr().out

@@ -173,12 +173,13 @@ def test_unfounded_verdict_keeps_the_suspension_while_another_report_stands(
 
 
 def test_threshold_rerun_does_not_queue_twice(server: InProcessServer) -> None:
-    from vouchsafe.server.pipeline.threshold import sweep_thresholds
+    from vouchsafe.server.pipeline.threshold import run_threshold
 
     alice = server.user()
     for _ in range(THRESHOLD):
         upload(alice, fake_voucher(1, KNOWN_HASH))
-    assert sweep_thresholds(server.ctx) == 0
+    with server.ctx.storage.transaction() as tx:
+        assert run_threshold(server.ctx, tx, alice.account_id) == 0
     assert len(server.staff("reviewer1").review_queue()) == THRESHOLD
     assert _audit_kinds(server).count("threshold_crossed") == 1
     upload(alice, fake_voucher(1, KNOWN_HASH))  # one more match past threshold: queued too
@@ -187,15 +188,18 @@ def test_threshold_rerun_does_not_queue_twice(server: InProcessServer) -> None:
 
 
 def test_nothing_is_stored_for_an_account_below_threshold(server: InProcessServer) -> None:
-    from vouchsafe.server.pipeline.threshold import sweep_thresholds
+    from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
 
     alice = server.user()
     for _ in range(THRESHOLD - 1):
         upload(alice, fake_voucher(1, KNOWN_HASH))
     upload(alice, fake_voucher(2))  # a synthetic voucher: THRESHOLD opened records, t-1 real
-    sweep_thresholds(server.ctx)
+    run_recovery_jobs(server.ctx)
     with server.ctx.storage.read() as tx:
-        assert tx.processed.state(alice.account_id) is None
+        job = tx.recovery.get(alice.account_id)  # the job ran and found nothing
+        assert job is not None and (job.opened, job.recovered, job.due) == (THRESHOLD,) * 2 + (
+            False,
+        )
         assert tx.processed.item_ids(alice.account_id) == set()
         assert tx.review.for_account(alice.account_id) == []
 
@@ -268,7 +272,7 @@ def test_scheduled_pass_sweeps_thresholds_and_checkpoints(server: InProcessServe
         for item in tx.review.for_account(alice.account_id):
             tx.tx.delete("review_items", [("review_id", "=", item.review_id)])
         tx.tx.delete("processed_items", [])
-        tx.tx.delete("threshold_state", [])
+        tx.tx.update("recovery_jobs", (alice.account_id,), {"recovered": 0, "due": True})
     scheduled_pass(server.ctx)
     assert len(server.staff("reviewer1").review_queue()) == THRESHOLD
     with server.ctx.storage.transaction() as tx:

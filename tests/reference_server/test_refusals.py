@@ -13,7 +13,7 @@ from tests.reference_server.fakes import fake_voucher, fake_voucher_id, upload
 from vouchsafe.protocol import api_pb2, common_pb2
 from vouchsafe.sdk.api import ApiClient
 from vouchsafe.sdk.api.signing import sign_request
-from vouchsafe.server.storage.backend import TABLES
+from vouchsafe.server.storage.schema import TABLES
 
 PROTOBUF = {"content-type": "application/x-protobuf"}
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import io
 import json
 import secrets
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
@@ -186,3 +188,14 @@ class Device:
 
     def send_photo(self, image: Image.Image) -> Receipt:
         return self.api.upload_voucher(*self.voucher_for(image))
+
+
+def review_queue_of(reviewer: ApiClient, count: int, timeout_s: float = 60.0) -> list[Any]:
+    """The reviewer's queue once it holds ``count`` items: recovery runs after the upload's
+    response (a background job), so a client may ask before it committed."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        queue = list(reviewer.review_queue())
+        if len(queue) >= count or time.monotonic() > deadline:
+            return queue
+        time.sleep(0.05)

@@ -59,6 +59,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="keep the working files (server DB, logs, profiles) in this folder",
     )
+    parser.add_argument(
+        "--db",
+        default=None,
+        help="the server's database, an empty one: postgresql://user@host/db "
+        "(default: SQLite in the working folder)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     parser.add_argument(
         "--serve",
@@ -127,12 +133,15 @@ def run(args: argparse.Namespace) -> int:
     if not (corpus / "MANIFEST.tsv").is_file():
         raise UsageError(f"the benign corpus was not found at {corpus} (MANIFEST.tsv missing)")
     print("vouchsafe demo: every image is a benign, openly licensed stand-in")
+    if args.db is not None and not args.db.startswith(("postgresql://", "postgres://")):
+        raise UsageError("--db takes a postgresql:// URL (the default is SQLite)")
     result = run_demo(
         settings,
         corpus,
         progress=not args.no_progress,
         keep_dir=args.keep,
         serve=_serve if args.serve else None,
+        db_url=args.db,
     )
     path = write_report(result, args.out)
     lines, ok = summary_lines(result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 NAME = "server"
 HELP = "run the provider's reference server (voucher intake, review, reports, appeals)"
@@ -12,8 +13,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         default=None,
-        help="database URL: sqlite:///relative.db, sqlite:////absolute.db or memory: "
-        "(default: $VOUCHSAFE_DB or sqlite:///vouchsafe-server.db)",
+        help="database URL: sqlite:///relative.db, sqlite:////absolute.db, memory: or "
+        "postgresql://user@host/db (default: $VOUCHSAFE_DB or sqlite:///vouchsafe-server.db)",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8080, help="port to listen on")
@@ -70,32 +71,51 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="seconds between signed audit checkpoints (default 30; also at shutdown)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes sharing the database (PostgreSQL, or SQLite on one machine)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from vouchsafe.server.app import create_app
+    from vouchsafe.server.app import build_context, create_app
     from vouchsafe.server.serving import serve
-    from vouchsafe.server.settings import load_staff_keys, settings_from_env
+    from vouchsafe.server.settings import settings_from_env
 
-    settings = settings_from_env(
-        db_url=args.db,
-        release_dir=Path(args.release_dir) if args.release_dir else None,
-        previous_release_dirs=(
-            tuple(Path(p) for p in args.previous_release_dir) if args.previous_release_dir else None
-        ),
-        staff=load_staff_keys(Path(args.staff_keys)) if args.staff_keys else None,
-        provider_key_path=Path(args.provider_key) if args.provider_key else None,
-        schedule_interval_s=args.schedule_interval,
-        checkpoint_interval_s=args.checkpoint_interval,
-        max_connections=args.max_connections,
-        max_connections_per_client=args.max_connections_per_client,
-        header_timeout_s=args.header_timeout,
-        body_timeout_s=args.body_timeout,
-        match_threshold=args.match_threshold,
-    )
-    app = create_app(settings)
-    print(f"vouchsafe server: listening on http://{args.host}:{args.port} ({settings.db_url})")
-    serve(app, settings, args.host, args.port)
+    if args.workers < 1:
+        print("error: --workers must be at least 1")
+        return 2
+    overrides = {
+        "VOUCHSAFE_DB": args.db,
+        "VOUCHSAFE_RELEASE_DIR": args.release_dir,
+        "VOUCHSAFE_STAFF_KEYS": args.staff_keys,
+        "VOUCHSAFE_PROVIDER_KEY": args.provider_key,
+        "VOUCHSAFE_MATCH_THRESHOLD": args.match_threshold,
+        "VOUCHSAFE_SCHEDULE_INTERVAL_S": args.schedule_interval,
+        "VOUCHSAFE_CHECKPOINT_INTERVAL_S": args.checkpoint_interval,
+        "VOUCHSAFE_MAX_CONNECTIONS": args.max_connections,
+        "VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT": args.max_connections_per_client,
+        "VOUCHSAFE_HEADER_TIMEOUT_S": args.header_timeout,
+        "VOUCHSAFE_BODY_TIMEOUT_S": args.body_timeout,
+    }
+    if args.previous_release_dir:
+        overrides["VOUCHSAFE_PREVIOUS_RELEASE_DIRS"] = os.pathsep.join(args.previous_release_dir)
+    # The options travel as VOUCHSAFE_* variables so every worker process reads the same ones.
+    os.environ.update({k: str(v) for k, v in overrides.items() if v is not None})
+    settings = settings_from_env()
+    where = f"http://{args.host}:{args.port} ({settings.db_url})"
+    if args.workers == 1:
+        app = create_app(settings)
+        print(f"vouchsafe server: listening on {where}")
+        serve(app, settings, args.host, args.port)
+        return 0
+    if settings.db_url.startswith("memory"):
+        print("error: --workers needs a shared database (postgresql://... or sqlite:///PATH)")
+        return 2
+    # Migrate, create the provider key and provision staff once, before the workers start.
+    build_context(settings).storage.close()
+    print(f"vouchsafe server: {args.workers} workers listening on {where}")
+    serve("vouchsafe.server.app:app_from_env", settings, args.host, args.port, args.workers)
     return 0

@@ -89,7 +89,8 @@ class ProviderSide:
             if count:
                 lines.append(
                     f"{user.name}: past the threshold; {count} matched items opened and "
-                    "confirmed against the full PDQ hash, now waiting for a human"
+                    "confirmed by both checks (full PDQ hash, keyed second hash), now waiting "
+                    "for a human"
                 )
             else:
                 lines.append(

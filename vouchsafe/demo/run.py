@@ -1,15 +1,15 @@
 """The end-to-end demo: every step of the system, for real, on benign stand-ins.
 
 ``run_demo`` builds a release from signed benign source lists, starts the reference server in a
-child process (SQLite in a temporary folder), lets messenger devices exchange text and photos
-over the HTTP API, and then walks the provider's side: what the server saw, who crossed the
-threshold, review, report, authority, appeal, transparency, audit log. It prints each step,
-checks the server's files for plaintext, and returns a :class:`DemoResult` for the HTML report.
+child process (SQLite in a temporary folder, or the PostgreSQL database given), lets messenger
+devices exchange text and photos over the HTTP API, and then walks the provider's side: what the
+server saw, who crossed the threshold, review, report, authority, appeal, transparency, audit
+log. It prints each step, checks the server's files for plaintext, and returns a
+:class:`DemoResult` for the HTML report.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -54,28 +54,58 @@ class Steps:
         self.result.steps.append(Step(title, tuple(lines)))
 
 
-def _server_snapshot(db_path: Path) -> dict[str, object]:
+def _server_snapshot(db_url: str) -> dict[str, object]:
     """What an operator with database access sees: row counts and per-account voucher counts."""
-    uri = f"file:{db_path}?mode=ro"
-    with sqlite3.connect(uri, uri=True) as db:
-        messages = db.execute(
-            "SELECT COUNT(*), COALESCE(SUM(LENGTH(ciphertext)), 0) FROM messages"
-        ).fetchone()
-        sample = db.execute("SELECT ciphertext FROM messages LIMIT 1").fetchone()
-        per_account = dict(
-            db.execute("SELECT account_id, COUNT(*) FROM vouchers GROUP BY account_id").fetchall()
-        )
+    from sqlalchemy import func, select
+
+    from vouchsafe.server.storage import open_storage
+    from vouchsafe.server.storage.schema import messages, vouchers
+
+    storage = open_storage(db_url)
+    try:
+        with storage.read() as tx:
+            db = tx.tx.db
+            count, size = db.execute(
+                select(func.count(), func.coalesce(func.sum(func.length(messages.c.ciphertext)), 0))
+            ).one()
+            sample = db.execute(select(messages.c.ciphertext).limit(1)).scalar()
+            grouped = select(vouchers.c.account_id, func.count()).group_by(vouchers.c.account_id)
+            per_account = {str(row[0]): int(row[1]) for row in db.execute(grouped)}
+    finally:
+        storage.close()
     return {
-        "message_count": int(messages[0]),
-        "message_bytes": int(messages[1]),
-        "sample": bytes(sample[0][:48]).hex() if sample else "",
+        "message_count": int(count),
+        "message_bytes": int(size),
+        "sample": bytes(sample[:48]).hex() if sample else "",
         "vouchers_per_account": per_account,
     }
 
 
-def _audit_verify(db_path: Path) -> tuple[bool, str]:
+def _database_contents(db_url: str, into: Path) -> Path:
+    """Every stored value of a PostgreSQL database, written to one file for the plaintext check
+    (a SQLite database is checked as its files, WAL included)."""
+    from sqlalchemy import select
+
+    from vouchsafe.server.storage import open_storage
+    from vouchsafe.server.storage.schema import metadata
+
+    storage = open_storage(db_url)
+    try:
+        with storage.read() as tx, into.open("wb") as out:
+            for table in metadata.sorted_tables:
+                for row in tx.tx.db.execute(select(table)):
+                    for value in row:
+                        out.write(value if isinstance(value, bytes) else str(value).encode())
+    finally:
+        storage.close()
+    return into
+
+
+def _audit_verify(db_url: str, key_args: list[str]) -> tuple[bool, str]:
+    """``vouchsafe audit verify`` pinned to the provider key the server signed with (beside a
+    SQLite database by default; for PostgreSQL the ``--provider-key`` file the server was given)."""
     completed = subprocess.run(
-        [sys.executable, "-m", "vouchsafe", "audit", "verify", "--db", f"sqlite:///{db_path}"],
+        [sys.executable, "-m", "vouchsafe", "audit", "verify", "--db", db_url, *key_args],
         capture_output=True,
         text=True,
         check=False,
@@ -93,10 +123,12 @@ def run_demo(
     progress: bool = True,
     keep_dir: Path | None = None,
     blinder: HashSetBlinder | None = None,
+    db_url: str | None = None,
     serve: Callable[[str, dict[str, Path]], None] | None = None,
 ) -> DemoResult:
     """Runs the whole demo and returns what it observed (the caller writes the report).
 
+    ``db_url``: the server's database (an empty one); by default SQLite in the work folder.
     With ``serve``, once the provider's side has run, the staff keys are written to files and
     ``serve(console_url, key_files)`` is called while the server is still up (it returns when
     the person is done); the server stops after it either way.
@@ -118,16 +150,22 @@ def run_demo(
 
         members, staff_file = make_staff(work)
         db_path, log_path = work / "server.db", work / "server.log"
+        url = db_url or f"sqlite:///{db_path}"
+        key_args = ["--provider-key", str(work / "provider.key")] if db_url else []
         server = ServerProcess(
-            db_path,
+            url,
             log_path,
-            extra_args=demo_server_args(release.directory, staff_file, settings.threshold),
+            extra_args=[
+                *demo_server_args(release.directory, staff_file, settings.threshold),
+                *key_args,
+            ],
         )
         with server:
             steps.add(
                 "Reference server",
                 [
-                    f"listening on {server.url} (child process), SQLite at {db_path.name}",
+                    f"listening on {server.url} (child process), "
+                    + ("PostgreSQL" if db_url else f"SQLite at {db_path.name}"),
                     f"staff provisioned: {', '.join(f'{m.name} ({m.role})' for m in members)}",
                 ],
             )
@@ -152,7 +190,7 @@ def run_demo(
                 total = settings.users * (2 + settings.images_per_user)
                 with tqdm(total=total, desc="messages", unit="msg", disable=not progress) as bar:
                     exchange(users, split, settings, remember, lambda: bar.update())
-                snapshot = _server_snapshot(db_path)
+                snapshot = _server_snapshot(url)
                 result.server_blob_count = int(snapshot["message_count"])  # type: ignore[call-overload]
                 result.server_blob_bytes = int(snapshot["message_bytes"])  # type: ignore[call-overload]
                 per_account: dict[str, int] = snapshot["vouchers_per_account"]  # type: ignore[assignment]
@@ -198,11 +236,13 @@ def run_demo(
                     serve(result.console_url, write_staff_keys(members, work / "staff-keys"))
             finally:
                 close_all(users)
-        ok, detail = _audit_verify(db_path)
+        ok, detail = _audit_verify(url, key_args)
         result.audit_log_ok, result.audit_log_detail = ok, detail
-        result.plaintext_found_on_server = find_plaintext(
-            server_files(db_path, [log_path]), needles
-        )
+        if db_url:
+            files = [_database_contents(db_url, work / "database-contents.bin"), log_path]
+        else:
+            files = server_files(db_path, [log_path])
+        result.plaintext_found_on_server = find_plaintext(files, needles)
         steps.add(
             "Audit log and plaintext check (server stopped)",
             [

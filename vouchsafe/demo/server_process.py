@@ -53,12 +53,13 @@ class ServerProcess:
 
     def __init__(
         self,
-        db_path: Path,
+        db: Path | str,
         log_path: Path,
         extra_args: Sequence[str] = (),
         env: dict[str, str] | None = None,
     ) -> None:
-        self.db_path = db_path
+        """``db``: a SQLite file, or a database URL (e.g. ``postgresql://...``)."""
+        self.db_url = f"sqlite:///{db}" if isinstance(db, Path) else db
         self.log_path = log_path
         self.port = free_loopback_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -68,7 +69,7 @@ class ServerProcess:
             "vouchsafe",
             "server",
             "--db",
-            f"sqlite:///{db_path}",
+            self.db_url,
             "--host",
             "127.0.0.1",
             "--port",

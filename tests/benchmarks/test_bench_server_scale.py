@@ -1,0 +1,222 @@
+"""Section 6: does the server's cost stay flat as history grows, and do workers scale?
+
+- Upload latency of ONE account after 10,000 of its uploads against its first 100 (in process,
+  the stand-in matcher, so the figure is the server's own storage and pipeline cost; 5% of the
+  vouchers open as synthetic matches, the account stays below the threshold like most do).
+- ``GET /v1/transparency`` with 100,000 audit entries (a year of them, chained and tallied as
+  the server writes them), answered while uploads run; upload latency with and without it.
+- Upload throughput at 1 and 2 worker processes on SQLite and PostgreSQL, against plain
+  message relay of same-size bodies on the same setup (2 client processes).
+
+Sizes are bounded for a shared machine; benchmarks measure and assert nothing about time.
+"""
+
+from __future__ import annotations
+
+import secrets
+import statistics
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from starlette.testclient import TestClient
+
+from tests.benchmarks.rows import THROUGHPUT, describe, metric
+from tests.benchmarks.test_bench_server_throughput import _record, _voucher_size
+from tests.reference_server.fakes import FakeMatcher, fake_voucher, upload
+from vouchsafe.benchload import quantile, run_load
+from vouchsafe.sdk.api import ApiClient
+from vouchsafe.server.app import create_app
+from vouchsafe.server.audit_log import GENESIS_HASH, canonical_payload, entry_hash, utc_day
+from vouchsafe.server.settings import Settings
+
+HISTORY = 10_000
+WINDOW = 100
+AUDIT_ENTRIES = 100_000
+LOAD_UPLOADS = 150
+WORKER_DURATION = 10.0
+THRESHOLD = 30
+
+
+def _db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'bench.db'}"
+    url = request.getfixturevalue("postgres_url")
+    assert isinstance(url, str)
+    return url
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_bench_upload_latency_after_long_history(
+    benchmark: Any, backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    describe(benchmark, key=f"history_{backend}", section=THROUGHPUT, unit="run",
+             label=f"one account's upload p50, uploads 1-100 vs {HISTORY - WINDOW + 1}-{HISTORY}"
+             f" ({backend}, in process)",
+             note="stand-in matcher: the server's own cost; 5% synthetic matches")
+    benchmark.extra_info["timing"] = False
+    settings = Settings(db_url=_db_url(backend, tmp_path, request), schedule_interval_s=0,
+                        recovery_poll_s=0, rate_limit_per_minute=0,
+                        provider_key_path=tmp_path / "provider.key")
+    app = create_app(settings, matcher=FakeMatcher(THRESHOLD))
+    latencies: list[float] = []
+    with TestClient(app) as http:
+        client = ApiClient("http://testserver", Ed25519PrivateKey.generate())
+        client.http = http
+        client.register()
+
+        def run() -> None:
+            for n in range(HISTORY):
+                voucher = fake_voucher(2 if n % 20 == 0 else 0)
+                start = time.perf_counter()
+                upload(client, voucher)
+                latencies.append(time.perf_counter() - start)
+
+        benchmark.pedantic(run, rounds=1, iterations=1)
+    app.state.ctx.storage.close()
+    first = statistics.median(latencies[:WINDOW]) * 1e3
+    last = statistics.median(latencies[-WINDOW:]) * 1e3
+    metric(benchmark, "p50 of the first 100 uploads", first, "ms")
+    metric(benchmark, f"p50 of uploads {HISTORY - WINDOW + 1}-{HISTORY}", last, "ms")
+    metric(benchmark, "ratio last / first (aim <= 1.2)", last / first, "x")
+
+
+def _prefill_audit_log(db_url: str, entries: int, now_ms: int) -> None:
+    """``entries`` chained entries spread over the past year, with their per-day tallies, written
+    in bulk (what a year of the server appending them one by one leaves behind)."""
+    from sqlalchemy import insert
+
+    from vouchsafe.server.storage import open_storage
+    from vouchsafe.server.storage.records import AuditCount
+    from vouchsafe.server.storage.schema import audit_log
+
+    storage = open_storage(db_url)
+    step = 365 * 86_400_000 // entries
+    prev, rows, counts = GENESIS_HASH, [], {}
+    for seq in range(1, entries + 1):
+        at, kind = now_ms - (entries - seq) * step, "voucher_received"
+        text = canonical_payload({"account_id": "a" * 32, "voucher_id": secrets.token_hex(32)})
+        digest = entry_hash(prev, seq, at, kind, text)
+        rows.append({"seq": seq, "at_ms": at, "kind": kind, "payload": text, "prev_hash": prev,
+                     "entry_hash": digest})
+        counts[utc_day(at)] = counts.get(utc_day(at), 0) + 1
+        prev = digest
+    with storage.transaction() as tx:
+        for chunk in range(0, len(rows), 5000):
+            tx.tx.db.execute(insert(audit_log), rows[chunk:chunk + 5000])
+        tx.tx.update("audit_head", (1,), {"seq": entries, "entry_hash": prev})
+        for day, n in counts.items():
+            tx.tx.add_to("audit_counts", AuditCount(day, kind, n), {"count": n})
+    storage.close()
+
+
+def _timed_uploads(url: str, prepared: list[tuple[str, bytes, dict[str, str]]]) -> list[float]:
+    out = []
+    with httpx.Client(base_url=url, timeout=30) as http:
+        for path, body, headers in prepared:
+            start = time.perf_counter()
+            http.post(path, content=body, headers=headers).raise_for_status()
+            out.append(time.perf_counter() - start)
+    return out
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_bench_transparency_with_a_year_of_audit_entries_under_upload_load(
+    benchmark: Any, backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from tests.benchmarks.test_bench_server_throughput import _release_dir, _server
+    from tests.benchmarks.throughput_clients import prepare_uploads
+
+    describe(benchmark, key=f"transparency_{backend}", section=THROUGHPUT, unit="run",
+             label=f"GET /v1/transparency, {AUDIT_ENTRIES:,} audit entries, during uploads"
+             f" ({backend})",
+             note=f"{LOAD_UPLOADS} real voucher uploads alone, then again with transparency "
+             "requests back to back")
+    benchmark.extra_info["timing"] = False
+    db_url = _db_url(backend, tmp_path, request)
+    _prefill_audit_log(db_url, AUDIT_ENTRIES, int(time.time() * 1000))
+    release = _release_dir(request.getfixturevalue("tmp_path_factory"))
+    with _server(tmp_path, release, "transparency", db_url=db_url) as server:
+        prepared = prepare_uploads(index=0, count=2 * LOAD_UPLOADS, url=server.url,
+                                   threshold=THRESHOLD)
+        alone = _timed_uploads(server.url, prepared[:LOAD_UPLOADS])
+        answers: list[float] = []
+        stop = threading.Event()
+
+        def ask() -> None:
+            with httpx.Client(base_url=server.url, timeout=30) as http:
+                while not stop.is_set():
+                    start = time.perf_counter()
+                    http.get("/v1/transparency").raise_for_status()
+                    answers.append(time.perf_counter() - start)
+
+        asker = threading.Thread(target=ask)
+        asker.start()
+        try:
+            loaded = benchmark.pedantic(_timed_uploads, args=(server.url,
+                                        prepared[LOAD_UPLOADS:]), rounds=1, iterations=1)
+        finally:
+            stop.set()
+            asker.join()
+        figures = httpx.get(f"{server.url}/v1/transparency").json()["figures"]
+    metric(benchmark, "transparency p50", quantile(answers, 0.5) * 1e3, "ms")
+    metric(benchmark, "transparency p99", quantile(answers, 0.99) * 1e3, "ms")
+    metric(benchmark, "transparency requests answered during the uploads", len(answers), "")
+    metric(benchmark, "upload p50 alone", quantile(alone, 0.5) * 1e3, "ms")
+    metric(benchmark, "upload p50 during transparency requests", quantile(loaded, 0.5) * 1e3,
+           "ms")
+    metric(benchmark, "upload p50 ratio (aim <= 1.2)",
+           quantile(loaded, 0.5) / quantile(alone, 0.5), "x")
+    assert figures["vouchers_received"] >= AUDIT_ENTRIES * 0.99
+
+
+@pytest.mark.parametrize(("backend", "workers"),
+                         [("sqlite", 1), ("sqlite", 2), ("postgresql", 1), ("postgresql", 2)])
+def test_bench_http_throughput_per_worker_count(
+    benchmark: Any, backend: str, workers: int, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    from tests.benchmarks.test_bench_server_throughput import _release_dir, _server
+    from tests.reference_server.tpsi_world import fetch_blinded_hash_set
+    from vouchsafe.sdk.tpsi import wire
+
+    key = f"workers_{backend}_{workers}"
+    describe(benchmark, key=key, section=THROUGHPUT, unit="run",
+             label=f"{workers} worker process(es) on {backend}, 2 clients, "
+             f"{WORKER_DURATION:.0f} s each",
+             compare=[{"name": "same setup relaying messages (no scanning; aim >= 0.7)",
+                       "metric": "uploads/s", "to": key, "to_metric": "messages/s"}])
+    benchmark.extra_info["timing"] = False
+    release = _release_dir(request.getfixturevalue("tmp_path_factory"))
+    results = {}
+    for phase in ("relay", "scan"):
+        (tmp_path / phase).mkdir(exist_ok=True)
+        if backend == "sqlite":
+            db_url = f"sqlite:///{tmp_path / phase / 'bench.db'}"
+        else:
+            db_url = request.getfixturevalue("postgres_server").fresh_database()
+        with _server(tmp_path / phase, release, phase, db_url=db_url, workers=workers) as server:
+            if phase == "relay":
+                size = _voucher_size(fetch_blinded_hash_set(server.url), wire)
+                results[phase] = run_load(
+                    server.url, "tests.benchmarks.throughput_clients:prepare_messages",
+                    clients=2, duration=WORKER_DURATION, requests_per_client=1500,
+                    factory_kwargs={"url": server.url, "size": size}, prepare_seconds=60.0)
+            else:
+                results[phase] = benchmark.pedantic(
+                    run_load, args=(server.url,
+                                    "tests.benchmarks.throughput_clients:prepare_uploads"),
+                    kwargs={"clients": 2, "duration": WORKER_DURATION,
+                            "requests_per_client": 600,
+                            "factory_kwargs": {"url": server.url, "threshold": THRESHOLD},
+                            "prepare_seconds": 120.0},
+                    rounds=1, iterations=1)
+    _record(benchmark, "uploads", results["scan"])
+    _record(benchmark, "messages", results["relay"])
+    metric(benchmark, "uploads/s per messages/s (aim >= 0.7)",
+           results["scan"].throughput / results["relay"].throughput, "x")
+    assert results["scan"].requests > 0, results["scan"].first_error
+
