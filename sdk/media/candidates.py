@@ -12,11 +12,15 @@ The two sides are deliberately asymmetric:
   entry contributes two keys: the coarse code of its hash and of the hash as the horizontally
   mirrored picture would have it.
 * :func:`psi_candidates` runs on the device, which has the image. It returns exactly
-  ``max_candidates`` keys, interleaving the probes of three *roots*: the code of the hash itself
-  (5/8 of the budget), of a half-size copy of the image (2/8; resizing moves PDQ bits through
-  decimation aliasing, and hashing once more at another scale sees where) and of the picture
-  zoomed out by 2% (1/8; undoes a small crop). Each root's probes flip the code positions whose
-  coefficients lie closest to the median, cheapest flip set first (:mod:`.probes`).
+  ``max_candidates`` keys, interleaving the probes of five *roots* (budget shares in sixteenths):
+  the code of the hash itself (7), of a half-size copy of the image (2; resizing moves PDQ bits
+  through decimation aliasing, and hashing once more at another scale sees where), of the picture
+  padded by 2% with its own edge pixels (2; undoes a small crop), of the picture with saturated
+  channel values pushed past their limits (2; undoes on average the clipping of a brightness or
+  contrast edit) and of the picture filtered with wider box windows (3; a resized copy is
+  filtered differently). Each
+  root's probes flip the code positions whose coefficients lie closest to the median, cheapest
+  flip set first (:mod:`.probes`).
 
 A :class:`CandidateScheme` names and versions all of this for one budget; the release signs the
 scheme's name and its ``max_candidates`` (``ServerParams``), so device and provider agree. The
@@ -43,11 +47,15 @@ from vouchsafe.sdk.media import pdq, probes
 from vouchsafe.sdk.media.signal_types import PDQ, HashResult
 
 KEY_BYTES = 32
-SCHEME_VERSION = "v2"
-# Budget shares of the roots, in eighths: hash, half-size view, zoom-out view (README: the
-# measured frontier; 1/4 on the half view and 1/8 on the zoom view won over 0 and 1/8).
-ROOT_SHARES = (5, 2, 1)
-_SHARE_UNIT = 10  # lcm of the shares: probe j of a root of share s has priority (j+1)*10/s
+# v3 changed the device's candidates (five roots instead of three); the hash-set keys, and so
+# the key domain, are v2's unchanged.
+SCHEME_VERSION = "v3"
+KEY_VERSION = "v2"
+# Budget shares of the roots, in sixteenths: hash, half-size view, uncrop view, unclip view,
+# wide view (fitted on the fit split; README "PSI candidates", SPEC P.6).
+ROOT_NAMES = ("hash", "half_view", "uncrop_view", "unclip_view", "wide_view")
+ROOT_SHARES = (7, 2, 2, 2, 3)
+_SHARE_UNIT = 42  # lcm of the shares: probe j of a root of share s has priority (j+1)*42/s
 
 
 @dataclass(frozen=True)
@@ -59,13 +67,14 @@ class CandidateScheme:
 
     @property
     def name(self) -> str:
-        """E.g. ``lowfreq58-mirror-views3-k64-v2``: signed in the release."""
-        return f"lowfreq{self.code_bits}-mirror-views3-k{self.max_candidates}-{SCHEME_VERSION}"
+        """E.g. ``lowfreq58-mirror-views5-k64-v3``: signed in the release."""
+        return f"lowfreq{self.code_bits}-mirror-views5-k{self.max_candidates}-{SCHEME_VERSION}"
 
     @property
     def key_domain(self) -> str:
-        """What the keys depend on (not the budget): schemes sharing it share hash-set keys."""
-        return f"lowfreq{self.code_bits}-mirror-{SCHEME_VERSION}"
+        """What the keys depend on (not the budget, not the device's roots): schemes sharing it
+        share hash-set keys."""
+        return f"lowfreq{self.code_bits}-mirror-{KEY_VERSION}"
 
 
 # Code length per budget: the shortest whose model false-match probability per image against
@@ -228,8 +237,9 @@ class Root:
 
 
 def probe_roots(result: HashResult, scheme: CandidateScheme = DEFAULT_SCHEME) -> list[Root]:
-    """The roots of ``result``: its own code, then (PDQ with coefficients) the half-size view's
-    code when ``result.view_coefficients`` holds it, and the zoom-out view's code."""
+    """The roots of ``result``: its own code, then (PDQ with coefficients) the codes of the
+    views ``result.view_coefficients`` holds, in :data:`ROOT_NAMES` order (a result hashed
+    without its views has the hash root only)."""
     flags = _flags(result.bits)
     positions = coarse_positions(result.signal_type, flags.size, scheme.code_bits)
     code = flags[positions]
@@ -243,9 +253,7 @@ def probe_roots(result: HashResult, scheme: CandidateScheme = DEFAULT_SCHEME) ->
         margins = np.floor(np.abs(values[positions]) / spread * probes.MARGIN_SCALE)
         return [Root(code, [int(m) for m in margins], ROOT_SHARES[0])]
     roots = [Root(code, probes.quantized_margins(values, positions), ROOT_SHARES[0])]
-    views = [(v, ROOT_SHARES[1]) for v in result.view_coefficients[:1]]
-    views.append((probes.zoom_view(values), ROOT_SHARES[2]))
-    for view, share in views:
+    for view, share in zip(result.view_coefficients, ROOT_SHARES[1:], strict=False):
         view_flags = probes.code_flags(view)
         roots.append(Root(view_flags[positions], probes.quantized_margins(view, positions), share))
     return roots

@@ -60,8 +60,11 @@ def jarosz_window(n: int) -> int:
 
 
 @lru_cache(maxsize=64)
-def decimation_band(n: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
+def decimation_band(n: int, window: int | None = None) -> tuple[npt.NDArray[np.int64], FloatArray]:
     """Indices ``(64, 2w-1)`` and weights of the input pixels behind each decimated sample.
+
+    ``window`` overrides the box window ``w`` (default :func:`jarosz_window` of ``n``; the PSI
+    candidates' wide view uses a larger one, SPEC "PSI candidates" P.4).
 
     Output sample ``i`` of a dimension of ``n`` pixels equals
     ``sum_d weight[i, d] * x[index[i, d]]`` after two passes of PDQ's box filter, whose output
@@ -69,7 +72,7 @@ def decimation_band(n: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
     ``x[max(0, o-w+h) .. min(n-1, o+h-1)]`` with ``h = (w + 2) // 2``. Out-of-range taps get
     weight 0 (and a clamped index).
     """
-    w = jarosz_window(n)
+    w = jarosz_window(n) if window is None else window
     h = (w + 2) // 2
     samples = np.floor((np.arange(DECIMATED_SIZE) + 0.5) * n / DECIMATED_SIZE).astype(np.int64)
     first_offset = -(w - h)  # offsets of one box relative to its centre: first_offset..h-1
@@ -83,8 +86,9 @@ def decimation_band(n: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
     outer_left, outer_right = box(samples)
     outer_size = (outer_right - outer_left + 1).astype(np.float64)[:, None, None]
     mid_left, mid_right = box(mids)
-    mid_size = (mid_right - mid_left + 1).astype(np.float64)
     mid_valid = (mids >= 0) & (mids <= n - 1)
+    # out-of-range middle boxes take no part (``covered`` below); size 1 keeps the division finite
+    mid_size = np.where(mid_valid, mid_right - mid_left + 1, 1).astype(np.float64)
     covered = mid_valid & (positions >= mid_left) & (positions <= mid_right)
     weight = np.sum(np.where(covered, 1.0 / (outer_size * mid_size), 0.0), axis=2)
     pos = positions[:, :, 0]
@@ -104,10 +108,20 @@ def dct_matrix() -> FloatArray:
     return out
 
 
-def decimate(luma: npt.NDArray[np.float32]) -> FloatArray:
-    """The 64x64 Jarosz-filtered, decimated luminance (float64)."""
-    rows_index, rows_weight = decimation_band(luma.shape[0])
-    cols_index, cols_weight = decimation_band(luma.shape[1])
+def decimate(luma: npt.NDArray[np.float32], window_scale: float = 1.0) -> FloatArray:
+    """The 64x64 Jarosz-filtered, decimated luminance (float64).
+
+    With ``window_scale`` != 1 each dimension of ``n`` pixels is filtered with the window PDQ
+    would use for ``max(1, round(n * window_scale))`` pixels (same sample positions).
+    """
+
+    def band(n: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        if window_scale == 1.0:
+            return decimation_band(n)
+        return decimation_band(n, jarosz_window(max(1, round(n * window_scale))))
+
+    rows_index, rows_weight = band(luma.shape[0])
+    cols_index, cols_weight = band(luma.shape[1])
     gathered = luma[rows_index].astype(np.float64)  # (64, L, W)
     by_rows = np.matmul(rows_weight[:, None, :], gathered)[:, 0, :]  # (64, W)
     by_cols: FloatArray = np.sum(by_rows[:, cols_index] * cols_weight[None, :, :], axis=2)

@@ -8,15 +8,18 @@ Three pieces, each deterministic so that a second implementation reproduces the 
 * :func:`flip_sets`: the sets of code positions to flip, in increasing order of
   ``(sum of quantized margins, tuple of margin ranks)`` -- multi-probe LSH (Lv et al., VLDB
   2007), enumerated best first with its "shift" and "expand" successors;
-* :func:`zoom_view`: the coefficients of the picture zoomed out by 2% about its centre, computed
-  from the 16x16 coefficients alone (a crop of 2% zooms the picture in by as much).
+* :func:`pixel_views`: the coefficients of three views of the item the device computes from its
+  pixels: padded by 2% with its own edge pixels (:func:`uncrop_pixels`, so a copy cropped by 2%
+  is decimated on the original's grid again), with saturated channels pushed past their limits
+  (:func:`unclip_luma`, a brightness or contrast edit clips them) and filtered with wider
+  Jarosz windows (decimation after a resize sees the picture through different box windows).
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,8 +28,14 @@ from vouchsafe.sdk.media import pdq
 
 FloatArray = npt.NDArray[np.float64]
 MARGIN_SCALE = 1 << 16
-# The zoom view undoes a 2% centre crop (the crop_2pct transform of the eval suite).
-ZOOM_OUT_FACTOR = 0.98
+# The uncrop view undoes a 2% centre crop (the crop_2pct transform of the eval suite).
+UNCROP_FACTOR = 0.98
+# The unclip view: how far past 255 (below 0) a saturated channel value is assumed to lie
+# (grey levels; fitted on the fit split, SPEC P.6).
+UNCLIP_HIGH = 40
+UNCLIP_LOW = 10
+# The wide view: Jarosz windows of a picture 4/3 the size (fitted on the fit split, SPEC P.6).
+WIDE_WINDOW_SCALE = 4 / 3
 
 
 def quantized_margins(coefficients: FloatArray, positions: npt.NDArray[np.int64]) -> list[int]:
@@ -67,34 +76,52 @@ def flip_sets(margins: list[int]) -> Iterator[tuple[int, ...]]:
             heapq.heappush(heap, (shifted, (*ranks[:-1], last + 1)))
 
 
-@lru_cache(maxsize=4)
-def zoom_operator(factor: float = ZOOM_OUT_FACTOR) -> FloatArray:
-    """``Z = D S D^T`` (16x16): ``S`` resamples 64 samples about the centre by ``factor``.
-
-    ``S[u] = linear interpolation of x at (u - 31.5) / factor + 31.5``, clamped to ``[0, 63]``;
-    ``D`` is PDQ's 16x64 DCT matrix. The zoomed picture's coefficients are ``Z B Z^T``.
-    """
-    n = pdq.DECIMATED_SIZE
-    centre = (n - 1) / 2
-    source = np.clip((np.arange(n) - centre) / factor + centre, 0, n - 1)
-    low = np.floor(source).astype(np.int64)
-    high = np.minimum(low + 1, n - 1)
-    fraction = source - low
-    resample = np.zeros((n, n))
-    resample[np.arange(n), low] += 1.0 - fraction
-    resample[np.arange(n), high] += fraction
-    d = pdq.dct_matrix()
-    out: FloatArray = d @ resample @ d.T
-    out.setflags(write=False)
+def uncrop_pixels(pixels: npt.NDArray[Any], factor: float = UNCROP_FACTOR) -> npt.NDArray[Any]:
+    """``pixels`` (``H x W`` or ``H x W x C``) padded by edge replication to
+    ``max(H, round(H / factor))`` x ``max(W, round(W / factor))``, centred (the smaller half of
+    each margin on the top/left). Padding commutes with PDQ's per-pixel luma."""
+    height, width = pixels.shape[:2]
+    new_height = max(height, round(height / factor))
+    new_width = max(width, round(width / factor))
+    top, left = (new_height - height) // 2, (new_width - width) // 2
+    pad = [(top, new_height - height - top), (left, new_width - width - left)]
+    pad += [(0, 0)] * (pixels.ndim - 2)
+    out: npt.NDArray[Any] = np.pad(pixels, pad, mode="edge")
     return out
 
 
-def zoom_view(coefficients: FloatArray) -> FloatArray:
-    """The 16x16 coefficients of the picture zoomed out by :data:`ZOOM_OUT_FACTOR`."""
-    z = zoom_operator()
-    b = np.asarray(coefficients, dtype=np.float64).reshape(pdq.DCT_SIZE, pdq.DCT_SIZE)
-    out: FloatArray = z @ b @ z.T
+def _weighted_channels(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.float32]:
+    """``(m_R * w_R + m_G * w_G) + m_B * w_B`` in float32, like :func:`pdq.luminance`."""
+    m = mask.astype(np.float32)
+    r, g, b = (np.float32(w) for w in pdq.LUMA_WEIGHTS)
+    out: npt.NDArray[np.float32] = (m[..., 0] * r + m[..., 1] * g) + m[..., 2] * b
     return out
+
+
+def unclip_luma(
+    pixels: npt.NDArray[np.uint8], luma: npt.NDArray[np.float32] | None = None
+) -> npt.NDArray[np.float32]:
+    """PDQ's luma of ``pixels`` with every saturated channel value pushed past its limit: a
+    channel at 255 counts as ``255 + UNCLIP_HIGH``, one at 0 as ``-UNCLIP_LOW`` (the weights of
+    the luma formula apply), undoing on average the clipping of a brightness or contrast edit.
+    ``luma``: the item's :func:`pdq.luminance`, when already computed."""
+    base = pdq.luminance(pixels) if luma is None else luma
+    high = _weighted_channels(pixels == 255)
+    low = _weighted_channels(pixels == 0)
+    out: npt.NDArray[np.float32] = (
+        base + np.float32(UNCLIP_HIGH) * high - np.float32(UNCLIP_LOW) * low
+    )
+    return out
+
+
+def pixel_views(pixels: npt.NDArray[np.uint8]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The 16x16 coefficients of the views computed from the item's own pixels (P.4):
+    ``(uncrop view, unclip view, wide view)``."""
+    luma = pdq.luminance(pixels)
+    uncrop = pdq.dct16(pdq.decimate(uncrop_pixels(luma)))
+    unclip = pdq.dct16(pdq.decimate(unclip_luma(pixels, luma)))
+    wide = pdq.dct16(pdq.decimate(luma, WIDE_WINDOW_SCALE))
+    return uncrop, unclip, wide
 
 
 def code_flags(coefficients: FloatArray) -> npt.NDArray[np.bool_]:

@@ -17,13 +17,15 @@ import numpy.typing as npt
 from PIL import Image
 
 from vouchsafe.sdk.errors import InvalidMedia
-from vouchsafe.sdk.media import pdq
+from vouchsafe.sdk.media import pdq, probes
 
 PDQ = "pdq"
 ONNX = "onnx"
 # The device view PDQ also hashes for PSI candidates: the item resized to half each side
 # (bicubic), as SPEC "PSI candidates" P.4 fixes.
 HALF_VIEW_SCALE = 0.5
+# The device views of a PDQ item, in the order of ``HashResult.view_coefficients`` (P.4).
+VIEW_NAMES = ("half_view", "uncrop_view", "unclip_view", "wide_view")
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,9 @@ class HashResult:
     signal type's 0..100 quality score. ``coefficients`` are the real values the bits threshold
     (PDQ's 16x16 DCT, or the projections of an embedding); they stay on the device, where the PSI
     candidates use them to pick which bits to probe, and are never sent. ``view_coefficients``
-    are the same for device views of the item (PDQ: the half-size copy,
-    :data:`HALF_VIEW_SCALE`), which the PSI candidates probe around as well; also never sent.
+    are the same for device views of the item, which the PSI candidates probe around as well;
+    also never sent. PDQ: :data:`VIEW_NAMES` in that order (the half-size copy,
+    :data:`HALF_VIEW_SCALE`, then :func:`vouchsafe.sdk.media.probes.pixel_views`).
     """
 
     bits: bytes
@@ -95,7 +98,9 @@ class PdqSignalType:
         return pdq.PDQ_MATCH_DISTANCE
 
     def _compute(self, image: Image.Image) -> pdq.PdqComputation:
-        pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
+        return self._compute_pixels(np.asarray(image.convert("RGB"), dtype=np.uint8))
+
+    def _compute_pixels(self, pixels: npt.NDArray[np.uint8]) -> pdq.PdqComputation:
         if self.backend == "onnx":
             from vouchsafe.sdk.media.pdq_onnx import pdq_onnx_from_pixels
 
@@ -103,13 +108,17 @@ class PdqSignalType:
         return pdq.pdq_from_pixels(pixels)
 
     def hash_media(self, image: Image.Image) -> HashResult:
-        computed = self._compute(image)
+        pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
+        computed = self._compute_pixels(pixels)
         return HashResult(
             bits=computed.hash,
             quality=computed.quality,
             signal_type=PDQ,
             coefficients=computed.coefficients,
-            view_coefficients=(self._compute(half_view(image)).coefficients,),
+            view_coefficients=(
+                self._compute(half_view(image)).coefficients,
+                *probes.pixel_views(pixels),
+            ),
         )
 
     def distance(self, a: bytes, b: bytes) -> int:

@@ -25,7 +25,8 @@ def test_psi_candidates_on_the_whole_corpus(corpus_dir: Path) -> None:
     rows = {row["transform"]: row for row in report["transforms"]}
     for name in NEAR_LOSSLESS:
         assert rows[name]["psi_recall"] >= 0.95, name
-    for name in ("jpeg_q50", "gaussian_noise_8", "resize_2x", "resize_1.5x"):
+    # crop_2pct since PSI candidates v3's uncrop view (87.6% against PDQ@31's 75.9%)
+    for name in ("jpeg_q50", "gaussian_noise_8", "resize_2x", "resize_1.5x", "crop_2pct"):
         assert rows[name]["psi_recall"] >= rows[name]["baseline_recall"] - 0.05, name
     assert rows["hflip"]["psi_recall"] > rows["hflip"]["baseline_recall"]
     assert report["degrees_of_freedom"]["dof"] > 45

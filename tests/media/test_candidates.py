@@ -10,13 +10,15 @@ from PIL import Image, ImageOps
 
 from vouchsafe.imagegen import synthetic_image
 from vouchsafe.sdk.errors import InvalidMedia
-from vouchsafe.sdk.media import probes
+from vouchsafe.sdk.media import pdq, probes
 from vouchsafe.sdk.media.candidates import (
     BUDGETS,
     CANDIDATE_SCHEME,
     CODE_BITS,
     KEY_BYTES,
     MAX_CANDIDATES,
+    ROOT_NAMES,
+    ROOT_SHARES,
     SCHEMES,
     candidate_codes,
     coarse_positions,
@@ -25,7 +27,7 @@ from vouchsafe.sdk.media.candidates import (
     psi_candidates,
     scheme_for_budget,
 )
-from vouchsafe.sdk.media.signal_types import HashResult, PdqSignalType
+from vouchsafe.sdk.media.signal_types import VIEW_NAMES, HashResult, PdqSignalType
 
 PDQ = PdqSignalType()
 
@@ -51,11 +53,18 @@ def test_device_returns_exactly_the_budget_of_distinct_fixed_length_keys(budget:
 
 
 def test_default_scheme_takes_at_most_64_candidates_and_names_its_budget() -> None:
-    assert MAX_CANDIDATES == 64 and CANDIDATE_SCHEME.endswith("-k64-v2")
+    assert MAX_CANDIDATES == 64 and CANDIDATE_SCHEME.endswith("-k64-v3")
     assert BUDGETS == (16, 32, 64, 128, 256)
     assert all(get_scheme(name).name == name for name in SCHEMES)
     with pytest.raises(InvalidMedia):
         get_scheme("lowfreq52-mirror-multiprobe16-v1")
+    with pytest.raises(InvalidMedia):
+        get_scheme("lowfreq58-mirror-views3-k64-v2")  # v2's device roots are retired
+
+
+def test_v3_keeps_the_hash_set_keys_of_v2() -> None:
+    # Only the device's candidates changed: the key domain (and so every release key) is v2's.
+    assert all(s.key_domain == f"lowfreq{s.code_bits}-mirror-v2" for s in SCHEMES.values())
 
 
 def test_longer_codes_for_larger_budgets_keep_keys_apart() -> None:
@@ -77,9 +86,15 @@ def test_a_smaller_budget_of_one_code_length_is_a_prefix_of_a_larger_one() -> No
 
 def test_every_root_contributes_candidates_in_its_share() -> None:
     result = PDQ.hash_media(synthetic_image(5, (320, 240)))
+    assert len(result.view_coefficients) == len(ROOT_NAMES) - 1 == len(VIEW_NAMES)
     roots = [index for index, _, _ in candidate_codes(result)]
-    assert roots[0] == 0 and set(roots) <= {0, 1, 2}
-    assert roots.count(0) >= roots.count(2)
+    assert roots[0] == 0 and set(roots) <= set(range(len(ROOT_NAMES)))
+    assert roots.count(0) >= roots.count(1)
+
+
+def test_root_shares_divide_the_priority_unit() -> None:
+    # Probe j of a root of share a has priority (j + 1) * 42 // a, exact for every share.
+    assert ROOT_SHARES == (7, 2, 2, 2, 3) and all(42 % a == 0 for a in ROOT_SHARES)
 
 
 def test_flip_sets_come_cheapest_first_and_cover_every_small_set() -> None:
@@ -92,11 +107,62 @@ def test_flip_sets_come_cheapest_first_and_cover_every_small_set() -> None:
     assert sets[1] == (1,) and sets[2] == (3,)
 
 
-def test_zoom_view_of_factor_one_is_the_identity_on_the_coefficients() -> None:
-    coefficients = PDQ.hash_media(synthetic_image(6, (200, 150))).coefficients
-    assert coefficients is not None
-    zoom = probes.zoom_operator(1.0)
-    assert np.allclose(zoom @ coefficients @ zoom.T, coefficients, atol=1e-9)
+def test_uncrop_pads_with_the_edge_pixels_to_the_uncropped_size() -> None:
+    pixels = np.arange(98 * 49 * 3, dtype=np.uint32).reshape(98, 49, 3).astype(np.uint8)
+    padded = probes.uncrop_pixels(pixels)
+    assert padded.shape == (100, 50, 3)  # round(98 / 0.98), round(49 / 0.98)
+    assert np.array_equal(padded[1:99, 0:49], pixels)  # 1 + 1 rows, 0 + 1 columns
+    assert np.array_equal(padded[0], padded[1]) and np.array_equal(padded[:, 49], padded[:, 48])
+    tiny = np.zeros((3, 3, 3), dtype=np.uint8)
+    assert probes.uncrop_pixels(tiny).shape == (3, 3, 3)
+
+
+def test_uncrop_view_undoes_most_of_a_two_percent_crop() -> None:
+    # The uncrop view of a cropped copy lies closer to the original's coefficients than the
+    # copy's own (a benign synthetic picture; the eval measures the corpus).
+    image = synthetic_image(6, (400, 300))
+    original = PDQ.hash_media(image).coefficients
+    cropped = PDQ.hash_media(image.crop((4, 3, 396, 297)))
+    assert original is not None and cropped.coefficients is not None
+    uncrop = cropped.view_coefficients[VIEW_NAMES.index("uncrop_view")]
+    assert np.linalg.norm(uncrop - original) < np.linalg.norm(cropped.coefficients - original)
+
+
+def test_unclip_view_equals_the_hash_without_saturated_pixels() -> None:
+    pixels = np.full((64, 80, 3), 120, dtype=np.uint8)
+    pixels[:, 40:] = (30, 200, 90)
+    result = PDQ.hash_media(Image.fromarray(pixels))
+    assert result.coefficients is not None
+    unclip = result.view_coefficients[VIEW_NAMES.index("unclip_view")]
+    assert np.allclose(unclip, result.coefficients)
+
+
+def test_unclip_view_pushes_saturated_channels_past_their_limits() -> None:
+    pixels = np.zeros((2, 2, 3), dtype=np.uint8)
+    pixels[0, 0] = (255, 255, 255)
+    pixels[0, 1] = (255, 100, 0)
+    luma = probes.unclip_luma(pixels)
+    plain = pdq.luminance(pixels)
+    assert luma[0, 0] == pytest.approx(plain[0, 0] + probes.UNCLIP_HIGH, abs=1e-3)
+    r, _g, b = pdq.LUMA_WEIGHTS
+    expected = plain[0, 1] + probes.UNCLIP_HIGH * r - probes.UNCLIP_LOW * b
+    assert luma[0, 1] == pytest.approx(expected, abs=1e-3)
+    assert luma[1, 1] == pytest.approx(-probes.UNCLIP_LOW, abs=1e-3)
+
+
+def test_wide_view_filters_with_the_windows_of_a_larger_picture() -> None:
+    luma = np.asarray(synthetic_image(7, (300, 200)).convert("L"), dtype=np.float32)
+    assert np.array_equal(pdq.decimate(luma, 1.0), pdq.decimate(luma))
+    # 300 px: window 3; at 4/3 the size (400 px) window 4
+    assert pdq.jarosz_window(300) == 3 and pdq.jarosz_window(400) == 4
+    assert not np.allclose(pdq.decimate(luma, probes.WIDE_WINDOW_SCALE), pdq.decimate(luma))
+
+
+def test_decimation_band_weights_sum_to_one_for_wider_windows() -> None:
+    for n in (7, 64, 97, 128, 300):
+        for window in (pdq.jarosz_window(n), pdq.jarosz_window(max(1, round(n * 4 / 3))) + 1):
+            _, weight = pdq.decimation_band(n, window)
+            assert np.allclose(weight.sum(axis=1), 1.0)
 
 
 def test_the_unmodified_code_is_the_first_candidate_and_the_entrys_first_key() -> None:
