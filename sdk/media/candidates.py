@@ -12,15 +12,15 @@ The two sides are deliberately asymmetric:
   entry contributes two keys: the coarse code of its hash and of the hash as the horizontally
   mirrored picture would have it.
 * :func:`psi_candidates` runs on the device, which has the image. It returns exactly
-  ``max_candidates`` keys, interleaving the probes of five *roots* (budget shares in sixteenths):
+  ``max_candidates`` keys, interleaving the probes of seven *roots* (budget shares out of 22):
   the code of the hash itself (7), of a half-size copy of the image (2; resizing moves PDQ bits
   through decimation aliasing, and hashing once more at another scale sees where), of the picture
   padded by 2% with its own edge pixels (2; undoes a small crop), of the picture with saturated
-  channel values pushed past their limits (2; undoes on average the clipping of a brightness or
-  contrast edit) and of the picture filtered with wider box windows (3; a resized copy is
-  filtered differently). Each
-  root's probes flip the code positions whose coefficients lie closest to the median, cheapest
-  flip set first (:mod:`.probes`).
+  channel values pushed past their limits (4; undoes on average the clipping of a brightness or
+  contrast edit), of the picture filtered with wider box windows (3; a resized copy is
+  filtered differently) and of the picture upscaled back by 2x and by 4/3 (2 each; undoes a
+  downscale to 1/2 or 3/4). Each root's probes flip the code positions whose coefficients lie
+  closest to the median, cheapest flip set first (:mod:`.probes`).
 
 A :class:`CandidateScheme` names and versions all of this for one budget; the release signs the
 scheme's name and its ``max_candidates`` (``ServerParams``), so device and provider agree. The
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,15 +48,24 @@ from vouchsafe.sdk.media import pdq, probes
 from vouchsafe.sdk.media.signal_types import PDQ, HashResult
 
 KEY_BYTES = 32
-# v3 changed the device's candidates (five roots instead of three); the hash-set keys, and so
-# the key domain, are v2's unchanged.
-SCHEME_VERSION = "v3"
+# v3 changed the device's candidates (five roots instead of three), v4 added the two un-resize
+# roots (seven); the hash-set keys, and so the key domain, are v2's unchanged.
+SCHEME_VERSION = "v4"
 KEY_VERSION = "v2"
-# Budget shares of the roots, in sixteenths: hash, half-size view, uncrop view, unclip view,
-# wide view (fitted on the fit split; README "PSI candidates", SPEC P.6).
-ROOT_NAMES = ("hash", "half_view", "uncrop_view", "unclip_view", "wide_view")
-ROOT_SHARES = (7, 2, 2, 2, 3)
-_SHARE_UNIT = 42  # lcm of the shares: probe j of a root of share s has priority (j+1)*42/s
+# Budget shares of the roots (relative weights, 22 in all): hash, half-size view, uncrop view,
+# unclip view, wide view, un-resize 2x and 4/3 views (fitted on the fit split; README "PSI
+# candidates", SPEC P.6).
+ROOT_NAMES = (
+    "hash",
+    "half_view",
+    "uncrop_view",
+    "unclip_view",
+    "wide_view",
+    "unresize2_view",
+    "unresize43_view",
+)
+ROOT_SHARES = (7, 2, 2, 4, 3, 2, 2)
+_SHARE_UNIT = math.lcm(*ROOT_SHARES)  # probe j of a root of share s has priority (j+1)*unit/s
 
 
 @dataclass(frozen=True)
@@ -67,8 +77,8 @@ class CandidateScheme:
 
     @property
     def name(self) -> str:
-        """E.g. ``lowfreq58-mirror-views5-k64-v3``: signed in the release."""
-        return f"lowfreq{self.code_bits}-mirror-views5-k{self.max_candidates}-{SCHEME_VERSION}"
+        """E.g. ``lowfreq58-mirror-views7-k64-v4``: signed in the release."""
+        return f"lowfreq{self.code_bits}-mirror-views7-k{self.max_candidates}-{SCHEME_VERSION}"
 
     @property
     def key_domain(self) -> str:
@@ -115,9 +125,9 @@ def scheme_for_budget(max_candidates: int) -> CandidateScheme:
 
 
 @lru_cache(maxsize=32)
-def coarse_positions(signal_type: str, hash_bits: int, code_bits: int = CODE_BITS) -> npt.NDArray[
-    np.int64
-]:
+def coarse_positions(
+    signal_type: str, hash_bits: int, code_bits: int = CODE_BITS
+) -> npt.NDArray[np.int64]:
     """Bit indices (flag order of :func:`vouchsafe.sdk.media.pdq.unpack_bits`) of the coarse code.
 
     PDQ: the ``code_bits`` coefficients of lowest total frequency ``i + j`` (ties by row, then

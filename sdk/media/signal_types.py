@@ -25,7 +25,20 @@ ONNX = "onnx"
 # (bicubic), as SPEC "PSI candidates" P.4 fixes.
 HALF_VIEW_SCALE = 0.5
 # The device views of a PDQ item, in the order of ``HashResult.view_coefficients`` (P.4).
-VIEW_NAMES = ("half_view", "uncrop_view", "unclip_view", "wide_view")
+VIEW_NAMES = (
+    "half_view",
+    "uncrop_view",
+    "unclip_view",
+    "wide_view",
+    "unresize2_view",
+    "unresize43_view",
+)
+# The un-resize views (P.4): the item upscaled back by these factors (bicubic) and hashed, so a
+# copy resized to 1/2 or 3/4 is seen on (about) the original's grid again; the upscaled side is
+# capped at UNRESIZE_MAX_SIDE px (device cost), and a view that the cap leaves at the item's own
+# size is the item's own hash.
+UNRESIZE_FACTORS = (2.0, 4 / 3)
+UNRESIZE_MAX_SIDE = 2048
 
 
 @dataclass(frozen=True)
@@ -38,7 +51,8 @@ class HashResult:
     candidates use them to pick which bits to probe, and are never sent. ``view_coefficients``
     are the same for device views of the item, which the PSI candidates probe around as well;
     also never sent. PDQ: :data:`VIEW_NAMES` in that order (the half-size copy,
-    :data:`HALF_VIEW_SCALE`, then :func:`vouchsafe.sdk.media.probes.pixel_views`).
+    :data:`HALF_VIEW_SCALE`, then :func:`vouchsafe.sdk.media.probes.pixel_views`, then the
+    un-resize copies :func:`unresize_view` by each of :data:`UNRESIZE_FACTORS`).
     """
 
     bits: bytes
@@ -118,6 +132,10 @@ class PdqSignalType:
             view_coefficients=(
                 self._compute(half_view(image)).coefficients,
                 *probes.pixel_views(pixels),
+                *(
+                    computed.coefficients if up is None else self._compute(up).coefficients
+                    for up in (unresize_view(image, f) for f in UNRESIZE_FACTORS)
+                ),
             ),
         )
 
@@ -133,6 +151,26 @@ def half_view(image: Image.Image) -> Image.Image:
         max(1, round(image.width * HALF_VIEW_SCALE)),
         max(1, round(image.height * HALF_VIEW_SCALE)),
     )
+    return image.convert("RGB").resize(size, Image.Resampling.BICUBIC)
+
+
+def unresize_size(width: int, height: int, factor: float) -> tuple[int, int] | None:
+    """The size of the un-resize view of a ``width`` x ``height`` item: each side times
+    ``min(factor, UNRESIZE_MAX_SIDE / max(width, height))``, rounded; None when that is not
+    larger than the item (the view is then the item itself)."""
+    scale = min(factor, UNRESIZE_MAX_SIDE / max(width, height, 1))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    if size[0] <= width and size[1] <= height:
+        return None
+    return size
+
+
+def unresize_view(image: Image.Image, factor: float) -> Image.Image | None:
+    """The item upscaled by ``factor`` (bicubic, capped by :func:`unresize_size`), or None when
+    the cap leaves it at its own size."""
+    size = unresize_size(image.width, image.height, factor)
+    if size is None:
+        return None
     return image.convert("RGB").resize(size, Image.Resampling.BICUBIC)
 
 

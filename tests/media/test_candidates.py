@@ -27,7 +27,15 @@ from vouchsafe.sdk.media.candidates import (
     psi_candidates,
     scheme_for_budget,
 )
-from vouchsafe.sdk.media.signal_types import VIEW_NAMES, HashResult, PdqSignalType
+from vouchsafe.sdk.media.signal_types import (
+    UNRESIZE_FACTORS,
+    UNRESIZE_MAX_SIDE,
+    VIEW_NAMES,
+    HashResult,
+    PdqSignalType,
+    unresize_size,
+    unresize_view,
+)
 
 PDQ = PdqSignalType()
 
@@ -53,16 +61,18 @@ def test_device_returns_exactly_the_budget_of_distinct_fixed_length_keys(budget:
 
 
 def test_default_scheme_takes_at_most_64_candidates_and_names_its_budget() -> None:
-    assert MAX_CANDIDATES == 64 and CANDIDATE_SCHEME.endswith("-k64-v3")
+    assert MAX_CANDIDATES == 64 and CANDIDATE_SCHEME.endswith("-k64-v4")
     assert BUDGETS == (16, 32, 64, 128, 256)
     assert all(get_scheme(name).name == name for name in SCHEMES)
     with pytest.raises(InvalidMedia):
         get_scheme("lowfreq52-mirror-multiprobe16-v1")
     with pytest.raises(InvalidMedia):
         get_scheme("lowfreq58-mirror-views3-k64-v2")  # v2's device roots are retired
+    with pytest.raises(InvalidMedia):
+        get_scheme("lowfreq58-mirror-views5-k64-v3")  # and v3's
 
 
-def test_v3_keeps_the_hash_set_keys_of_v2() -> None:
+def test_v4_keeps_the_hash_set_keys_of_v2() -> None:
     # Only the device's candidates changed: the key domain (and so every release key) is v2's.
     assert all(s.key_domain == f"lowfreq{s.code_bits}-mirror-v2" for s in SCHEMES.values())
 
@@ -93,8 +103,9 @@ def test_every_root_contributes_candidates_in_its_share() -> None:
 
 
 def test_root_shares_divide_the_priority_unit() -> None:
-    # Probe j of a root of share a has priority (j + 1) * 42 // a, exact for every share.
-    assert ROOT_SHARES == (7, 2, 2, 2, 3) and all(42 % a == 0 for a in ROOT_SHARES)
+    # Probe j of a root of share a has priority (j + 1) * 84 // a, exact for every share.
+    assert len(ROOT_SHARES) == len(ROOT_NAMES) == 7
+    assert ROOT_SHARES == (7, 2, 2, 4, 3, 2, 2) and all(84 % a == 0 for a in ROOT_SHARES)
 
 
 def test_flip_sets_come_cheapest_first_and_cover_every_small_set() -> None:
@@ -156,6 +167,37 @@ def test_wide_view_filters_with_the_windows_of_a_larger_picture() -> None:
     # 300 px: window 3; at 4/3 the size (400 px) window 4
     assert pdq.jarosz_window(300) == 3 and pdq.jarosz_window(400) == 4
     assert not np.allclose(pdq.decimate(luma, probes.WIDE_WINDOW_SCALE), pdq.decimate(luma))
+
+
+def test_unresize_sizes_scale_back_up_within_the_cap() -> None:
+    assert UNRESIZE_FACTORS == (2.0, 4 / 3) and UNRESIZE_MAX_SIDE == 2048
+    assert unresize_size(150, 100, 2.0) == (300, 200)
+    assert unresize_size(150, 100, 4 / 3) == (200, 133)
+    assert unresize_size(1536, 1000, 2.0) == (2048, 1333)  # capped at 2048 px
+    assert unresize_size(2048, 1000, 2.0) is None  # at the cap already: the item itself
+    assert unresize_size(3000, 10, 4 / 3) is None
+    image = synthetic_image(8, (90, 60))
+    up = unresize_view(image, 2.0)
+    assert up is not None and up.size == (180, 120)
+    assert unresize_view(Image.new("RGB", (2048, 64)), 2.0) is None
+
+
+def test_unresize_view_of_an_item_at_the_cap_is_its_own_hash() -> None:
+    result = PDQ.hash_media(synthetic_image(9, (2048, 40)))
+    assert result.coefficients is not None
+    for name in ("unresize2_view", "unresize43_view"):
+        assert np.array_equal(result.view_coefficients[VIEW_NAMES.index(name)], result.coefficients)
+
+
+def test_unresize_view_undoes_most_of_a_half_size_resize() -> None:
+    # The 2x un-resize view of a half-size copy lies closer to the original's coefficients than
+    # the copy's own (a benign synthetic picture; the eval measures the corpus).
+    image = synthetic_image(6, (400, 300))
+    original = PDQ.hash_media(image).coefficients
+    half = PDQ.hash_media(image.resize((200, 150), Image.Resampling.BICUBIC))
+    assert original is not None and half.coefficients is not None
+    up = half.view_coefficients[VIEW_NAMES.index("unresize2_view")]
+    assert np.linalg.norm(up - original) < np.linalg.norm(half.coefficients - original)
 
 
 def test_decimation_band_weights_sum_to_one_for_wider_windows() -> None:
