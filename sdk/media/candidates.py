@@ -45,7 +45,7 @@ import numpy.typing as npt
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.sdk.errors import InvalidMedia
 from vouchsafe.sdk.media import pdq, probes
-from vouchsafe.sdk.media.signal_types import PDQ, HashResult
+from vouchsafe.sdk.media.signal_types import PDQ, VIEW_NAMES, HashResult
 
 KEY_BYTES = 32
 # v3 changed the device's candidates (five roots instead of three), v4 added the two un-resize
@@ -55,15 +55,7 @@ KEY_VERSION = "v2"
 # Budget shares of the roots (relative weights, 22 in all): hash, half-size view, uncrop view,
 # unclip view, wide view, un-resize 2x and 4/3 views (fitted on the fit split; README "PSI
 # candidates", SPEC P.6).
-ROOT_NAMES = (
-    "hash",
-    "half_view",
-    "uncrop_view",
-    "unclip_view",
-    "wide_view",
-    "unresize2_view",
-    "unresize43_view",
-)
+ROOT_NAMES = ("hash", *VIEW_NAMES)
 ROOT_SHARES = (7, 2, 2, 4, 3, 2, 2)
 _SHARE_UNIT = math.lcm(*ROOT_SHARES)  # probe j of a root of share s has priority (j+1)*unit/s
 
