@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
@@ -32,18 +33,41 @@ def live(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
 
 
+def _loaded(browser: Any) -> bool:
+    return bool(browser.execute_script("return document.readyState") == "complete")
+
+
 def _click(browser: Any, selector: str, by: str = By.CSS_SELECTOR) -> None:
-    """Clicks and waits until the browser has left the page (a form post or a link)."""
+    """Clicks and waits until the browser has left the page (a form post or a link) and the
+    next page, after any redirect, has finished loading: a navigation still under way would
+    replace the document under the next step's elements."""
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(by, selector).click()
     WebDriverWait(browser, 30).until(staleness_of(page))
+    WebDriverWait(browser, 30).until(_loaded)
+
+
+# Chromium's answer when an element's document was replaced between finding and using it.
+_REPLACED_DOCUMENT = (StaleElementReferenceException, WebDriverException)
 
 
 def _sign_in(browser: Any, live: LiveServer, name: str) -> None:
-    check_page(browser, live.url + "/console/login", f"console-login-{name}")
-    challenge = browser.find_element(By.ID, "challenge").text.strip()
-    browser.find_element(By.ID, "code").send_keys(sign_in_code(challenge, live.staff_keys[name]))
-    _click(browser, "form[action='/console/login'] button")
+    """Signs ``name`` in with its staff key; the whole form is filled again if a late
+    navigation replaced the page under it (seen under load), at most three times."""
+    for attempt in range(3):
+        check_page(browser, live.url + "/console/login", f"console-login-{name}")
+        try:
+            challenge = browser.find_element(By.ID, "challenge").text.strip()
+            code = sign_in_code(challenge, live.staff_keys[name])
+            browser.find_element(By.ID, "code").send_keys(code)
+            _click(browser, "form[action='/console/login'] button")
+            return
+        except _REPLACED_DOCUMENT as exc:
+            replaced = isinstance(exc, StaleElementReferenceException) or (
+                "does not belong to the document" in str(exc)
+            )
+            if not replaced or attempt == 2:
+                raise
 
 
 def _sign_out(browser: Any) -> None:
