@@ -289,7 +289,3 @@ class SqlTx:
             self.db.execute(
                 text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"), {"name": name}
             )
-
-    def column_of(self, table: str, name: str) -> Any:
-        """A table's column as a SQL expression (for ``update`` / ``add_to`` values)."""
-        return column(table, name)

@@ -181,7 +181,7 @@ class RecoveryJobStore(_Store):
     def finish(self, account_id: str, recovered: int, now_ms: int) -> None:
         """Records that recovery saw ``recovered`` opened records and releases the lease; the
         job stays due if more opened records arrived meanwhile."""
-        opened = self.tx.column_of("recovery_jobs", "opened")
+        opened = column("recovery_jobs", "opened")
         changes = {
             "recovered": recovered,
             "due": opened > recovered,
