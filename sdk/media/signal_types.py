@@ -112,7 +112,7 @@ class PdqSignalType:
         return pdq.PDQ_MATCH_DISTANCE
 
     def _compute(self, image: Image.Image) -> pdq.PdqComputation:
-        return self._compute_pixels(np.asarray(image.convert("RGB"), dtype=np.uint8))
+        return self._compute_pixels(np.asarray(_rgb(image), dtype=np.uint8))
 
     def _compute_pixels(self, pixels: npt.NDArray[np.uint8]) -> pdq.PdqComputation:
         if self.backend == "onnx":
@@ -122,7 +122,8 @@ class PdqSignalType:
         return pdq.pdq_from_pixels(pixels)
 
     def hash_media(self, image: Image.Image) -> HashResult:
-        pixels = np.asarray(image.convert("RGB"), dtype=np.uint8)
+        image = _rgb(image)  # once: the views below resize this, without converting again
+        pixels = np.asarray(image, dtype=np.uint8)
         computed = self._compute_pixels(pixels)
         return HashResult(
             bits=computed.hash,
@@ -145,13 +146,18 @@ class PdqSignalType:
         return pdq.hamming(a, b)
 
 
+def _rgb(image: Image.Image) -> Image.Image:
+    """``image`` in RGB (itself when it already is: ``convert`` would copy every pixel)."""
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
 def half_view(image: Image.Image) -> Image.Image:
     """The item at :data:`HALF_VIEW_SCALE` of each side (rounded, at least 1 px), bicubic."""
     size = (
         max(1, round(image.width * HALF_VIEW_SCALE)),
         max(1, round(image.height * HALF_VIEW_SCALE)),
     )
-    return image.convert("RGB").resize(size, Image.Resampling.BICUBIC)
+    return _rgb(image).resize(size, Image.Resampling.BICUBIC)
 
 
 def unresize_size(width: int, height: int, factor: float) -> tuple[int, int] | None:
@@ -171,7 +177,7 @@ def unresize_view(image: Image.Image, factor: float) -> Image.Image | None:
     size = unresize_size(image.width, image.height, factor)
     if size is None:
         return None
-    return image.convert("RGB").resize(size, Image.Resampling.BICUBIC)
+    return _rgb(image).resize(size, Image.Resampling.BICUBIC)
 
 
 def get_signal_type(name: str, *, backend: Backend = "numpy") -> SignalType:
