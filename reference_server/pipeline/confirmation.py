@@ -18,6 +18,7 @@ to review marked ``second_check="unavailable"``, and the report says so.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from google.protobuf.message import DecodeError
 
@@ -25,6 +26,9 @@ from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.sdk.errors import InvalidMedia
 from vouchsafe.sdk.media.pdq import PDQ_MATCH_DISTANCE
 from vouchsafe.server.pipeline.matching import EntryCandidate, EntryIndex
+
+if TYPE_CHECKING:
+    from vouchsafe.server.confirmation.keyed_hash import ConfirmationHasher
 
 ASSOCIATED_DATA_VERSION = 1
 FULL_HASH_CHECK = "pdq"
@@ -84,18 +88,23 @@ def confirm_match(associated_data: bytes, entries: EntryIndex) -> Confirmation |
     found = entries.within(ad.signal_type, ad.perceptual_hash, PDQ_MATCH_DISTANCE)
     if not found:
         return Rejection("collision", ad.signal_type)
-    return _second_check(ad, found, entries)
+    return second_check(ad, found, entries.confirmation_hasher)
 
 
-def _second_check(
-    ad: associated_data_pb2.AssociatedData, found: list[EntryCandidate], entries: EntryIndex
+def second_check(
+    ad: associated_data_pb2.AssociatedData,
+    found: list[EntryCandidate],
+    hasher: ConfirmationHasher | None,
 ) -> Confirmation | Rejection:
+    """The keyed check of a match whose full hash is within distance of ``found`` (nearest
+    first): passed against the listed entry whose keyed hash is closest, failed when that is
+    beyond ``CONFIRMATION_MATCH_DISTANCE`` (or the derivative is unusable), unavailable when
+    there is no key or no listed hash (the match is then confirmed on the full hash alone)."""
     from vouchsafe.server.confirmation.keyed_hash import (
         CONFIRMATION_MATCH_DISTANCE,
         listing_distance,
     )
 
-    hasher = entries.confirmation_hasher
     listed = [c for c in found if c.confirmation_hashes]
     if hasher is None or not listed:
         best = found[0]

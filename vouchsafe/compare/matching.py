@@ -42,6 +42,14 @@ class HashTable:
         )
         return counts
 
+    def within(self, query: bytes, max_distance: int) -> list[tuple[int, int]]:
+        """``(row index, distance)`` of every row within ``max_distance`` bits, nearest first."""
+        if len(self) == 0:
+            return []
+        d = self.distances(query)
+        rows = np.flatnonzero(d <= max_distance)
+        return sorted(((int(i), int(d[i])) for i in rows), key=lambda pair: (pair[1], pair[0]))
+
     def nearest_within(self, query: bytes, max_distance: int) -> int | None:
         """Index of the nearest row within ``max_distance`` bits, or None."""
         if len(self) == 0:

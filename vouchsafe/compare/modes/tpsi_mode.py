@@ -70,9 +70,10 @@ from vouchsafe.server.confirmation.keyed_hash import (
     CONFIRMATION_MATCH_DISTANCE,
     HASH_BYTES,
     ConfirmationHasher,
-    listing_distance,
     split_listing,
 )
+from vouchsafe.server.pipeline.confirmation import Rejection, second_check
+from vouchsafe.server.pipeline.matching import EntryCandidate
 
 # The default release budget (SPEC "PSI candidates"): the device sends its whole list.
 MAX_CANDIDATES = DEFAULT_SCHEME.max_candidates
@@ -233,38 +234,33 @@ class TpsiMode(DetectionMode):
                 item_id = recovered.item_id.decode()
                 with wire.cpu(PROVIDER, Phase.FINISH):
                     ad = associated_data_pb2.AssociatedData.FromString(recovered.associated_data)
-                    hit = self._table.nearest_within(
-                        ad.perceptual_hash, self._config.match_distance
-                    )
-                    if hit is not None and not self._second_check(hit, ad):
-                        hit = None
+                    hit = self._confirmed(ad)
                 wire.derive(
                     PROVIDER, FieldKind.PERCEPTUAL_HASH, ad.perceptual_hash, item_id=item_id
                 )
-                wire.derive(
-                    PROVIDER, FieldKind.MATCH_RESULT, match_byte(hit is not None), item_id=item_id
-                )
-                if hit is not None:
+                wire.derive(PROVIDER, FieldKind.MATCH_RESULT, match_byte(hit), item_id=item_id)
+                if hit:
                     self._book.record(account, item_id)
         return self._book.verdicts()
 
-    def _second_check(self, hit: int, ad: associated_data_pb2.AssociatedData) -> bool:
-        """The keyed check of a PDQ-confirmed item (True: it passes or cannot run)."""
-        listed = self._listed.get(self._table.row(hit), ())
-        if not listed:
-            self._second["unavailable"] += 1
-            return True
-        try:
-            seen = self._hasher.hash_derivative(bytes(ad.visual_derivative))
-        except InvalidMedia:
-            self._second["failed"] += 1
+    def _confirmed(self, ad: associated_data_pb2.AssociatedData) -> bool:
+        """Both checks, as the reference server runs them: the full hash within the scenario's
+        distance of a list entry, then the server's own keyed check (``second_check``) against
+        the hashes the source listed for those entries."""
+        rows = self._table.within(ad.perceptual_hash, self._config.match_distance)
+        if not rows:
             return False
-        distance = listing_distance(seen, listed)
-        if distance > CONFIRMATION_MATCH_DISTANCE:
+        found = [
+            EntryCandidate(str(row), distance, self._listed.get(self._table.row(row), ()))
+            for row, distance in rows
+        ]
+        outcome = second_check(ad, found, self._hasher)
+        if isinstance(outcome, Rejection):
             self._second["failed"] += 1
-            self._failed_distances.append(distance)
+            if outcome.second_distance >= 0:
+                self._failed_distances.append(outcome.second_distance)
             return False
-        self._second["passed"] += 1
+        self._second[outcome.second_check] += 1
         return True
 
     def extras(self) -> dict[str, object]:
