@@ -5,10 +5,14 @@ record (and its audit entry) committed: a receipt the client holds is never lost
 seen before returns the original receipt (``duplicate``); the voucher id must be the protocol's
 VoucherId of the bytes, and the same voucher from another account is a conflict. Non-matches
 keep only the receipt (no voucher bytes). The account's recovery job is enqueued in the same
-transaction (``recovery_jobs``); recovery itself runs after the response.
+transaction (``recovery_jobs``); recovery itself runs after the response, when ``recovery_due``
+says it may have work (the job is due, or the upload is a retry whose first attempt may have
+died before recovery ran).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.api.provider_signatures import receipt_body, voucher_digest
@@ -20,9 +24,18 @@ from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import VoucherRecord
 
 
+@dataclass(frozen=True)
+class Intake:
+    """A voucher's receipt, and whether the account's recovery job should be run (its outcome
+    never reaches the client: the receipt is the same either way)."""
+
+    receipt: api_pb2.VoucherReceipt
+    recovery_due: bool
+
+
 def receive_voucher(
     ctx: ServerContext, tx: Repos, account_id: str, request: api_pb2.UploadVoucherRequest
-) -> api_pb2.VoucherReceipt:
+) -> Intake:
     """Stores one voucher for ``account_id`` (already authenticated) and returns its receipt."""
     if not request.safety_voucher:
         raise InvalidArgument("safety_voucher is empty", field="safety_voucher")
@@ -41,18 +54,18 @@ def receive_voucher(
     if existing is not None:
         if existing.account_id != account_id:
             raise Conflict("this voucher was uploaded by another account", field="voucher_id")
-        return _receipt(ctx, existing, duplicate=True)
+        return Intake(_receipt(ctx, existing, duplicate=True), recovery_due=True)
     opened = ctx.matcher.outer_step(request.safety_voucher, account_id)
     now = ctx.clock()
     ttl = ctx.settings.retention_ms if opened is not None else ctx.settings.nonmatch_retention_ms
     record = VoucherRecord(request.voucher_id, account_id, now, digest, opened, now + ttl)
     tx.vouchers.add(record)
-    enqueue_recovery(ctx, tx, account_id, opened is not None)
+    due = enqueue_recovery(ctx, tx, account_id, opened is not None)
     # The entry says a voucher arrived, never whether the outer step matched.
     ctx.log(
         tx, "voucher_received", {"account_id": account_id, "voucher_id": record.voucher_id.hex()}
     )
-    return _receipt(ctx, record, duplicate=False)
+    return Intake(_receipt(ctx, record, duplicate=False), recovery_due=due)
 
 
 def _receipt(ctx: ServerContext, record: VoucherRecord, duplicate: bool) -> api_pb2.VoucherReceipt:

@@ -25,12 +25,13 @@ CLAIM_BATCH = 16
 log = logging.getLogger(__name__)
 
 
-def enqueue_recovery(ctx: ServerContext, tx: Repos, account_id: str, opened: bool) -> None:
-    """Counts one accepted voucher toward the account's job, inside the upload's transaction."""
+def enqueue_recovery(ctx: ServerContext, tx: Repos, account_id: str, opened: bool) -> bool:
+    """Counts one accepted voucher toward the account's job, inside the upload's transaction;
+    returns whether the job is due."""
     assert ctx.matcher is not None  # intake refuses vouchers without a matcher
     now = ctx.clock()
     expires = now + ctx.settings.retention_ms
-    tx.recovery.record_upload(account_id, opened, ctx.matcher.threshold, now, expires)
+    return tx.recovery.record_upload(account_id, opened, ctx.matcher.threshold, now, expires)
 
 
 def run_recovery_jobs(ctx: ServerContext, account_id: str | None = None) -> int:

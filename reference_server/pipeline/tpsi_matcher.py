@@ -39,17 +39,8 @@ def _wall_clock_ms() -> int:
 
 
 # Intake asks for a voucher's id and then runs the outer step on the same bytes in the same
-# request thread: the strict decode (every point checked) is done once, not twice.
-_last_decoded = threading.local()
-
-
-def _decode_once(safety_voucher: bytes) -> SafetyVoucher:
-    last: tuple[bytes, SafetyVoucher] | None = getattr(_last_decoded, "pair", None)
-    if last is not None and last[0] == safety_voucher:
-        return last[1]
-    voucher = wire.decode_safety_voucher(safety_voucher)
-    _last_decoded.pair = (safety_voucher, voucher)
-    return voucher
+# request thread: the strict decode (every point checked) and the shape check are done once.
+_last_routed = threading.local()
 
 
 @dataclass(frozen=True)
@@ -81,29 +72,41 @@ class TpsiMatcher:
     def _route(
         self, safety_voucher: bytes, *, enforce_window: bool = True
     ) -> tuple[SafetyVoucher, ServerKey, BlindedHashSet]:
-        voucher = _decode_once(safety_voucher)
-        digest = voucher.params_digest
-        if digest == self.blinded.params.params_digest:
-            key, blinded = self.server_key, self.blinded
+        last: tuple[TpsiMatcher, bytes, SafetyVoucher, MatcherRelease | None] | None = getattr(
+            _last_routed, "entry", None
+        )
+        if last is not None and last[0] is self and last[1] == safety_voucher:
+            _, _, voucher, earlier = last
         else:
-            earlier = next(
-                (r for r in self.previous if r.blinded.params.params_digest == digest), None
+            voucher = wire.decode_safety_voucher(safety_voucher)
+            earlier = self._earlier_release(voucher.params_digest)
+            params = (self.blinded if earlier is None else earlier.blinded).params
+            wire.check_voucher_shape(voucher, params)
+            _last_routed.entry = (self, safety_voucher, voucher, earlier)
+        if earlier is None:
+            return voucher, self.server_key, self.blinded
+        if enforce_window and self.clock() > earlier.accept_until_ms:
+            raise VoucherReleaseExpired(
+                f"the voucher was made under release {earlier.release_id}, whose "
+                "processing window has ended; install the current release",
+                field="params_digest",
             )
-            if earlier is None:
-                raise VoucherReleaseUnknown(
-                    "the voucher names a release this server does not hold; install the "
-                    "current release and make the voucher again",
-                    field="params_digest",
-                )
-            if enforce_window and self.clock() > earlier.accept_until_ms:
-                raise VoucherReleaseExpired(
-                    f"the voucher was made under release {earlier.release_id}, whose "
-                    "processing window has ended; install the current release",
-                    field="params_digest",
-                )
-            key, blinded = earlier.server_key, earlier.blinded
-        wire.check_voucher_shape(voucher, blinded.params)
-        return voucher, key, blinded
+        return voucher, earlier.server_key, earlier.blinded
+
+    def _earlier_release(self, params_digest: bytes) -> MatcherRelease | None:
+        """None for the current release; the earlier release with this digest; or refused."""
+        if params_digest == self.blinded.params.params_digest:
+            return None
+        earlier = next(
+            (r for r in self.previous if r.blinded.params.params_digest == params_digest), None
+        )
+        if earlier is None:
+            raise VoucherReleaseUnknown(
+                "the voucher names a release this server does not hold; install the "
+                "current release and make the voucher again",
+                field="params_digest",
+            )
+        return earlier
 
     def voucher_id(self, safety_voucher: bytes) -> bytes:
         # No window check here: a retried upload of a voucher accepted in time still gets its

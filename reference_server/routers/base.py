@@ -3,13 +3,15 @@
 ``signed_route`` reads the bounded body, decodes the ``SignedRequest`` envelope, then in a worker
 thread and ONE transaction: authenticates (signature, window, role, rate limit, nonce), decodes
 the inner message and runs the action. Any error rolls the whole transaction back, so a refused
-request changes nothing. ``after`` runs once the response has been sent (e.g. the account's
-recovery job), so its cost never shows in the client's latency.
+request changes nothing. An action that answers with ``Answer(message, afterwards)`` has
+``afterwards`` run once the response has been sent (e.g. the account's recovery job), so its
+cost never shows in the client's latency.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from google.protobuf.message import Message
@@ -26,8 +28,18 @@ from vouchsafe.server.http import parse_message, protobuf_response, read_body
 from vouchsafe.server.storage import Repos
 
 M = TypeVar("M", bound=Message)
-Action = Callable[[ServerContext, Repos, Caller, Any], Message | Response]
-After = Callable[[ServerContext, Caller, Any, Any], None]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An action's reply ``message`` and work to run once the response has been sent (only
+    when the transaction committed; its failure cannot change the answer)."""
+
+    message: Message
+    afterwards: Callable[[], None]
+
+
+Action = Callable[[ServerContext, Repos, Caller, Any], Message | Response | Answer]
 
 
 def signed_route(
@@ -35,9 +47,8 @@ def signed_route(
     path: str,
     roles: Collection[str],
     request_type: type[M],
-    action: Callable[[ServerContext, Repos, Caller, M], Message | Response],
+    action: Callable[[ServerContext, Repos, Caller, M], Message | Response | Answer],
     *,
-    after: Callable[[ServerContext, Caller, M, Any], None] | None = None,
     limit: int | None = None,
 ) -> Route:
     """A POST route at ``path`` for callers with one of ``roles``."""
@@ -47,7 +58,7 @@ def signed_route(
         raw = await read_body(request, body_limit)
         envelope = parse_signed_request(raw)
 
-        def in_transaction() -> tuple[Caller, M, Message | Response]:
+        def in_transaction() -> Message | Response | Answer:
             with ctx.storage.transaction() as tx:
                 caller = authenticate(
                     tx,
@@ -61,13 +72,16 @@ def signed_route(
                     account_ttl_ms=ctx.settings.retention_ms,
                 )
                 inner = parse_message(request_type, envelope.body)
-                return caller, inner, action(ctx, tx, caller, inner)
+                return action(ctx, tx, caller, inner)
 
-        caller, inner, result = await run_in_threadpool(in_transaction)
+        result = await run_in_threadpool(in_transaction)
         ctx.tallies.count("ok")
-        response = result if isinstance(result, Response) else protobuf_response(result)
-        if after is not None:
-            response.background = BackgroundTask(after, ctx, caller, inner, result)
-        return response
+        if isinstance(result, Response):
+            return result
+        if isinstance(result, Answer):
+            response = protobuf_response(result.message)
+            response.background = BackgroundTask(result.afterwards)
+            return response
+        return protobuf_response(result)
 
     return Route(path, endpoint, methods=["POST"])

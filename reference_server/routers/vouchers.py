@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
+from google.protobuf.message import Message
 from starlette.routing import Route
 
 from vouchsafe.protocol import api_pb2
@@ -12,26 +14,27 @@ from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import AccountSuspended, WrongAccount
 from vouchsafe.server.pipeline.intake import receive_voucher
 from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
-from vouchsafe.server.routers.base import signed_route
+from vouchsafe.server.routers.base import Answer, signed_route
 from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import ROLE_USER, STATUS_SUSPENDED
 
 
 def upload(
     ctx: ServerContext, tx: Repos, caller: Caller, req: api_pb2.UploadVoucherRequest
-) -> api_pb2.VoucherReceipt:
+) -> Message | Answer:
     if req.account_id != caller.account_id:
         raise WrongAccount(
             "vouchers can only be uploaded for the signer's account", field="account_id"
         )
     if caller.account.status == STATUS_SUSPENDED:
         raise AccountSuspended("this account is suspended")
-    return receive_voucher(ctx, tx, caller.account_id, req)
+    intake = receive_voucher(ctx, tx, caller.account_id, req)
+    if not intake.recovery_due:
+        return intake.receipt
+    return Answer(intake.receipt, partial(recover_after_response, ctx, caller.account_id))
 
 
-def recover_after_response(
-    ctx: ServerContext, caller: Caller, req: api_pb2.UploadVoucherRequest, receipt: object
-) -> None:
+def recover_after_response(ctx: ServerContext, account_id: str) -> None:
     """After the response was sent: run this account's recovery job if it is due.
 
     Also on a duplicate: a retry after a crash between the voucher commit and the threshold
@@ -39,7 +42,7 @@ def recover_after_response(
     failure here costs nothing (the job stays due for the next upload or any worker's poll).
     """
     try:
-        run_recovery_jobs(ctx, caller.account_id)
+        run_recovery_jobs(ctx, account_id)
     except Exception:  # logged; the job stays due
         logging.getLogger(__name__).exception("recovery job after upload failed")
 
@@ -52,6 +55,5 @@ def routes(ctx: ServerContext) -> list[Route]:
             {ROLE_USER},
             api_pb2.UploadVoucherRequest,
             upload,
-            after=recover_after_response,
         )
     ]

@@ -153,6 +153,24 @@ class SqlTx:
         except IntegrityError as exc:
             raise DuplicateKey(f"{table}: a record with this key already exists") from exc
 
+    def insert_new(self, table: str, record: Any) -> bool:
+        """Adds ``record`` unless a record with its key exists (then changes nothing); True
+        when it was added. One statement (``ON CONFLICT DO NOTHING``), and unlike ``insert``
+        the transaction stays usable either way."""
+        spec = _spec(table)
+        dialect = self.dialect
+
+        def build() -> Executable:
+            base = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in spec.columns}
+            statement = base(spec.table).values(values)
+            added = statement.on_conflict_do_nothing(index_elements=spec.key)
+            return added.returning(spec.table.c[spec.key[0]])
+
+        params = {f"v_{c}": _storable(c, getattr(record, c)) for c in spec.columns}
+        result = self.db.execute(_statement(("insert_new", table, dialect), build), params)
+        return result.first() is not None
+
     def get(self, table: str, key: Sequence[Any], *, for_update: bool = False) -> Any | None:
         """The record with this primary key, or None; ``for_update`` locks its row until the
         transaction ends (PostgreSQL; a SQLite writer already holds the whole database)."""
@@ -232,9 +250,11 @@ class SqlTx:
         *,
         shape: str | None = None,
         binds: Mapping[str, Any] | None = None,
-    ) -> None:
+        returning: str | None = None,
+    ) -> Any:
         """Inserts ``record``, or if its key exists adds ``amounts`` to those columns (and sets
-        ``also``), in one statement: concurrent writers never lose an increment.
+        ``also``), in one statement: concurrent writers never lose an increment. With
+        ``returning``, that column's value as the statement left it (else None).
 
         ``also`` may hold SQL expressions over the row's columns; a caller that passes the same
         expressions every time (their per-call values as ``bindparam``s given in ``binds``)
@@ -256,8 +276,11 @@ class SqlTx:
                     for c, v in extra.items()
                 }
             )
-            return statement.on_conflict_do_update(index_elements=spec.key, set_=changes)
+            upsert = statement.on_conflict_do_update(index_elements=spec.key, set_=changes)
+            return upsert if returning is None else upsert.returning(spec.table.c[returning])
 
+        if returning is not None and returning not in spec.table.c:
+            raise StorageError(f"unknown column {returning} in {table}")
         params: dict[str, Any] = {f"v_{c}": _storable(c, getattr(record, c)) for c in spec.columns}
         params.update({f"n_{c}": _storable(c, n) for c, n in amounts.items()})
         params.update(
@@ -268,8 +291,9 @@ class SqlTx:
             }
         )
         params.update(binds or {})
-        key = ("add_to", table, dialect, tuple(amounts), tuple(extra), shape)
-        self.db.execute(_statement(key, build), params)
+        key = ("add_to", table, dialect, tuple(amounts), tuple(extra), shape, returning)
+        result = self.db.execute(_statement(key, build), params)
+        return None if returning is None else result.scalar_one()
 
     def delete(self, table: str, where: Sequence[Condition]) -> int:
         """Deletes records matching every condition; returns how many."""

@@ -94,10 +94,7 @@ class NonceStore(_Store):
 
     def remember(self, nonce: r.SeenNonce) -> bool:
         """Records the nonce; False (and nothing written) when it was seen before."""
-        if self.seen(nonce.key_id, nonce.nonce):
-            return False
-        self.tx.insert("nonces", nonce)
-        return True
+        return self.tx.insert_new("nonces", nonce)
 
 
 class VoucherStore(_Store):
@@ -139,10 +136,10 @@ class RecoveryJobStore(_Store):
 
     def record_upload(
         self, account_id: str, opened: bool, threshold: int, now_ms: int, expires_at_ms: int
-    ) -> None:
+    ) -> bool:
         """Counts one accepted voucher (``opened``: the outer step matched) in one upsert, the
         same statement whether or not it matched; the job becomes due once the account holds
-        ``threshold`` opened records recovery has not seen.
+        ``threshold`` opened records recovery has not seen. Returns whether the job is due now.
 
         Indexed columns change only when they must (``updated_at_ms`` when the job becomes
         due, ``expires_at_ms`` once a day), so on PostgreSQL the per-upload update is a HOT
@@ -156,9 +153,16 @@ class RecoveryJobStore(_Store):
             "upload_refresh_before_ms": expires_at_ms - EXPIRY_REFRESH_MS,
         }
         also = _upload_changes()
-        self.tx.add_to(
-            "recovery_jobs", job, {"opened": added}, also, shape="record_upload", binds=binds
+        due = self.tx.add_to(
+            "recovery_jobs",
+            job,
+            {"opened": added},
+            also,
+            shape="record_upload",
+            binds=binds,
+            returning="due",
         )
+        return bool(due)
 
     def get(self, account_id: str) -> r.RecoveryJob | None:
         return self.tx.get("recovery_jobs", (account_id,))

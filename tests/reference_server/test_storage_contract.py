@@ -153,13 +153,13 @@ def test_audit_entries_and_checkpoints_keep_order(storage: Storage) -> None:
 
 def test_recovery_job_becomes_due_at_threshold_and_is_claimed_once(storage: Storage) -> None:
     with storage.transaction() as tx:
-        tx.recovery.record_upload("acc", True, 2, 10, 99)
-        tx.recovery.record_upload("acc", False, 2, 11, 99)
+        assert not tx.recovery.record_upload("acc", True, 2, 10, 99)
+        assert not tx.recovery.record_upload("acc", False, 2, 11, 99)
     with storage.transaction() as tx:
         job = tx.recovery.get("acc")
         assert job is not None and (job.opened, job.due) == (1, False)
         assert tx.recovery.claim(20, 1000, 10) == []
-        tx.recovery.record_upload("acc", True, 2, 12, 99)
+        assert tx.recovery.record_upload("acc", True, 2, 12, 99)  # due from this upload on
     with storage.transaction() as tx:
         [claimed] = tx.recovery.claim(20, 1000, 10)
         assert (claimed.account_id, claimed.opened) == ("acc", 2)
