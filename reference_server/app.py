@@ -35,6 +35,7 @@ from vouchsafe.server.keys import ProviderKey, generate_provider_key, load_or_cr
 from vouchsafe.server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
 from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
 from vouchsafe.server.pipeline.retention import run_retention
+from vouchsafe.server.pipeline.transparency import FiguresCache
 from vouchsafe.server.routers import (
     accounts,
     appeals,
@@ -152,6 +153,7 @@ def build_context(
         clock=clock,
         limiter=RateLimiter(settings.rate_limit_per_minute),
         tallies=RequestTallies(clock),
+        figures_cache=FiguresCache(settings.transparency_max_age_ms),
     )
     if matcher is None and settings.release_dir is not None:
         from vouchsafe.server.pipeline.bundle import load_matcher, release_deltas

@@ -14,6 +14,7 @@ from vouchsafe.server.audit_log import AuditLog, Payload
 from vouchsafe.server.auth import RateLimiter
 from vouchsafe.server.keys import ProviderKey
 from vouchsafe.server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
+from vouchsafe.server.pipeline.transparency import FiguresCache
 from vouchsafe.server.settings import Settings
 from vouchsafe.server.storage import Repos, Storage
 
@@ -93,6 +94,8 @@ class ServerContext:
     # Threshold recovery state per account id (``matcher.new_recovery()``), fed only the
     # records new since the last run; lost on restart and then rebuilt from the records.
     recoveries: dict[str, AccountRecoveryRun] = field(default_factory=dict)
+    # The public transparency figures, reused for ``settings.transparency_max_age_ms``.
+    figures_cache: FiguresCache = field(default_factory=lambda: FiguresCache(0))
     # Release deltas by base release digest (hex), computed at start-up.
     release_deltas: dict[str, bytes] = field(default_factory=dict)
 

@@ -80,6 +80,9 @@ class Settings:
     # Seconds between each worker's polls for due recovery jobs (0 = off): a job normally runs
     # right after its upload's response; the poll repairs what a crashed worker left due.
     recovery_poll_s: float = 1.0
+    # Milliseconds a worker reuses the public transparency figures of one period (0 = computed
+    # for every request): a flood of readers then costs one computation per period per interval.
+    transparency_max_age_ms: int = 1_000
     legal_basis: str = (
         "stand-in: Regulation laying down rules to prevent and combat child sexual abuse "
         "(COM(2022) 209), Art. 12-13"

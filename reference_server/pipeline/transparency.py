@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from vouchsafe.server.audit_log import SECOND_CHECK_UNAVAILABLE, published_checkpoint, utc_day
-from vouchsafe.server.context import ServerContext
+
+if TYPE_CHECKING:  # the context holds this module's cache
+    from vouchsafe.server.context import ServerContext
 
 DAY_MS = 86_400_000
 
@@ -48,16 +53,54 @@ def period_days(from_ms: int, to_ms: int) -> tuple[int, int]:
     return from_ms - from_ms % DAY_MS, to_ms + (-to_ms % DAY_MS)
 
 
-def transparency_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> dict[str, object]:
+Figures = dict[str, object]
+
+
+class FiguresCache:
+    """Recently computed figures per period, each reused for at most ``max_age_ms`` (one per
+    worker; the newest ``size`` periods are kept). Figures are never more than ``max_age_ms``
+    behind the database; ``computed_at_ms`` in each answer says when they were read."""
+
+    def __init__(self, max_age_ms: int, size: int = 64) -> None:
+        self.max_age_ms = max_age_ms
+        self.size = size
+        self._figures: OrderedDict[tuple[int, int], Figures] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, period: tuple[int, int], now_ms: int, compute: Callable[[], Figures]) -> Figures:
+        """The cached figures for ``period`` if fresh, else ``compute()`` (kept for next time)."""
+        with self._lock:
+            cached = self._figures.get(period)
+        if cached is not None and now_ms - int(str(cached["computed_at_ms"])) < self.max_age_ms:
+            return cached
+        figures = compute()
+        if self.max_age_ms > 0:
+            with self._lock:
+                self._figures[period] = figures
+                self._figures.move_to_end(period)
+                while len(self._figures) > self.size:
+                    self._figures.popitem(last=False)
+        return figures
+
+
+def transparency_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> Figures:
+    """The figures for the whole UTC days covering ``[from_ms, to_ms)``, as a JSON-ready dict,
+    reused from this worker's ``ctx.figures_cache`` while they are fresh enough."""
+    period = period_days(from_ms, to_ms)
+    return ctx.figures_cache.get(period, ctx.clock(), lambda: _read_figures(ctx, *period))
+
+
+def _read_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> Figures:
     """The figures for the whole UTC days covering ``[from_ms, to_ms)``, as a JSON-ready dict.
 
-    Reads the per-day tallies kept as entries are appended (O(days)) and the decided appeals
-    of the period (for the median handling time), never the audit log as a whole."""
-    from_ms, to_ms = period_days(from_ms, to_ms)
+    Reads the per-day tallies kept as entries are appended, summed by the database (O(days)
+    there, O(kinds) here), and the decided appeals of the period (for the median handling
+    time), never the audit log as a whole."""
+    computed_at_ms = ctx.clock()
     first, last = utc_day(from_ms), utc_day(to_ms)
     with ctx.storage.read() as tx:
-        counts = tx.audit.counts_between(first, last)
-        tallies = tx.tallies.between(first, last)
+        kinds = Counter(tx.audit.totals_between(first, last))
+        by_code = Counter(tx.tallies.totals_between(first, last))
         decided = [
             e
             for kind in ("appeal_upheld", "appeal_rejected")
@@ -65,18 +108,12 @@ def transparency_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> dict[s
         ]
         checkpoint = tx.audit.last_checkpoint()
         published = None if checkpoint is None else published_checkpoint(tx, checkpoint)
-    kinds: Counter[str] = Counter()
-    for c in counts:
-        kinds[c.counted] += c.count
     figures: dict[str, object] = {name: kinds.get(kind, 0) for name, kind, _ in FIGURES}
     figures["reviews_queued_second_check_unavailable"] = kinds.get(SECOND_CHECK_UNAVAILABLE, 0)
     figures["reviews_confirmed"] = kinds.get("review_decided:match:confirmed", 0)
     figures["reviews_not_confirmed"] = kinds.get("review_decided:match:not_confirmed", 0)
     handling = [int(json.loads(e.payload)["handling_ms"]) for e in decided]
     figures["appeal_median_handling_ms"] = int(statistics.median(handling)) if handling else None
-    by_code: Counter[str] = Counter()
-    for t in tallies:
-        by_code[t.code] += t.count
     by_code.update(ctx.tallies.pending(first, last))  # this worker's, not yet flushed
     requests = sum(by_code.values())
     errors = Counter({code: n for code, n in by_code.items() if code != "ok"})
@@ -86,6 +123,7 @@ def transparency_figures(ctx: ServerContext, from_ms: int, to_ms: int) -> dict[s
     return {
         "provider": ctx.settings.provider_name,
         "period": {"from_ms": from_ms, "to_ms": to_ms},
+        "computed_at_ms": computed_at_ms,
         "figures": figures,
         "source": (
             "counts of audit-log entries on the period's UTC days; error rates from request tallies"

@@ -205,6 +205,19 @@ class SqlTx:
             query = query.limit(int(limit))
         return [self._record(spec, row) for row in self.db.execute(query)]
 
+    def sum_by(
+        self, table: str, group: str, amount: str, where: Sequence[Condition] = ()
+    ) -> dict[Any, int]:
+        """``amount`` summed per value of ``group`` over the records matching every condition,
+        added up by the database (one row per group comes back, however many records match)."""
+        spec = _spec(table)
+        for name in (group, amount):
+            if name not in spec.table.c:
+                raise StorageError(f"unknown column {name} in {table}")
+        key, total = spec.table.c[group], func.sum(spec.table.c[amount])
+        query = select(key, total).where(self._where(spec, where)).group_by(key)
+        return {row[0]: int(row[1]) for row in self.db.execute(query)}
+
     def claim(self, table: str, where: Sequence[Condition], order_by: str, limit: int) -> list[Any]:
         """Like ``select``, locking the rows and skipping rows another transaction holds
         (PostgreSQL ``FOR UPDATE SKIP LOCKED``; SQLite has one writer, so nothing is held)."""

@@ -379,6 +379,12 @@ class AuditStore(_Store):
         where = [("day", ">=", from_day), ("day", "<", to_day)]
         return self.tx.select("audit_counts", where, "day")
 
+    def totals_between(self, from_day: str, to_day: str) -> dict[str, int]:
+        """Each counted key's total over the days in ``[from_day, to_day)``, summed by the
+        database: the answer's size does not grow with the days or the entries."""
+        where = [("day", ">=", from_day), ("day", "<", to_day)]
+        return self.tx.sum_by("audit_counts", "counted", "count", where)
+
     def of_kind_between(self, kind: str, from_ms: int, to_ms: int) -> list[r.AuditEntry]:
         """Entries of one kind in ``[from_ms, to_ms)`` (indexed by kind and time)."""
         where = [("kind", "=", kind), ("at_ms", ">=", from_ms), ("at_ms", "<", to_ms)]
@@ -416,6 +422,12 @@ class TallyStore(_Store):
     def between(self, from_day: str, to_day: str) -> list[r.RequestTally]:
         where = [("day", ">=", from_day), ("day", "<", to_day)]
         return self.tx.select("request_tallies", where, "day")
+
+    def totals_between(self, from_day: str, to_day: str) -> dict[str, int]:
+        """Each outcome code's total over the days in ``[from_day, to_day)`` (summed by the
+        database)."""
+        where = [("day", ">=", from_day), ("day", "<", to_day)]
+        return self.tx.sum_by("request_tallies", "code", "count", where)
 
 
 class Repos:

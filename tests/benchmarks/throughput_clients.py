@@ -7,12 +7,18 @@ a registered account and signed requests, so that only the server's work is time
   as POST /v1/vouchers.
 - ``prepare_messages``: a sender and a recipient account and signed POST /v1/messages/send of
   random ciphertexts exactly as long as a safety voucher, so the bytes on the wire match.
+- ``ask_back_to_back``: another client, in a process of its own, sending one GET after another
+  until told to stop (the public transparency endpoint under a flood of readers).
 """
 
 from __future__ import annotations
 
 import secrets
+import time
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 
+import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from vouchsafe.protocol import api_pb2
@@ -77,3 +83,19 @@ def prepare_messages(*, index: int, count: int, url: str, size: int) -> list[Pre
         )
         out.append(_signed(key, "/v1/messages/send", request.SerializeToString()))
     return out
+
+
+def ask_back_to_back(
+    url: str, path: str, started: Event, stop: Event, out: Queue[list[float]]
+) -> None:
+    """GETs ``path`` one request after another until ``stop`` is set; puts the latencies
+    (seconds) on ``out``."""
+    latencies: list[float] = []
+    with httpx.Client(base_url=url, timeout=30) as http:
+        http.get(path).raise_for_status()
+        started.set()
+        while not stop.is_set():
+            start = time.perf_counter()
+            http.get(path).raise_for_status()
+            latencies.append(time.perf_counter() - start)
+    out.put(latencies)

@@ -147,6 +147,8 @@ def test_audit_entries_and_checkpoints_keep_order(storage: Storage) -> None:
         assert tx.audit.counts_between("1970-01-01", "1970-01-02") == [
             r.AuditCount("1970-01-01", "k", 3)
         ]
+        assert tx.audit.totals_between("1970-01-01", "1970-01-02") == {"k": 3}
+        assert tx.audit.totals_between("1970-01-02", "1970-01-03") == {}
         checkpoint = tx.audit.last_checkpoint()
         assert checkpoint is not None and checkpoint.seq == 2
 
@@ -231,6 +233,15 @@ def test_tallies_accumulate_per_day_and_code(storage: Storage) -> None:
     with storage.transaction() as tx:
         got = {(t.day, t.code): t.count for t in tx.tallies.between("2026-01-01", "2026-01-03")}
         assert got == {("2026-01-01", "ok"): 2, ("2026-01-02", "malformed_request"): 1}
+        tx.tallies.bump("2026-01-02", "ok", 5)
+        assert tx.tallies.totals_between("2026-01-01", "2026-01-03") == {
+            "ok": 7,
+            "malformed_request": 1,
+        }
+        assert tx.tallies.totals_between("2026-01-02", "2026-01-03") == {
+            "ok": 5,
+            "malformed_request": 1,
+        }
 
 
 def test_booleans_and_null_bytes_round_trip(storage: Storage) -> None:
