@@ -4,7 +4,8 @@
 time (so request signing is not timed), then POSTs them one after another over a keep-alive
 connection until the deadline, recording each request's latency. Results: requests per second
 (overall and per one-second window, for the spread), p50/p99 latency, error count, and whether a
-client ran out of prepared requests (then the throughput is a lower bound and says so).
+client ran out of prepared requests (then the throughput is a lower bound and says so), and the
+CPU time the whole machine spent during the timed window (Linux ``/proc/stat``).
 
 Refuses any URL that is not on the loopback interface: this tool must never load someone else's
 server.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import importlib
 import math
 import multiprocessing as mp
+import os
 import socket
 import threading
 import time
@@ -51,6 +53,17 @@ class LoadResult:
     exhausted: bool
     latencies: tuple[float, ...]
     per_second: tuple[int, ...]
+    # CPU seconds every process on the machine used from the common start until the last
+    # client reported (server, clients and anything else running); None where unreadable.
+    machine_cpu_s: float | None = None
+
+    @property
+    def cpu_per_request_s(self) -> float | None:
+        """Machine CPU seconds per successful request (an over-estimate of the request's own
+        cost when other work shares the machine); None when unknown or nothing succeeded."""
+        if self.machine_cpu_s is None or not self.requests:
+            return None
+        return self.machine_cpu_s / self.requests
 
     @property
     def throughput(self) -> float:
@@ -157,6 +170,22 @@ def _client(
     out.put(ClientRun(tuple(done_at), tuple(latencies), errors, first_error, exhausted))
 
 
+def machine_busy_cpu_s() -> float | None:
+    """CPU seconds the machine has spent busy since boot, all cores (Linux ``/proc/stat``:
+    every state but idle and iowait); None where that file cannot be read."""
+    try:
+        with open("/proc/stat", encoding="ascii") as stat:
+            fields = stat.readline().split()
+        ticks = os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return None
+    if not fields or fields[0] != "cpu":
+        return None
+    counts = [int(x) for x in fields[1:]]
+    busy = sum(counts) - counts[3] - (counts[4] if len(counts) > 4 else 0)
+    return busy / ticks
+
+
 def run_load(
     base_url: str,
     factory: str,
@@ -205,8 +234,10 @@ def run_load(
             raise TimeoutError(
                 f"the {clients} clients were not ready within {prepare_seconds} s"
             ) from None
+        busy_at_start = machine_busy_cpu_s()
         for _ in procs:
             runs.append(queue.get(timeout=duration + 60.0))
+        busy_at_end = machine_busy_cpu_s()
     finally:
         for p in procs:
             p.join(timeout=5.0)
@@ -225,4 +256,7 @@ def run_load(
         exhausted=any(r.exhausted for r in runs),
         latencies=tuple(x for r in runs for x in r.latencies),
         per_second=tuple(windows),
+        machine_cpu_s=(
+            None if busy_at_start is None or busy_at_end is None else busy_at_end - busy_at_start
+        ),
     )

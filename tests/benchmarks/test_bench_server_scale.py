@@ -198,7 +198,8 @@ def test_bench_http_throughput_per_worker_count(
             db_url = request.getfixturevalue("postgres_server").fresh_database()
         with _server(tmp_path / phase, release, phase, db_url=db_url, workers=workers) as server:
             if phase == "relay":
-                size = _voucher_size(fetch_blinded_hash_set(server.url), wire)
+                blinded = fetch_blinded_hash_set(server.url)
+                size = _voucher_size(blinded, wire)
                 results[phase] = run_load(
                     server.url, "tests.benchmarks.throughput_clients:prepare_messages",
                     clients=2, duration=WORKER_DURATION, requests_per_client=1500,
@@ -216,5 +217,29 @@ def test_bench_http_throughput_per_worker_count(
     _record(benchmark, "messages", results["relay"])
     metric(benchmark, "uploads/s per messages/s (aim >= 0.7)",
            results["scan"].throughput / results["relay"].throughput, "x")
+    _record_ceiling(benchmark, results["relay"], blinded)
     assert results["scan"].requests > 0, results["scan"].first_error
 
+
+
+def _record_ceiling(benchmark: Any, relay: Any, blinded: Any) -> None:
+    """The most uploads/s per messages/s any server could reach on this machine if an upload
+    cost what a relayed message costs plus only the outer step's libsodium floor:
+    ``c_relay / (c_relay + 2K * t_scalarmult)``, with ``c_relay`` the machine's CPU seconds per
+    relayed message in the timed window (an over-estimate while other work shares the machine,
+    which raises the ceiling) and ``t_scalarmult`` timed here on one core."""
+    from tests.benchmarks.kernels import scalarmults
+
+    per_message = relay.cpu_per_request_s
+    if per_message is None:
+        return
+    halves = 2 * blinded.params.max_candidates
+    run, count = scalarmults(2_000), 2_000
+    start = time.perf_counter()
+    run()
+    outer_floor = (time.perf_counter() - start) / count * halves
+    metric(benchmark, "relay: machine CPU per message", per_message * 1e3, "ms")
+    metric(benchmark, f"outer step floor ({halves} scalar multiplications)", outer_floor * 1e3,
+           "ms")
+    metric(benchmark, "ceiling: relay CPU / (relay CPU + outer step floor)",
+           per_message / (per_message + outer_floor), "x")
