@@ -1,8 +1,11 @@
 """Authentication, roles and rate limits for every signed request.
 
 ``authenticate`` runs inside the handler's transaction: it verifies the envelope's signature and
-timestamp, checks the caller's role, then records the nonce, so a replay is refused and a
-request that fails later (rolled back) leaves not even its nonce behind.
+timestamp, checks the caller's role (``verify_caller``), takes a rate-limit token, then records
+the nonce (``admit``), so a replay is refused and a request that fails later (rolled back) leaves
+not even its nonce behind. A route whose costly work runs before its transaction calls the
+parts itself: ``verify_caller`` and ``refuse_replay`` on a read snapshot and the rate limit
+first, the work outside any transaction, then ``verify_caller`` and ``admit`` in it.
 """
 
 from __future__ import annotations
@@ -58,6 +61,56 @@ class RateLimiter:
             self._buckets[key_id] = (tokens - 1.0, now)
 
 
+def verify_caller(
+    tx: Repos,
+    envelope: api_pb2.SignedRequest,
+    method: str,
+    path: str,
+    roles: Collection[str],
+    *,
+    now_ms: int,
+    window_ms: int,
+) -> Caller:
+    """The account that signed ``envelope`` (signature, time window, role), as stored now;
+    raises on any failure and writes nothing (the nonce is ``admit``'s)."""
+    account = tx.accounts.get(envelope.key_id)
+    if account is None:
+        raise UnknownKey("no account is registered with this key id", field="key_id")
+    verify_request(
+        envelope, account.signing_public_key, method, path, now_ms=now_ms, window_ms=window_ms
+    )
+    if account.role not in roles:
+        raise Forbidden(f"this endpoint is for {', '.join(sorted(roles))} accounts")
+    return Caller(account)
+
+
+def refuse_replay(tx: Repos, envelope: api_pb2.SignedRequest) -> None:
+    """Raises ReplayedRequest if this request's nonce was already accepted (reads only)."""
+    if tx.nonces.seen(envelope.key_id, envelope.nonce):
+        raise ReplayedRequest("this request was already accepted once", field="nonce")
+
+
+def admit(
+    tx: Repos,
+    caller: Caller,
+    envelope: api_pb2.SignedRequest,
+    *,
+    now_ms: int,
+    window_ms: int,
+    account_ttl_ms: int = 0,
+) -> None:
+    """Records the request's nonce in ``tx`` (ReplayedRequest if it was seen: a replay is
+    refused, and a request rolled back later leaves not even its nonce behind) and keeps the
+    caller's account alive for its TTL."""
+    nonce = SeenNonce(envelope.key_id, envelope.nonce, now_ms, now_ms + 2 * window_ms + 1)
+    if not tx.nonces.remember(nonce):
+        raise ReplayedRequest("this request was already accepted once", field="nonce")
+    account = caller.account
+    if account_ttl_ms and account.expires_at_ms < now_ms + account_ttl_ms - _DAY_MS:
+        # An account is kept for its TTL after its last activity; refreshed at most daily.
+        tx.accounts.touch(account.account_id, now_ms + account_ttl_ms)
+
+
 def authenticate(
     tx: Repos,
     envelope: api_pb2.SignedRequest,
@@ -70,20 +123,9 @@ def authenticate(
     limiter: RateLimiter,
     account_ttl_ms: int = 0,
 ) -> Caller:
-    """The verified caller of ``envelope``, after the replay check; raises on any failure."""
-    account = tx.accounts.get(envelope.key_id)
-    if account is None:
-        raise UnknownKey("no account is registered with this key id", field="key_id")
-    verify_request(
-        envelope, account.signing_public_key, method, path, now_ms=now_ms, window_ms=window_ms
-    )
-    if account.role not in roles:
-        raise Forbidden(f"this endpoint is for {', '.join(sorted(roles))} accounts")
-    limiter.take(account.account_id)
-    nonce = SeenNonce(envelope.key_id, envelope.nonce, now_ms, now_ms + 2 * window_ms + 1)
-    if not tx.nonces.remember(nonce):
-        raise ReplayedRequest("this request was already accepted once", field="nonce")
-    if account_ttl_ms and account.expires_at_ms < now_ms + account_ttl_ms - _DAY_MS:
-        # An account is kept for its TTL after its last activity; refreshed at most daily.
-        tx.accounts.touch(account.account_id, now_ms + account_ttl_ms)
-    return Caller(account)
+    """The verified caller of ``envelope``, after the rate limit and the replay check; raises
+    on any failure."""
+    caller = verify_caller(tx, envelope, method, path, roles, now_ms=now_ms, window_ms=window_ms)
+    limiter.take(caller.account_id)
+    admit(tx, caller, envelope, now_ms=now_ms, window_ms=window_ms, account_ttl_ms=account_ttl_ms)
+    return caller

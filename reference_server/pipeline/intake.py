@@ -1,6 +1,7 @@
 """Step 1, intake: validate a safety voucher, run the outer step, persist it with its receipt.
 
-Everything happens in the caller's transaction, so the receipt exists only if the voucher
+The outer step (``run_outer_step``) needs no database and runs before the upload's transaction;
+everything else happens in the caller's transaction, so the receipt exists only if the voucher
 record (and its audit entry) committed: a receipt the client holds is never lost. A voucher id
 seen before returns the original receipt (``duplicate``); the voucher id must be the protocol's
 VoucherId of the bytes, and the same voucher from another account is a conflict. Non-matches
@@ -19,6 +20,7 @@ from vouchsafe.sdk.api.provider_signatures import receipt_body, voucher_digest
 from vouchsafe.sdk.crypto import labels
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.errors import Conflict, InvalidArgument, NotReady, PayloadTooLarge
+from vouchsafe.server.hashset.updates import VoucherReleaseExpired
 from vouchsafe.server.pipeline.recovery_jobs import enqueue_recovery
 from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import VoucherRecord
@@ -33,10 +35,22 @@ class Intake:
     recovery_due: bool
 
 
-def receive_voucher(
-    ctx: ServerContext, tx: Repos, account_id: str, request: api_pb2.UploadVoucherRequest
-) -> Intake:
-    """Stores one voucher for ``account_id`` (already authenticated) and returns its receipt."""
+@dataclass(frozen=True)
+class OuterStep:
+    """The outer step's result for one upload, computed before its transaction: ``opened``
+    (the OpenedVoucher encoding of a match or synthetic, else None), or ``expired`` when the
+    voucher's release is past its processing window (refused, unless this is the retry of a
+    voucher accepted in time)."""
+
+    opened: bytes | None
+    expired: VoucherReleaseExpired | None = None
+
+
+def run_outer_step(
+    ctx: ServerContext, request: api_pb2.UploadVoucherRequest, account_id: str
+) -> OuterStep:
+    """Checks the voucher's size and VoucherId and runs the tPSI outer step: no database, so
+    it runs outside the upload's transaction and never holds a write lock."""
     if not request.safety_voucher:
         raise InvalidArgument("safety_voucher is empty", field="safety_voucher")
     if len(request.safety_voucher) > ctx.settings.max_voucher_bytes:
@@ -49,13 +63,30 @@ def receive_voucher(
         raise InvalidArgument(
             "voucher_id is not the VoucherId of safety_voucher", field="voucher_id"
         )
+    try:
+        return OuterStep(ctx.matcher.outer_step(request.safety_voucher, account_id))
+    except VoucherReleaseExpired as expired:
+        return OuterStep(None, expired)
+
+
+def receive_voucher(
+    ctx: ServerContext,
+    tx: Repos,
+    account_id: str,
+    request: api_pb2.UploadVoucherRequest,
+    outer: OuterStep,
+) -> Intake:
+    """Stores one voucher for ``account_id`` (already authenticated), whose outer step gave
+    ``outer`` (``run_outer_step``), and returns its receipt."""
     digest = voucher_digest(request.safety_voucher)
     existing = tx.vouchers.get(request.voucher_id)
     if existing is not None:
         if existing.account_id != account_id:
             raise Conflict("this voucher was uploaded by another account", field="voucher_id")
         return Intake(_receipt(ctx, existing, duplicate=True), recovery_due=True)
-    opened = ctx.matcher.outer_step(request.safety_voucher, account_id)
+    if outer.expired is not None:
+        raise outer.expired
+    opened = outer.opened
     now = ctx.clock()
     ttl = ctx.settings.retention_ms if opened is not None else ctx.settings.nonmatch_retention_ms
     record = VoucherRecord(request.voucher_id, account_id, now, digest, opened, now + ttl)

@@ -30,9 +30,17 @@ class Storage:
         self.dialect = engine.dialect.name
         # One shared connection (SQLite in memory) cannot hold two transactions at once.
         self._single = threading.RLock() if engine.url.database in (None, "", ":memory:") else None
+        # SQLite admits one writer: this process's writers queue here, in arrival order,
+        # instead of in SQLite's busy handler, which sleeps in growing steps (up to 100 ms)
+        # and retries, so one contended commit could wait hundreds of milliseconds.
+        self._writer = threading.RLock() if self.dialect == "sqlite" else None
 
-    def _guard(self) -> AbstractContextManager[object]:
-        return self._single if self._single is not None else nullcontext()
+    def _guard(self, write: bool = False) -> AbstractContextManager[object]:
+        if self._single is not None:
+            return self._single
+        if write and self._writer is not None:
+            return self._writer
+        return nullcontext()
 
     @contextmanager
     def transaction(self) -> Iterator[Repos]:
@@ -40,7 +48,7 @@ class Storage:
 
         Work registered with ``Repos.before_commit`` (the audit entries) runs last; work
         registered with ``Repos.after_commit`` runs only once the commit has succeeded."""
-        with self._guard(), self.engine.connect() as connection:
+        with self._guard(write=True), self.engine.connect() as connection:
             with connection.begin():
                 repos = Repos(SqlTx(connection))
                 yield repos
