@@ -37,18 +37,40 @@ def _loaded(browser: Any) -> bool:
     return bool(browser.execute_script("return document.readyState") == "complete")
 
 
+# Chromium's answer when an element's document was replaced between finding and using it.
+_REPLACED_DOCUMENT = (StaleElementReferenceException, WebDriverException)
+
+
+def _replaced(exc: Exception) -> bool:
+    """Whether ``exc`` says the element's document is gone (Chromium sometimes answers with an
+    inspector error instead of a stale-element error)."""
+    return isinstance(exc, StaleElementReferenceException) or (
+        "does not belong to the document" in str(exc)
+    )
+
+
+def _left(page: Any) -> Any:
+    """A wait condition: the browser has left the document ``page`` belongs to."""
+
+    def gone(_: Any) -> bool:
+        try:
+            return bool(staleness_of(page)(None))
+        except WebDriverException as exc:
+            if _replaced(exc):
+                return True
+            raise
+
+    return gone
+
+
 def _click(browser: Any, selector: str, by: str = By.CSS_SELECTOR) -> None:
     """Clicks and waits until the browser has left the page (a form post or a link) and the
     next page, after any redirect, has finished loading: a navigation still under way would
     replace the document under the next step's elements."""
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(by, selector).click()
-    WebDriverWait(browser, 30).until(staleness_of(page))
+    WebDriverWait(browser, 30).until(_left(page))
     WebDriverWait(browser, 30).until(_loaded)
-
-
-# Chromium's answer when an element's document was replaced between finding and using it.
-_REPLACED_DOCUMENT = (StaleElementReferenceException, WebDriverException)
 
 
 def _sign_in(browser: Any, live: LiveServer, name: str) -> None:
@@ -63,10 +85,7 @@ def _sign_in(browser: Any, live: LiveServer, name: str) -> None:
             _click(browser, "form[action='/console/login'] button")
             return
         except _REPLACED_DOCUMENT as exc:
-            replaced = isinstance(exc, StaleElementReferenceException) or (
-                "does not belong to the document" in str(exc)
-            )
-            if not replaced or attempt == 2:
+            if not _replaced(exc) or attempt == 2:
                 raise
 
 
