@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Message
 
+from tests.asgi import http_scope
 from tests.benchmarks.rows import BENCH_ACCOUNT_ID, THROUGHPUT, describe, paired
 from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.api import ApiClient
@@ -42,24 +43,12 @@ UPLOAD_PATH = "/v1/vouchers"
 
 async def _post(app: ASGIApp, path: str, body: bytes) -> int:
     """One POST of ``body`` through the ASGI app, as a server would hand it over; its status."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"testserver"),
-            (b"content-type", PROTOBUF.encode()),
-            (b"content-length", str(len(body)).encode()),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
+    headers = [
+        (b"host", b"testserver"),
+        (b"content-type", PROTOBUF.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    scope = http_scope("POST", path, headers)
     pending = [{"type": "http.request", "body": body, "more_body": False}]
     statuses: list[int] = []
 

@@ -195,6 +195,7 @@ def test_a_body_that_stops_arriving_gets_a_408_and_a_closed_connection() -> None
     """The body deadline in the ASGI layer, in process: ``receive()`` never delivers the rest."""
     import asyncio
 
+    from tests.asgi import http_scope
     from vouchsafe.server.app import create_app
     from vouchsafe.server.settings import Settings
 
@@ -213,20 +214,8 @@ def test_a_body_that_stops_arriving_gets_a_408_and_a_closed_connection() -> None
     async def send(message: dict[str, object]) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "path": "/v1/accounts",
-        "raw_path": b"/v1/accounts",
-        "query_string": b"",
-        "root_path": "",
-        "scheme": "http",
-        "server": ("127.0.0.1", 80),
-        "client": ("127.0.0.1", 5000),
-        "headers": [(b"content-type", b"application/x-protobuf"), (b"content-length", b"1000")],
-    }
+    headers = [(b"content-type", b"application/x-protobuf"), (b"content-length", b"1000")]
+    scope = http_scope("POST", "/v1/accounts", headers)
     asyncio.run(asyncio.wait_for(app(scope, receive, send), 10))
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")  # type: ignore[misc]
