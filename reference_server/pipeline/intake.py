@@ -79,18 +79,18 @@ def receive_voucher(
     """Stores one voucher for ``account_id`` (already authenticated), whose outer step gave
     ``outer`` (``run_outer_step``), and returns its receipt."""
     digest = voucher_digest(request.safety_voucher)
-    existing = tx.vouchers.get(request.voucher_id)
-    if existing is not None:
-        if existing.account_id != account_id:
-            raise Conflict("this voucher was uploaded by another account", field="voucher_id")
-        return Intake(_receipt(ctx, existing, duplicate=True), recovery_due=True)
-    if outer.expired is not None:
-        raise outer.expired
     opened = outer.opened
     now = ctx.clock()
     ttl = ctx.settings.retention_ms if opened is not None else ctx.settings.nonmatch_retention_ms
     record = VoucherRecord(request.voucher_id, account_id, now, digest, opened, now + ttl)
-    tx.vouchers.add(record)
+    if not tx.vouchers.add_new(record):
+        existing = tx.vouchers.get(request.voucher_id)
+        assert existing is not None  # the insert found it, in this transaction
+        if existing.account_id != account_id:
+            raise Conflict("this voucher was uploaded by another account", field="voucher_id")
+        return Intake(_receipt(ctx, existing, duplicate=True), recovery_due=True)
+    if outer.expired is not None:
+        raise outer.expired  # rolls the insert back
     due = enqueue_recovery(ctx, tx, account_id, opened is not None)
     # The entry says a voucher arrived, never whether the outer step matched.
     ctx.log(

@@ -1,7 +1,7 @@
 """One small store per noun, written once over the table primitive (``backend.SqlTx``).
 
 ``Repos`` bundles them for one transaction: ``with storage.transaction() as tx:
-tx.vouchers.add(...)``. The pipeline sees only these methods; none of them reads more than the
+tx.vouchers.add_new(...)``. The pipeline sees only these methods; none of them reads more than the
 rows it returns (no per-request scan of an account's history or of the audit log).
 """
 
@@ -100,8 +100,10 @@ class NonceStore(_Store):
 class VoucherStore(_Store):
     """Voucher receipts, and for outer-step matches the opened record."""
 
-    def add(self, voucher: r.VoucherRecord) -> None:
-        self.tx.insert("vouchers", voucher)
+    def add_new(self, voucher: r.VoucherRecord) -> bool:
+        """Adds the record unless its voucher id is stored (then changes nothing); True when
+        it was added."""
+        return self.tx.insert_new("vouchers", voucher)
 
     def get(self, voucher_id: bytes) -> r.VoucherRecord | None:
         return self.tx.get("vouchers", (voucher_id,))

@@ -92,7 +92,7 @@ def test_a_rolled_back_recovery_run_leaves_no_recovery_state_ahead_of_the_databa
     matcher = server.ctx.matcher
     assert matcher is not None
     with pytest.raises(_RolledBack), server.ctx.storage.transaction() as tx:
-        tx.vouchers.add(
+        tx.vouchers.add_new(
             VoucherRecord(
                 fake_voucher_id(phantom),
                 alice.account_id,
@@ -168,7 +168,7 @@ def test_a_later_run_reads_only_recent_records_yet_misses_none(
     matcher = server.ctx.matcher
     assert matcher is not None
     with server.ctx.storage.transaction() as tx:  # what intake writes, a day in the past
-        tx.vouchers.add(
+        tx.vouchers.add_new(
             VoucherRecord(
                 fake_voucher_id(late),
                 alice.account_id,

@@ -38,11 +38,19 @@ def test_committed_records_are_read_back_equal(storage: Storage) -> None:
 def test_a_failed_transaction_leaves_nothing_behind(storage: Storage) -> None:
     with pytest.raises(RuntimeError), storage.transaction() as tx:
         tx.accounts.add(_account())
-        tx.vouchers.add(_voucher(b"v" * 16, "a" * 32, 5, None))
+        tx.vouchers.add_new(_voucher(b"v" * 16, "a" * 32, 5, None))
         raise RuntimeError("abort")
     with storage.transaction() as tx:
         assert tx.accounts.get("a" * 32) is None
         assert tx.vouchers.get(b"v" * 16) is None
+
+
+def test_a_voucher_is_added_once_and_the_first_record_stays(storage: Storage) -> None:
+    with storage.transaction() as tx:
+        assert tx.vouchers.add_new(_voucher(b"v" * 16, "acc", 5, None))
+        assert not tx.vouchers.add_new(_voucher(b"v" * 16, "other", 6, b"opened"))
+        stored = tx.vouchers.get(b"v" * 16)
+        assert stored is not None and (stored.account_id, stored.opened) == ("acc", None)
 
 
 def test_duplicate_key_and_taken_handle_are_refused(storage: Storage) -> None:
@@ -71,10 +79,10 @@ def test_updates_change_only_the_named_record(storage: Storage) -> None:
 
 def test_opened_vouchers_are_listed_per_account_oldest_first(storage: Storage) -> None:
     with storage.transaction() as tx:
-        tx.vouchers.add(_voucher(b"2" * 16, "acc", 20, b"opened-2"))
-        tx.vouchers.add(_voucher(b"1" * 16, "acc", 10, b"opened-1"))
-        tx.vouchers.add(_voucher(b"3" * 16, "acc", 30, None))
-        tx.vouchers.add(_voucher(b"4" * 16, "other", 40, None))
+        tx.vouchers.add_new(_voucher(b"2" * 16, "acc", 20, b"opened-2"))
+        tx.vouchers.add_new(_voucher(b"1" * 16, "acc", 10, b"opened-1"))
+        tx.vouchers.add_new(_voucher(b"3" * 16, "acc", 30, None))
+        tx.vouchers.add_new(_voucher(b"4" * 16, "other", 40, None))
     with storage.transaction() as tx:
         assert [v.opened for v in tx.vouchers.opened_for("acc")] == [b"opened-1", b"opened-2"]
         assert tx.vouchers.count_for("acc") == 3
@@ -120,8 +128,8 @@ def test_messages_are_fetched_in_sequence_after_a_cursor(storage: Storage) -> No
 
 def test_expired_records_are_deleted_and_counted(storage: Storage) -> None:
     with storage.transaction() as tx:
-        tx.vouchers.add(_voucher(b"1" * 16, "acc", 0, None))  # expires at 100
-        tx.vouchers.add(_voucher(b"2" * 16, "acc", 500, None))  # expires at 600
+        tx.vouchers.add_new(_voucher(b"1" * 16, "acc", 0, None))  # expires at 100
+        tx.vouchers.add_new(_voucher(b"2" * 16, "acc", 500, None))  # expires at 600
     with storage.transaction() as tx:
         assert tx.delete_expired("vouchers", 100) == 1
     with storage.transaction() as tx:
@@ -217,8 +225,8 @@ def test_an_expired_lease_lets_another_worker_claim_the_job(storage: Storage) ->
 
 def test_is_null_conditions_select_exactly_the_null_rows(storage: Storage) -> None:
     with storage.transaction() as tx:
-        tx.vouchers.add(_voucher(b"1" * 16, "acc", 0, None))
-        tx.vouchers.add(_voucher(b"2" * 16, "acc", 1, b""))  # empty is not NULL
+        tx.vouchers.add_new(_voucher(b"1" * 16, "acc", 0, None))
+        tx.vouchers.add_new(_voucher(b"2" * 16, "acc", 1, b""))  # empty is not NULL
     with storage.read() as tx:
         nulls = tx.tx.select("vouchers", [("opened", "is null", None)])
         assert [v.voucher_id for v in nulls] == [b"1" * 16]
@@ -248,7 +256,7 @@ def test_booleans_and_null_bytes_round_trip(storage: Storage) -> None:
     decision = r.Decision("d", "rv", "rev", "confirmed", True, "n", False, 5, 9)
     with storage.transaction() as tx:
         tx.decisions.add(decision)
-        tx.vouchers.add(_voucher(b"1" * 16, "acc", 0, None))
+        tx.vouchers.add_new(_voucher(b"1" * 16, "acc", 0, None))
     with storage.transaction() as tx:
         assert tx.decisions.get("d") == decision
         got = tx.vouchers.get(b"1" * 16)
