@@ -140,7 +140,11 @@ def pixel_views(pixels: npt.NDArray[np.uint8]) -> PixelViews:
     uncrop = pdq.dct16(pdq.decimate(uncrop_pixels(luma)))
     unclip = pdq.dct16(pdq.decimate(unclip_luma(pixels, luma)))
     wide = pdq.dct16(pdq.decimate(luma, WIDE_WINDOW_SCALE))
-    direction = pdq.dct16(pdq.decimate(_weighted_channels(pixels == 255)))
+    saturated = pixels == 255
+    if saturated.any():
+        direction = pdq.dct16(pdq.decimate(_weighted_channels(saturated)))
+    else:  # the same zeros, without decimating an empty mask
+        direction = np.zeros((pdq.DCT_SIZE, pdq.DCT_SIZE), dtype=np.float64)
     return PixelViews(uncrop, unclip, wide, direction)
 
 
