@@ -12,15 +12,17 @@ The two sides are deliberately asymmetric:
   entry contributes two keys: the coarse code of its hash and of the hash as the horizontally
   mirrored picture would have it.
 * :func:`psi_candidates` runs on the device, which has the image. It returns exactly
-  ``max_candidates`` keys, interleaving the probes of seven *roots* (budget shares out of 22):
-  the code of the hash itself (7), of a half-size copy of the image (2; resizing moves PDQ bits
+  ``max_candidates`` keys, interleaving the probes of seven *roots* (budget shares out of 21):
+  the code of the hash itself (6), of a half-size copy of the image (2; resizing moves PDQ bits
   through decimation aliasing, and hashing once more at another scale sees where), of the picture
   padded by 2% with its own edge pixels (2; undoes a small crop), of the picture with saturated
-  channel values pushed past their limits (4; undoes on average the clipping of a brightness or
+  channel values pushed past their limits (6; undoes on average the clipping of a brightness or
   contrast edit), of the picture filtered with wider box windows (3; a resized copy is
   filtered differently) and of the picture upscaled back by 2x and by 4/3 (2 each; undoes a
   downscale to 1/2 or 3/4). Each root's probes flip the code positions whose coefficients lie
-  closest to the median, cheapest flip set first (:mod:`.probes`).
+  closest to the median, cheapest flip set first (:mod:`.probes`); the unclip root's margins
+  are the smallest over a range of unclip levels (how far past 255 the clipped values lay is
+  not known), so the bits that such a level decides are flipped first.
 
 A :class:`CandidateScheme` names and versions all of this for one budget; the release signs the
 scheme's name and its ``max_candidates`` (``ServerParams``), so device and provider agree. The
@@ -49,14 +51,16 @@ from vouchsafe.sdk.media.signal_types import PDQ, VIEW_NAMES, HashResult
 
 KEY_BYTES = 32
 # v3 changed the device's candidates (five roots instead of three), v4 added the two un-resize
-# roots (seven); the hash-set keys, and so the key domain, are v2's unchanged.
-SCHEME_VERSION = "v4"
+# roots (seven), v5 the unclip root's level-swept margins and new shares; the hash-set keys, and
+# so the key domain, are v2's unchanged.
+SCHEME_VERSION = "v5"
 KEY_VERSION = "v2"
-# Budget shares of the roots (relative weights, 22 in all): hash, half-size view, uncrop view,
+# Budget shares of the roots (relative weights, 21 in all): hash, half-size view, uncrop view,
 # unclip view, wide view, un-resize 2x and 4/3 views (fitted on the fit split; README "PSI
 # candidates", SPEC P.6).
 ROOT_NAMES = ("hash", *VIEW_NAMES)
-ROOT_SHARES = (7, 2, 2, 4, 3, 2, 2)
+ROOT_SHARES = (6, 2, 2, 6, 3, 2, 2)
+_UNCLIP_ROOT = ROOT_NAMES.index("unclip_view")
 _SHARE_UNIT = math.lcm(*ROOT_SHARES)  # probe j of a root of share s has priority (j+1)*unit/s
 
 
@@ -69,7 +73,7 @@ class CandidateScheme:
 
     @property
     def name(self) -> str:
-        """E.g. ``lowfreq58-mirror-views7-k64-v4``: signed in the release."""
+        """E.g. ``lowfreq58-mirror-views7-k64-v5``: signed in the release."""
         return f"lowfreq{self.code_bits}-mirror-views7-k{self.max_candidates}-{SCHEME_VERSION}"
 
     @property
@@ -241,7 +245,9 @@ class Root:
 def probe_roots(result: HashResult, scheme: CandidateScheme = DEFAULT_SCHEME) -> list[Root]:
     """The roots of ``result``: its own code, then (PDQ with coefficients) the codes of the
     views ``result.view_coefficients`` holds, in :data:`ROOT_NAMES` order (a result hashed
-    without its views has the hash root only)."""
+    without its views has the hash root only). The unclip root's margins are
+    :func:`vouchsafe.sdk.media.probes.swept_margins` when ``result.unclip_direction`` is
+    known, P.3's otherwise."""
     flags = _flags(result.bits)
     positions = coarse_positions(result.signal_type, flags.size, scheme.code_bits)
     code = flags[positions]
@@ -255,9 +261,15 @@ def probe_roots(result: HashResult, scheme: CandidateScheme = DEFAULT_SCHEME) ->
         margins = np.floor(np.abs(values[positions]) / spread * probes.MARGIN_SCALE)
         return [Root(code, [int(m) for m in margins], ROOT_SHARES[0])]
     roots = [Root(code, probes.quantized_margins(values, positions), ROOT_SHARES[0])]
-    for view, share in zip(result.view_coefficients, ROOT_SHARES[1:], strict=False):
+    for index, (view, share) in enumerate(
+        zip(result.view_coefficients, ROOT_SHARES[1:], strict=False), start=1
+    ):
         view_flags = probes.code_flags(view)
-        roots.append(Root(view_flags[positions], probes.quantized_margins(view, positions), share))
+        if index == _UNCLIP_ROOT and result.unclip_direction is not None:
+            view_margins = probes.swept_margins(view, result.unclip_direction, positions)
+        else:
+            view_margins = probes.quantized_margins(view, positions)
+        roots.append(Root(view_flags[positions], view_margins, share))
     return roots
 
 

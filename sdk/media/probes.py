@@ -12,14 +12,18 @@ Three pieces, each deterministic so that a second implementation reproduces the 
   pixels: padded by 2% with its own edge pixels (:func:`uncrop_pixels`, so a copy cropped by 2%
   is decimated on the original's grid again), with saturated channels pushed past their limits
   (:func:`unclip_luma`, a brightness or contrast edit clips them) and filtered with wider
-  Jarosz windows (decimation after a resize sees the picture through different box windows).
+  Jarosz windows (decimation after a resize sees the picture through different box windows),
+  and the unclip view's *direction* (how its coefficients move per grey level of the unclip
+  level), with which :func:`swept_margins` ranks the unclip root's positions by how far they
+  stay from the median over a range of levels (how far past 255 the clipped values lay differs
+  from picture to picture).
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +38,11 @@ UNCROP_FACTOR = 0.98
 # (grey levels; fitted on the fit split, SPEC P.6).
 UNCLIP_HIGH = 40
 UNCLIP_LOW = 10
+# The unclip root's margins (v5): the smallest signed margin of each code position over the
+# unclip view at these levels past 255 (the view's code stays the one at UNCLIP_HIGH), plus
+# 1/UNCLIP_TIEBREAK of its margin at UNCLIP_HIGH (fitted on the fit split, SPEC P.6).
+UNCLIP_SWEEP = (20, 30, 40, 50, 60)
+UNCLIP_TIEBREAK = 20
 # The wide view: Jarosz windows of a picture 4/3 the size (fitted on the fit split, SPEC P.6).
 WIDE_WINDOW_SCALE = 4 / 3
 
@@ -114,14 +123,53 @@ def unclip_luma(
     return out
 
 
-def pixel_views(pixels: npt.NDArray[np.uint8]) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """The 16x16 coefficients of the views computed from the item's own pixels (P.4):
-    ``(uncrop view, unclip view, wide view)``."""
+class PixelViews(NamedTuple):
+    """The 16x16 coefficients of the views computed from the item's own pixels (P.4)."""
+
+    uncrop: FloatArray
+    unclip: FloatArray
+    wide: FloatArray
+    # dct16(decimate(hi)), hi the luma-weighted channels at 255: the unclip view's coefficients
+    # at level UNCLIP_HIGH + a are ``unclip + a * unclip_direction`` (both steps are linear)
+    unclip_direction: FloatArray
+
+
+def pixel_views(pixels: npt.NDArray[np.uint8]) -> PixelViews:
+    """The uncrop, unclip and wide views' coefficients and the unclip direction (P.4)."""
     luma = pdq.luminance(pixels)
     uncrop = pdq.dct16(pdq.decimate(uncrop_pixels(luma)))
     unclip = pdq.dct16(pdq.decimate(unclip_luma(pixels, luma)))
     wide = pdq.dct16(pdq.decimate(luma, WIDE_WINDOW_SCALE))
-    return uncrop, unclip, wide
+    saturated = pixels == 255
+    if saturated.any():
+        direction = pdq.dct16(pdq.decimate(_weighted_channels(saturated)))
+    else:  # the same zeros, without decimating an empty mask
+        direction = np.zeros((pdq.DCT_SIZE, pdq.DCT_SIZE), dtype=np.float64)
+    return PixelViews(uncrop, unclip, wide, direction)
+
+
+def swept_margins(
+    centre: FloatArray, direction: FloatArray, positions: npt.NDArray[np.int64]
+) -> list[int]:
+    """The unclip root's quantized margins (P.3 scale, SPEC P.4): for each code position, the
+    smallest margin ``s_p (C_a[p] - median(C_a)) / std(C_a)`` over the levels ``a`` of
+    :data:`UNCLIP_SWEEP`, floored at 0, plus ``1 / UNCLIP_TIEBREAK`` of its P.3 margin in
+    ``centre``; ``C_a = centre + (a - UNCLIP_HIGH) * direction``, ``s_p`` = +1 where the
+    centre's code bit is set, -1 where not. A bit whose coefficient crosses the median within
+    the range of levels gets (about) the smallest margins, so it is flipped first."""
+    base = np.asarray(centre, dtype=np.float64).reshape(-1)
+    step = np.asarray(direction, dtype=np.float64).reshape(-1)
+    centre_median = pdq.median_of(base)
+    centre_spread = float(np.std(base)) or 1.0
+    sign = np.where(base[positions] > centre_median, 1.0, -1.0)
+    worst = np.full(positions.size, np.inf)
+    for level in UNCLIP_SWEEP:
+        values = base + float(level - UNCLIP_HIGH) * step
+        spread = float(np.std(values)) or 1.0
+        worst = np.minimum(worst, sign * (values[positions] - pdq.median_of(values)) / spread)
+    own = np.abs(base[positions] - centre_median) / centre_spread
+    margins = np.maximum(worst, 0.0) + own / UNCLIP_TIEBREAK
+    return [int(m) for m in np.floor(margins * MARGIN_SCALE)]
 
 
 def code_flags(coefficients: FloatArray) -> npt.NDArray[np.bool_]:

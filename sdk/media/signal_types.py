@@ -53,6 +53,9 @@ class HashResult:
     also never sent. PDQ: :data:`VIEW_NAMES` in that order (the half-size copy,
     :data:`HALF_VIEW_SCALE`, then :func:`vouchsafe.sdk.media.probes.pixel_views`, then the
     un-resize copies :func:`unresize_view` by each of :data:`UNRESIZE_FACTORS`).
+    ``unclip_direction`` (PDQ with views) is how the unclip view's coefficients move per grey
+    level of its unclip level (:class:`vouchsafe.sdk.media.probes.PixelViews`); the candidates
+    rank the unclip root's bits with it (:func:`vouchsafe.sdk.media.probes.swept_margins`).
     """
 
     bits: bytes
@@ -61,6 +64,9 @@ class HashResult:
     coefficients: npt.NDArray[np.float64] | None = field(default=None, compare=False, repr=False)
     view_coefficients: tuple[npt.NDArray[np.float64], ...] = field(
         default=(), compare=False, repr=False
+    )
+    unclip_direction: npt.NDArray[np.float64] | None = field(
+        default=None, compare=False, repr=False
     )
 
     @property
@@ -125,6 +131,7 @@ class PdqSignalType:
         image = _rgb(image)  # once: the views below resize this, without converting again
         pixels = np.asarray(image, dtype=np.uint8)
         computed = self._compute_pixels(pixels)
+        views = probes.pixel_views(pixels)
         return HashResult(
             bits=computed.hash,
             quality=computed.quality,
@@ -132,12 +139,15 @@ class PdqSignalType:
             coefficients=computed.coefficients,
             view_coefficients=(
                 self._compute(half_view(image)).coefficients,
-                *probes.pixel_views(pixels),
+                views.uncrop,
+                views.unclip,
+                views.wide,
                 *(
                     computed.coefficients if up is None else self._compute(up).coefficients
                     for up in (unresize_view(image, f) for f in UNRESIZE_FACTORS)
                 ),
             ),
+            unclip_direction=views.unclip_direction,
         )
 
     def distance(self, a: bytes, b: bytes) -> int:

@@ -141,7 +141,7 @@ def test_hash_cli_takes_the_budget(tmp_path: Path, capsys: pytest.CaptureFixture
     synthetic_image(7, (200, 150)).save(path)
     assert main(["hash", str(path), "--json", "--max-candidates", "16"]) == 0
     row = json.loads(capsys.readouterr().out)["results"][0]
-    assert len(row["candidates"]) == 16 and row["candidate_scheme"].endswith("-k16-v4")
+    assert len(row["candidates"]) == 16 and row["candidate_scheme"].endswith("-k16-v5")
     assert main(["hash", str(path), "--max-candidates", "17"]) == 2
 
 

@@ -24,6 +24,7 @@ from vouchsafe.sdk.media.candidates import (
     coarse_positions,
     get_scheme,
     hash_set_keys,
+    probe_roots,
     psi_candidates,
     scheme_for_budget,
 )
@@ -61,7 +62,7 @@ def test_device_returns_exactly_the_budget_of_distinct_fixed_length_keys(budget:
 
 
 def test_default_scheme_takes_at_most_64_candidates_and_names_its_budget() -> None:
-    assert MAX_CANDIDATES == 64 and CANDIDATE_SCHEME.endswith("-k64-v4")
+    assert MAX_CANDIDATES == 64 and CANDIDATE_SCHEME.endswith("-k64-v5")
     assert BUDGETS == (16, 32, 64, 128, 256)
     assert all(get_scheme(name).name == name for name in SCHEMES)
     with pytest.raises(InvalidMedia):
@@ -70,9 +71,11 @@ def test_default_scheme_takes_at_most_64_candidates_and_names_its_budget() -> No
         get_scheme("lowfreq58-mirror-views3-k64-v2")  # v2's device roots are retired
     with pytest.raises(InvalidMedia):
         get_scheme("lowfreq58-mirror-views5-k64-v3")  # and v3's
+    with pytest.raises(InvalidMedia):
+        get_scheme("lowfreq58-mirror-views7-k64-v4")  # and v4's
 
 
-def test_v4_keeps_the_hash_set_keys_of_v2() -> None:
+def test_v5_keeps_the_hash_set_keys_of_v2() -> None:
     # Only the device's candidates changed: the key domain (and so every release key) is v2's.
     assert all(s.key_domain == f"lowfreq{s.code_bits}-mirror-v2" for s in SCHEMES.values())
 
@@ -103,9 +106,9 @@ def test_every_root_contributes_candidates_in_its_share() -> None:
 
 
 def test_root_shares_divide_the_priority_unit() -> None:
-    # Probe j of a root of share a has priority (j + 1) * 84 // a, exact for every share.
+    # Probe j of a root of share a has priority (j + 1) * 6 // a, exact for every share.
     assert len(ROOT_SHARES) == len(ROOT_NAMES) == 7
-    assert ROOT_SHARES == (7, 2, 2, 4, 3, 2, 2) and all(84 % a == 0 for a in ROOT_SHARES)
+    assert ROOT_SHARES == (6, 2, 2, 6, 3, 2, 2) and all(6 % a == 0 for a in ROOT_SHARES)
 
 
 def test_flip_sets_come_cheapest_first_and_cover_every_small_set() -> None:
@@ -159,6 +162,77 @@ def test_unclip_view_pushes_saturated_channels_past_their_limits() -> None:
     expected = plain[0, 1] + probes.UNCLIP_HIGH * r - probes.UNCLIP_LOW * b
     assert luma[0, 1] == pytest.approx(expected, abs=1e-3)
     assert luma[1, 1] == pytest.approx(-probes.UNCLIP_LOW, abs=1e-3)
+
+
+def _saturated_picture() -> Image.Image:
+    # a benign synthetic picture brightened by 1.3 (PIL's gain), so many channels clip at 255
+    image = synthetic_image(12, (160, 120))
+    pixels = np.asarray(image, dtype=np.float64) * 1.3
+    return Image.fromarray(np.clip(np.rint(pixels), 0, 255).astype(np.uint8))
+
+
+def test_unclip_direction_moves_the_unclip_view_by_one_grey_level() -> None:
+    image = _saturated_picture()
+    pixels = np.asarray(image, dtype=np.uint8)
+    assert (pixels == 255).any()
+    result = PDQ.hash_media(image)
+    assert result.unclip_direction is not None
+    unclip = result.view_coefficients[VIEW_NAMES.index("unclip_view")]
+    # the view at level UNCLIP_HIGH + 7, computed from its luma, is unclip + 7 * direction
+    high = (pixels == 255).astype(np.float32) @ np.asarray(pdq.LUMA_WEIGHTS, dtype=np.float32)
+    direct = pdq.dct16(pdq.decimate(probes.unclip_luma(pixels) + np.float32(7) * high))
+    assert np.abs(result.unclip_direction).max() > 1e-3
+    assert np.allclose(unclip + 7 * result.unclip_direction, direct, atol=1e-3)
+    assert not np.allclose(unclip, direct, atol=1e-3)
+
+
+def test_unclip_direction_is_zero_without_saturated_pixels() -> None:
+    pixels = np.full((64, 80, 3), 120, dtype=np.uint8)
+    pixels[:, 40:] = (30, 200, 90)
+    result = PDQ.hash_media(Image.fromarray(pixels))
+    assert result.unclip_direction is not None and not result.unclip_direction.any()
+
+
+def test_swept_margins_put_the_bits_a_level_decides_first() -> None:
+    result = PDQ.hash_media(_saturated_picture())
+    assert result.unclip_direction is not None
+    centre = result.view_coefficients[VIEW_NAMES.index("unclip_view")]
+    positions = coarse_positions("pdq", 256)
+    swept = probes.swept_margins(centre, result.unclip_direction, positions)
+    plain = probes.quantized_margins(centre, positions)
+    assert len(swept) == len(plain) == positions.size and min(swept) >= 0
+    # between 1/UNCLIP_TIEBREAK of P.3's margin (a bit the sweep crosses) and 1 + 1/UNCLIP_TIEBREAK
+    # of it (the centre level is one of the sweep's)
+    tie = probes.UNCLIP_TIEBREAK
+    assert all(s <= p + p // tie + 2 for s, p in zip(swept, plain, strict=True))
+    assert all(s >= p // tie - 1 for s, p in zip(swept, plain, strict=True))
+    # a bit whose coefficient crosses the median at another level of the sweep has only its
+    # tie-break margin left
+    values = np.asarray(centre).reshape(-1)
+    code = values[positions] > pdq.median_of(values)
+    crossed = np.zeros(positions.size, dtype=bool)
+    for level in probes.UNCLIP_SWEEP:
+        at = values + (level - probes.UNCLIP_HIGH) * np.asarray(result.unclip_direction).reshape(-1)
+        crossed |= (at[positions] > pdq.median_of(at)) != code
+    assert crossed.any()
+    for k in np.flatnonzero(crossed):
+        assert swept[k] <= plain[k] // tie + 1
+    assert any(s < p for s, p in zip(swept, plain, strict=True))
+    # without a direction (nothing saturated) the sweep is P.3's margins scaled by 1 + 1/20
+    flat = probes.swept_margins(centre, np.zeros_like(centre), positions)
+    assert all(abs(f - p * (1 + 1 / tie)) <= 2 for f, p in zip(flat, plain, strict=True))
+
+
+def test_the_unclip_root_uses_the_swept_margins() -> None:
+    result = PDQ.hash_media(_saturated_picture())
+    assert result.unclip_direction is not None and result.coefficients is not None
+    roots = probe_roots(result)
+    unclip = result.view_coefficients[VIEW_NAMES.index("unclip_view")]
+    positions = coarse_positions("pdq", 256)
+    index = ROOT_NAMES.index("unclip_view")
+    assert roots[index].margins == probes.swept_margins(unclip, result.unclip_direction, positions)
+    assert roots[index].margins != probes.quantized_margins(unclip, positions)
+    assert roots[0].margins == probes.quantized_margins(result.coefficients, positions)
 
 
 def test_wide_view_filters_with_the_windows_of_a_larger_picture() -> None:
