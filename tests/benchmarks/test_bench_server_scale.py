@@ -4,7 +4,9 @@
   the stand-in matcher, so the figure is the server's own storage and pipeline cost; 5% of the
   vouchers open as synthetic matches, the account stays below the threshold like most do).
 - ``GET /v1/transparency`` with 100,000 audit entries (a year of them, chained and tallied as
-  the server writes them), answered while uploads run; upload latency with and without it.
+  the server writes them), answered while uploads run; upload latency with and without it:
+  transparency back to back from another client process, the same flood of ``GET /v1/health``
+  (the control: an HTTP flood with no transparency work) and transparency at a steady 20/s.
 - Upload throughput at 1 and 2 worker processes on SQLite and PostgreSQL, against plain
   message relay of same-size bodies on the same setup (2 client processes).
 
@@ -38,6 +40,7 @@ HISTORY = 10_000
 WINDOW = 100
 AUDIT_ENTRIES = 100_000
 LOAD_UPLOADS = 150
+PACED_PER_S = 20
 WORKER_DURATION = 10.0
 THRESHOLD = 30
 
@@ -129,47 +132,80 @@ def test_bench_transparency_with_a_year_of_audit_entries_under_upload_load(
     benchmark: Any, backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     from tests.benchmarks.test_bench_server_throughput import _release_dir, _server
-    from tests.benchmarks.throughput_clients import ask_back_to_back, prepare_uploads
+    from tests.benchmarks.throughput_clients import prepare_uploads
 
     describe(benchmark, key=f"transparency_{backend}", section=THROUGHPUT, unit="run",
              label=f"GET /v1/transparency, {AUDIT_ENTRIES:,} audit entries, during uploads"
              f" ({backend})",
-             note=f"{LOAD_UPLOADS} real voucher uploads alone, then again while another client "
-             "process sends transparency requests back to back")
+             note=f"{LOAD_UPLOADS} real voucher uploads alone, then while another client "
+             "process sends transparency requests back to back, GET /v1/health back to back "
+             f"(the same flood without transparency's work) and transparency at {PACED_PER_S}/s")
     benchmark.extra_info["timing"] = False
     db_url = _db_url(backend, tmp_path, request)
     _prefill_audit_log(db_url, AUDIT_ENTRIES, int(time.time() * 1000))
     release = _release_dir(request.getfixturevalue("tmp_path_factory"))
     with _server(tmp_path, release, "transparency", db_url=db_url) as server:
-        prepared = prepare_uploads(index=0, count=2 * LOAD_UPLOADS, url=server.url,
-                                   threshold=THRESHOLD)
-        alone = _timed_uploads(server.url, prepared[:LOAD_UPLOADS])
-        # The readers are another client: a process of their own, as on another machine
-        # (a thread here would share this process's interpreter lock with the timed uploads).
-        spawn = multiprocessing.get_context("spawn")
-        started, stop, out = spawn.Event(), spawn.Event(), spawn.Queue()
-        asker = spawn.Process(target=ask_back_to_back,
-                              args=(server.url, "/v1/transparency", started, stop, out))
-        asker.start()
-        try:
-            if not started.wait(60):
-                raise RuntimeError("the transparency reader did not start")
-            loaded = benchmark.pedantic(_timed_uploads, args=(server.url,
-                                        prepared[LOAD_UPLOADS:]), rounds=1, iterations=1)
-        finally:
-            stop.set()
-        answers: list[float] = out.get(timeout=60)
-        asker.join(60)
+        prepared = iter(prepare_uploads(index=0, count=4 * LOAD_UPLOADS, url=server.url,
+                                        threshold=THRESHOLD))
+
+        def uploads() -> list[tuple[str, bytes, dict[str, str]]]:
+            return [next(prepared) for _ in range(LOAD_UPLOADS)]
+
+        alone = _timed_uploads(server.url, uploads())
+        answers, loaded = _uploads_beside_readers(
+            server.url, "/v1/transparency", 0.0, uploads(), benchmark.pedantic)
+        _, beside_health = _uploads_beside_readers(server.url, "/v1/health", 0.0, uploads())
+        paced_answers, paced = _uploads_beside_readers(
+            server.url, "/v1/transparency", 1 / PACED_PER_S, uploads())
         figures = httpx.get(f"{server.url}/v1/transparency").json()["figures"]
+    alone_p50 = quantile(alone, 0.5)
     metric(benchmark, "transparency p50", quantile(answers, 0.5) * 1e3, "ms")
     metric(benchmark, "transparency p99", quantile(answers, 0.99) * 1e3, "ms")
     metric(benchmark, "transparency requests answered during the uploads", len(answers), "")
-    metric(benchmark, "upload p50 alone", quantile(alone, 0.5) * 1e3, "ms")
+    metric(benchmark, "upload p50 alone", alone_p50 * 1e3, "ms")
     metric(benchmark, "upload p50 during transparency requests", quantile(loaded, 0.5) * 1e3,
            "ms")
-    metric(benchmark, "upload p50 ratio (aim <= 1.2)",
-           quantile(loaded, 0.5) / quantile(alone, 0.5), "x")
+    metric(benchmark, "upload p50 ratio (aim <= 1.2)", quantile(loaded, 0.5) / alone_p50, "x")
+    metric(benchmark, "upload p50 ratio beside GET /v1/health back to back (control)",
+           quantile(beside_health, 0.5) / alone_p50, "x")
+    metric(benchmark, f"upload p50 ratio beside transparency at {PACED_PER_S}/s",
+           quantile(paced, 0.5) / alone_p50, "x")
+    metric(benchmark, f"transparency p99 at {PACED_PER_S}/s", quantile(paced_answers, 0.99) * 1e3,
+           "ms")
     assert figures["vouchers_received"] >= AUDIT_ENTRIES * 0.99
+
+
+def _uploads_beside_readers(
+    url: str,
+    path: str,
+    interval_s: float,
+    prepared: list[tuple[str, bytes, dict[str, str]]],
+    timed: Any = None,
+) -> tuple[list[float], list[float]]:
+    """Times ``prepared`` uploads while another client process GETs ``path`` every
+    ``interval_s`` (0: back to back); (the reader's latencies, the uploads' latencies).
+    ``timed`` (pytest-benchmark's ``pedantic``) records the uploads as the benchmark's run.
+    The reader is a process of its own, as on another machine: a thread here would share this
+    process's interpreter lock with the timed uploads."""
+    from tests.benchmarks.throughput_clients import ask_repeatedly
+
+    spawn = multiprocessing.get_context("spawn")
+    started, stop, out = spawn.Event(), spawn.Event(), spawn.Queue()
+    reader = spawn.Process(target=ask_repeatedly,
+                           args=(url, path, interval_s, started, stop, out))
+    reader.start()
+    try:
+        if not started.wait(60):
+            raise RuntimeError(f"the reader of {path} did not start")
+        if timed is None:
+            latencies = _timed_uploads(url, prepared)
+        else:
+            latencies = timed(_timed_uploads, args=(url, prepared), rounds=1, iterations=1)
+    finally:
+        stop.set()
+    answers: list[float] = out.get(timeout=60)
+    reader.join(60)
+    return answers, latencies
 
 
 @pytest.mark.parametrize(("backend", "workers"),

@@ -7,8 +7,8 @@ a registered account and signed requests, so that only the server's work is time
   as POST /v1/vouchers.
 - ``prepare_messages``: a sender and a recipient account and signed POST /v1/messages/send of
   random ciphertexts exactly as long as a safety voucher, so the bytes on the wire match.
-- ``ask_back_to_back``: another client, in a process of its own, sending one GET after another
-  until told to stop (the public transparency endpoint under a flood of readers).
+- ``ask_repeatedly``: another client, in a process of its own, sending GETs back to back or at a
+  fixed rate until told to stop (the public transparency endpoint under a flood of readers).
 """
 
 from __future__ import annotations
@@ -85,17 +85,25 @@ def prepare_messages(*, index: int, count: int, url: str, size: int) -> list[Pre
     return out
 
 
-def ask_back_to_back(
-    url: str, path: str, started: Event, stop: Event, out: Queue[list[float]]
+def ask_repeatedly(
+    url: str,
+    path: str,
+    interval_s: float,
+    started: Event,
+    stop: Event,
+    out: Queue[list[float]],
 ) -> None:
-    """GETs ``path`` one request after another until ``stop`` is set; puts the latencies
-    (seconds) on ``out``."""
+    """GETs ``path`` until ``stop`` is set, one request every ``interval_s`` seconds (0: back
+    to back); puts the latencies (seconds) on ``out``."""
     latencies: list[float] = []
     with httpx.Client(base_url=url, timeout=30) as http:
         http.get(path).raise_for_status()
         started.set()
+        next_at = time.perf_counter()
         while not stop.is_set():
             start = time.perf_counter()
             http.get(path).raise_for_status()
             latencies.append(time.perf_counter() - start)
+            next_at += interval_s
+            time.sleep(max(0.0, next_at - time.perf_counter()))
     out.put(latencies)
