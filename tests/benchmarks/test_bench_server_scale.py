@@ -16,6 +16,7 @@ Sizes are bounded for a shared machine; benchmarks measure and assert nothing ab
 from __future__ import annotations
 
 import multiprocessing
+import os
 import secrets
 import statistics
 import time
@@ -259,23 +260,26 @@ def test_bench_http_throughput_per_worker_count(
 
 
 def _record_ceiling(benchmark: Any, relay: Any, blinded: Any) -> None:
-    """The most uploads/s per messages/s any server could reach on this machine if an upload
-    cost what a relayed message costs plus only the outer step's libsodium floor:
-    ``c_relay / (c_relay + 2K * t_scalarmult)``, with ``c_relay`` the machine's CPU seconds per
-    relayed message in the timed window (an over-estimate while other work shares the machine,
-    which raises the ceiling) and ``t_scalarmult`` timed here on one core."""
+    """The most uploads/s per messages/s this machine allows if an upload cost what a relayed
+    message costs plus only the outer step's libsodium floor: with ``n`` cores, relay at ``R``
+    messages/s using ``c_relay`` machine CPU seconds each (an over-estimate while other work
+    shares the machine) and ``t_o = 2K * t_scalarmult`` (timed here on one core), uploads run
+    at most ``n / (c_relay + t_o)`` per second, so the ratio is at most
+    ``n / (R * (c_relay + t_o))`` (``c_relay / (c_relay + t_o)`` when relay fills every core;
+    higher when relay was bounded by latency, lower if relay ran out of requests)."""
     from tests.benchmarks.kernels import scalarmults
 
     per_message = relay.cpu_per_request_s
-    if per_message is None:
+    if per_message is None or not relay.requests:
         return
     halves = 2 * blinded.params.max_candidates
     run, count = scalarmults(2_000), 2_000
     start = time.perf_counter()
     run()
     outer_floor = (time.perf_counter() - start) / count * halves
+    cores = os.cpu_count() or 1
     metric(benchmark, "relay: machine CPU per message", per_message * 1e3, "ms")
     metric(benchmark, f"outer step floor ({halves} scalar multiplications)", outer_floor * 1e3,
            "ms")
-    metric(benchmark, "ceiling: relay CPU / (relay CPU + outer step floor)",
-           per_message / (per_message + outer_floor), "x")
+    metric(benchmark, f"ceiling: {cores} cores / (messages/s x (relay CPU + outer step floor))",
+           cores / (relay.throughput * (per_message + outer_floor)), "x")
