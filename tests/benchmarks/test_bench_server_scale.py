@@ -265,8 +265,9 @@ def _record_ceiling(benchmark: Any, relay: Any, blinded: Any) -> None:
     messages/s using ``c_relay`` machine CPU seconds each (an over-estimate while other work
     shares the machine) and ``t_o = 2K * t_scalarmult`` (timed here on one core), uploads run
     at most ``n / (c_relay + t_o)`` per second, so the ratio is at most
-    ``n / (R * (c_relay + t_o))`` (``c_relay / (c_relay + t_o)`` when relay fills every core;
-    higher when relay was bounded by latency, lower if relay ran out of requests)."""
+    ``n / (R * (c_relay + t_o))`` (``c_relay / (c_relay + t_o)`` when relay fills every core,
+    higher when relay was bounded by latency; a relay run that ran out of prepared requests
+    under-states ``R``, which only raises this bound)."""
     from tests.benchmarks.kernels import scalarmults
 
     per_message = relay.cpu_per_request_s
