@@ -209,23 +209,27 @@ def _uploads_beside_readers(
     return answers, latencies
 
 
-@pytest.mark.parametrize(("backend", "workers"),
-                         [("sqlite", 1), ("sqlite", 2), ("postgresql", 1), ("postgresql", 2)])
+@pytest.mark.parametrize(("backend", "workers", "candidates"),
+                         [("sqlite", 1, None), ("sqlite", 2, None), ("postgresql", 1, None),
+                          ("postgresql", 2, None), ("sqlite", 1, 16)])
 def test_bench_http_throughput_per_worker_count(
-    benchmark: Any, backend: str, workers: int, tmp_path: Path, request: pytest.FixtureRequest
+    benchmark: Any, backend: str, workers: int, candidates: int | None, tmp_path: Path,
+    request: pytest.FixtureRequest
 ) -> None:
     from tests.benchmarks.test_bench_server_throughput import _release_dir, _server
     from tests.reference_server.tpsi_world import fetch_blinded_hash_set
     from vouchsafe.sdk.tpsi import wire
 
-    key = f"workers_{backend}_{workers}"
+    budget = "" if candidates is None else f"_k{candidates}"
+    key = f"workers_{backend}_{workers}{budget}"
     describe(benchmark, key=key, section=THROUGHPUT, unit="run",
              label=f"{workers} worker process(es) on {backend}, 2 clients, "
-             f"{WORKER_DURATION:.0f} s each",
+             f"{WORKER_DURATION:.0f} s each"
+             + ("" if candidates is None else f", release budget {candidates} candidates"),
              compare=[{"name": "same setup relaying messages (no scanning; aim >= 0.7)",
                        "metric": "uploads/s", "to": key, "to_metric": "messages/s"}])
     benchmark.extra_info["timing"] = False
-    release = _release_dir(request.getfixturevalue("tmp_path_factory"))
+    release = _release_dir(request.getfixturevalue("tmp_path_factory"), candidates)
     results = {}
     for phase in ("relay", "scan"):
         (tmp_path / phase).mkdir(exist_ok=True)

@@ -30,22 +30,25 @@ MESSAGES_PER_CLIENT = {1: 3000, 2: 1800, 4: 1000}
 UNLIMITED = {"VOUCHSAFE_RATE_LIMIT_PER_MINUTE": "1000000000"}
 
 
-_RELEASE: list[Path] = []
+_RELEASES: dict[int | None, Path] = {}
 
 
-def _release_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One release for every run (built once); skips the row if the server has not landed."""
+def _release_dir(
+    tmp_path_factory: pytest.TempPathFactory, max_candidates: int | None = None
+) -> Path:
+    """One release per budget for every run (built once; default: the default scheme's);
+    skips the row if the server has not landed."""
     world = require("tests.reference_server.tpsi_world", what="not landed")
     require("vouchsafe.sdk.api", what="not landed")
-    if not _RELEASE:
+    if max_candidates not in _RELEASES:
         import secrets
 
         root = tmp_path_factory.mktemp("throughput")
         # Random 256-bit values stand in for listed PDQ hashes: nothing derives from any list.
-        _RELEASE.append(
-            world.build_release_folder(root, [secrets.token_bytes(32) for _ in range(64)])
+        _RELEASES[max_candidates] = world.build_release_folder(
+            root, [secrets.token_bytes(32) for _ in range(64)], max_candidates=max_candidates
         )
-    return _RELEASE[0]
+    return _RELEASES[max_candidates]
 
 
 def _server(

@@ -22,6 +22,7 @@ from tests.hashset.source_helpers import ISSUED_AT, Org, make_orgs, write_lists
 from vouchsafe.protocol import associated_data_pb2
 from vouchsafe.sdk import CANDIDATE_SCHEME, get_signal_type, psi_candidates
 from vouchsafe.sdk.api import ApiClient, Receipt
+from vouchsafe.sdk.media.candidates import DEFAULT_SCHEME, scheme_for_budget
 from vouchsafe.sdk.release import verify_release
 from vouchsafe.sdk.tpsi import (
     AccountKeys,
@@ -66,9 +67,11 @@ def build_release_folder(
     name: str = "release",
     previous: Path | None = None,
     orgs: Sequence[Org] | None = None,
+    max_candidates: int | None = None,
 ) -> Path:
     """A release listing ``known`` PDQ hashes (two organisations each), with its server bundle;
-    with ``previous`` the next release of that chain (same ``orgs`` needed)."""
+    with ``previous`` the next release of that chain (same ``orgs`` needed); for the release
+    budget ``max_candidates`` (default: the default scheme's)."""
     orgs = orgs or make_orgs(("a", "DE"), ("b", "FR"))
     sources = root / f"sources-{name}"
     sources.mkdir(parents=True, exist_ok=True)
@@ -82,7 +85,9 @@ def build_release_folder(
         rule=InclusionRule(),
         previous=previous,
         now=ISSUED_AT + 10,
-        blinder=default_blinder(),
+        blinder=default_blinder(
+            scheme=DEFAULT_SCHEME if max_candidates is None else scheme_for_budget(max_candidates)
+        ),
     )
     return release_dir
 
