@@ -64,19 +64,20 @@ class FiguresCache:
     def __init__(self, max_age_ms: int, size: int = 64) -> None:
         self.max_age_ms = max_age_ms
         self.size = size
-        self._figures: OrderedDict[tuple[int, int], Figures] = OrderedDict()
+        self._figures: OrderedDict[tuple[int, int], tuple[int, Figures]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, period: tuple[int, int], now_ms: int, compute: Callable[[], Figures]) -> Figures:
-        """The cached figures for ``period`` if fresh, else ``compute()`` (kept for next time)."""
+        """The cached figures for ``period`` if fresh, else ``compute()`` (kept for next time,
+        as computed at ``now_ms``). Callers must not change the figures they get."""
         with self._lock:
             cached = self._figures.get(period)
-        if cached is not None and now_ms - int(str(cached["computed_at_ms"])) < self.max_age_ms:
-            return cached
+        if cached is not None and now_ms - cached[0] < self.max_age_ms:
+            return cached[1]
         figures = compute()
         if self.max_age_ms > 0:
             with self._lock:
-                self._figures[period] = figures
+                self._figures[period] = (now_ms, figures)
                 self._figures.move_to_end(period)
                 while len(self._figures) > self.size:
                     self._figures.popitem(last=False)
