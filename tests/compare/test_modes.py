@@ -10,7 +10,7 @@ from vouchsafe.compare.modes import MODE_NAMES, make_mode
 from vouchsafe.compare.modes.base import NotAvailable
 from vouchsafe.compare.modes.services import AttestationRejected, EnclaveMatcher, EnclaveSim
 from vouchsafe.compare.run import ModeResult, run_mode
-from vouchsafe.compare.transcript import DEVICE, PROVIDER, Transcript
+from vouchsafe.compare.transcript import DEVICE, PROVIDER, Phase, Transcript
 
 from .toy import ToySignals, toy_population
 
@@ -221,3 +221,24 @@ def test_list_holder_is_not_charged_with_an_unchanged_known_items_hash() -> None
     result, _wire = run_mode(mode, population)
     assert _party(result, PROVIDER).item_hashes_in_clear == 0
     assert _party(result, PROVIDER).hash_set_entries_in_clear == len(population.hash_set)
+
+
+def test_device_hashing_cost_is_the_hash_alone_unless_the_mode_sends_psi_candidates() -> None:
+    population, signals = toy_population()
+    items = [i.item_id for i in population.items]
+    population = replace(
+        population,
+        device_hash_cpu={i: 0.001 for i in items},  # 1 ms: decode and PDQ alone
+        device_candidates_cpu={i: 0.030 for i in items},  # 30 ms: with views and candidates
+    )
+    charged = {}
+    for name in ("local_match", "hash_upload", "psi_per_item", "partial_hash"):
+        mode = make_mode(name, signals)
+        assert not isinstance(mode, NotAvailable)
+        result, wire = run_mode(mode, population)
+        own = 1000 * (wire.cpu_of(DEVICE, Phase.ITEM) + wire.cpu_of(DEVICE, Phase.FINISH))
+        charged[name] = result.client_cpu_ms_per_item - own / result.items
+    assert charged["local_match"] == pytest.approx(1.0)
+    assert charged["hash_upload"] == pytest.approx(1.0)
+    assert charged["psi_per_item"] == pytest.approx(30.0)
+    assert charged["partial_hash"] == pytest.approx(30.0)

@@ -46,7 +46,7 @@ class ToySignals:
 
     def item_signal(self, media: bytes) -> ItemSignal:
         h, q = self.table[media]
-        return ItemSignal(h, q, (), 0.0)
+        return ItemSignal(h, q, (), 0.0, 0.0)
 
     def hash_set_keys(self, perceptual_hash: bytes) -> tuple[bytes, ...]:
         return keys_of(perceptual_hash)
@@ -107,6 +107,7 @@ def toy_population(
         hash_set=hash_set,
         known_sources=("toy",) * len(known),
         device_hash_cpu={i.item_id: 0.0 for i in items},
+        device_candidates_cpu={i.item_id: 0.0 for i in items},
         candidate_scheme="toy",
     )
     return population, signals

@@ -53,7 +53,10 @@ class Population:
     truth: dict[str, Truth]
     hash_set: tuple[KnownEntry, ...]
     known_sources: tuple[str, ...]
+    # CPU seconds per item on the device: decode and the perceptual hash alone; and decode,
+    # the hash with its device views and the PSI candidates (modes that send candidates).
     device_hash_cpu: dict[str, float]
+    device_candidates_cpu: dict[str, float]
     candidate_scheme: str
 
     def accounts(self) -> list[str]:
@@ -167,6 +170,7 @@ def build_population(
     items: list[DeviceItem] = []
     truth: dict[str, Truth] = {}
     hash_cpu: dict[str, float] = {}
+    candidates_cpu: dict[str, float] = {}
     next_ordinary = 0
     synthetic_seed = 10_000 * scenario.seed
     counters: dict[str, int] = {}
@@ -216,7 +220,8 @@ def build_population(
             )
         )
         truth[item_id] = Truth(kind, source, transform, known_index)
-        hash_cpu[item_id] = signal.cpu_seconds
+        hash_cpu[item_id] = signal.hash_cpu_seconds
+        candidates_cpu[item_id] = signal.cpu_seconds
     return Population(
         scenario=scenario,
         items=tuple(items),
@@ -224,5 +229,6 @@ def build_population(
         hash_set=hash_set,
         known_sources=tuple(p.name for p in known_paths),
         device_hash_cpu=hash_cpu,
+        device_candidates_cpu=candidates_cpu,
         candidate_scheme=signals.candidate_scheme,
     )

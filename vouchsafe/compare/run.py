@@ -108,7 +108,10 @@ def _measure(
     per_item_cpu.update(
         {p: per_item_cpu.get(p, 0.0) + 1000 * wire.cpu_of(p, Phase.FINISH) / n for p in parties}
     )
-    hashing_ms = 1000 * sum(population.device_hash_cpu.values()) / n
+    device_cpu = (
+        population.device_candidates_cpu if mode.uses_candidates else population.device_hash_cpu
+    )
+    hashing_ms = 1000 * sum(device_cpu.values()) / n
     if mode.name not in SERVER_HASHING_MODES:
         per_item_cpu[DEVICE] = per_item_cpu.get(DEVICE, 0.0) + hashing_ms
     return ModeResult(
@@ -173,6 +176,9 @@ def sample_population(population: Population, limit: int) -> Population:
         population,
         items=items,
         device_hash_cpu={i.item_id: population.device_hash_cpu[i.item_id] for i in items},
+        device_candidates_cpu={
+            i.item_id: population.device_candidates_cpu[i.item_id] for i in items
+        },
     )
 
 

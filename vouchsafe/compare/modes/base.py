@@ -87,6 +87,9 @@ class DetectionMode(ABC):
     name: ClassVar[str]
     title: ClassVar[str]
     summary: ClassVar[str]
+    # Whether the device computes PSI candidates (and so its device views) for every item:
+    # its hashing cost is then the hash with views and candidates, else the hash alone.
+    uses_candidates: ClassVar[bool] = False
 
     @abstractmethod
     def setup(self, hash_set: Sequence[KnownEntry], config: ModeConfig, wire: Transcript) -> None:

@@ -76,6 +76,7 @@ class MultiParty(DetectionMode):
     max_items = 120
 
     name = "multi_party"
+    uses_candidates = True
     title = "Two non-colluding matching services (DPF)"
     summary = (
         "The device splits each PSI candidate into two distributed-point-function keys, one per "

@@ -77,6 +77,7 @@ class PartialHash(DetectionMode):
     """Prefix range queries; the device finishes the match and reports matches."""
 
     name = "partial_hash"
+    uses_candidates = True
     title = "Partial hash (k-anonymity buckets)"
     summary = (
         "The device sends short prefixes of its PSI candidates; the provider returns the "

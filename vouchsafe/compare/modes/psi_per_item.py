@@ -70,6 +70,7 @@ class PsiPerItem(DetectionMode):
     """OPRF PSI per item: the provider learns every match, with no threshold."""
 
     name = "psi_per_item"
+    uses_candidates = True
     title = "Per-item PSI (OPRF, no threshold)"
     summary = (
         "The device obtains an OPRF evaluation of each PSI candidate from the provider and sends "

@@ -94,6 +94,7 @@ class TpsiMode(DetectionMode):
     """Threshold PSI with associated data and synthetic vouchers (ours)."""
 
     name = "tpsi"
+    uses_candidates = True
     title = "Threshold PSI with associated data (vouchsafe)"
     summary = (
         "The device sends one safety voucher per item; the provider learns nothing about an "
