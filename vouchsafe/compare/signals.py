@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from PIL import Image
 
 from vouchsafe.sdk.media import candidates as psi
 from vouchsafe.sdk.media import pdq
@@ -62,9 +63,10 @@ class PdqSignals:
         self.candidate_scheme = psi.CANDIDATE_SCHEME
 
     def hash_media(self, media: bytes) -> tuple[bytes, int]:
-        """Decodes and hashes; raises ``InvalidMedia`` on undecodable input."""
-        result = self._pdq.hash_media(decode_image(media))
-        return result.bits, result.quality
+        """Decodes and hashes with PDQ alone (no device views: a plaintext matcher needs only
+        the hash); raises ``InvalidMedia`` on undecodable input."""
+        computed = _pdq_alone(decode_image(media))
+        return computed.hash, computed.quality
 
     def item_signal(self, media: bytes) -> ItemSignal:
         """Decode, PDQ and PSI candidates, as the device does them, with their CPU time (and
@@ -72,7 +74,7 @@ class PdqSignals:
         start = time.process_time()
         image = decode_image(media)
         decoded = time.process_time()
-        alone = pdq.pdq_from_pixels(np.asarray(image.convert("RGB"), dtype=np.uint8)).hash
+        alone = _pdq_alone(image).hash
         hashed = time.process_time()
         result = self._pdq.hash_media(image)
         candidates = tuple(psi.psi_candidates(result))
@@ -90,3 +92,8 @@ class PdqSignals:
     def hash_set_keys(self, perceptual_hash: bytes) -> tuple[bytes, ...]:
         """The PSI keys of one hash-set entry."""
         return tuple(psi.hash_set_keys(PDQ, perceptual_hash))
+
+
+def _pdq_alone(image: Image.Image) -> pdq.PdqComputation:
+    """PDQ of a decoded image without the device views the PSI candidates need."""
+    return pdq.pdq_from_pixels(np.asarray(image.convert("RGB"), dtype=np.uint8))
