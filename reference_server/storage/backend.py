@@ -94,6 +94,25 @@ def _statement(key: Hashable, build: Callable[[], Executable]) -> Executable:
     return statement
 
 
+def _checked_column(spec: TableSpec, name: str) -> Any:
+    """The table's column ``name``; StorageError if it has none."""
+    if name not in spec.table.c:
+        raise StorageError(f"unknown column {name} in {spec.name}")
+    return spec.table.c[name]
+
+
+def _insert_values(spec: TableSpec, dialect: str) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's INSERT of one record (with ``ON CONFLICT`` clauses), every column bound
+    as ``v_<column>`` (see ``_value_params``)."""
+    base = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return base(spec.table).values({c: bindparam(f"v_{c}") for c in spec.columns})
+
+
+def _value_params(spec: TableSpec, record: Any) -> dict[str, Any]:
+    """``record``'s columns as the ``v_<column>`` values ``_insert_values`` binds."""
+    return {f"v_{c}": _storable(c, getattr(record, c)) for c in spec.columns}
+
+
 def column(table: str, name: str) -> Any:
     """A table's column as a SQL expression (for ``update`` / ``add_to`` values)."""
     return _spec(table).table.c[name]
@@ -161,14 +180,11 @@ class SqlTx:
         dialect = self.dialect
 
         def build() -> Executable:
-            base = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            values: dict[str, Any] = {c: bindparam(f"v_{c}") for c in spec.columns}
-            statement = base(spec.table).values(values)
-            added = statement.on_conflict_do_nothing(index_elements=spec.key)
+            added = _insert_values(spec, dialect).on_conflict_do_nothing(index_elements=spec.key)
             return added.returning(spec.table.c[spec.key[0]])
 
-        params = {f"v_{c}": _storable(c, getattr(record, c)) for c in spec.columns}
-        result = self.db.execute(_statement(("insert_new", table, dialect), build), params)
+        statement = _statement(("insert_new", table, dialect), build)
+        result = self.db.execute(statement, _value_params(spec, record))
         return result.first() is not None
 
     def get(self, table: str, key: Sequence[Any], *, for_update: bool = False) -> Any | None:
@@ -197,9 +213,7 @@ class SqlTx:
         spec = _spec(table)
         query = select(spec.table).where(self._where(spec, where))
         if order_by is not None:
-            if order_by not in spec.table.c:
-                raise StorageError(f"unknown column {order_by} in {table}")
-            order = [spec.table.c[order_by], *(spec.table.c[k] for k in spec.key)]
+            order = [_checked_column(spec, order_by), *(spec.table.c[k] for k in spec.key)]
             query = query.order_by(*(c.desc() if descending else c.asc() for c in order))
         if limit is not None:
             query = query.limit(int(limit))
@@ -211,10 +225,7 @@ class SqlTx:
         """``amount`` summed per value of ``group`` over the records matching every condition,
         added up by the database (one row per group comes back, however many records match)."""
         spec = _spec(table)
-        for name in (group, amount):
-            if name not in spec.table.c:
-                raise StorageError(f"unknown column {name} in {table}")
-        key, total = spec.table.c[group], func.sum(spec.table.c[amount])
+        key, total = _checked_column(spec, group), func.sum(_checked_column(spec, amount))
         query = select(key, total).where(self._where(spec, where)).group_by(key)
         return {row[0]: int(row[1]) for row in self.db.execute(query)}
 
@@ -280,8 +291,7 @@ class SqlTx:
         dialect = self.dialect
 
         def build() -> Executable:
-            base = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            statement = base(spec.table).values({c: bindparam(f"v_{c}") for c in spec.columns})
+            statement = _insert_values(spec, dialect)
             changes: dict[str, Any] = {c: spec.table.c[c] + bindparam(f"n_{c}") for c in amounts}
             changes.update(
                 {
@@ -290,11 +300,10 @@ class SqlTx:
                 }
             )
             upsert = statement.on_conflict_do_update(index_elements=spec.key, set_=changes)
-            return upsert if returning is None else upsert.returning(spec.table.c[returning])
+            return upsert if returned is None else upsert.returning(returned)
 
-        if returning is not None and returning not in spec.table.c:
-            raise StorageError(f"unknown column {returning} in {table}")
-        params: dict[str, Any] = {f"v_{c}": _storable(c, getattr(record, c)) for c in spec.columns}
+        returned = None if returning is None else _checked_column(spec, returning)
+        params = _value_params(spec, record)
         params.update({f"n_{c}": _storable(c, n) for c, n in amounts.items()})
         params.update(
             {
