@@ -31,6 +31,7 @@ from vouchsafe.server.auth import RateLimiter
 from vouchsafe.server.context import RequestTallies, ServerContext, wall_clock_ms
 from vouchsafe.server.errors import InvalidArgument
 from vouchsafe.server.http import BodyDeadline, error_response, vouchsafe_error_response
+from vouchsafe.server.pacing import PublicReadPacing
 from vouchsafe.server.keys import ProviderKey, generate_provider_key, load_or_create_provider_key
 from vouchsafe.server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
 from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
@@ -243,7 +244,15 @@ def create_app(
     routes += console.routes(ctx)
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(BodyDeadline, timeout_s=settings.body_timeout_s)],
+        middleware=[
+            Middleware(
+                PublicReadPacing,
+                per_second=settings.public_reads_per_s,
+                burst=settings.public_read_burst,
+                max_wait_s=settings.public_read_max_wait_s,
+            ),
+            Middleware(BodyDeadline, timeout_s=settings.body_timeout_s),
+        ],
         exception_handlers={
             VouchsafeError: on_library_error,
             HTTPException: on_http_error,

@@ -65,7 +65,7 @@ class UnsupportedMediaType(VouchsafeError):
 
 
 class RateLimited(VouchsafeError):
-    """The account sent more requests than its rate limit allows."""
+    """The account, or for public reads the client address, sent more requests than allowed."""
 
     code = ErrorCode.RATE_LIMITED
 

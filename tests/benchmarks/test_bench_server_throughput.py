@@ -52,9 +52,16 @@ def _release_dir(
 
 
 def _server(
-    root: Path, release: Path, name: str, *, db_url: str | None = None, workers: int = 1
+    root: Path,
+    release: Path,
+    name: str,
+    *,
+    db_url: str | None = None,
+    workers: int = 1,
+    env: dict[str, str] | None = None,
 ) -> Any:
-    """A server process on ``db_url`` (default: SQLite in ``root``) with ``workers`` workers."""
+    """A server process on ``db_url`` (default: SQLite in ``root``) with ``workers`` workers,
+    no per-account rate limit and ``env``'s further ``VOUCHSAFE_*`` settings."""
     from tests.reference_server.tpsi_world import server_args, write_staff_file
     from vouchsafe.demo.server_process import ServerProcess
 
@@ -63,7 +70,7 @@ def _server(
     args[args.index("--match-threshold") + 1] = str(THRESHOLD)
     args += ["--workers", str(workers), "--provider-key", str(root / f"{name}.key")]
     db = db_url if db_url is not None else root / f"{name}.db"
-    return ServerProcess(db, root / f"{name}.log", args, env=UNLIMITED)
+    return ServerProcess(db, root / f"{name}.log", args, env={**UNLIMITED, **(env or {})})
 
 
 def _record(benchmark: Any, what: str, result: LoadResult) -> None:
