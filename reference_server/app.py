@@ -31,8 +31,8 @@ from vouchsafe.server.auth import RateLimiter
 from vouchsafe.server.context import RequestTallies, ServerContext, wall_clock_ms
 from vouchsafe.server.errors import InvalidArgument
 from vouchsafe.server.http import BodyDeadline, error_response, vouchsafe_error_response
-from vouchsafe.server.pacing import PublicReadPacing
 from vouchsafe.server.keys import ProviderKey, generate_provider_key, load_or_create_provider_key
+from vouchsafe.server.pacing import PublicReadPacing
 from vouchsafe.server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
 from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
 from vouchsafe.server.pipeline.retention import run_retention

@@ -5,7 +5,8 @@ timestamp, checks the caller's role (``verify_caller``), takes a rate-limit toke
 the nonce (``admit``), so a replay is refused and a request that fails later (rolled back) leaves
 not even its nonce behind. A route whose costly work runs before its transaction calls the
 parts itself: ``verify_caller`` and ``refuse_replay`` on a read snapshot and the rate limit
-first, the work outside any transaction, then ``verify_caller`` and ``admit`` in it.
+first, the work outside any transaction, then ``verify_caller_again`` (the account as stored
+now; the signature again only if its key changed) and ``admit`` in it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from vouchsafe.protocol import api_pb2
-from vouchsafe.sdk.api.signing import verify_request
+from vouchsafe.sdk.api.signing import check_request_time, verify_request
 from vouchsafe.server.errors import Forbidden, RateLimited, ReplayedRequest, UnknownKey
 from vouchsafe.server.storage import Repos
 from vouchsafe.server.storage.records import Account, SeenNonce
@@ -79,6 +80,32 @@ def verify_caller(
     verify_request(
         envelope, account.signing_public_key, method, path, now_ms=now_ms, window_ms=window_ms
     )
+    return _in_role(account, roles)
+
+
+def verify_caller_again(
+    tx: Repos,
+    envelope: api_pb2.SignedRequest,
+    verified: Caller,
+    method: str,
+    path: str,
+    roles: Collection[str],
+    *,
+    now_ms: int,
+    window_ms: int,
+) -> Caller:
+    """What ``verify_caller`` answers now for an ``envelope`` it already accepted for
+    ``verified``: the account as stored now, its time window and role checked again; the
+    signature is checked again only when the stored key is no longer the one it verified
+    under (the same bytes under the same key verify the same way)."""
+    account = tx.accounts.get(envelope.key_id)
+    if account is None or account.signing_public_key != verified.account.signing_public_key:
+        return verify_caller(tx, envelope, method, path, roles, now_ms=now_ms, window_ms=window_ms)
+    check_request_time(envelope, now_ms=now_ms, window_ms=window_ms)
+    return _in_role(account, roles)
+
+
+def _in_role(account: Account, roles: Collection[str]) -> Caller:
     if account.role not in roles:
         raise Forbidden(f"this endpoint is for {', '.join(sorted(roles))} accounts")
     return Caller(account)

@@ -10,8 +10,9 @@ cost never shows in the client's latency.
 ``prepared_signed_route`` is the same for an action with costly work that needs no database
 (the tPSI outer step): the caller is verified on a read snapshot (and replays and the rate
 limit refused) first, then ``prepare`` runs outside any transaction, then the transaction
-verifies the caller again as stored now, records the nonce and runs the action with what
-``prepare`` returned. The work never holds a write lock (SQLite has one writer).
+verifies the caller again as stored now (``verify_caller_again``), records the nonce and runs
+the action with what ``prepare`` returned. The work never holds a write lock (SQLite has one
+writer).
 """
 
 from __future__ import annotations
@@ -27,9 +28,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.api.signing import parse_signed_request
-from vouchsafe.server.auth import Caller, admit, authenticate, refuse_replay, verify_caller
+from vouchsafe.server.auth import (
+    Caller,
+    admit,
+    authenticate,
+    refuse_replay,
+    verify_caller,
+    verify_caller_again,
+)
 from vouchsafe.server.context import ServerContext
 from vouchsafe.server.http import parse_message, protobuf_response, read_body
 from vouchsafe.server.storage import Repos
@@ -111,10 +118,7 @@ def prepared_signed_route(
     """A POST route at ``path`` for callers with one of ``roles`` whose ``prepare`` step runs
     after authentication and before the transaction (see the module docstring)."""
     body_limit = limit if limit is not None else ctx.settings.max_body_bytes
-
-    def verified(tx: Repos, envelope: api_pb2.SignedRequest, now_ms: int) -> Caller:
-        window_ms = ctx.settings.signature_window_ms
-        return verify_caller(tx, envelope, "POST", path, roles, now_ms=now_ms, window_ms=window_ms)
+    window_ms = ctx.settings.signature_window_ms
 
     async def endpoint(request: Request) -> Response:
         raw = await read_body(request, body_limit)
@@ -122,20 +126,24 @@ def prepared_signed_route(
 
         def in_threads() -> Result:
             with ctx.storage.read() as tx:
-                caller = verified(tx, envelope, ctx.clock())
+                caller = verify_caller(
+                    tx, envelope, "POST", path, roles, now_ms=ctx.clock(), window_ms=window_ms
+                )
                 refuse_replay(tx, envelope)
             ctx.limiter.take(caller.account_id)
             inner = parse_message(request_type, envelope.body)
             prepared = prepare(ctx, caller, inner)
             with ctx.storage.transaction() as tx:
                 now_ms = ctx.clock()
-                caller = verified(tx, envelope, now_ms)
+                caller = verify_caller_again(
+                    tx, envelope, caller, "POST", path, roles, now_ms=now_ms, window_ms=window_ms
+                )
                 admit(
                     tx,
                     caller,
                     envelope,
                     now_ms=now_ms,
-                    window_ms=ctx.settings.signature_window_ms,
+                    window_ms=window_ms,
                     account_ttl_ms=ctx.settings.retention_ms,
                 )
                 return action(ctx, tx, caller, inner, prepared)

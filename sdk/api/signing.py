@@ -169,16 +169,23 @@ def verify_request(
         raise InvalidRequestSignature("request was signed for another endpoint", field="path")
     if key_id_for(public_key) != envelope.key_id:
         raise InvalidRequestSignature("key_id does not match the account's key", field="key_id")
-    if abs(now_ms - envelope.timestamp_ms) > window_ms:
-        raise StaleRequest(
-            f"timestamp is more than {window_ms // 1000} s away from the server clock",
-            field="timestamp_ms",
-        )
+    check_request_time(envelope, now_ms=now_ms, window_ms=window_ms)
     fields = _request_fields(
         envelope.key_id, envelope.timestamp_ms, envelope.nonce, method, path, envelope.body
     )
     if not ed25519.verify(public_key, envelope.signature, labels.REQUEST_SIGNATURE, *fields):
         raise InvalidRequestSignature("request signature does not verify")
+
+
+def check_request_time(
+    envelope: api_pb2.SignedRequest, *, now_ms: int, window_ms: int = DEFAULT_WINDOW_MS
+) -> None:
+    """Raises StaleRequest unless ``envelope`` was signed within ``window_ms`` of ``now_ms``."""
+    if abs(now_ms - envelope.timestamp_ms) > window_ms:
+        raise StaleRequest(
+            f"timestamp is more than {window_ms // 1000} s away from the server clock",
+            field="timestamp_ms",
+        )
 
 
 def _is_bare_request(data: bytes) -> bool:

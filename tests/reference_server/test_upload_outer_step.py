@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -15,11 +16,12 @@ from tests.reference_server.conftest import THRESHOLD, Clock, InProcessServer, m
 from tests.reference_server.fakes import FakeMatcher, fake_voucher, fake_voucher_id, upload
 from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.api.client import PROTOBUF
-from vouchsafe.sdk.api.signing import API_VERSION
+from vouchsafe.sdk.api.signing import API_VERSION, verify_request
 from vouchsafe.sdk.errors import ServerRejected
+from vouchsafe.server import auth
 from vouchsafe.server.app import create_app
 from vouchsafe.server.context import ServerContext
-from vouchsafe.server.storage.records import STATUS_SUSPENDED
+from vouchsafe.server.storage.records import ROLE_REVOKED, STATUS_SUSPENDED
 
 
 @dataclass
@@ -124,3 +126,55 @@ def test_other_writers_commit_while_an_upload_runs_its_outer_step(
     receipt = upload(alice, fake_voucher(0))
     assert not receipt.duplicate
     assert committed_during_the_step == [True]
+
+
+def test_an_upload_verifies_its_signature_once(
+    watched: tuple[InProcessServer, WatchedMatcher], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, _ = watched
+    alice = server.user("alice")
+    verified: list[str] = []
+
+    def counting(envelope: api_pb2.SignedRequest, *args: Any, **kwargs: Any) -> None:
+        verified.append(envelope.path)
+        verify_request(envelope, *args, **kwargs)
+
+    monkeypatch.setattr(auth, "verify_request", counting)
+    upload(alice, fake_voucher(0))
+    assert verified == ["/v1/vouchers"]
+
+
+def test_an_upload_whose_window_ends_during_the_outer_step_is_refused_and_leaves_nothing(
+    watched: tuple[InProcessServer, WatchedMatcher],
+) -> None:
+    server, matcher = watched
+    alice = server.user("alice")
+    window_ms = server.ctx.settings.signature_window_ms
+
+    def time_passes() -> None:
+        server.clock.offset_ms += window_ms + 1
+
+    matcher.during.append(time_passes)
+    with pytest.raises(ServerRejected) as refused:
+        upload(alice, fake_voucher(0))
+    assert refused.value.server_code == "stale_request"
+    with server.ctx.storage.read() as tx:
+        assert tx.vouchers.count_for(alice.account_id) == 0
+
+
+def test_an_account_that_loses_its_role_during_the_outer_step_is_refused(
+    watched: tuple[InProcessServer, WatchedMatcher],
+) -> None:
+    server, matcher = watched
+    alice = server.user("alice")
+
+    def revoked() -> None:
+        with server.ctx.storage.transaction() as tx:
+            tx.accounts.set_role(alice.account_id, ROLE_REVOKED)
+
+    matcher.during.append(revoked)
+    with pytest.raises(ServerRejected) as refused:
+        upload(alice, fake_voucher(0))
+    assert refused.value.server_code == "forbidden"
+    with server.ctx.storage.read() as tx:
+        assert tx.vouchers.count_for(alice.account_id) == 0
