@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -31,7 +30,12 @@ from vouchsafe.server.auth import RateLimiter
 from vouchsafe.server.context import RequestTallies, ServerContext, wall_clock_ms
 from vouchsafe.server.errors import InvalidArgument
 from vouchsafe.server.http import BodyDeadline, error_response, vouchsafe_error_response
-from vouchsafe.server.keys import ProviderKey, generate_provider_key, load_or_create_provider_key
+from vouchsafe.server.keys import (
+    ProviderKey,
+    generate_provider_key,
+    load_or_create_provider_key,
+    provider_key_beside,
+)
 from vouchsafe.server.pacing import PublicReadPacing
 from vouchsafe.server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
 from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
@@ -51,6 +55,7 @@ from vouchsafe.server.routers import (
 )
 from vouchsafe.server.settings import Settings
 from vouchsafe.server.storage import Storage, open_storage
+from vouchsafe.server.storage.engine import is_postgresql_url
 from vouchsafe.server.storage.records import ROLE_REVOKED, STATUS_ACTIVE, Account
 
 log = logging.getLogger("vouchsafe.server")
@@ -72,17 +77,14 @@ _HTTP_CODES = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}
 def _provider_key(settings: Settings) -> ProviderKey:
     if settings.provider_key_path is not None:
         return load_or_create_provider_key(settings.provider_key_path)
-    if settings.db_url.startswith(("postgresql", "postgres:")):
+    if is_postgresql_url(settings.db_url):
         raise InvalidArgument(
             "a PostgreSQL deployment needs --provider-key (every worker must sign with the "
             "same key, across restarts)",
             field="provider_key",
         )
-    if settings.db_url.startswith("sqlite:///") and settings.db_url != "sqlite:///:memory:":
-        return load_or_create_provider_key(
-            Path(settings.db_url.removeprefix("sqlite:///") + ".provider-key")
-        )
-    return generate_provider_key()
+    beside = provider_key_beside(settings.db_url)
+    return generate_provider_key() if beside is None else load_or_create_provider_key(beside)
 
 
 def _provision_staff(ctx: ServerContext) -> None:

@@ -16,12 +16,14 @@ from vouchsafe.sdk.api.provider_signatures import verify_provider_signature
 from vouchsafe.sdk.api.signing import key_id_for
 from vouchsafe.sdk.crypto import ed25519
 from vouchsafe.sdk.errors import ProviderSignatureError, VouchsafeError
+from vouchsafe.server.storage.engine import sqlite_file
 
 __all__ = [
     "ProviderKey",
     "ProviderSignatureError",
     "generate_provider_key",
     "load_or_create_provider_key",
+    "provider_key_beside",
     "verify_provider_signature",
 ]
 SEED_SIZE = 32
@@ -67,3 +69,10 @@ def load_or_create_provider_key(path: Path) -> ProviderKey:
     with os.fdopen(fd, "wb") as out:
         out.write(seed)
     return key
+
+
+def provider_key_beside(db_url: str) -> Path | None:
+    """The seed file the server keeps beside a SQLite database file (``DB.provider-key``),
+    used when no provider key is given; None for any other database."""
+    path = sqlite_file(db_url)
+    return None if path is None else Path(f"{path}.provider-key")

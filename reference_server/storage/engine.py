@@ -27,14 +27,32 @@ READONLY = "vouchsafe_readonly"
 PRIVATE_FILE_MODE = 0o600
 
 
+MEMORY_URLS = ("memory:", "memory://", "sqlite://:memory:", "sqlite:///:memory:")
+SQLITE_PREFIX = "sqlite:///"
+POSTGRESQL_PREFIXES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+
+
+def is_postgresql_url(url: str) -> bool:
+    """True for a URL ``engine_for`` opens as PostgreSQL."""
+    return url.startswith(POSTGRESQL_PREFIXES)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file a ``sqlite:///PATH`` URL names; None for memory and other URLs."""
+    if url in MEMORY_URLS or not url.startswith(SQLITE_PREFIX):
+        return None
+    return Path(url.removeprefix(SQLITE_PREFIX))
+
+
 def engine_for(url: str) -> Engine:
     """An engine for ``sqlite:///PATH``, ``sqlite://:memory:``, ``memory:`` or
     ``postgresql://...``; refuses anything else with a clear error."""
-    if url in ("memory:", "memory://", "sqlite://:memory:", "sqlite:///:memory:"):
+    if url in MEMORY_URLS:
         return _sqlite_engine(None)
-    if url.startswith("sqlite:///"):
-        return _sqlite_engine(Path(url.removeprefix("sqlite:///")))
-    for prefix in ("postgresql://", "postgres://", "postgresql+psycopg://"):
+    path = sqlite_file(url)
+    if path is not None:
+        return _sqlite_engine(path)
+    for prefix in POSTGRESQL_PREFIXES:
         if url.startswith(prefix):
             return create_engine(
                 "postgresql+psycopg://" + url.removeprefix(prefix),

@@ -10,7 +10,8 @@
   and the same flood of ``GET /v1/health`` (the control: an HTTP flood with no transparency
   work).
 - Upload throughput at 1 and 2 worker processes on SQLite and PostgreSQL, against plain
-  message relay of same-size bodies on the same setup (2 client processes).
+  message relay of same-size bodies on the same setup (2 client processes; 4 for two rows, to
+  see whether more concurrency brings either closer to what the cores allow).
 
 Sizes are bounded for a shared machine; benchmarks measure and assert nothing about time.
 """
@@ -236,21 +237,24 @@ def _uploads_beside_readers(
     return answers, latencies
 
 
-@pytest.mark.parametrize(("backend", "workers", "candidates"),
-                         [("sqlite", 1, None), ("sqlite", 2, None), ("postgresql", 1, None),
-                          ("postgresql", 2, None), ("sqlite", 1, 16)])
+@pytest.mark.parametrize(("backend", "workers", "candidates", "clients"),
+                         [("sqlite", 1, None, 2), ("sqlite", 2, None, 2),
+                          ("postgresql", 1, None, 2), ("postgresql", 2, None, 2),
+                          ("sqlite", 1, 16, 2), ("sqlite", 2, None, 4),
+                          ("postgresql", 2, None, 4)])
 def test_bench_http_throughput_per_worker_count(
-    benchmark: Any, backend: str, workers: int, candidates: int | None, tmp_path: Path,
-    request: pytest.FixtureRequest
+    benchmark: Any, backend: str, workers: int, candidates: int | None, clients: int,
+    tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     from tests.benchmarks.test_bench_server_throughput import _release_dir, _server
     from tests.reference_server.tpsi_world import fetch_blinded_hash_set
     from vouchsafe.sdk.tpsi import wire
 
     budget = "" if candidates is None else f"_k{candidates}"
-    key = f"workers_{backend}_{workers}{budget}"
+    crowd = "" if clients == 2 else f"_c{clients}"
+    key = f"workers_{backend}_{workers}{budget}{crowd}"
     describe(benchmark, key=key, section=THROUGHPUT, unit="run",
-             label=f"{workers} worker process(es) on {backend}, 2 clients, "
+             label=f"{workers} worker process(es) on {backend}, {clients} clients, "
              f"{WORKER_DURATION:.0f} s each"
              + ("" if candidates is None else f", release budget {candidates} candidates"),
              compare=[{"name": "same setup relaying messages (no scanning; aim >= 0.7)",
@@ -270,14 +274,15 @@ def test_bench_http_throughput_per_worker_count(
                 size = _voucher_size(blinded, wire)
                 results[phase] = run_load(
                     server.url, "tests.benchmarks.throughput_clients:prepare_messages",
-                    clients=2, duration=WORKER_DURATION, requests_per_client=WORKER_MESSAGES,
+                    clients=clients, duration=WORKER_DURATION,
+                    requests_per_client=2 * WORKER_MESSAGES // clients,
                     factory_kwargs={"url": server.url, "size": size}, prepare_seconds=60.0)
             else:
                 results[phase] = benchmark.pedantic(
                     run_load, args=(server.url,
                                     "tests.benchmarks.throughput_clients:prepare_uploads"),
-                    kwargs={"clients": 2, "duration": WORKER_DURATION,
-                            "requests_per_client": WORKER_UPLOADS,
+                    kwargs={"clients": clients, "duration": WORKER_DURATION,
+                            "requests_per_client": 2 * WORKER_UPLOADS // clients,
                             "factory_kwargs": {"url": server.url, "threshold": THRESHOLD},
                             "prepare_seconds": 120.0},
                     rounds=1, iterations=1)

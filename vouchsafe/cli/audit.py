@@ -60,7 +60,7 @@ def _pinned_key(args: argparse.Namespace) -> bytes | None:
     from vouchsafe.cli import UsageError
     from vouchsafe.sdk.crypto import ed25519
     from vouchsafe.sdk.errors import VouchsafeError
-    from vouchsafe.server.keys import load_or_create_provider_key
+    from vouchsafe.server.keys import load_or_create_provider_key, provider_key_beside
 
     if args.unpinned:
         return None
@@ -72,10 +72,7 @@ def _pinned_key(args: argparse.Namespace) -> bytes | None:
         if not ed25519.is_valid_public_key(key):
             raise UsageError("--provider-public-key is not a valid Ed25519 public key")
         return key
-    url: str = args.db
-    path = Path(args.provider_key) if args.provider_key else None
-    if path is None and url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///") + ".provider-key")
+    path = Path(args.provider_key) if args.provider_key else provider_key_beside(args.db)
     if path is None or not path.is_file():
         raise UsageError(
             "no provider key to pin: give --provider-public-key HEX (GET /v1/provider) or "
@@ -108,10 +105,12 @@ def run(args: argparse.Namespace) -> int:
     from vouchsafe.sdk.api.signing import key_id_for
     from vouchsafe.server.audit_log import verify_audit_log
     from vouchsafe.server.storage import open_storage
+    from vouchsafe.server.storage.engine import sqlite_file
 
     url: str = args.db
-    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
-        raise UsageError(f"no database at {url.removeprefix('sqlite:///')}")
+    database = sqlite_file(url)
+    if database is not None and not database.is_file():
+        raise UsageError(f"no database at {database}")
     pinned = _pinned_key(args)
     known = _known(args.known_checkpoint)
     storage = open_storage(url)

@@ -127,13 +127,14 @@ def run(args: argparse.Namespace) -> int:
     from vouchsafe.demo.report import write_report
     from vouchsafe.demo.run import run_demo
     from vouchsafe.demo.summary import summary_lines
+    from vouchsafe.server.storage.engine import is_postgresql_url
 
     settings = _settings(args)
     corpus = args.corpus or default_corpus_dir()
     if not (corpus / "MANIFEST.tsv").is_file():
         raise UsageError(f"the benign corpus was not found at {corpus} (MANIFEST.tsv missing)")
     print("vouchsafe demo: every image is a benign, openly licensed stand-in")
-    if args.db is not None and not args.db.startswith(("postgresql://", "postgres://")):
+    if args.db is not None and not is_postgresql_url(args.db):
         raise UsageError("--db takes a postgresql:// URL (the default is SQLite)")
     result = run_demo(
         settings,
