@@ -105,6 +105,10 @@ def verify_caller_again(
     return _in_role(account, roles)
 
 
+def _replayed() -> ReplayedRequest:
+    return ReplayedRequest("this request was already accepted once", field="nonce")
+
+
 def _in_role(account: Account, roles: Collection[str]) -> Caller:
     if account.role not in roles:
         raise Forbidden(f"this endpoint is for {', '.join(sorted(roles))} accounts")
@@ -114,7 +118,7 @@ def _in_role(account: Account, roles: Collection[str]) -> Caller:
 def refuse_replay(tx: Repos, envelope: api_pb2.SignedRequest) -> None:
     """Raises ReplayedRequest if this request's nonce was already accepted (reads only)."""
     if tx.nonces.seen(envelope.key_id, envelope.nonce):
-        raise ReplayedRequest("this request was already accepted once", field="nonce")
+        raise _replayed()
 
 
 def admit(
@@ -131,7 +135,7 @@ def admit(
     caller's account alive for its TTL."""
     nonce = SeenNonce(envelope.key_id, envelope.nonce, now_ms, now_ms + 2 * window_ms + 1)
     if not tx.nonces.remember(nonce):
-        raise ReplayedRequest("this request was already accepted once", field="nonce")
+        raise _replayed()
     account = caller.account
     if account_ttl_ms and account.expires_at_ms < now_ms + account_ttl_ms - _DAY_MS:
         # An account is kept for its TTL after its last activity; refreshed at most daily.
