@@ -4,7 +4,7 @@ upload's write transaction (SQLite admits one writer: the step must not hold it)
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,37 +144,39 @@ def test_an_upload_verifies_its_signature_once(
     assert verified == ["/v1/vouchers"]
 
 
+def _refusal_when_during_the_step(
+    watched: tuple[InProcessServer, WatchedMatcher], happens: Callable[[str], None]
+) -> str:
+    """The error code of an upload during whose outer step ``happens(account_id)``; checks
+    that nothing of the upload was stored."""
+    server, matcher = watched
+    alice = server.user("alice")
+    matcher.during.append(lambda: happens(alice.account_id))
+    with pytest.raises(ServerRejected) as refused:
+        upload(alice, fake_voucher(0))
+    with server.ctx.storage.read() as tx:
+        assert tx.vouchers.count_for(alice.account_id) == 0
+    return refused.value.server_code
+
+
 def test_an_upload_whose_window_ends_during_the_outer_step_is_refused_and_leaves_nothing(
     watched: tuple[InProcessServer, WatchedMatcher],
 ) -> None:
-    server, matcher = watched
-    alice = server.user("alice")
-    window_ms = server.ctx.settings.signature_window_ms
+    server = watched[0]
 
-    def time_passes() -> None:
-        server.clock.offset_ms += window_ms + 1
+    def time_passes(account_id: str) -> None:
+        server.clock.offset_ms += server.ctx.settings.signature_window_ms + 1
 
-    matcher.during.append(time_passes)
-    with pytest.raises(ServerRejected) as refused:
-        upload(alice, fake_voucher(0))
-    assert refused.value.server_code == "stale_request"
-    with server.ctx.storage.read() as tx:
-        assert tx.vouchers.count_for(alice.account_id) == 0
+    assert _refusal_when_during_the_step(watched, time_passes) == "stale_request"
 
 
 def test_an_account_that_loses_its_role_during_the_outer_step_is_refused(
     watched: tuple[InProcessServer, WatchedMatcher],
 ) -> None:
-    server, matcher = watched
-    alice = server.user("alice")
+    server = watched[0]
 
-    def revoked() -> None:
+    def revoked(account_id: str) -> None:
         with server.ctx.storage.transaction() as tx:
-            tx.accounts.set_role(alice.account_id, ROLE_REVOKED)
+            tx.accounts.set_role(account_id, ROLE_REVOKED)
 
-    matcher.during.append(revoked)
-    with pytest.raises(ServerRejected) as refused:
-        upload(alice, fake_voucher(0))
-    assert refused.value.server_code == "forbidden"
-    with server.ctx.storage.read() as tx:
-        assert tx.vouchers.count_for(alice.account_id) == 0
+    assert _refusal_when_during_the_step(watched, revoked) == "forbidden"
