@@ -36,7 +36,7 @@ from vouchsafe.server.keys import (
     load_or_create_provider_key,
     provider_key_beside,
 )
-from vouchsafe.server.pacing import PublicReadPacing
+from vouchsafe.server.pacing import PublicRequestPacing
 from vouchsafe.server.pipeline.matching import EntryIndex, ListEntryIndex, VoucherMatcher
 from vouchsafe.server.pipeline.recovery_jobs import run_recovery_jobs
 from vouchsafe.server.pipeline.retention import run_retention
@@ -248,10 +248,10 @@ def create_app(
         routes=routes,
         middleware=[
             Middleware(
-                PublicReadPacing,
-                per_second=settings.public_reads_per_s,
-                burst=settings.public_read_burst,
-                max_wait_s=settings.public_read_max_wait_s,
+                PublicRequestPacing,
+                per_second=settings.public_requests_per_s,
+                burst=settings.public_request_burst,
+                max_wait_s=settings.public_request_max_wait_s,
             ),
             Middleware(BodyDeadline, timeout_s=settings.body_timeout_s),
         ],

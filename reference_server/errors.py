@@ -65,7 +65,7 @@ class UnsupportedMediaType(VouchsafeError):
 
 
 class RateLimited(VouchsafeError):
-    """The account, or for public reads the client address, sent more requests than allowed."""
+    """The account, or for unsigned requests the client address, sent more than allowed."""
 
     code = ErrorCode.RATE_LIMITED
 

@@ -1,15 +1,17 @@
-"""Pacing of public reads per client address: a flood of unsigned GETs costs the server little.
+"""Pacing of unsigned requests per client address: a flood of them costs the server little.
 
 Signed requests have a per-account rate limit (:class:`~vouchsafe.server.auth.RateLimiter`).
-Public reads (``GET``/``HEAD``: transparency, releases, health, console pages) carry no account,
-so one address could otherwise ask back to back and take a core from the uploads. This
-middleware applies the generic cell rate algorithm per client address: ``burst`` requests at
-once, then one every ``1 / per_second`` seconds. A request over that rate is not refused at
-once (a client that waits for each answer would simply ask again): it is held, doing no work,
-until its turn, so a back-to-back reader is slowed to the rate. Only a request whose turn lies
-more than ``max_wait_s`` ahead (many connections from one address) is refused before any route
-runs, with 429 ``RATE_LIMITED`` and ``Retry-After``. Per worker process; behind a proxy every
-client has the proxy's address: set ``per_second`` to 0 (off) and pace in the proxy.
+Unsigned requests carry no account: the public reads (``GET``/``HEAD``: transparency, releases,
+health, console pages), registration and the console sign-in. One address could otherwise send
+them back to back and take a core from the uploads, or register accounts without end. This
+middleware applies the generic cell rate algorithm per client address to all of them together:
+``burst`` requests at once, then one every ``1 / per_second`` seconds. A request over that
+rate is not refused at once (a client that waits for each answer would simply ask again): it is
+held, doing no work, until its turn, so a back-to-back client is slowed to the rate. Only a
+request whose turn lies more than ``max_wait_s`` ahead (many connections from one address) is
+refused before any route runs, with 429 ``RATE_LIMITED`` and ``Retry-After``. Per worker
+process; behind a proxy every client has the proxy's address: set ``per_second`` to 0 (off)
+and pace in the proxy.
 """
 
 from __future__ import annotations
@@ -24,21 +26,23 @@ from vouchsafe.server.errors import RateLimited
 from vouchsafe.server.http import vouchsafe_error_response
 
 PACED_METHODS = frozenset({"GET", "HEAD"})
+# The unsigned POSTs: registration and the console sign-in.
+PACED_POST_PATHS = frozenset({"/v1/accounts", "/console/login"})
 # Addresses remembered at once before idle ones (whose next turn has passed) are forgotten.
 TRACKED_ADDRESSES = 65_536
 
 
 class PaceExceeded(RateLimited):
-    """A public read whose turn lies more than the allowed wait ahead: refused (429)."""
+    """An unsigned request whose turn lies more than the allowed wait ahead: refused (429)."""
 
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(
-            f"too many public requests from this address; retry after {retry_after_s} s"
+            f"too many unsigned requests from this address; retry after {retry_after_s} s"
         )
         self.retry_after_s = retry_after_s
 
 
-class ReadPace:
+class RequestPace:
     """Per-address turns under the generic cell rate algorithm (no I/O; ``clock`` in seconds)."""
 
     def __init__(
@@ -74,9 +78,15 @@ class ReadPace:
         self._next_turn = {a: t for a, t in self._next_turn.items() if t > now}
 
 
-class PublicReadPacing:
-    """ASGI middleware: GET and HEAD requests paced per client address by :class:`ReadPace`
-    (see the module docstring); other requests pass untouched. ``per_second <= 0``: off."""
+def is_paced(method: str, path: str) -> bool:
+    """True for an unsigned request: any GET or HEAD, and the unsigned POSTs."""
+    return method in PACED_METHODS or (method == "POST" and path in PACED_POST_PATHS)
+
+
+class PublicRequestPacing:
+    """ASGI middleware: unsigned requests (``is_paced``) paced per client address by
+    :class:`RequestPace` (see the module docstring); signed requests pass untouched.
+    ``per_second <= 0``: off."""
 
     def __init__(
         self,
@@ -88,11 +98,15 @@ class PublicReadPacing:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app = app
-        self.pace = ReadPace(per_second, burst, max_wait_s, clock) if per_second > 0 else None
+        self.pace = RequestPace(per_second, burst, max_wait_s, clock) if per_second > 0 else None
         self.sleep = sleep
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if self.pace is None or scope["type"] != "http" or scope["method"] not in PACED_METHODS:
+        if (
+            self.pace is None
+            or scope["type"] != "http"
+            or not is_paced(scope["method"], scope["path"])
+        ):
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
@@ -109,4 +123,12 @@ class PublicReadPacing:
         await self.app(scope, receive, send)
 
 
-__all__ = ["PACED_METHODS", "TRACKED_ADDRESSES", "PaceExceeded", "PublicReadPacing", "ReadPace"]
+__all__ = [
+    "PACED_METHODS",
+    "PACED_POST_PATHS",
+    "TRACKED_ADDRESSES",
+    "PaceExceeded",
+    "PublicRequestPacing",
+    "RequestPace",
+    "is_paced",
+]

@@ -60,12 +60,13 @@ class Settings:
     max_header_bytes: int = 16 * 1024
     # Requests per account per minute (token bucket, burst = one minute's worth).
     rate_limit_per_minute: int = 600
-    # Public reads (GET/HEAD) per client address: per second after a burst; a read over the
-    # rate waits its turn, and is refused (429) when that is more than the wait away (0 = off;
-    # set 0 behind a proxy, where every client has the proxy's address). Per worker process.
-    public_reads_per_s: float = 20.0
-    public_read_burst: int = 100
-    public_read_max_wait_s: float = 10.0
+    # Unsigned requests (GET/HEAD, registration, console sign-in) per client address: per
+    # second after a burst; one over the rate waits its turn, and is refused (429) when that is
+    # more than the wait away (0 = off; set 0 behind a proxy, where every client has the
+    # proxy's address). Per worker process.
+    public_requests_per_s: float = 20.0
+    public_request_burst: int = 100
+    public_request_max_wait_s: float = 10.0
     # Default TTL of stored personal data: 12 months.
     retention_ms: int = 365 * DAY_MS
     # Receipts of vouchers the outer step did not match: kept only for idempotency.
@@ -139,9 +140,9 @@ def settings_from_env(env: Mapping[str, str] | None = None, **overrides: object)
         )
     numbers: tuple[tuple[str, type[int] | type[float]], ...] = (
         ("rate_limit_per_minute", int),
-        ("public_read_burst", int),
-        ("public_reads_per_s", float),
-        ("public_read_max_wait_s", float),
+        ("public_request_burst", int),
+        ("public_requests_per_s", float),
+        ("public_request_max_wait_s", float),
         ("retention_ms", int),
         ("notification_deferral_ms", int),
         ("checkpoint_every", int),

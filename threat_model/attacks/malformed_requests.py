@@ -103,8 +103,8 @@ def run_against_routes(
         schedule_interval_s=0,
         checkpoint_interval_s=0,
         rate_limit_per_minute=0,
-        # Every request must reach its route: pacing would answer some reads with 429 first.
-        public_reads_per_s=0,
+        # Every request must reach its route: pacing would answer some with 429 first.
+        public_requests_per_s=0,
     )
     matcher = TpsiMatcher(server_key, blinded, threshold=3, release_id="attack")
     app = create_app(settings, matcher=matcher)

@@ -54,11 +54,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="connections from one address (default 64; 0 = no cap, e.g. behind a proxy)",
     )
     parser.add_argument(
-        "--public-reads-per-second",
+        "--public-requests-per-second",
         type=float,
         default=None,
-        help="GET/HEAD requests per second from one address after a burst; faster "
-        "ones wait their turn (default 20; 0 = off, e.g. behind a proxy)",
+        help="unsigned requests (GET/HEAD, registration, console sign-in) per second from one "
+        "address after a burst; faster ones wait their turn (default 20; 0 = off, e.g. behind "
+        "a proxy)",
     )
     parser.add_argument(
         "--header-timeout",
@@ -104,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         "VOUCHSAFE_CHECKPOINT_INTERVAL_S": args.checkpoint_interval,
         "VOUCHSAFE_MAX_CONNECTIONS": args.max_connections,
         "VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT": args.max_connections_per_client,
-        "VOUCHSAFE_PUBLIC_READS_PER_S": args.public_reads_per_second,
+        "VOUCHSAFE_PUBLIC_REQUESTS_PER_S": args.public_requests_per_second,
         "VOUCHSAFE_HEADER_TIMEOUT_S": args.header_timeout,
         "VOUCHSAFE_BODY_TIMEOUT_S": args.body_timeout,
     }

@@ -1,6 +1,7 @@
-"""Public reads (GET/HEAD) are paced per client address: a burst passes at once, later reads
-wait their turn without work done for them, a read whose turn is too far ahead is refused with
-429 and Retry-After before any route runs, and signed requests are never paced."""
+"""Unsigned requests (GET/HEAD, registration, console sign-in) are paced per client address: a
+burst passes at once, later ones wait their turn without work done for them, one whose turn is
+too far ahead is refused with 429 and Retry-After before any route runs, and signed requests
+are never paced."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from starlette.testclient import TestClient
 from tests.asgi import http_scope
 from vouchsafe.sdk.errors import ErrorCode
 from vouchsafe.server import pacing
-from vouchsafe.server.pacing import PaceExceeded, PublicReadPacing, ReadPace
+from vouchsafe.server.pacing import PaceExceeded, PublicRequestPacing, RequestPace, is_paced
 from vouchsafe.server.settings import Settings, settings_from_env
 
 
@@ -27,14 +28,14 @@ class Clock:
 
 def test_a_burst_passes_at_once_then_each_read_waits_one_interval_more() -> None:
     clock = Clock()
-    pace = ReadPace(per_second=10, burst=3, max_wait_s=1.0, clock=clock)
+    pace = RequestPace(per_second=10, burst=3, max_wait_s=1.0, clock=clock)
     assert [pace.wait_for("a") for _ in range(3)] == [0.0, 0.0, 0.0]
     assert [round(pace.wait_for("a"), 6) for _ in range(3)] == [0.1, 0.2, 0.3]
 
 
 def test_the_rate_refills_with_time() -> None:
     clock = Clock()
-    pace = ReadPace(per_second=10, burst=2, max_wait_s=1.0, clock=clock)
+    pace = RequestPace(per_second=10, burst=2, max_wait_s=1.0, clock=clock)
     for _ in range(2):
         pace.wait_for("a")
     assert pace.wait_for("a") > 0
@@ -44,7 +45,7 @@ def test_the_rate_refills_with_time() -> None:
 
 def test_a_read_too_far_ahead_is_refused_and_takes_no_turn() -> None:
     clock = Clock()
-    pace = ReadPace(per_second=1, burst=1, max_wait_s=2.0, clock=clock)
+    pace = RequestPace(per_second=1, burst=1, max_wait_s=2.0, clock=clock)
     assert [pace.wait_for("a") for _ in range(3)] == [0.0, 1.0, 2.0]
     with pytest.raises(PaceExceeded) as refused:
         pace.wait_for("a")
@@ -55,7 +56,7 @@ def test_a_read_too_far_ahead_is_refused_and_takes_no_turn() -> None:
 
 
 def test_addresses_are_paced_apart() -> None:
-    pace = ReadPace(per_second=1, burst=1, max_wait_s=0.0, clock=Clock())
+    pace = RequestPace(per_second=1, burst=1, max_wait_s=0.0, clock=Clock())
     pace.wait_for("a")
     with pytest.raises(PaceExceeded):
         pace.wait_for("a")
@@ -67,7 +68,7 @@ def test_idle_addresses_are_forgotten_when_the_table_is_full(
 ) -> None:
     monkeypatch.setattr(pacing, "TRACKED_ADDRESSES", 2)
     clock = Clock()
-    pace = ReadPace(per_second=1, burst=1, max_wait_s=5.0, clock=clock)
+    pace = RequestPace(per_second=1, burst=1, max_wait_s=5.0, clock=clock)
     pace.wait_for("a")
     pace.wait_for("b")
     pace.wait_for("b")  # b's next turn is 2 s ahead
@@ -80,11 +81,13 @@ def test_pace_parameters_are_checked() -> None:
     for bad in ({"per_second": 0}, {"burst": 0}, {"max_wait_s": -1}):
         args: dict[str, Any] = {"per_second": 1.0, "burst": 1, "max_wait_s": 0.0, **bad}
         with pytest.raises(ValueError):
-            ReadPace(**args)
+            RequestPace(**args)
 
 
-async def _call(app: Any, method: str, address: str) -> tuple[int, dict[bytes, bytes]]:
-    scope = http_scope(method, "/v1/health", [(b"host", b"testserver")])
+async def _call(
+    app: Any, method: str, address: str, path: str = "/v1/health"
+) -> tuple[int, dict[bytes, bytes]]:
+    scope = http_scope(method, path, [(b"host", b"testserver")])
     scope["client"] = (address, 50000)
     sent: list[dict[str, Any]] = []
 
@@ -111,7 +114,7 @@ def test_the_middleware_holds_a_read_for_its_turn_and_refuses_past_the_wait() ->
     async def sleep(seconds: float) -> None:
         slept.append(seconds)
 
-    app = PublicReadPacing(inner, per_second=2, burst=1, max_wait_s=0.5, sleep=sleep,
+    app = PublicRequestPacing(inner, per_second=2, burst=1, max_wait_s=0.5, sleep=sleep,
                            clock=Clock())
 
     async def scenario() -> list[tuple[int, dict[bytes, bytes]]]:
@@ -119,23 +122,30 @@ def test_the_middleware_holds_a_read_for_its_turn_and_refuses_past_the_wait() ->
             await _call(app, "GET", "10.0.0.1"),
             await _call(app, "HEAD", "10.0.0.1"),
             await _call(app, "GET", "10.0.0.1"),
-            await _call(app, "POST", "10.0.0.1"),
+            await _call(app, "POST", "10.0.0.1", "/v1/vouchers"),  # signed: never paced
+            await _call(app, "POST", "10.0.0.1", "/v1/accounts"),  # unsigned: paced
             await _call(app, "GET", "10.0.0.2"),
         ]
 
     answers = asyncio.run(scenario())
-    assert [status for status, _ in answers] == [200, 200, 429, 200, 200]
+    assert [status for status, _ in answers] == [200, 200, 429, 200, 429, 200]
     assert answers[2][1][b"retry-after"] == b"1"
     assert slept == [0.5]  # the HEAD waited its turn; nothing else waited
-    assert reached == ["GET", "HEAD", "POST", "GET"]  # the refused read reached no route
+    assert reached == ["GET", "HEAD", "POST", "GET"]  # the refused ones reached no route
 
 
-def test_the_server_refuses_a_public_read_flood_with_the_api_error(tmp_path: Any) -> None:
+def test_unsigned_requests_are_the_reads_registration_and_the_console_sign_in() -> None:
+    assert is_paced("GET", "/v1/transparency") and is_paced("HEAD", "/console/review")
+    assert is_paced("POST", "/v1/accounts") and is_paced("POST", "/console/login")
+    assert not is_paced("POST", "/v1/vouchers") and not is_paced("POST", "/console/logout")
+
+
+def test_the_server_refuses_an_unsigned_request_flood_with_the_api_error(tmp_path: Any) -> None:
     from vouchsafe.protocol import common_pb2
     from vouchsafe.server.app import create_app
 
-    settings = Settings(db_url="memory:", public_reads_per_s=0.001, public_read_burst=2,
-                        public_read_max_wait_s=0.0, provider_key_path=tmp_path / "p.key")
+    settings = Settings(db_url="memory:", public_requests_per_s=0.001, public_request_burst=2,
+                        public_request_max_wait_s=0.0, provider_key_path=tmp_path / "p.key")
     with TestClient(create_app(settings)) as http:
         assert [http.get("/v1/health").status_code for _ in range(2)] == [200, 200]
         refused = http.get("/v1/transparency")
@@ -144,8 +154,36 @@ def test_the_server_refuses_a_public_read_flood_with_the_api_error(tmp_path: Any
         assert common_pb2.Error.FromString(refused.content).code == ErrorCode.RATE_LIMITED
 
 
+def test_a_registration_flood_from_one_address_is_refused_and_creates_nothing(
+    tmp_path: Any,
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from vouchsafe.protocol import api_pb2
+    from vouchsafe.sdk.api.signing import key_id_for
+    from vouchsafe.server.app import create_app
+
+    settings = Settings(db_url="memory:", public_requests_per_s=0.001, public_request_burst=2,
+                        public_request_max_wait_s=0.0, provider_key_path=tmp_path / "p.key")
+    app = create_app(settings)
+
+    keys = [Ed25519PrivateKey.generate().public_key().public_bytes_raw() for _ in range(3)]
+
+    def register(http: TestClient, key: bytes) -> int:
+        body = api_pb2.RegisterAccountRequest(version=1, signing_public_key=key)
+        headers = {"content-type": "application/x-protobuf"}
+        return http.post("/v1/accounts", content=body.SerializeToString(),
+                         headers=headers).status_code
+
+    with TestClient(app) as http:
+        assert [register(http, key) for key in keys] == [200, 200, 429]
+        with app.state.ctx.storage.read() as tx:
+            stored = [tx.accounts.get(key_id_for(key)) is not None for key in keys]
+        assert stored == [True, True, False]
+
+
 def test_pacing_is_off_at_zero_and_set_from_the_environment() -> None:
-    assert PublicReadPacing(None, per_second=0, burst=1, max_wait_s=0).pace is None
-    settings = settings_from_env({"VOUCHSAFE_PUBLIC_READS_PER_S": "0",
-                                  "VOUCHSAFE_PUBLIC_READ_BURST": "7"})
-    assert (settings.public_reads_per_s, settings.public_read_burst) == (0.0, 7)
+    assert PublicRequestPacing(None, per_second=0, burst=1, max_wait_s=0).pace is None
+    settings = settings_from_env({"VOUCHSAFE_PUBLIC_REQUESTS_PER_S": "0",
+                                  "VOUCHSAFE_PUBLIC_REQUEST_BURST": "7"})
+    assert (settings.public_requests_per_s, settings.public_request_burst) == (0.0, 7)
