@@ -17,6 +17,7 @@ and pace in the proxy.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import math
 import time
 from collections.abc import Awaitable, Callable
@@ -30,6 +31,8 @@ PACED_METHODS = frozenset({"GET", "HEAD"})
 PACED_POST_PATHS = frozenset({"/v1/accounts", "/console/login"})
 # Addresses remembered at once before idle ones (whose next turn has passed) are forgotten.
 TRACKED_ADDRESSES = 65_536
+# One IPv6 client holds a whole /64 (its addresses are free to it): paced as one address.
+IPV6_CLIENT_PREFIX = 64
 
 
 class PaceExceeded(RateLimited):
@@ -78,6 +81,17 @@ class RequestPace:
         self._next_turn = {a: t for a, t in self._next_turn.items() if t > now}
 
 
+def client_key(host: str) -> str:
+    """What one client is paced as: its IPv4 address, its IPv6 /64, or the host as given."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(address)
+
+
 def is_paced(method: str, path: str) -> bool:
     """True for an unsigned request: any GET or HEAD, and the unsigned POSTs."""
     return method in PACED_METHODS or (method == "POST" and path in PACED_POST_PATHS)
@@ -110,7 +124,7 @@ class PublicRequestPacing:
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
-        address = str(client[0]) if client else ""
+        address = client_key(str(client[0])) if client else ""
         try:
             wait = self.pace.wait_for(address)
         except PaceExceeded as refused:
@@ -124,11 +138,13 @@ class PublicRequestPacing:
 
 
 __all__ = [
+    "IPV6_CLIENT_PREFIX",
     "PACED_METHODS",
     "PACED_POST_PATHS",
     "TRACKED_ADDRESSES",
     "PaceExceeded",
     "PublicRequestPacing",
     "RequestPace",
+    "client_key",
     "is_paced",
 ]

@@ -14,7 +14,13 @@ from starlette.testclient import TestClient
 from tests.asgi import http_scope
 from vouchsafe.sdk.errors import ErrorCode
 from vouchsafe.server import pacing
-from vouchsafe.server.pacing import PaceExceeded, PublicRequestPacing, RequestPace, is_paced
+from vouchsafe.server.pacing import (
+    PaceExceeded,
+    PublicRequestPacing,
+    RequestPace,
+    client_key,
+    is_paced,
+)
 from vouchsafe.server.settings import Settings, settings_from_env
 
 
@@ -61,6 +67,13 @@ def test_addresses_are_paced_apart() -> None:
     with pytest.raises(PaceExceeded):
         pace.wait_for("a")
     assert pace.wait_for("b") == 0.0
+
+
+def test_an_ipv6_client_is_paced_by_its_64_prefix_and_an_ipv4_client_by_its_address() -> None:
+    assert client_key("2001:db8:1:2::1") == client_key("2001:db8:1:2:ffff::9")
+    assert client_key("2001:db8:1:2::1") != client_key("2001:db8:1:3::1")
+    assert client_key("192.0.2.1") != client_key("192.0.2.2")
+    assert client_key("testclient") == "testclient"
 
 
 def test_idle_addresses_are_forgotten_when_the_table_is_full(
