@@ -25,8 +25,11 @@ def test_psi_candidates_on_the_whole_corpus(corpus_dir: Path) -> None:
     rows = {row["transform"]: row for row in report["transforms"]}
     for name in NEAR_LOSSLESS:
         assert rows[name]["psi_recall"] >= 0.95, name
-    # crop_2pct since PSI candidates v3's uncrop view (87.6% against PDQ@31's 75.9%)
-    for name in ("jpeg_q50", "gaussian_noise_8", "resize_2x", "resize_1.5x", "crop_2pct"):
+    # Issue 14's goal transforms that v5 brings within 5 points of PDQ@31 on the held-out split
+    # (crop_2pct since v3's uncrop view, resize_0.5x / 0.75x since v4's un-resize views,
+    # contrast since v4/v5's unclip root); brightness_+20pct is not among them (1.4 short).
+    for name in ("jpeg_q50", "gaussian_noise_8", "resize_0.5x", "resize_0.75x", "resize_1.5x",
+                 "resize_2x", "crop_2pct", "contrast_1.3x"):  # fmt: skip
         assert rows[name]["psi_recall"] >= rows[name]["baseline_recall"] - 0.05, name
     assert rows["hflip"]["psi_recall"] > rows["hflip"]["baseline_recall"]
     assert report["degrees_of_freedom"]["dof"] > 45
