@@ -74,9 +74,7 @@ def verify_caller(
 ) -> Caller:
     """The account that signed ``envelope`` (signature, time window, role), as stored now;
     raises on any failure and writes nothing (the nonce is ``admit``'s)."""
-    account = tx.accounts.get(envelope.key_id)
-    if account is None:
-        raise UnknownKey("no account is registered with this key id", field="key_id")
+    account = _stored_account(tx, envelope.key_id)
     verify_request(
         envelope, account.signing_public_key, method, path, now_ms=now_ms, window_ms=window_ms
     )
@@ -87,22 +85,35 @@ def verify_caller_again(
     tx: Repos,
     envelope: api_pb2.SignedRequest,
     verified: Caller,
-    method: str,
-    path: str,
     roles: Collection[str],
     *,
     now_ms: int,
     window_ms: int,
 ) -> Caller:
-    """What ``verify_caller`` answers now for an ``envelope`` it already accepted for
+    """What ``verify_caller`` answers now for an ``envelope`` it already accepted as
     ``verified``: the account as stored now, its time window and role checked again; the
     signature is checked again only when the stored key is no longer the one it verified
     under (the same bytes under the same key verify the same way)."""
-    account = tx.accounts.get(envelope.key_id)
-    if account is None or account.signing_public_key != verified.account.signing_public_key:
-        return verify_caller(tx, envelope, method, path, roles, now_ms=now_ms, window_ms=window_ms)
-    check_request_time(envelope, now_ms=now_ms, window_ms=window_ms)
+    account = _stored_account(tx, envelope.key_id)
+    if account.signing_public_key == verified.account.signing_public_key:
+        check_request_time(envelope, now_ms=now_ms, window_ms=window_ms)
+    else:  # the envelope's endpoint was already checked to be this route's
+        verify_request(
+            envelope,
+            account.signing_public_key,
+            envelope.method,
+            envelope.path,
+            now_ms=now_ms,
+            window_ms=window_ms,
+        )
     return _in_role(account, roles)
+
+
+def _stored_account(tx: Repos, key_id: str) -> Account:
+    account = tx.accounts.get(key_id)
+    if account is None:
+        raise UnknownKey("no account is registered with this key id", field="key_id")
+    return account
 
 
 def _replayed() -> ReplayedRequest:

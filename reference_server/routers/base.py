@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from vouchsafe.protocol import api_pb2
 from vouchsafe.sdk.api.signing import parse_signed_request
 from vouchsafe.server.auth import (
     Caller,
@@ -68,6 +69,23 @@ def _respond(ctx: ServerContext, result: Result) -> Response:
     return protobuf_response(result)
 
 
+def _signed_post(
+    ctx: ServerContext,
+    path: str,
+    limit: int | None,
+    handle: Callable[[api_pb2.SignedRequest], Result],
+) -> Route:
+    """A POST route at ``path``: reads the bounded body, decodes the ``SignedRequest``
+    envelope, runs ``handle`` on it in a worker thread and answers with its result."""
+    body_limit = limit if limit is not None else ctx.settings.max_body_bytes
+
+    async def endpoint(request: Request) -> Response:
+        envelope = parse_signed_request(await read_body(request, body_limit))
+        return _respond(ctx, await run_in_threadpool(handle, envelope))
+
+    return Route(path, endpoint, methods=["POST"])
+
+
 def signed_route(
     ctx: ServerContext,
     path: str,
@@ -78,31 +96,24 @@ def signed_route(
     limit: int | None = None,
 ) -> Route:
     """A POST route at ``path`` for callers with one of ``roles``."""
-    body_limit = limit if limit is not None else ctx.settings.max_body_bytes
 
-    async def endpoint(request: Request) -> Response:
-        raw = await read_body(request, body_limit)
-        envelope = parse_signed_request(raw)
+    def in_transaction(envelope: api_pb2.SignedRequest) -> Result:
+        with ctx.storage.transaction() as tx:
+            caller = authenticate(
+                tx,
+                envelope,
+                "POST",
+                path,
+                roles,
+                now_ms=ctx.clock(),
+                window_ms=ctx.settings.signature_window_ms,
+                limiter=ctx.limiter,
+                account_ttl_ms=ctx.settings.retention_ms,
+            )
+            inner = parse_message(request_type, envelope.body)
+            return action(ctx, tx, caller, inner)
 
-        def in_transaction() -> Result:
-            with ctx.storage.transaction() as tx:
-                caller = authenticate(
-                    tx,
-                    envelope,
-                    "POST",
-                    path,
-                    roles,
-                    now_ms=ctx.clock(),
-                    window_ms=ctx.settings.signature_window_ms,
-                    limiter=ctx.limiter,
-                    account_ttl_ms=ctx.settings.retention_ms,
-                )
-                inner = parse_message(request_type, envelope.body)
-                return action(ctx, tx, caller, inner)
-
-        return _respond(ctx, await run_in_threadpool(in_transaction))
-
-    return Route(path, endpoint, methods=["POST"])
+    return _signed_post(ctx, path, limit, in_transaction)
 
 
 def prepared_signed_route(
@@ -117,37 +128,30 @@ def prepared_signed_route(
 ) -> Route:
     """A POST route at ``path`` for callers with one of ``roles`` whose ``prepare`` step runs
     after authentication and before the transaction (see the module docstring)."""
-    body_limit = limit if limit is not None else ctx.settings.max_body_bytes
     window_ms = ctx.settings.signature_window_ms
 
-    async def endpoint(request: Request) -> Response:
-        raw = await read_body(request, body_limit)
-        envelope = parse_signed_request(raw)
+    def in_threads(envelope: api_pb2.SignedRequest) -> Result:
+        with ctx.storage.read() as tx:
+            caller = verify_caller(
+                tx, envelope, "POST", path, roles, now_ms=ctx.clock(), window_ms=window_ms
+            )
+            refuse_replay(tx, envelope)
+        ctx.limiter.take(caller.account_id)
+        inner = parse_message(request_type, envelope.body)
+        prepared = prepare(ctx, caller, inner)
+        with ctx.storage.transaction() as tx:
+            now_ms = ctx.clock()
+            caller = verify_caller_again(
+                tx, envelope, caller, roles, now_ms=now_ms, window_ms=window_ms
+            )
+            admit(
+                tx,
+                caller,
+                envelope,
+                now_ms=now_ms,
+                window_ms=window_ms,
+                account_ttl_ms=ctx.settings.retention_ms,
+            )
+            return action(ctx, tx, caller, inner, prepared)
 
-        def in_threads() -> Result:
-            with ctx.storage.read() as tx:
-                caller = verify_caller(
-                    tx, envelope, "POST", path, roles, now_ms=ctx.clock(), window_ms=window_ms
-                )
-                refuse_replay(tx, envelope)
-            ctx.limiter.take(caller.account_id)
-            inner = parse_message(request_type, envelope.body)
-            prepared = prepare(ctx, caller, inner)
-            with ctx.storage.transaction() as tx:
-                now_ms = ctx.clock()
-                caller = verify_caller_again(
-                    tx, envelope, caller, "POST", path, roles, now_ms=now_ms, window_ms=window_ms
-                )
-                admit(
-                    tx,
-                    caller,
-                    envelope,
-                    now_ms=now_ms,
-                    window_ms=window_ms,
-                    account_ttl_ms=ctx.settings.retention_ms,
-                )
-                return action(ctx, tx, caller, inner, prepared)
-
-        return _respond(ctx, await run_in_threadpool(in_threads))
-
-    return Route(path, endpoint, methods=["POST"])
+    return _signed_post(ctx, path, limit, in_threads)

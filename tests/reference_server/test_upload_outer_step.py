@@ -180,3 +180,16 @@ def test_an_account_that_loses_its_role_during_the_outer_step_is_refused(
             tx.accounts.set_role(account_id, ROLE_REVOKED)
 
     assert _refusal_when_during_the_step(watched, revoked) == "forbidden"
+
+
+def test_an_upload_whose_stored_key_changed_during_the_outer_step_is_refused(
+    watched: tuple[InProcessServer, WatchedMatcher],
+) -> None:
+    server = watched[0]
+    other_key = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+
+    def key_replaced(account_id: str) -> None:
+        with server.ctx.storage.transaction() as tx:
+            tx.tx.update("accounts", (account_id,), {"signing_public_key": other_key})
+
+    assert _refusal_when_during_the_step(watched, key_replaced) == "invalid_signature"
